@@ -1,0 +1,227 @@
+"""The ``rehearse`` command: the TUI with no arguments, and subcommands for scripting."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rehearse import __version__
+from rehearse.errors import RehearseError, UsageError
+from rehearse.rubric import Rubric, find_question, load_bank, load_rubric
+from rehearse.settings import Settings, data_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    try:  # TEMP-GUARD
+        from rehearse import audio_cli
+    except ImportError:  # TEMP-GUARD
+        audio_cli = None  # type: ignore  # TEMP-GUARD
+
+    parser = argparse.ArgumentParser(
+        prog="rehearse",
+        description="Rehearse spoken interview answers aloud, offline. "
+        "With no command, starts the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data directory for recordings, history and settings "
+        "(default: $REHEARSE_HOME, else ./recordings)",
+    )
+    parser.add_argument(
+        "--bank",
+        metavar="DIR",
+        type=Path,
+        help="folder of rubric TOML files (default: the bundled question bank)",
+    )
+    parser.add_argument(
+        "--model",
+        help="Whisper model: a size name (base.en) or a model folder; default bundled tiny.en",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    questions = sub.add_parser("questions", help="list the question bank")
+    questions.add_argument("--json", action="store_true", help="print JSON")
+    questions.set_defaults(handler=run_questions)
+
+    score = sub.add_parser("score", help="score a recorded answer")
+    score.add_argument("audio", type=Path, help="the recording (any format ffmpeg decodes)")
+    add_scoring_options(score)
+    score.set_defaults(handler=run_score)
+
+    history = sub.add_parser("history", help="list saved attempts")
+    history.add_argument("--question", help="only this question id")
+    history.add_argument("--json", action="store_true", help="print JSON")
+    history.set_defaults(handler=run_history)
+
+    if audio_cli:  # TEMP-GUARD
+        audio_cli.add_parsers(sub)  # TEMP-GUARD
+    return parser
+
+
+def add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that ends in a report (score, record)."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--question", metavar="ID", help="question id from the bank")
+    which.add_argument("--rubric", metavar="FILE", type=Path, help="a rubric TOML file")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--save", action="store_true", help="keep the attempt in the history")
+    parser.add_argument("--target", metavar="LOW-HIGH", help="target length in seconds, e.g. 60-90")
+    parser.add_argument(
+        "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_app(args)
+        return int(args.handler(args))
+    except RehearseError as error:
+        print(f"rehearse: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("rehearse: interrupted", file=sys.stderr)
+        return 130
+
+
+def resolve_rubric(args: argparse.Namespace) -> Rubric:
+    if getattr(args, "rubric", None):
+        return load_rubric(args.rubric)
+    if getattr(args, "question", None):
+        return find_question(args.question, args.bank)
+    raise UsageError("say which question the answer is for: --question ID or --rubric FILE")
+
+
+def parse_target(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        low, high = (int(v) for v in text.replace("–", "-").split("-"))
+    except ValueError:
+        raise UsageError(f"--target must look like 60-90, not {text!r}") from None
+    if not 0 <= low < high:
+        raise UsageError(f"--target needs low < high, got {text!r}")
+    return low, high
+
+
+def score_and_print(audio: Path, args: argparse.Namespace) -> int:
+    """Score ``audio`` for the question in ``args``, print the report, save it with ``--save``."""
+    from rehearse.pipeline import analyse_file
+    from rehearse.transcribe import Transcriber
+
+    rubric = resolve_rubric(args)
+    directory = data_dir(args.data)
+    settings = Settings.load(directory) if directory.exists() else Settings()
+    target = parse_target(args.target) or settings.target_seconds
+    transcriber = Transcriber(args.model or settings.model)
+    report = analyse_file(audio, rubric, transcriber, target=target)
+    attempt_id = None
+    if args.save:
+        from rehearse.store import History
+
+        attempt_id = History(directory).add(report, audio).id
+    if args.json:
+        payload = report.to_dict()
+        payload["audio"] = str(audio)
+        if attempt_id is not None:
+            payload["attempt_id"] = attempt_id
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from rehearse.report_text import render_report
+
+        console = Console()
+        console.print(render_report(report, rubric))
+        if attempt_id is not None:
+            console.print(f"\nSaved as attempt {attempt_id} in {directory}", style="dim")
+    for note in report.notes:
+        print(f"rehearse: note: {note}", file=sys.stderr)
+    return 0
+
+
+def run_score(args: argparse.Namespace) -> int:
+    return score_and_print(args.audio, args)
+
+
+def run_questions(args: argparse.Namespace) -> int:
+    bank = load_bank(args.bank)
+    if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "category": r.category,
+                "question": r.question,
+                "target_seconds": list(r.target_seconds),
+                "ordered": r.ordered,
+                "points": [p.id for p in r.points],
+            }
+            for r in bank
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "category", "question", "target", box=None, header_style="bold")
+    for r in bank:
+        low, high = r.target_seconds
+        table.add_row(r.id, r.category, r.question, f"{low}–{high} s")
+    Console().print(table)
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from rehearse.store import History
+
+    attempts = History(data_dir(args.data)).attempts(args.question)
+    if args.json:
+        rows = [
+            {
+                "id": a.id,
+                "created_at": a.created_at.isoformat(),
+                "question": a.question_id,
+                "audio": str(a.audio_path),
+                "speaking_seconds": a.speaking_seconds,
+                "timing": a.timing,
+                "fillers_per_minute": a.fillers_per_minute,
+                "coverage_ratio": a.coverage_ratio,
+            }
+            for a in attempts
+        ]
+        print(json.dumps(rows, indent=1))
+        return 0
+    if not attempts:
+        print("no attempts saved yet")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "when", "question", "spoken", "timing", "fillers/min", "coverage", box=None)
+    for a in attempts:
+        table.add_row(
+            str(a.id),
+            f"{a.created_at:%Y-%m-%d %H:%M}",
+            a.question_id,
+            f"{a.speaking_seconds:.0f} s",
+            a.timing,
+            f"{a.fillers_per_minute:.1f}",
+            f"{a.coverage_ratio:.0%}",
+        )
+    Console().print(table)
+    return 0
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        from rehearse.tui.app import run
+    except ImportError as exc:  # the TUI is optional while it is being built
+        raise UsageError(f"the app cannot start: {exc}") from None
+    return run(args)

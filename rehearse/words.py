@@ -1,0 +1,31 @@
+"""The typed records a transcript is made of, shared by transcription, scoring and the UI."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its time span in seconds from the start of the recording."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+    @property
+    def norm(self) -> str:
+        """Lower case without surrounding punctuation: "Um," -> "um", "XGBoost." -> "xgboost"."""
+        return normalise(self.text)
+
+
+def normalise(text: str) -> str:
+    return _EDGE_PUNCTUATION.sub("", text.strip()).lower()
+
+
+def transcript_text(words: list[Word]) -> str:
+    return " ".join(w.text.strip() for w in words).strip()
