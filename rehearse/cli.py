@@ -121,6 +121,8 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
     settings = Settings.load(directory) if directory.exists() else Settings()
     target = parse_target(args.target) or settings.target_seconds
     transcriber = Transcriber(args.model or settings.model)
+    # Load before decoding so that a bad --model is reported even for a silent recording.
+    transcriber.load()
     report = analyse_file(audio, rubric, transcriber, target=target)
     attempt_id = None
     if args.save:

@@ -1,0 +1,107 @@
+from pathlib import Path
+
+import pytest
+
+from rehearse.coverage import find_phrase, phrase_score, score_coverage
+from rehearse.rubric import parse_rubric
+from wordlists import words_from
+
+
+@pytest.mark.parametrize(
+    ("phrase", "heard"),
+    [
+        ("PR AUC", "prauc"),
+        ("PR AUC", "pr auc"),
+        ("recall", "recoil"),
+        ("class weights", "class weight"),
+        ("oversampling", "over sampling"),
+        ("regularization", "regularisation"),
+        ("canary deployment", "cannery deployment"),
+        ("logistic regression", "logistic aggression"),
+    ],
+)
+def test_asr_slips_still_match(phrase, heard):
+    assert phrase_score(phrase, heard) > 0
+
+
+@pytest.mark.parametrize(
+    ("phrase", "heard"),
+    [
+        ("recall", "record"),
+        ("recall", "real"),
+        ("F1", "f2"),
+        ("AUC", "auto"),
+        ("leakage", "leverage"),
+        ("precision", "position"),
+        ("baseline", "beeline"),
+        ("class weights", "glass windows"),
+    ],
+)
+def test_unrelated_words_do_not_match(phrase, heard):
+    assert phrase_score(phrase, heard) == 0
+
+
+def test_find_phrase_reports_the_tightest_run_and_its_time():
+    words = words_from("we tried for oversampling first")
+    match = find_phrase("oversampling", words)
+    assert match is not None
+    assert match.heard == "oversampling"
+    assert match.start == words[3].start
+
+
+def test_find_phrase_joins_split_words():
+    assert find_phrase("PR AUC", words_from("the PRAUC went up")).heard == "prauc"
+    assert find_phrase("over sampling", words_from("we did oversampling")).heard == "oversampling"
+    words = words_from("the PR AUC went up")
+    assert find_phrase("PR AUC", words).heard == "pr auc"
+
+
+RUBRIC = {
+    "id": "walk",
+    "question": "Walk me through a project.",
+    "ordered": True,
+    "points": [
+        {"id": "problem", "label": "Problem", "phrases": ["the problem was"]},
+        {"id": "data", "label": "Data", "phrases": ["the label was"]},
+        {"id": "impact", "label": "Impact", "phrases": ["in production"]},
+    ],
+}
+
+
+def test_ordered_rubric_gets_seconds_per_point_and_order():
+    rubric = parse_rubric(RUBRIC, Path("walk.toml"))
+    words = words_from(
+        "the problem was churn and | the label was cancel within thirty days | in production it saved money",
+        step=0.5,
+        gap=10,
+    )
+    coverage = score_coverage(rubric, words)
+    assert coverage.ratio == 1.0
+    assert coverage.in_order is True
+    problem, data, impact = coverage.points
+    assert problem.seconds == pytest.approx(data.match.start - problem.match.start)
+    assert problem.seconds == pytest.approx(12.5)
+    assert impact.seconds == pytest.approx(words[-1].end - impact.match.start)
+
+
+def test_points_out_of_order_are_flagged_and_missed_points_have_no_time():
+    rubric = parse_rubric(RUBRIC, Path("walk.toml"))
+    words = words_from("in production it worked and the problem was churn")
+    coverage = score_coverage(rubric, words)
+    assert [p.covered for p in coverage.points] == [True, False, True]
+    assert coverage.in_order is False
+    assert coverage.points[1].seconds is None
+    assert coverage.ratio == pytest.approx(2 / 3)
+
+
+def test_unordered_rubric_has_no_order_verdict():
+    raw = dict(RUBRIC, ordered=False)
+    coverage = score_coverage(parse_rubric(raw, Path("x.toml")), words_from("the label was x"))
+    assert coverage.in_order is None
+    assert all(p.seconds is None for p in coverage.points)
+
+
+def test_fillers_inside_a_phrase_do_not_break_it_but_cannot_match_it():
+    raw = dict(RUBRIC, points=[{"id": "a", "label": "A", "phrases": ["um"]}])
+    words = words_from("um so")
+    assert score_coverage(parse_rubric(raw, Path("x.toml")), words, frozenset({0})).ratio == 0

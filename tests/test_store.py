@@ -1,0 +1,99 @@
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from rehearse.audio import VoiceActivity
+from rehearse.errors import StorageError
+from rehearse.rubric import find_question
+from rehearse.scoring import score
+from rehearse.store import SCHEMA_VERSION, History
+from rehearse.tts import write_wav
+from wordlists import tone_under, words_from
+
+
+def make_report(text: str, question: str = "imbalanced-data"):
+    words = words_from(text, step=0.5)
+    samples = tone_under(words, words[-1].end + 1)
+    return score(words, find_question(question), VoiceActivity.measure(samples), len(samples) / 16000, "a.wav")
+
+
+@pytest.fixture
+def wav(tmp_path: Path) -> Path:
+    path = tmp_path / "outside" / "answer.wav"
+    path.parent.mkdir()
+    write_wav(path, tone_under(words_from("a b c"), 2.0), rate=16000)
+    return path
+
+
+def test_add_copies_the_audio_under_a_clear_name_and_keeps_the_report(tmp_path, wav):
+    store = History(tmp_path / "data")
+    report = make_report("um we used class weights and PR AUC")
+    attempt = store.add(report, wav, when=datetime(2026, 11, 29, 9, 30, 5))
+    assert attempt.audio_path == tmp_path / "data/attempts/2026-11-29/20261129-093005-imbalanced-data.wav"
+    assert attempt.audio_path.read_bytes() == wav.read_bytes()
+    assert wav.exists()
+    assert attempt.filler_count == 1
+    assert attempt.coverage_ratio == pytest.approx(report.coverage.ratio, abs=1e-4)
+    assert attempt.report.to_dict() == report.to_dict()
+    assert store.get(attempt.id) == attempt
+
+
+def test_audio_already_in_the_data_dir_is_not_copied(tmp_path, wav):
+    store = History(tmp_path)
+    target = store.new_audio_path("imbalanced-data", datetime(2026, 1, 2, 3, 4, 5))
+    target.write_bytes(wav.read_bytes())
+    attempt = store.add(make_report("class weights"), target)
+    assert attempt.audio_path == target
+    assert len(list((tmp_path / "attempts").rglob("*.wav"))) == 1
+
+
+def test_latest_previous_and_best(tmp_path, wav):
+    store = History(tmp_path)
+    first = store.add(make_report("um um um class weights"), wav, when=datetime(2026, 1, 1, 10))
+    second = store.add(make_report("class weights and PR AUC"), wav, when=datetime(2026, 1, 2, 10))
+    third = store.add(make_report("um class weights"), wav, when=datetime(2026, 1, 3, 10))
+    store.add(make_report("we regularize", "regularization"), wav, when=datetime(2026, 1, 4, 10))
+    assert [a.id for a in store.attempts("imbalanced-data")] == [first.id, second.id, third.id]
+    assert len(store.attempts()) == 4
+    assert store.latest("imbalanced-data").id == third.id
+    assert store.previous(third).id == second.id
+    assert store.previous(first) is None
+    assert store.best("imbalanced-data").id == second.id
+    assert store.latest("overfitting") is None
+
+
+def test_delete_removes_the_row_and_the_recording(tmp_path, wav):
+    store = History(tmp_path)
+    attempt = store.add(make_report("class weights"), wav)
+    store.delete(attempt.id)
+    assert store.attempts() == []
+    assert not attempt.audio_path.exists()
+    with pytest.raises(StorageError, match="no attempt with id"):
+        store.get(attempt.id)
+
+
+def test_schema_version_is_recorded_and_a_newer_one_refused(tmp_path, wav):
+    store = History(tmp_path)
+    store.add(make_report("class weights"), wav)
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StorageError, match="newer rehearse"):
+        store.attempts()
+
+
+def test_unwritable_data_dir_is_a_storage_error(tmp_path, wav):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match="cannot write to the data directory"):
+        History(blocker / "data").add(make_report("class weights"), wav)
+
+
+def test_corrupt_database_is_a_storage_error(tmp_path):
+    (tmp_path / "history.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="history database"):
+        History(tmp_path).attempts()
