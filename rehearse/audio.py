@@ -130,14 +130,21 @@ class VoiceActivity:
 
     def silences(self, start: float, end: float, min_seconds: float) -> list[Span]:
         """Runs of silence of at least ``min_seconds`` that lie within [start, end]."""
+        return self._runs(start, end, min_seconds, voiced=False)
+
+    def voiced_runs(self, start: float, end: float, min_seconds: float = 0.0) -> list[Span]:
+        """Runs of sound of at least ``min_seconds`` that lie within [start, end]."""
+        return self._runs(start, end, min_seconds, voiced=True)
+
+    def _runs(self, start: float, end: float, min_seconds: float, voiced: bool) -> list[Span]:
         a, b = self._frames(start, end)
-        quiet = ~self.voiced[a:b]
+        wanted = self.voiced[a:b] if voiced else ~self.voiced[a:b]
         spans: list[Span] = []
         run_start: int | None = None
-        for i, is_quiet in enumerate(np.append(quiet, False)):
-            if is_quiet and run_start is None:
+        for i, inside in enumerate(np.append(wanted, False)):
+            if inside and run_start is None:
                 run_start = i
-            elif not is_quiet and run_start is not None:
+            elif not inside and run_start is not None:
                 if (i - run_start) * FRAME_SECONDS >= min_seconds:
                     spans.append(
                         Span(

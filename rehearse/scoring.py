@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rehearse.audio import Span, VoiceActivity
@@ -146,7 +146,8 @@ def voiced_fillers(
     """Drop fillers with no sound under them: the recogniser wrote them into silence.
 
     Whisper times fillers loosely (often as a zero-length word beside the real sound), so the
-    sound is looked for in the whole gap between the neighbouring words.
+    sound is looked for in the whole gap between the neighbouring words, and a filler whose own
+    span is mostly silent is moved onto the longest sound in that gap, where replay can find it.
     """
     kept = []
     for f in fillers:
@@ -154,8 +155,15 @@ def voiced_fillers(
         gap_start = words[first - 1].end if first > 0 else 0.0
         gap_end = words[last + 1].start if last + 1 < len(words) else f.end + FILLER_SLACK_SECONDS
         start, end = min(gap_start, f.start), max(gap_end, f.end)
-        if activity.voiced_seconds(start, end) >= FILLER_MIN_VOICED_SECONDS:
-            kept.append(f)
+        if activity.voiced_seconds(start, end) < FILLER_MIN_VOICED_SECONDS:
+            continue
+        own = f.end - f.start
+        if own < 0.05 or activity.voiced_seconds(f.start, f.end) < own / 2:
+            runs = activity.voiced_runs(start, end)
+            if runs:
+                loudest = max(runs, key=lambda r: r.seconds)
+                f = replace(f, start=loudest.start, end=loudest.end)
+        kept.append(f)
     return kept
 
 

@@ -93,7 +93,10 @@ def test_zero_length_filler_timed_beside_its_sound_is_kept():
     for a, b in [(0.0, 0.3), (0.6, 0.85), (1.2, 1.4)]:
         t = np.arange(int((b - a) * 16000)) / 16000
         samples[int(a * 16000) : int(a * 16000) + len(t)] = 0.3 * np.sin(2 * np.pi * 150 * t)
-    assert scored(words, samples=samples).fillers.count == 1
+    [um] = scored(words, samples=samples).fillers.items
+    # ...and is moved onto that sound, so replay can jump to it.
+    assert um.start == pytest.approx(0.6, abs=0.03)
+    assert um.end == pytest.approx(0.85, abs=0.03)
 
 
 def test_silence_scores_zero_words_with_a_note():
