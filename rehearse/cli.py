@@ -15,10 +15,7 @@ from rehearse.settings import Settings, data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
-    try:  # TEMP-GUARD
-        from rehearse import audio_cli
-    except ImportError:  # TEMP-GUARD
-        audio_cli = None  # type: ignore  # TEMP-GUARD
+    from rehearse import audio_cli
 
     parser = argparse.ArgumentParser(
         prog="rehearse",
@@ -58,8 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=run_history)
 
-    if audio_cli:  # TEMP-GUARD
-        audio_cli.add_parsers(sub)  # TEMP-GUARD
+    audio_cli.add_parsers(sub)
     return parser
 
 

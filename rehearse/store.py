@@ -131,7 +131,7 @@ class History:
         return path
 
     def add(self, report: Report, audio: Path, when: datetime | None = None) -> Attempt:
-        """Save ``report``; ``audio`` is copied into the data directory unless it is already there."""
+        """Save ``report``; ``audio`` is copied into the data directory unless already there."""
         when = when or datetime.now()
         if not audio.is_file():
             raise StorageError(f"{audio}: the recording to save does not exist")

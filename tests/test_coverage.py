@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
+from wordlists import words_from
 
 from rehearse.coverage import find_phrase, phrase_score, score_coverage
 from rehearse.rubric import parse_rubric
-from wordlists import words_from
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,8 @@ RUBRIC = {
 def test_ordered_rubric_gets_seconds_per_point_and_order():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
     words = words_from(
-        "the problem was churn and | the label was cancel within thirty days | in production it saved money",
+        "the problem was churn and | the label was cancel within thirty days"
+        " | in production it saved money",
         step=0.5,
         gap=10,
     )

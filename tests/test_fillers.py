@@ -1,7 +1,7 @@
 import pytest
+from wordlists import words_from
 
 from rehearse.fillers import find_fillers, hesitation_form
-from wordlists import words_from
 
 
 def fillers(text: str, extra=()) -> list[str]:
@@ -11,9 +11,21 @@ def fillers(text: str, extra=()) -> list[str]:
 @pytest.mark.parametrize(
     ("spelling", "canonical"),
     [
-        ("um", "um"), ("umm", "um"), ("ummmm", "um"), ("uhm", "um"),
-        ("uh", "uh"), ("uhh", "uh"), ("er", "er"), ("err", "er"), ("erm", "erm"),
-        ("ah", "ah"), ("ahh", "ah"), ("hmm", "hmm"), ("hm", "hmm"), ("mm", "hmm"), ("mhm", "hmm"),
+        ("um", "um"),
+        ("umm", "um"),
+        ("ummmm", "um"),
+        ("uhm", "um"),
+        ("uh", "uh"),
+        ("uhh", "uh"),
+        ("er", "er"),
+        ("err", "er"),
+        ("erm", "erm"),
+        ("ah", "ah"),
+        ("ahh", "ah"),
+        ("hmm", "hmm"),
+        ("hm", "hmm"),
+        ("mm", "hmm"),
+        ("mhm", "hmm"),
     ],
 )
 def test_hesitations_in_any_spelling_or_length(spelling, canonical):
@@ -67,6 +79,10 @@ def test_filler_keeps_time_and_word_indices():
 
 
 def test_user_extra_fillers_always_count():
-    assert fillers("Right, so, the model. Right.", extra=["right", "so"]) == ["right", "so", "right"]
+    assert fillers("Right, so, the model. Right.", extra=["right", "so"]) == [
+        "right",
+        "so",
+        "right",
+    ]
     found = find_fillers(words_from("at the end of the day it works"), ["at the end of the day"])
     assert [(f.text, f.kind) for f in found] == [("at the end of the day", "custom")]

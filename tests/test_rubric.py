@@ -3,7 +3,13 @@ from pathlib import Path
 import pytest
 
 from rehearse.errors import RubricError, UsageError
-from rehearse.rubric import DEFAULT_TARGET, bundled_rubrics_dir, find_question, load_bank, load_rubric
+from rehearse.rubric import (
+    DEFAULT_TARGET,
+    bundled_rubrics_dir,
+    find_question,
+    load_bank,
+    load_rubric,
+)
 
 GOOD = """
 id = "imbalanced-data"
@@ -35,7 +41,9 @@ def test_loads_every_field(tmp_path):
 
 
 def test_optional_fields_have_defaults(tmp_path):
-    text = 'id = "x"\nquestion = "Q?"\n[[points]]\nid = "a"\nlabel = "A"\nphrases = ["alpha beta"]\n'
+    text = (
+        'id = "x"\nquestion = "Q?"\n[[points]]\nid = "a"\nlabel = "A"\nphrases = ["alpha beta"]\n'
+    )
     rubric = load_rubric(write(tmp_path, text))
     assert rubric.target_seconds == DEFAULT_TARGET
     assert rubric.ordered is False
@@ -56,7 +64,10 @@ def test_unknown_keys_are_allowed_so_the_format_can_grow(tmp_path):
         (GOOD.replace("[60, 90]", "[90, 60]"), "'target_seconds'"),
         (GOOD.replace("[60, 90]", '"long"'), "'target_seconds'"),
         (GOOD.replace("ordered = false", 'ordered = "no"'), "'ordered'"),
-        (GOOD.replace('phrases = ["PR AUC", "precision recall"]', ""), "'points[1].phrases' is missing"),
+        (
+            GOOD.replace('phrases = ["PR AUC", "precision recall"]', ""),
+            "'points[1].phrases' is missing",
+        ),
         (GOOD.replace('["PR AUC", "precision recall"]', "[]"), "'points[1].phrases'"),
         (GOOD.replace('label = "A metric that fits the rare class"\n', ""), "'points[1].label'"),
         (GOOD.split("[[points]]")[0], "'points' is missing"),

@@ -117,7 +117,14 @@ def test_save_keeps_the_attempt_in_the_data_dir(answer, tmp_path):
     path, _ = answer
     data_dir = tmp_path / "home"
     result = rehearse(
-        "--data", str(data_dir), "score", str(path), "--question", "imbalanced-data", "--json", "--save"
+        "--data",
+        str(data_dir),
+        "score",
+        str(path),
+        "--question",
+        "imbalanced-data",
+        "--json",
+        "--save",
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

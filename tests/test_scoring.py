@@ -3,12 +3,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wordlists import tone_under, words_from
 
 from rehearse.audio import VoiceActivity
 from rehearse.rubric import parse_rubric
 from rehearse.scoring import report_from_dict, score, timing_verdict
 from rehearse.words import Word
-from wordlists import tone_under, words_from
 
 RUBRIC = parse_rubric(
     {
@@ -114,12 +114,28 @@ def test_json_has_the_promised_fields_and_round_trips():
     report = scored(words)
     data = json.loads(json.dumps(report.to_dict()))
     for key in [
-        "question", "audio", "duration_seconds", "speaking_seconds", "target_seconds", "timing",
-        "word_count", "words_per_minute", "fillers", "pauses", "coverage", "transcript", "words",
+        "question",
+        "audio",
+        "duration_seconds",
+        "speaking_seconds",
+        "target_seconds",
+        "timing",
+        "word_count",
+        "words_per_minute",
+        "fillers",
+        "pauses",
+        "coverage",
+        "transcript",
+        "words",
     ]:
         assert key in data
     assert data["fillers"]["by_word"] == {"um": 1, "like": 1, "you know": 1}
-    assert data["fillers"]["items"][0] == {"text": "um", "kind": "hesitation", "start": 0.5, "end": 0.9}
+    assert data["fillers"]["items"][0] == {
+        "text": "um",
+        "kind": "hesitation",
+        "start": 0.5,
+        "end": 0.9,
+    }
     assert [w["filler"] for w in data["words"]].count(True) == 4
     assert data["coverage"]["points"][0]["matched"] == "pr auc"
     assert report_from_dict(data).to_dict() == data

@@ -3,6 +3,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from wordlists import tone_under, words_from
 
 from rehearse.audio import VoiceActivity
 from rehearse.errors import StorageError
@@ -10,13 +11,18 @@ from rehearse.rubric import find_question
 from rehearse.scoring import score
 from rehearse.store import SCHEMA_VERSION, History
 from rehearse.tts import write_wav
-from wordlists import tone_under, words_from
 
 
 def make_report(text: str, question: str = "imbalanced-data"):
     words = words_from(text, step=0.5)
     samples = tone_under(words, words[-1].end + 1)
-    return score(words, find_question(question), VoiceActivity.measure(samples), len(samples) / 16000, "a.wav")
+    return score(
+        words,
+        find_question(question),
+        VoiceActivity.measure(samples),
+        len(samples) / 16000,
+        "a.wav",
+    )
 
 
 @pytest.fixture
@@ -31,7 +37,10 @@ def test_add_copies_the_audio_under_a_clear_name_and_keeps_the_report(tmp_path, 
     store = History(tmp_path / "data")
     report = make_report("um we used class weights and PR AUC")
     attempt = store.add(report, wav, when=datetime(2026, 11, 29, 9, 30, 5))
-    assert attempt.audio_path == tmp_path / "data/attempts/2026-11-29/20261129-093005-imbalanced-data.wav"
+    assert (
+        attempt.audio_path
+        == tmp_path / "data/attempts/2026-11-29/20261129-093005-imbalanced-data.wav"
+    )
     assert attempt.audio_path.read_bytes() == wav.read_bytes()
     assert wav.exists()
     assert attempt.filler_count == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from rehearse.words import Word
 
 
@@ -18,10 +20,8 @@ def words_from(text: str, start: float = 0.0, step: float = 0.4, gap: float = 0.
     return out
 
 
-def tone_under(words: list[Word], seconds: float, rate: int = 16000) -> "np.ndarray":
+def tone_under(words: list[Word], seconds: float, rate: int = 16000) -> np.ndarray:
     """A 16 kHz signal with a voiced tone under each word and digital silence elsewhere."""
-    import numpy as np
-
     samples = np.zeros(int(seconds * rate), dtype=np.float32)
     for w in words:
         a, b = int(w.start * rate), int(w.end * rate)

