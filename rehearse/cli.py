@@ -119,7 +119,9 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
     transcriber = Transcriber(args.model or settings.model)
     # Load before decoding so that a bad --model is reported even for a silent recording.
     transcriber.load()
-    report = analyse_file(audio, rubric, transcriber, target=target)
+    report = analyse_file(
+        audio, rubric, transcriber, target=target, extra_fillers=settings.extra_fillers
+    )
     attempt_id = None
     if args.save:
         from rehearse.store import History

@@ -47,6 +47,8 @@ class Settings:
     output_device: str | None = None
     model: str | None = None
     target_seconds: tuple[int, int] | None = None
+    # The user's own verbal tics ("right", "at the end of the day"), always counted as fillers.
+    extra_fillers: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, directory: Path) -> Settings:
@@ -60,8 +62,18 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known and v != ""}
         if "target_seconds" in values:
-            low, high = values["target_seconds"]
-            values["target_seconds"] = (int(low), int(high))
+            try:
+                low, high = (int(v) for v in values["target_seconds"])
+            except (TypeError, ValueError):
+                raise StorageError(f"{path}: 'target_seconds' must be [low, high]") from None
+            if not 0 <= low < high:
+                raise StorageError(f"{path}: 'target_seconds' needs 0 <= low < high")
+            values["target_seconds"] = (low, high)
+        if "extra_fillers" in values:
+            words = values["extra_fillers"]
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise StorageError(f"{path}: 'extra_fillers' must be a list of strings")
+            values["extra_fillers"] = tuple(w for w in words if w.strip())
         if "input_device" in values:
             values["input_device"] = str(values["input_device"])
         if "output_device" in values:
@@ -72,13 +84,14 @@ class Settings:
         ensure_writable(directory)
         lines = []
         for key, value in asdict(self).items():
-            if value is None:
+            if value is None or value == ():
                 continue
-            if isinstance(value, (tuple, list)):
+            if key == "extra_fillers":
+                lines.append(f"{key} = [{', '.join(_quote(v) for v in value)}]")
+            elif isinstance(value, (tuple, list)):
                 lines.append(f"{key} = [{', '.join(str(int(v)) for v in value)}]")
             else:
-                escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-                lines.append(f'{key} = "{escaped}"')
+                lines.append(f"{key} = {_quote(str(value))}")
         path = directory / SETTINGS_FILE
         tmp = path.with_suffix(".tmp")
         try:
@@ -86,3 +99,7 @@ class Settings:
             tmp.replace(path)
         except OSError as exc:
             raise StorageError(f"cannot save settings to {path}: {exc.strerror or exc}") from None
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

