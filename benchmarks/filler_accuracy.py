@@ -63,6 +63,7 @@ from benchmarks.corpus import (
     HESITATION,
     HESITATION_SPELLINGS,
     KINDS,
+    SPLITS,
     Answer,
     RefFiller,
     load_answers,
@@ -261,13 +262,15 @@ class WhisperSystem(System):
 
 class RehearseSystem(System):
     name = "rehearse"
-    description = "rehearse.transcribe.Transcriber + rehearse.fillers.find_fillers"
+    description = "rehearse.transcribe.Transcriber + rehearse.scoring.detect_fillers"
 
     def __init__(self, model: str | None = None) -> None:
         self.model = model
         self.transcriber: Any = None
         self.find_fillers: Callable[..., Any] | None = None
         self.load_audio: Callable[[Path], Any] | None = None
+        self.detect: Callable[..., Any] | None = None
+        self.measure: Callable[..., Any] = lambda samples: None
 
     def setup(self) -> None:
         try:
@@ -284,13 +287,24 @@ class RehearseSystem(System):
         if hasattr(self.transcriber, "load"):
             self.transcriber.load()
         self.find_fillers = find_fillers
+        try:
+            from rehearse.audio import VoiceActivity
+            from rehearse.scoring import detect_fillers
+        except ImportError:
+            self.detect = None
+        else:
+            self.detect, self.measure = detect_fillers, VoiceActivity.measure
 
     def run(self, path: Path) -> SystemOutput:
         assert self.find_fillers is not None
         started = time.perf_counter()
         source: Any = self.load_audio(path).samples if self.load_audio else path
         transcript = self.transcriber.transcribe(source)
-        fillers = self.find_fillers(transcript.words)
+        if self.detect is not None and not isinstance(source, Path):
+            # what `rehearse score` counts: the fillers with sound under them
+            fillers = self.detect(transcript.words, self.measure(source))
+        else:
+            fillers = self.find_fillers(transcript.words)
         seconds = time.perf_counter() - started
         words = [
             HypWord(str(w.text).strip(), float(w.start), float(w.end), float(w.probability))
@@ -707,6 +721,12 @@ def main(argv: list[str] | None = None) -> int:
         f" batched-noprompt, batched-novad, rehearse (default: {','.join(DEFAULT_SYSTEMS)})",
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="dev",
+        help="dev: answers 01-15 (tune on these), heldout: h01-h05, all (default: dev)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
         "--experiments",
@@ -724,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     voices = parse_voices(args.voices)
-    answers = load_answers(limit=args.limit)
+    answers = load_answers(limit=args.limit, split=args.split)
     counts = {
         HESITATION: sum(a.count(HESITATION) for a in answers),
         DISCOURSE: sum(a.count(DISCOURSE) for a in answers),

@@ -220,8 +220,6 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    try:
-        from rehearse.tui.app import run
-    except ImportError as exc:  # the TUI is optional while it is being built
-        raise UsageError(f"the app cannot start: {exc}") from None
+    from rehearse.tui.app import run
+
     return run(args)

@@ -77,24 +77,37 @@ _LIKE_CONTENT_BEFORE = frozenset(
         "really",
         "also",
         "not",
-        "is",
-        "was",
-        "are",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it's",
-        "that's",
     ]
 )
+# A form of "be" before "like": "it's like a funnel" compares (content), "it's like far worse",
+# "that's like still useful" and "the error is like much higher" pad.
+_COPULAS = frozenset(
+    ["is", "was", "are", "were", "be", "been", "being", "it's", "that's", "'s", "what's"]
+)
+_COMPARED = frozenset(["a", "an", "what", "when", "how", "if", "this", "that"])
+# After "like" these say "about" (an approximation: "spent like three weeks") or hedge a degree
+# ("like far worse", "like really slow"): padding wherever "like" stands, unless a verb of liking
+# or seeming comes first ("I'd like two", "looks like far less").
+_APPROXIMATED = frozenset(
+    [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty",
+        "fifty", "hundred", "a hundred", "thousand", "half", "a few", "far", "much", "way",
+        "still", "really", "totally", "completely", "super", "almost", "nearly", "maybe",
+        "basically", "literally", "so", "very",
+    ]
+)  # fmt: skip
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
     ["do", "did", "don't", "didn't", "if", "as", "would", "might", "what", "whether", "to"]
 )
+# "you know the label", "you know how", "You know you need one": "know" has an object.
 _KNOW_CONTENT_AFTER = frozenset(
     [
+        "you",
+        "we",
+        "they",
+        "i",
         "what",
         "how",
         "that",
@@ -169,6 +182,37 @@ _KIND_CONTENT_BEFORE = frozenset(
     ]
 )
 _CLAUSE_STARTERS = frozenset(["and", "but", "so", "or", "because", "then"])
+_DETERMINERS = frozenset(
+    ["a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its"]
+)
+_KIND_ADJECTIVES = frozenset(
+    [
+        "first", "second", "third", "fourth", "last", "next", "same", "other", "different",
+        "new", "right", "wrong", "only", "main", "worst", "best", "whole", "particular",
+        "specific", "certain", "usual", "typical", "classic", "common", "rare", "nasty",
+        "subtle", "obvious", "simple", "hard", "easy",
+    ]
+)  # fmt: skip
+# "a kind of curved relationship", "a sort of two tower model": after a determiner, "kind of"
+# still hedges when an adjective or a number follows, where the content use needs a noun.
+_NUMBERS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "half"]
+)
+_ADJECTIVE_ENDINGS = ("ed", "ive", "ous", "ful", "less", "able", "ible", "ish")
+_HEDGED_ADJECTIVES = frozenset(
+    [
+        "big", "small", "good", "bad", "hard", "easy", "new", "old", "long", "short", "high",
+        "low", "random", "weird", "slow", "fast", "similar", "obvious", "messy", "noisy", "tricky",
+        "odd", "strange", "rough", "fuzzy", "hacky", "clunky", "fragile", "brittle",
+    ]
+)  # fmt: skip
+# "literally" keeps its literal sense in "take it literally", "quite literally" (degree words
+# only modify the literal sense) and "literally the same code" (exactly the same).
+_LITERAL_DEGREE = frozenset(["quite", "more", "too", "so", "not", "very", "less", "rather"])
+_LITERAL_SAME = frozenset(["same", "identical"])
+# "By drift I mean a change", "When I say judge, I mean a model": defining a word is content.
+_DEFINING = frozenset(["say", "said", "says", "saying"])
+_SENTENCE_END = (".", "?", "!")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +274,10 @@ def _match_at(
             return "like", "discourse", 1
         if before in _LIKE_CONTENT_BEFORE:
             return None
+        if before in _COPULAS:
+            return None if after in _COMPARED else ("like", "discourse", 1)
+        if after in _APPROXIMATED or after.replace(".", "").isdigit():
+            return "like", "discourse", 1
         if comma_after or set_off_before or before in _LIKE_FILLER_BEFORE:
             return "like", "discourse", 1
         return None
@@ -241,21 +289,52 @@ def _match_at(
             return "you know", "discourse", 2
         return None
     if token == "i" and after == "mean":
-        if before in _MEAN_CONTENT_BEFORE:
+        if before in _MEAN_CONTENT_BEFORE or _defines_a_word(words, tokens, i):
             return None
         mean_comma = words[i + 1].text.rstrip().endswith(",")
         if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2:
             return "i mean", "discourse", 2
         return None
     if token in ("kind", "sort") and after == "of":
-        if before in _KIND_CONTENT_BEFORE or after2 == "":
+        if after2 == "":
+            return None
+        before2 = tokens[i - 2] if i > 1 else ""
+        # "this kind of", and with an adjective between: "the first kind of", "a new sort of".
+        determined = before in _KIND_CONTENT_BEFORE or (
+            before2 in _DETERMINERS and before in _KIND_ADJECTIVES and not set_off_before
+        )
+        if determined and not _hedged(after2):
             return None
         return f"{token} of", "discourse", 2
-    if token in ("basically", "literally"):
-        if comma_after or set_off_before or before in _CLAUSE_STARTERS:
-            return token, "discourse", 1
-        return None
+    if token == "basically":
+        # A sentence adverb that adds nothing to what it frames, with or without commas.
+        return token, "discourse", 1
+    if token == "literally":
+        clause_final = not after or words[i].text.rstrip().endswith(_SENTENCE_END)
+        same = after in _LITERAL_SAME or (after == "the" and after2 in _LITERAL_SAME)
+        if before in _LITERAL_DEGREE or same:
+            return None
+        if clause_final and not set_off_before:
+            return None
+        return token, "discourse", 1
     return None
+
+
+def _hedged(token: str) -> bool:
+    """Whether ``token`` reads as an adjective or a number, which "a kind of" can hedge."""
+    if token in _NUMBERS or token in _HEDGED_ADJECTIVES or token.replace(".", "").isdigit():
+        return True
+    return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
+    """Whether "I mean" at ``i`` defines a term: "By drift I mean…", "When I say X, I mean…"."""
+    for k in range(i - 1, max(-1, i - 9), -1):
+        if tokens[k] in _DEFINING:
+            return True
+        if k == 0 or words[k - 1].text.rstrip().endswith(_SENTENCE_END):
+            return tokens[k] == "by"
+    return False
 
 
 def _ends_clause(text: str) -> bool:

@@ -21,7 +21,7 @@ def analyse_clip(
 ) -> Report:
     activity = VoiceActivity.measure(clip.samples)
     if activity.any_voice:
-        words = transcriber.transcribe(clip.samples, progress).words
+        words = transcriber.transcribe(clip.samples, progress, activity).words
     else:
         # Nothing but silence: don't give the model a chance to invent "Thank you."
         words = ()

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from rehearse.audio import Span, VoiceActivity
 from rehearse.coverage import Coverage, score_coverage
 from rehearse.fillers import Filler, find_fillers
+from rehearse.hesitations import EDGE_SECONDS, isolated_stretches
 from rehearse.rubric import Rubric
 from rehearse.words import Word, transcript_text
 
@@ -24,6 +25,7 @@ PAUSE_MIN_SECONDS = 1.0
 # "Mhm." into trailing silence.
 FILLER_MIN_VOICED_SECONDS = 0.08
 FILLER_SLACK_SECONDS = 0.3
+FILLER_MIN_GAP_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ def voiced_fillers(
         gap_start = words[first - 1].end if first > 0 else 0.0
         gap_end = words[last + 1].start if last + 1 < len(words) else f.end + FILLER_SLACK_SECONDS
         start, end = min(gap_start, f.start), max(gap_end, f.end)
-        if activity.voiced_seconds(start, end) < FILLER_MIN_VOICED_SECONDS:
+        # Squeezed between two words with no gap, it sits inside speech, not in silence.
+        squeezed = end - start < FILLER_MIN_GAP_SECONDS
+        if not squeezed and activity.voiced_seconds(start, end) < FILLER_MIN_VOICED_SECONDS:
             continue
         own = f.end - f.start
         if own < 0.05 or activity.voiced_seconds(f.start, f.end) < own / 2:
@@ -164,7 +168,48 @@ def voiced_fillers(
                 loudest = max(runs, key=lambda r: r.seconds)
                 f = replace(f, start=loudest.start, end=loudest.end)
         kept.append(f)
-    return kept
+    return _one_per_sound(kept, words, activity)
+
+
+def _one_per_sound(
+    fillers: list[Filler], words: Sequence[Word], activity: VoiceActivity
+) -> list[Filler]:
+    """Collapse a decoding loop ("Er, er, er,"): back-to-back hesitations count once per sound.
+
+    A run of hesitation words with nothing between them keeps as many as the separate stretches
+    of sound (split by pauses of a tenth of a second) between the words around it, at least one.
+    """
+    out: list[Filler] = []
+    i = 0
+    while i < len(fillers):
+        j = i + 1
+        while (
+            j < len(fillers)
+            and fillers[j].kind == "hesitation"
+            and fillers[i].kind == "hesitation"
+            and fillers[j].word_indices[0] == fillers[j - 1].word_indices[-1] + 1
+        ):
+            j += 1
+        group = fillers[i:j]
+        if len(group) > 1:
+            first, last = group[0].word_indices[0], group[-1].word_indices[-1]
+            start = words[first - 1].end if first > 0 else group[0].start
+            end = words[last + 1].start if last + 1 < len(words) else group[-1].end
+            stretches = isolated_stretches(activity, start, end, 0.0, float("inf"))
+            # Only sound clear of the neighbouring words, which keep their own edges.
+            inner = (start + EDGE_SECONDS, end - EDGE_SECONDS)
+            sounds = sum(1 for s in stretches if s.start > inner[0] and s.end < inner[1])
+            group = group[: max(1, sounds)]
+        out += group
+        i = j
+    return out
+
+
+def detect_fillers(
+    words: Sequence[Word], activity: VoiceActivity, extra: Sequence[str] = ()
+) -> list[Filler]:
+    """The fillers a report counts: found in the words, and with sound under them."""
+    return voiced_fillers(find_fillers(words, extra), words, activity)
 
 
 def score(
@@ -187,7 +232,7 @@ def score(
         )
     speaking = round(words[-1].end - words[0].start, 2) if words else 0.0
     target = target or rubric.target_seconds
-    fillers = voiced_fillers(find_fillers(words, extra_fillers), words, activity)
+    fillers = detect_fillers(words, activity, extra_fillers)
     per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
     pauses = (
         tuple(activity.silences(words[0].start, words[-1].end, PAUSE_MIN_SECONDS)) if words else ()

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
+from rehearse.hesitations import recover
 from rehearse.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -122,9 +123,15 @@ class Transcriber:
             ) from None
 
     def transcribe(
-        self, samples: np.ndarray, progress: ProgressCallback | None = None
+        self,
+        samples: np.ndarray,
+        progress: ProgressCallback | None = None,
+        activity: VoiceActivity | None = None,
     ) -> Transcript:
-        """Transcribe 16 kHz mono float32 samples into timed words."""
+        """Transcribe 16 kHz mono float32 samples into timed words.
+
+        ``activity`` is the samples' measured voice activity, if the caller already has it.
+        """
         self.load()
         seconds = len(samples) / SAMPLE_RATE
         if len(samples) < SAMPLE_RATE // 10:
@@ -159,4 +166,31 @@ class Transcriber:
         if progress:
             progress(1.0)
         words.sort(key=lambda w: w.start)
-        return Transcript(tuple(words), self.name, seconds)
+        activity = activity or VoiceActivity.measure(samples)
+        refined = self.refine(samples, tuple(words), activity)
+        return Transcript(refined, self.name, seconds)
+
+    def refine(
+        self, samples: np.ndarray, words: tuple[Word, ...], activity: VoiceActivity
+    ) -> tuple[Word, ...]:
+        """A second listen to the short, isolated sounds: put back the hesitations dropped."""
+        self.load()
+        return recover(words, samples, activity, self._decode_clip)
+
+    def _decode_clip(self, clip: np.ndarray) -> list[Word]:
+        """Plain decoding of one short clip (under 30 s) with the filler prompt."""
+        segments, _info = self._pipeline.model.transcribe(
+            clip,
+            language="en",
+            initial_prompt=FILLER_PROMPT,
+            word_timestamps=True,
+            vad_filter=False,
+            condition_on_previous_text=False,
+            beam_size=5,
+        )
+        return [
+            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+            for segment in segments
+            for w in segment.words or ()
+            if w.word.strip()
+        ]

@@ -61,7 +61,9 @@ def test_words_that_merely_look_like_hesitations_are_content(word):
         ("The results were sort of random.", ["sort of"]),
         ("Basically, the model memorised the data.", ["basically"]),
         ("It was literally, twice as fast.", ["literally"]),
-        ("We basically retrained.", []),
+        # Behaviour change (issue 5): "basically" is an empty sentence adverb with or without
+        # commas, and the benchmark labels it a filler; tiny.en rarely writes its commas.
+        ("We basically retrained.", ["basically"]),
     ],
 )
 def test_discourse_fillers_only_where_they_are_padding(text, expected):
@@ -86,3 +88,41 @@ def test_user_extra_fillers_always_count():
     ]
     found = find_fillers(words_from("at the end of the day it works"), ["at the end of the day"])
     assert [(f.text, f.kind) for f in found] == [("at the end of the day", "custom")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "like" after a form of "be": comparison before "a"/"what", padding otherwise.
+        ("It's like a funnel.", []),
+        ("The error is like much higher.", ["like"]),
+        ("That's like still useful.", ["like"]),
+        ("It was like what we had before.", []),
+        # "like" before a number or a degree word means "about" or hedges.
+        ("We spent like three weeks on it.", ["like"]),
+        ("It dropped like 15 points.", ["like"]),
+        ("I'd like two of them.", []),
+        ("It looks like far less data.", []),
+        # "kind of" after a determiner and an adjective is content; before an adjective, a hedge.
+        ("The first kind of fix is resampling.", []),
+        ("A different sort of question.", []),
+        ("The model kind of sees the future.", ["kind of"]),
+        ("A linear model on a kind of curved relationship.", ["kind of"]),
+        ("We tried a sort of two tower model.", ["sort of"]),
+        ("That is a kind of leakage.", []),
+        # "literally" keeps its literal sense after a degree word, at the end, or before "same".
+        ("The tree literally memorises the data.", ["literally"]),
+        ("They take it literally.", []),
+        ("I mean that quite literally.", []),
+        ("They use literally the same code.", []),
+        ("It is literally, no labels.", ["literally"]),
+        # "I mean" that defines a term is content.
+        ("By drift I mean a change in the inputs.", []),
+        ("When I say slices, I mean segments.", []),
+        ("So, I mean, we shipped it.", ["i mean"]),
+        # "you know" followed by a subject: "know" has a clause for object.
+        ("You know you need one eventually.", []),
+    ],
+)
+def test_context_rules_that_do_not_need_commas(text, expected):
+    assert fillers(text) == expected

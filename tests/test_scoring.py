@@ -139,3 +139,120 @@ def test_json_has_the_promised_fields_and_round_trips():
     assert [w["filler"] for w in data["words"]].count(True) == 4
     assert data["coverage"]["points"][0]["matched"] == "pr auc"
     assert report_from_dict(data).to_dict() == data
+
+
+# Hesitations the first decoding dropped (rehearse.hesitations) and decoding loops.
+
+
+def tones(spans, seconds):
+    """A 16 kHz signal with a tone over each (start, end) span and digital silence elsewhere."""
+    return tone_under([Word("x", a, b) for a, b in spans], seconds)
+
+
+def test_isolated_stretches_are_short_sounds_with_a_pause_either_side():
+    from rehearse.hesitations import isolated_stretches
+
+    # a word, an "uh" set off by pauses, a long phrase, and a sound too short to be anything
+    activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 3.0), (3.5, 3.54)], 4))
+    found = [(round(s.start, 1), round(s.end, 1)) for s in isolated_stretches(activity, 0, 4)]
+    assert found == [(0.0, 0.5), (0.8, 1.1)]
+
+
+def test_a_stretch_claimed_by_a_recognised_hesitation_is_not_listened_to_again():
+    from rehearse.hesitations import candidates
+
+    activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 1.7), (2.0, 2.9)], 4))
+    # "um" is timed 0.3 s late (it claims 0.8-1.05); "Up," is alone over its sound; "the" has
+    # its own sound at 2.0-2.9, so the sound at 1.4-1.7 folded into it is extra.
+    words = [
+        Word("So,", 0.0, 0.5),
+        Word("um,", 1.1, 1.3),
+        Word("Up,", 1.4, 1.7),
+        Word("model", 2.0, 2.9),
+    ]
+    found = candidates(words, activity, 4)
+    assert [(round(c.span.start, 1), c.word) for c in found] == [(1.4, 2)]
+    words[3] = Word("model", 1.4, 2.9)  # now "model" starts over the 1.4 s sound
+    words[2] = Word("the", 0.6, 0.7)
+    found = candidates(words, activity, 4)
+    assert [(round(c.span.start, 1), c.word) for c in found] == [(1.4, None)]
+
+
+def test_recover_puts_back_what_the_second_listen_heard_as_a_hesitation():
+    from rehearse.hesitations import SPACER_SECONDS, recover
+
+    activity_spans = [(0, 0.5), (0.8, 1.05), (1.4, 2.6), (3.0, 3.2), (3.5, 4.5)]
+    samples = tones(activity_spans, 5)
+    words = [
+        Word("So", 0.0, 0.5),
+        Word("we", 0.8, 1.05),  # alone over its sound, not a stand-in: not listened to again
+        Word("tuned", 1.4, 2.0),
+        Word("it", 2.0, 2.6),
+        Word("Oh,", 3.0, 3.2),  # a stand-in: listened to again
+        Word("recall", 3.5, 4.5),
+    ]
+    clips = []
+
+    def decode(clip):
+        clips.append(len(clip) / 16000)
+        # the stitched clip: spacer, the "Oh," stretch with margins, spacer
+        return [Word("Uh.", SPACER_SECONDS + 0.05, SPACER_SECONDS + 0.25)]
+
+    out = recover(words, samples, VoiceActivity.measure(samples), decode)
+    assert [w.text for w in out] == ["So", "we", "tuned", "it", "uh,", "recall"]
+    assert len(clips) == 1 and clips[0] < 2
+
+
+def test_a_set_off_stand_in_over_an_isolated_sound_is_a_hesitation_even_if_heard_again():
+    from rehearse.hesitations import recover
+
+    samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6)], 3)
+    words = [Word("Done.", 0.0, 1.0), Word("Up,", 1.3, 1.5), Word("the", 1.8, 2.6)]
+    out = recover(words, samples, VoiceActivity.measure(samples), lambda clip: [])
+    assert [w.text for w in out] == ["Done.", "uh,", "the"]
+    words[1] = Word("up", 1.3, 1.5)  # no comma: "up" may be content ("speed up")
+    out = recover(words, samples, VoiceActivity.measure(samples), lambda clip: [])
+    assert [w.text for w in out] == ["Done.", "up", "the"]
+
+
+def test_heard_hesitations_needs_a_lone_hesitation_on_the_piece():
+    from rehearse.hesitations import heard_hesitations
+
+    decoded = [Word("Uh,", 0.6, 0.8), Word("so", 1.5, 1.6), Word("um", 1.65, 1.7)]
+    assert heard_hesitations(decoded, [0.5, 1.4, 2.3], [0.3, 0.4, 0.3]) == ["Uh,", None, None]
+
+
+def test_a_decoding_loop_counts_one_hesitation_per_separate_sound():
+    # "Er, er, er," over a single sound is one hesitation; two sounds make two.
+    words = [Word("skip.", 0.0, 0.5)]
+    words += [Word("Er,", 0.9, 0.9), Word("er,", 0.95, 1.1), Word("er,", 1.3, 1.4)]
+    words += [Word("basically", 1.8, 2.4)]
+    one = tones([(0, 0.5), (0.85, 1.15), (1.8, 2.4)], 3)
+    assert [f.text for f in scored(words, samples=one).fillers.items] == ["er", "basically"]
+    two = tones([(0, 0.5), (0.85, 1.15), (1.3, 1.5), (1.8, 2.4)], 3)
+    assert [f.text for f in scored(words, samples=two).fillers.items] == ["er", "er", "basically"]
+
+
+def test_a_filler_squeezed_between_two_words_is_inside_speech():
+    words = [Word("it's", 0.0, 0.6), Word("basically", 0.6, 0.6), Word("a", 0.6, 0.9)]
+    report = scored(words, samples=tones([(0.0, 0.9)], 2))
+    assert [f.text for f in report.fillers.items] == ["basically"]
+
+
+@pytest.mark.slow
+def test_a_synthesized_uh_between_pauses_is_an_isolated_stretch(tmp_path):
+    from rehearse.hesitations import isolated_stretches
+    from rehearse.tts import synthesize_script
+
+    path = tmp_path / "uh.wav"
+    spans = synthesize_script(
+        ["We tuned the threshold.", 0.4, "Uh,", 0.4, "then we shipped it."], path
+    )
+    from rehearse.audio import load_audio
+
+    activity = VoiceActivity.measure(load_audio(path).samples)
+    found = isolated_stretches(activity, 0, spans[-1][1])
+    uh_start, uh_end = spans[2]
+    assert any(s.start >= uh_start - 0.05 and s.end <= uh_end + 0.05 for s in found)
+    # the sentences around it are too long to be one
+    assert not any(s.start < spans[0][1] - 0.6 for s in found)

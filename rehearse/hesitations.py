@@ -1,0 +1,210 @@
+"""Hesitations the first decoding dropped, found again from the sound.
+
+Whisper is trained on cleaned-up text, so even with a filler prompt it leaves out some "uh"s, or
+writes them as a short word ("Up,", "Oh,", "and"). A spoken hesitation has a shape the audio
+shows: a short voiced stretch with a pause on both sides. This module finds such stretches that
+no recognised hesitation covers, lays them side by side with silence between them into one short
+clip, and asks the model once, with the filler prompt, what each of them is. Where it answers with
+a hesitation, the transcript gets that hesitation: in place of the word the first pass wrote over
+the sound ("Up," becomes "Uh,"), or as a new word when the sound was folded into a neighbour.
+
+Pure functions except ``decode_stretches``, which needs the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rehearse.audio import SAMPLE_RATE, Span, VoiceActivity
+from rehearse.fillers import hesitation_form
+from rehearse.words import Word, normalise
+
+# A hesitation lasts from about a tenth of a second to most of a second, and a pause of at least
+# a tenth of a second sets it off on both sides (speech splits into many runs at its stops).
+MIN_SECONDS = 0.1
+MAX_SECONDS = 0.7
+MIN_PAUSE_SECONDS = 0.1
+# Each stretch goes into the stitched clip with a little sound around it and silence between.
+MARGIN_SECONDS = 0.05
+SPACER_SECONDS = 0.5
+WINDOW_SECONDS = 28.0
+# How far a recognised hesitation's time may sit from its sound, and how much sound a word must
+# have outside a stretch to be a word of its own rather than that stretch.
+CLAIM_SECONDS = 0.6
+OWN_SOUND_SECONDS = 0.08
+EDGE_SECONDS = 0.05  # times are in 10 ms frames: a stretch "touches" a word this close to it
+# Short words the first pass writes over a hesitation's sound: "uh" heard as "up", "oh", "a".
+# Only replaced when the second listen, of that sound alone, hears a hesitation.
+STAND_INS = frozenset(
+    ["oh", "up", "a", "ah", "and", "or", "her", "are", "out", "uh-huh", "huh", "um", "i'm", "hm"]
+)
+
+SET_OFF_STAND_INS = frozenset(["oh", "up"])
+
+Decoder = Callable[[np.ndarray], Sequence[Word]]
+"""Turns 16 kHz samples into timed words (the model, with the filler prompt)."""
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A short stretch of sound with a pause on either side: where a hesitation would be."""
+
+    span: Span
+    word: int | None  # index of the recognised word that covers most of it, if any
+
+
+def isolated_stretches(
+    activity: VoiceActivity,
+    start: float,
+    end: float,
+    shortest: float = MIN_SECONDS,
+    longest: float = MAX_SECONDS,
+) -> list[Span]:
+    """Voiced stretches of ``shortest``..``longest`` s with MIN_PAUSE_SECONDS of silence around."""
+    runs = activity.voiced_runs(start, end)
+    merged: list[list[float]] = []
+    for run in runs:
+        if merged and run.start - merged[-1][1] < MIN_PAUSE_SECONDS:
+            merged[-1][1] = run.end
+        else:
+            merged.append([run.start, run.end])
+    return [Span(a, b) for a, b in merged if shortest <= b - a <= longest]
+
+
+def candidates(words: Sequence[Word], activity: VoiceActivity, duration: float) -> list[Stretch]:
+    """Isolated stretches that neither a recognised hesitation nor a word of their own explain.
+
+    Word times drift by tenths of a second, so each recognised hesitation first claims the
+    nearest stretch. A stretch whose covering word has no other sound is that word ("So,"), and
+    only a stand-in ("Up,") is worth a second listen; a stretch inside a word that also has sound
+    elsewhere is extra sound the first pass folded into its neighbour.
+    """
+    spans = isolated_stretches(activity, 0.0, duration)
+    claimed: set[int] = set()
+    for w in words:
+        if not hesitation_form(w.norm):
+            continue
+        middle = (w.start + w.end) / 2
+        near = [
+            (abs((s.start + s.end) / 2 - middle), k)
+            for k, s in enumerate(spans)
+            if k not in claimed and s.start - CLAIM_SECONDS < middle < s.end + CLAIM_SECONDS
+        ]
+        if near:
+            claimed.add(min(near)[1])
+    found: list[Stretch] = []
+    for k, span in enumerate(spans):
+        if k in claimed:
+            continue
+        overlaps = [
+            (min(w.end, span.end) - max(w.start, span.start), i)
+            for i, w in enumerate(words)
+            if w.start < span.end and w.end > span.start
+        ]
+        best = max(overlaps, default=None)
+        if best is None or best[0] <= 0:
+            # In a gap between words: unless a hesitation the first pass wrote is right there.
+            before = [w for w in words if w.end <= span.start + EDGE_SECONDS]
+            after = [w for w in words if w.start >= span.end - EDGE_SECONDS]
+            beside = before[-1:] + after[:1]
+            if not any(hesitation_form(w.norm) for w in beside):
+                found.append(Stretch(span, None))
+            continue
+        word = words[best[1]]
+        inside = activity.voiced_seconds(max(word.start, span.start), min(word.end, span.end))
+        elsewhere = activity.voiced_seconds(word.start, word.end) - inside
+        if elsewhere >= OWN_SOUND_SECONDS:
+            found.append(Stretch(span, None))
+        elif word.norm in STAND_INS:
+            found.append(Stretch(span, best[1]))
+    return found
+
+
+def stitch(samples: np.ndarray, spans: Sequence[Span]) -> tuple[np.ndarray, list[float]]:
+    """One clip of the spans separated by silence, and where each span starts inside it."""
+    spacer = np.zeros(int(SPACER_SECONDS * SAMPLE_RATE), dtype=np.float32)
+    pieces: list[np.ndarray] = [spacer]
+    offsets: list[float] = []
+    at = len(spacer)
+    for span in spans:
+        a = max(0, int((span.start - MARGIN_SECONDS) * SAMPLE_RATE))
+        b = min(len(samples), int((span.end + MARGIN_SECONDS) * SAMPLE_RATE))
+        offsets.append(at / SAMPLE_RATE)
+        pieces += [samples[a:b].astype(np.float32, copy=False), spacer]
+        at += (b - a) + len(spacer)
+    return np.concatenate(pieces), offsets
+
+
+def heard_hesitations(
+    decoded: Sequence[Word], offsets: Sequence[float], lengths: Sequence[float]
+) -> list[str | None]:
+    """For each stitched piece, the hesitation spelling the decoder wrote over it, if any.
+
+    A piece counts as a hesitation only when every word placed on it is one: "uh so" is not.
+    """
+    heard: list[list[Word]] = [[] for _ in offsets]
+    for w in decoded:
+        middle = (w.start + w.end) / 2
+        for k, (at, length) in enumerate(zip(offsets, lengths, strict=True)):
+            if at - SPACER_SECONDS / 2 <= middle < at + length + SPACER_SECONDS / 2:
+                heard[k].append(w)
+                break
+    out: list[str | None] = []
+    for ws in heard:
+        forms = [hesitation_form(w.norm) for w in ws]
+        out.append(ws[0].text if ws and all(forms) and len(ws) == 1 else None)
+    return out
+
+
+def _groups(stretches: Sequence[Stretch]) -> list[list[Stretch]]:
+    """Stretches in runs whose stitched clip fits one 30 s window of the model."""
+    groups: list[list[Stretch]] = [[]]
+    length = SPACER_SECONDS
+    for s in stretches:
+        piece = s.span.seconds + 2 * MARGIN_SECONDS + SPACER_SECONDS
+        if groups[-1] and length + piece > WINDOW_SECONDS:
+            groups.append([])
+            length = SPACER_SECONDS
+        groups[-1].append(s)
+        length += piece
+    return groups
+
+
+def recover(
+    words: Sequence[Word],
+    samples: np.ndarray,
+    activity: VoiceActivity,
+    decode: Decoder,
+) -> tuple[Word, ...]:
+    """``words`` with the hesitations the second listen heard put back."""
+    duration = len(samples) / SAMPLE_RATE
+    stretches = candidates(words, activity, duration)
+    if not stretches:
+        return tuple(words)
+    heard: list[str | None] = []
+    for group in _groups(stretches):
+        clip, offsets = stitch(samples, [s.span for s in group])
+        lengths = [s.span.seconds + 2 * MARGIN_SECONDS for s in group]
+        heard += heard_hesitations(decode(clip), offsets, lengths)
+    out = list(words)
+    added: list[Word] = []
+    for stretch, spelling in zip(stretches, heard, strict=True):
+        if spelling is None and stretch.word is not None:
+            # "Up," or "Oh," alone between pauses and set off by a comma is how "uh" comes out.
+            old = words[stretch.word]
+            if old.norm in SET_OFF_STAND_INS and old.text.rstrip().endswith(","):
+                spelling = "uh"
+        if spelling is None:
+            continue
+        text = normalise(spelling)
+        span = stretch.span
+        if stretch.word is not None:
+            old = words[stretch.word]
+            trail = old.text[len(old.text.rstrip(",.?!;:")) :]
+            out[stretch.word] = Word(text + trail, old.start, old.end, old.probability)
+        else:
+            added.append(Word(text + ",", span.start, span.end, 0.5))
+    return tuple(sorted(out + added, key=lambda w: (w.start, w.end)))

@@ -1,0 +1,258 @@
+"""The question bank, grouped by category, with each question's last and best result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rehearse.errors import RehearseError
+from rehearse.report_text import clock
+from rehearse.rubric import Rubric
+from rehearse.store import Attempt
+from rehearse.tui.widgets import TIMING_STYLE, target_label
+
+if TYPE_CHECKING:
+    from rehearse.tui.app import RehearseApp
+
+
+@dataclass(frozen=True)
+class Results:
+    latest: Attempt | None
+    best: Attempt | None
+    count: int
+
+
+class ResultsLoaded(Message):
+    def __init__(self, results: dict[str, Results], problem: str | None = None) -> None:
+        super().__init__()
+        self.results = results
+        self.problem = problem
+
+
+def attempt_summary(attempt: Attempt) -> Text:
+    return Text.assemble(
+        (f"{clock(attempt.speaking_seconds)} ", TIMING_STYLE.get(attempt.timing, "")),
+        (attempt.timing, TIMING_STYLE.get(attempt.timing, "")),
+        f" · {attempt.fillers_per_minute:.1f} fillers/min · {attempt.coverage_ratio:.0%} covered",
+    )
+
+
+def question_prompt(rubric: Rubric, results: Results | None, target: tuple[int, int]) -> Text:
+    text = Text(rubric.question, style="bold")
+    meta = Text(f"\n  {target_label(target)}  ", style="dim")
+    if results is None or results.latest is None:
+        meta.append("not tried yet", style="dim italic")
+    else:
+        meta.append("last ", style="dim")
+        meta.append_text(attempt_summary(results.latest))
+        if results.best is not None and results.count > 1:
+            meta.append("\n  best ", style="dim")
+            meta.append_text(attempt_summary(results.best))
+        tries = "1 try" if results.count == 1 else f"{results.count} tries"
+        meta.append(f"   ({tries})", style="dim")
+    text.append_text(meta)
+    return text
+
+
+class QuestionList(OptionList):
+    """The bank's options; Enter is shown in the footer because it is the main action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Answer")]
+
+
+class QuestionsScreen(Screen[None]):
+    """Home: pick a question (Enter) and answer it aloud."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "start", "Answer", show=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("h", "history", "History"),
+        Binding("m", "mock_round", "Mock round"),
+        Binding("l", "last_report", "Last", tooltip="Last report of this question"),
+        Binding("s", "settings", "Settings"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP = "Pick a question and answer it aloud."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: dict[str, Results] = {}
+
+    @property
+    def rehearse(self) -> RehearseApp:
+        return cast("RehearseApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-row"):
+            yield Static("Filter ›", id="filter-label")
+            yield Input(
+                placeholder="Filter questions: type words from the question or category",
+                id="filter",
+                compact=True,
+            )
+        yield QuestionList(id="questions")
+        yield Static(id="model-status")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "model_status", self._show_model_status)
+        self.refresh_list()
+        self.query_one("#questions", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        # On first showing, and back from an attempt or the settings (results, targets change).
+        self.load_results()
+
+    @work(thread=True, exclusive=True, group="results")
+    def load_results(self) -> None:
+        store = self.rehearse.store
+        try:
+            results = {}
+            for rubric in self.rehearse.bank:
+                attempts = store.attempts(rubric.id)
+                results[rubric.id] = Results(
+                    attempts[-1] if attempts else None,
+                    store.best(rubric.id) if attempts else None,
+                    len(attempts),
+                )
+        except RehearseError as error:
+            self.post_message(ResultsLoaded({}, str(error)))
+        else:
+            self.post_message(ResultsLoaded(results))
+
+    def on_results_loaded(self, message: ResultsLoaded) -> None:
+        if message.problem:
+            self.notify(message.problem, title="History", severity="error")
+        self.results = message.results
+        self.refresh_list()
+
+    def _show_model_status(self, status: str) -> None:
+        name = self.rehearse.transcriber.name
+        label = {
+            "loading": Text(f"… loading the speech model {name} in the background…", "yellow"),
+            "ready": Text(f"✔ speech model {name} ready", "green"),
+            "failed": Text(f"✘ speech model: {self.rehearse.model_problem}", "bold red"),
+        }.get(status, Text(status))
+        self.query_one("#model-status", Static).update(label)
+
+    def matching(self) -> list[Rubric]:
+        words = self.query_one("#filter", Input).value.lower().split()
+        return [
+            r
+            for r in self.rehearse.bank
+            if all(w in f"{r.question} {r.category} {r.id}".lower() for w in words)
+        ]
+
+    def refresh_list(self) -> None:
+        questions = self.query_one("#questions", OptionList)
+        highlighted = questions.highlighted_option
+        keep = highlighted.id if highlighted else None
+        options: list[Option | None] = []
+        category = None
+        for rubric in self.matching():
+            if rubric.category != category:
+                category = rubric.category
+                if options:
+                    options.append(None)
+                options.append(Option(Text(f"▌{category}", style="bold #e0a040"), disabled=True))
+            target = self.rehearse.target_for(rubric)
+            options.append(
+                Option(question_prompt(rubric, self.results.get(rubric.id), target), id=rubric.id)
+            )
+        questions.set_options(options)
+        if not any(o is not None and o.id for o in options):
+            questions.add_option(
+                Option(Text("No question matches the filter.", "dim italic"), disabled=True)
+            )
+            return
+        index = None
+        if keep:
+            try:
+                index = questions.get_option_index(keep)
+            except Exception:
+                index = None
+        if index is None:
+            index = next(i for i, o in enumerate(questions.options) if o.id)
+        questions.highlighted = index
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refresh_list()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#questions", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#questions")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.start_attempt(event.option.id)
+
+    def selected_rubric(self) -> Rubric | None:
+        option = self.query_one("#questions", OptionList).highlighted_option
+        return self.rehearse.rubric(option.id) if option and option.id else None
+
+    def start_attempt(self, question_id: str) -> None:
+        from rehearse.tui.record import RecordScreen
+
+        rubric = self.rehearse.rubric(question_id)
+        if rubric is not None:
+            self.app.push_screen(RecordScreen(rubric))
+
+    def action_start(self) -> None:
+        rubric = self.selected_rubric()
+        if rubric is not None:
+            self.start_attempt(rubric.id)
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def key_escape(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus or filter_input.value:
+            filter_input.value = ""
+            self.query_one("#questions", OptionList).focus()
+
+    def action_history(self) -> None:
+        try:
+            from rehearse.tui.history_screen import HistoryScreen
+        except ImportError:
+            self.notify("The history screen is not part of this build yet.", severity="warning")
+            return
+        self.app.push_screen(HistoryScreen(self.rehearse.store, self.rehearse.bank))
+
+    def action_mock_round(self) -> None:
+        from rehearse.tui.mock_round import MockRoundScreen
+
+        self.app.push_screen(MockRoundScreen())
+
+    def action_settings(self) -> None:
+        from rehearse.tui.settings_screen import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
+
+    def action_last_report(self) -> None:
+        from rehearse.tui.report import ReportScreen
+
+        rubric = self.selected_rubric()
+        if rubric is None:
+            return
+        results = self.results.get(rubric.id)
+        if results is None or results.latest is None:
+            self.notify("No attempt at this question yet: press Enter to answer it.")
+            return
+        self.app.push_screen(ReportScreen(rubric, results.latest))
+
+    async def action_quit(self) -> None:
+        self.app.exit(0)

@@ -1,0 +1,231 @@
+"""Hearing an attempt again with its transcript, the word being spoken lit up as it plays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from rehearse.errors import RehearseError
+from rehearse.report_text import clock
+from rehearse.rubric import Rubric
+from rehearse.scoring import Report
+from rehearse.store import Attempt
+from rehearse.tui.messages import PlaybackFailed, PlaybackFinished, PlaybackMoved, PlaybackStarted
+from rehearse.tui.services import PlayerLike
+from rehearse.tui.widgets import TranscriptView, word_at
+
+if TYPE_CHECKING:
+    from rehearse.tui.app import RehearseApp
+
+SEEK_SECONDS = 5.0
+# Jumps land a little before the filler or pause, so the listener hears what led into it.
+LEAD_IN_SECONDS = 0.6
+
+
+class PlayerReady(PlaybackStarted):
+    def __init__(self, player: PlayerLike) -> None:
+        super().__init__(player.duration)
+        self.player = player
+
+
+class ReplayScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "play_pause", "Play/pause"),
+        # Priority: the transcript's scroller would otherwise take left/right for itself.
+        Binding("left", "seek(-5)", "−5s", key_display="←", priority=True),
+        Binding("right", "seek(5)", "+5s", key_display="→", priority=True),
+        Binding("f", "next_filler", "Next filler"),
+        Binding("n", "next_pause", "Next pause"),
+        Binding("escape", "back", "Back"),
+    ]
+    HELP = "Play the attempt back; the word being spoken is highlighted."
+
+    def __init__(self, rubric: Rubric, attempt: Attempt, report: Report | None = None) -> None:
+        super().__init__()
+        self.rubric = rubric
+        self.attempt = attempt
+        self.report = report or attempt.report
+        self.player: PlayerLike | None = None
+        self.position = 0.0
+        self.finished = False
+
+    @property
+    def rehearse(self) -> RehearseApp:
+        return cast("RehearseApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text.assemble(
+                (self.rubric.question, "bold"),
+                "\n",
+                (f"Attempt {self.attempt.id} · {self.attempt.created_at:%d %b %Y %H:%M}", "dim"),
+            ),
+            id="replay-head",
+        )
+        yield Static(id="replay-position")
+        yield ProgressBar(
+            total=max(self.report.duration_seconds, 0.01),
+            show_eta=False,
+            show_percentage=False,
+            id="replay-progress",
+        )
+        with VerticalScroll(id="replay-body"):
+            yield TranscriptView(
+                self.report.words,
+                self.report.filler_word_indices,
+                self.report.pauses,
+                id="replay-transcript",
+            )
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show_position(0.0, "loading")
+        self.open_player()
+
+    def on_unmount(self) -> None:
+        self._stop_player()
+
+    # -- the player ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="player")
+    def open_player(self) -> None:
+        try:
+            player = self.rehearse.player_factory(self.attempt.audio_path)
+            player.on_position = self._moved
+            player.play()
+        except RehearseError as error:
+            self.post_message(PlaybackFailed(str(error)))
+            return
+        # The user may have left while the speakers opened: then nobody is listening.
+        if get_current_worker().is_cancelled or not self.post_message(PlayerReady(player)):
+            player.on_position = None
+            player.stop()
+
+    def _moved(self, seconds: float) -> None:
+        # Called on the player's thread: hand over to the UI through the message queue.
+        self.post_message(PlaybackMoved(seconds))
+        player = self.player
+        if player is not None and player.finished.is_set():
+            self.post_message(PlaybackFinished())
+
+    def on_player_ready(self, message: PlayerReady) -> None:
+        self.player = message.player
+        self.query_one("#replay-progress", ProgressBar).update(total=max(message.duration, 0.01))
+        # A very short recording may have ended before the player was handed over.
+        self.finished = self.player.finished.is_set()
+        self._show_position(self.player.position, "finished" if self.finished else "playing")
+
+    def on_playback_failed(self, message: PlaybackFailed) -> None:
+        self.query_one("#replay-position", Static).update(
+            Text.assemble(("✘ cannot play: ", "bold red"), (message.message, "red"))
+        )
+        self.notify(message.message, title="Playback", severity="error", timeout=10)
+
+    def on_playback_moved(self, message: PlaybackMoved) -> None:
+        self.position = message.seconds
+        state = "paused" if self.player is not None and self.player.paused else "playing"
+        self._show_position(message.seconds, state)
+
+    def on_playback_finished(self, _: PlaybackFinished) -> None:
+        self.finished = True
+        self._show_position(self.position, "finished")
+
+    def _show_position(self, seconds: float, state: str) -> None:
+        duration = self.player.duration if self.player else self.report.duration_seconds
+        icon = {"playing": "▶", "paused": "⏸", "finished": "■", "loading": "…"}[state]
+        hint = {
+            "playing": "",
+            "paused": "  paused: space resumes",
+            "finished": "  finished: space plays again",
+            "loading": "  opening the speakers…",
+        }[state]
+        self.query_one("#replay-position", Static).update(
+            Text.assemble((f"{icon} {clock(seconds)} / {clock(duration)}", "bold"), (hint, "dim"))
+        )
+        self.query_one("#replay-progress", ProgressBar).update(progress=seconds)
+        transcript = self.query_one(TranscriptView)
+        current = word_at(self.report.words, seconds) if state != "loading" else None
+        if current != transcript.current:
+            transcript.current = current
+            self._keep_in_view(transcript)
+
+    def _keep_in_view(self, transcript: TranscriptView) -> None:
+        body = self.query_one("#replay-body", VerticalScroll)
+        line = transcript.line_of_current(transcript.content_region.width)
+        top = line + transcript.content_region.y - body.content_region.y
+        if not body.scroll_y + 1 <= top <= body.scroll_y + body.content_region.height - 2:
+            body.scroll_to(y=max(0, top - body.content_region.height // 3), animate=False)
+
+    def _stop_player(self) -> None:
+        player, self.player = self.player, None
+        if player is not None:
+            player.on_position = None
+            player.stop()
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def action_play_pause(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        if self.finished or player.finished.is_set():
+            self.finished = False
+            self._call(player.play)
+        elif player.paused:
+            player.resume()
+            self._show_position(self.position, "playing")
+        else:
+            player.pause()
+            self._show_position(self.position, "paused")
+
+    def _jump(self, seconds: float) -> None:
+        player = self.player
+        if player is None:
+            return
+        duration = player.duration
+        target = max(0.0, min(seconds, duration))
+        player.seek(target)
+        self.position = target
+        if self.finished or player.finished.is_set():
+            self.finished = False
+            self._call(player.play)
+        paused = player.paused
+        self._show_position(target, "paused" if paused else "playing")
+
+    def _call(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except RehearseError as error:
+            self.post_message(PlaybackFailed(str(error)))
+
+    def action_seek(self, delta: float) -> None:
+        self._jump(self.position + delta)
+
+    def action_next_filler(self) -> None:
+        after = self.position + 0.05
+        upcoming = [f.start for f in self.report.fillers.items if f.start > after + LEAD_IN_SECONDS]
+        if not upcoming:
+            self.notify("No more fillers after this point.")
+            return
+        self._jump(upcoming[0] - LEAD_IN_SECONDS)
+
+    def action_next_pause(self) -> None:
+        after = self.position + 0.05
+        upcoming = [p.start for p in self.report.pauses if p.start > after + LEAD_IN_SECONDS]
+        if not upcoming:
+            self.notify("No more long pauses after this point.")
+            return
+        self._jump(upcoming[0] - LEAD_IN_SECONDS)
+
+    def action_back(self) -> None:
+        self._stop_player()
+        self.dismiss(None)

@@ -1,0 +1,118 @@
+"""What the app needs from the outside world, as small interfaces it can be handed.
+
+The screens talk to a recorder and a player only through these protocols, so a test (or a
+future backend) can hand in any class with the same methods; the defaults are the real
+sounddevice ``Recorder`` and ``Player``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from rehearse.recorder import InputLevel, RecordingResult
+
+PositionCallback = Callable[[float], None]
+"""Called with the playback position in seconds; may be called from an audio thread."""
+
+
+@runtime_checkable
+class RecorderLike(Protocol):
+    path: Path
+
+    @property
+    def elapsed(self) -> float: ...
+
+    @property
+    def is_recording(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> RecordingResult: ...
+
+    def level(self) -> InputLevel: ...
+
+
+@runtime_checkable
+class PlayerLike(Protocol):
+    """Plays one recording, as ``rehearse.playback.Player`` does.
+
+    ``on_position`` is set by the screen before ``play`` and may be called from any thread;
+    ``finished`` is set when playback reaches the end or is stopped.
+    """
+
+    on_position: PositionCallback | None
+    finished: threading.Event
+
+    @property
+    def duration(self) -> float: ...
+
+    @property
+    def position(self) -> float: ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    @property
+    def is_playing(self) -> bool: ...
+
+    def play(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def seek(self, seconds: float) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+RecorderFactory = Callable[[Path], RecorderLike]
+PlayerFactory = Callable[[Path], PlayerLike]
+Speak = Callable[[str], None]
+
+
+def real_recorder_factory(device: str | None) -> RecorderFactory:
+    from rehearse.recorder import Recorder
+
+    def make(path: Path) -> RecorderLike:
+        return Recorder(path, device=device)
+
+    return make
+
+
+def real_player_factory(device: str | None) -> PlayerFactory:
+    def make(path: Path) -> PlayerLike:
+        # Imported on first use: reading reports must not need PortAudio.
+        from rehearse.playback import Player
+
+        return Player(path, device=device)
+
+    return make
+
+
+def piper_speaker(device: Callable[[], str | None] = lambda: None) -> Speak | None:
+    """A function that reads text aloud with the offline Piper voice, or None without one.
+
+    ``device`` gives the output device (None: the system default) each time it speaks.
+    """
+    from rehearse import tts
+
+    if "piper" not in tts.available_voices():
+        return None
+
+    def speak(text: str) -> None:
+        # Runs in a worker thread: synthesis and playback both block until the question is read.
+        from rehearse.playback import Player
+
+        with tempfile.TemporaryDirectory(prefix="rehearse-voice-") as tmp:
+            wav = Path(tmp) / "question.wav"
+            tts.synthesize(text, wav, "piper")
+            player = Player(wav, device=device())
+            player.play()
+            player.wait()
+
+    return speak

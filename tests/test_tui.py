@@ -1,0 +1,690 @@
+"""Pilot tests of every screen and key of the app, on a temp data dir with the real question bank,
+real SQLite and the real bundled model (one per session). Reports come from synthesized speech."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, ProgressBar, SelectionList, Static
+from tui_support import (
+    ClockPlayer,
+    MissingMicrophone,
+    make_app,
+    scored_answer,
+    screen_text,
+    speech_seconds,
+    spoken_answer,
+    static_text,
+    store_attempt,
+    wait_for,
+    wav_recorder,
+)
+
+from rehearse.rubric import find_question, load_bank
+from rehearse.settings import Settings
+from rehearse.transcribe import Transcriber
+from rehearse.tui.help import HelpScreen
+from rehearse.tui.mock_round import MockRoundScreen
+from rehearse.tui.questions import QuestionsScreen
+from rehearse.tui.record import RecordScreen
+from rehearse.tui.replay import ReplayScreen
+from rehearse.tui.report import ReportScreen
+from rehearse.tui.settings_screen import SettingsScreen
+from rehearse.tui.widgets import LevelMeter, TimeBar, TranscriptView
+
+pytestmark = pytest.mark.asyncio
+SIZE = (100, 32)
+
+
+async def choose(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
+    """Filter the question list down to one question and highlight it."""
+    await pilot.press("slash", *words, "enter")
+    await pilot.pause()
+
+
+# -- Questions -------------------------------------------------------------------------------------
+
+
+async def test_questions_lists_the_bank_by_category(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        questions = app.screen.query_one("#questions", OptionList)
+        ids = [o.id for o in questions.options if o.id]
+        assert ids == [r.id for r in load_bank()]
+        headers = [str(o.prompt) for o in questions.options if o.id is None]
+        categories = sorted({r.category for r in load_bank()})
+        assert [h.strip("▌") for h in headers] == categories
+        assert "not tried yet" in screen_text(app)
+        # The highlighted option is a question, never a category header.
+        assert questions.highlighted_option is not None
+        assert questions.highlighted_option.id == ids[0]
+
+
+async def test_filter_narrows_and_escape_clears(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert app.focused is app.screen.query_one("#filter", Input)
+        await pilot.press(*"recall")
+        questions = app.screen.query_one("#questions", OptionList)
+        assert [o.id for o in questions.options if o.id] == ["precision-vs-recall"]
+        await pilot.press("escape")
+        assert app.screen.query_one("#filter", Input).value == ""
+        assert len([o for o in questions.options if o.id]) == len(load_bank())
+        await pilot.press("slash", *"zzzz nothing")
+        assert not [o for o in questions.options if o.id]
+        assert "No question matches" in screen_text(app)
+
+
+async def test_questions_show_last_and_best_results(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    store = app.store
+    first = store_attempt(store, "precision")
+    # A worse, later attempt: last and best now differ.
+    worse = scored_answer("walkthrough")
+    store.add(
+        type(worse)(**{**worse.__dict__, "question": "precision-vs-recall"}),
+        spoken_answer("walkthrough"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.results))  # type: ignore[attr-defined]
+        await choose(pilot, "recall")
+        text = screen_text(app)
+        assert "last" in text and "best" in text and "(2 tries)" in text
+        assert f"{first.coverage_ratio:.0%} covered" in text
+
+
+async def test_q_quits_with_exit_code_zero(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+    assert app.return_value == 0
+
+
+async def test_help_opens_anywhere_and_lists_every_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(static_text(s) for s in app.screen.query(Static))
+        for name in ("Questions", "Record", "Report", "Replay", "Mock round", "Settings"):
+            assert name in text
+        for description in ("Start / stop", "Talking points", "Next filler", "Next pause"):
+            assert description in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+        await choose(pilot, "recall")
+        await pilot.press("enter")
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, RecordScreen)
+
+
+async def test_h_opens_history(tmp_path: Path) -> None:
+    history = pytest.importorskip("rehearse.tui.history_screen")
+    app = make_app(tmp_path)
+    store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, history.HistoryScreen)
+
+
+async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
+    history = pytest.importorskip("rehearse.tui.history_screen")
+    app = make_app(tmp_path, player_factory=ClockPlayer)
+    attempt = store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, history.HistoryScreen)
+        # The history screen only names the attempt; the app opens it.
+        app.screen.post_message(history.AttemptChosen(attempt.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert isinstance(app.screen, history.HistoryScreen)
+        app.screen.post_message(history.ReplayRequested(attempt.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await pilot.press("escape")
+        assert isinstance(app.screen, history.HistoryScreen)
+
+
+async def test_l_opens_the_last_report_of_a_question(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    attempt = store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await wait_for(pilot, lambda: bool(app.screen.results))  # type: ignore[attr-defined]
+        await pilot.press("l")
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.attempt.id == attempt.id
+        await pilot.press("escape")
+        await choose(pilot, "overfitting")
+        await pilot.press("l")
+        assert isinstance(app.screen, QuestionsScreen)  # nothing to show yet: a notice instead
+
+
+async def test_model_loads_in_the_background_at_start(tmp_path: Path) -> None:
+    transcriber = Transcriber()
+    app = make_app(tmp_path, transcriber=transcriber)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "loading the speech model" in screen_text(app) or app.model_status == "ready"
+        await wait_for(pilot, lambda: app.model_status == "ready")
+        assert transcriber.loaded
+        assert "speech model tiny.en (bundled) ready" in screen_text(app)
+
+
+async def test_a_broken_model_is_reported_and_the_recording_kept(tmp_path: Path) -> None:
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    app = make_app(
+        tmp_path / "data",
+        transcriber=Transcriber(str(not_a_model)),
+        recorder_factory=wav_recorder("precision", speed=20),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.model_status == "failed")
+        assert "not a CTranslate2 Whisper model" in (app.model_problem or "")
+        assert "✘ speech model" in screen_text(app)
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: screen.recorder is not None)
+        await wait_for(pilot, lambda: screen.recorder.elapsed > 3)  # type: ignore[union-attr]
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.state == "failed")
+        text = screen_text(app)
+        assert "Could not score the answer" in text
+        kept = list((tmp_path / "data" / "attempts").rglob("*.wav"))
+        assert len(kept) == 1 and kept[0].stat().st_size > 44
+        assert app.store.attempts() == []
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+        assert kept[0].exists()
+
+
+# -- Record ----------------------------------------------------------------------------------------
+
+
+async def test_record_screen_shows_question_target_and_hidden_points(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        text = screen_text(app)
+        assert find_question("precision-vs-recall").question in text.replace("\n", " ") or (
+            "How are precision and recall different" in text
+        )
+        assert "target 1:00–1:30" in text
+        assert "Press space to start recording" in text
+        points = screen.query_one("#points")
+        assert not points.display
+        await pilot.press("t")
+        assert points.display
+        assert "Favor precision when false alarms are costly" in screen_text(app)
+        await pilot.press("t")
+        assert not points.display
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+async def test_the_clock_turns_green_in_the_window_and_red_past_it(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")  # target 1:00–1:30
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        digits = screen.query_one("#elapsed")
+        bar = screen.query_one(TimeBar)
+
+        def bar_styles() -> set[str]:
+            rendered = bar.render()
+            return {str(span.style) for span in rendered.spans}  # type: ignore[union-attr]
+
+        for seconds, label, css, colour in (
+            (30, "SHORT", "-short", "#4a90d9"),
+            (75, "ON TARGET", "-on-target", "green"),
+            (100, "TOO LONG", "-long", "bold red"),
+        ):
+            screen._show_elapsed(seconds)
+            await pilot.pause()
+            assert label in static_text(screen.query_one("#timing-now", Static))
+            assert digits.has_class(css)
+            assert colour in bar_styles()
+        assert "0:10 over: wrap up" in static_text(screen.query_one("#timing-now", Static))
+        # Before the window the bar has no green or red fill yet.
+        screen._show_elapsed(30)
+        await pilot.pause()
+        assert "green" not in bar_styles() and "bold red" not in bar_styles()
+
+
+async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=6))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: screen.state == "recording")
+        # The clock, the target bar and the level meter follow the recorder while it runs.
+        await wait_for(pilot, lambda: screen.query_one(TimeBar).elapsed > 2)
+        await wait_for(pilot, lambda: screen.query_one(LevelMeter).level is not None)
+        assert "REC" in screen_text(app)
+        done = speech_seconds("precision") + 0.3
+        await wait_for(pilot, lambda: screen.recorder.elapsed > done)  # type: ignore[union-attr]
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.state in ("scoring", "done"))
+        if screen.state == "scoring":
+            assert screen.query_one(ProgressBar).display
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        report_screen = app.screen
+        assert isinstance(report_screen, ReportScreen)
+        # Replaced, not stacked: escape goes straight back to the questions.
+        assert [type(s) for s in app.screen_stack[1:]] == [QuestionsScreen, ReportScreen]
+        report = report_screen.report
+        assert report.fillers.count >= 2 and "um" in report.fillers.by_word
+        assert report.timing == "short"
+        assert report.coverage.ratio >= 5 / 6
+        attempts = app.store.attempts("precision-vs-recall")
+        assert len(attempts) == 1
+        assert attempts[0].audio_path.is_file()
+        assert attempts[0].audio_path.is_relative_to(tmp_path)
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+        await wait_for(pilot, lambda: "(1 try)" in screen_text(app))
+
+
+async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("walkthrough", speed=8))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "ml project")
+        await pilot.press("enter", "space")
+        record = app.screen
+        assert isinstance(record, RecordScreen)
+        await wait_for(pilot, lambda: record.state == "recording")
+        await wait_for(pilot, lambda: record.recorder.elapsed > 5)  # type: ignore[union-attr]
+        await pilot.press("space", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: record.state == "done")
+        assert isinstance(app.screen, HelpScreen)  # the report waits for the help to close
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert [type(s) for s in app.screen_stack[1:]] == [QuestionsScreen, ReportScreen]
+
+
+async def test_escape_while_recording_discards_the_file(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: screen.state == "recording")
+        recorder = screen.recorder
+        assert recorder is not None
+        await wait_for(pilot, lambda: recorder.elapsed > 0.5)
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+        await wait_for(pilot, lambda: not recorder.path.exists())
+        await app.workers.wait_for_complete()
+        assert app.store.attempts() == []
+
+
+async def test_no_microphone_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=MissingMicrophone)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: "no microphone found" in screen_text(app))
+        assert screen.state == "ready"
+        assert any("no microphone found" in str(n.message) for n in app._notifications)
+        assert not list(tmp_path.rglob("*.wav"))
+
+
+async def test_an_unknown_device_with_the_real_recorder_is_a_message(tmp_path: Path) -> None:
+    settings = Settings(input_device="no-such-microphone-anywhere")
+    app = make_app(tmp_path, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: screen.state == "ready" and "✘" in screen_text(app))
+        text = screen_text(app)
+        assert "no-such-microphone-anywhere" in text or "PortAudio" in text or "microphone" in text
+        assert not list(tmp_path.rglob("*.wav"))
+
+
+async def test_a_recorder_problem_is_shown_and_the_answer_still_scored(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=8, fail_after=9))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        # No second space: the recording ends by itself when the "device" goes away.
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        messages = [str(n.message) for n in app._notifications]
+        assert any("stopped responding" in m for m in messages)
+        (attempt,) = app.store.attempts()
+        assert 8.5 <= attempt.duration_seconds <= 10
+        assert attempt.word_count > 10
+
+
+async def test_a_double_tap_of_space_keeps_nothing(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await pilot.press("enter", "space")
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        await wait_for(pilot, lambda: screen.state == "recording")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.state == "ready")
+        assert not list(tmp_path.rglob("*.wav"))
+        assert app.store.attempts() == []
+
+
+# -- Report ----------------------------------------------------------------------------------------
+
+
+async def test_report_shows_figures_checklist_and_transcript(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    attempt = store_attempt(app.store, "precision")
+    rubric = find_question("precision-vs-recall")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReportScreen(rubric, attempt))
+        await wait_for(pilot, lambda: "First attempt at this question" in screen_text(app))
+        screen = app.screen
+        report = attempt.report
+        text = "\n".join(static_text(s) for s in screen.query(Static))
+        assert "SHORT" in text and "target 1:00–1:30" in text
+        assert f"{report.words_per_minute:.0f} words/min" in text
+        assert "um ×2" in text
+        assert "Long pauses" in text and "1.6s at 0:04" in text
+        assert "6 of 6 points" in text
+        assert 'heard "spam filter"' in text
+        transcript = screen.query_one(TranscriptView)
+        rendered = transcript.build()
+        filler_spans = [
+            rendered.plain[s.start : s.end] for s in rendered.spans if "magenta" in str(s.style)
+        ]
+        assert [w.lower().strip(",.") for w in filler_spans][:1] == ["um"]
+        assert "[1.6s pause]" in rendered.plain
+
+
+async def test_report_of_an_ordered_rubric_shows_seconds_per_point(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    attempt = store_attempt(app.store, "walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReportScreen(find_question("project-walkthrough"), attempt))
+        await pilot.pause()
+        text = static_text(app.screen.query_one("#checklist", Static))
+        assert "s on it" in text
+        assert "in order" in static_text(app.screen.query_one("#figures", Static))
+
+
+async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    store = app.store
+    earlier = scored_answer("walkthrough")
+    store.add(
+        type(earlier)(**{**earlier.__dict__, "question": "precision-vs-recall"}),
+        spoken_answer("walkthrough"),
+        when=datetime(2026, 3, 13, 8, 0),
+    )
+    attempt = store_attempt(store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReportScreen(find_question("precision-vs-recall"), attempt))
+        await wait_for(pilot, lambda: "Since the attempt of 13 Mar 08:00" in screen_text(app))
+        text = screen_text(app)
+        assert "Fillers/min" in text and "Coverage" in text and "→" in text
+        assert "pts" in text
+
+
+async def test_report_keys_replay_retry_and_back(tmp_path: Path) -> None:
+    app = make_app(tmp_path, player_factory=ClockPlayer)
+    attempt = store_attempt(app.store, "precision")
+    rubric = find_question("precision-vs-recall")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReportScreen(rubric, attempt))
+        await pilot.pause()
+        await pilot.press("p")
+        assert isinstance(app.screen, ReplayScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, RecordScreen)
+        assert app.screen.rubric.id == rubric.id
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+# -- Replay ----------------------------------------------------------------------------------------
+
+
+async def test_replay_highlights_the_word_being_spoken(tmp_path: Path) -> None:
+    players: list[ClockPlayer] = []
+
+    def player(path: Path) -> ClockPlayer:
+        players.append(ClockPlayer(path))
+        return players[-1]
+
+    app = make_app(tmp_path, player_factory=player)
+    attempt = store_attempt(app.store, "precision")
+    report = attempt.report
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReplayScreen(find_question("precision-vs-recall"), attempt))
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        transcript = screen.query_one(TranscriptView)
+        await wait_for(pilot, lambda: transcript.current is not None and transcript.current >= 3)
+        word = report.words[transcript.current]  # type: ignore[index]
+        assert abs(word.start - screen.position) < 1.0
+        assert "▶" in screen_text(app)
+
+        # space pauses: the position stops; space again resumes.
+        await pilot.press("space")
+        paused_at = players[0].position
+        await pilot.pause(0.4)
+        assert players[0].position == pytest.approx(paused_at, abs=0.01)
+        assert "paused" in screen_text(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: players[0].position > paused_at + 0.2)
+
+        # right and left seek by five seconds.
+        before = screen.position
+        await pilot.press("right")
+        assert players[0].seeks[-1] == pytest.approx(before + 5, abs=0.3)
+        await pilot.press("left")
+        assert players[0].seeks[-1] == pytest.approx(before, abs=0.6)
+
+        # f and n jump (with a short lead-in) to the next filler and the next long pause.
+        players[0].seek(0.0)
+        screen.position = 0.0
+        await pilot.press("f")
+        filler_starts = [f.start for f in report.fillers.items]
+        target = players[0].seeks[-1]
+        assert any(abs(target - (s - 0.6)) < 0.01 for s in filler_starts)
+        players[0].seek(0.0)
+        screen.position = 0.0
+        await pilot.press("n")
+        assert players[0].seeks[-1] == pytest.approx(report.pauses[0].start - 0.6, abs=0.01)
+
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+        assert players[0].finished.is_set()
+
+
+async def test_replay_plays_to_the_end_and_again(tmp_path: Path) -> None:
+    app = make_app(tmp_path, player_factory=lambda p: ClockPlayer(p, speed=20))
+    attempt = store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReplayScreen(find_question("precision-vs-recall"), attempt))
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await wait_for(pilot, lambda: screen.finished)
+        assert "finished" in screen_text(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not screen.finished and screen.position < 5)
+
+
+async def test_replay_without_speakers_says_so(tmp_path: Path) -> None:
+    settings = Settings(output_device="no-such-speaker-anywhere")
+    app = make_app(tmp_path, settings=settings)
+    attempt = store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReplayScreen(find_question("precision-vs-recall"), attempt))
+        await wait_for(pilot, lambda: "cannot play" in screen_text(app))
+        await pilot.press("escape")
+
+
+# -- Mock round ------------------------------------------------------------------------------------
+
+
+async def test_mock_round_runs_questions_in_a_row_then_sums_up(tmp_path: Path) -> None:
+    spoken: list[str] = []
+    app = make_app(
+        tmp_path, recorder_factory=wav_recorder("precision", speed=12), speak=spoken.append
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MockRoundScreen)
+        categories = screen.query_one(SelectionList)
+        categories.deselect_all()
+        categories.select("Technical screening")
+        await pilot.press("4")
+        assert screen.round_size == 4
+        await pilot.press("3", "g")
+        assert len(screen.questions) == 3
+        assert {q.category for q in screen.questions} == {"Technical screening"}
+        for n in range(3):
+            # Ready once the question has been read aloud (the voice here just notes the text).
+            await wait_for(
+                pilot,
+                lambda n=n: (
+                    len(spoken) == n + 1
+                    and isinstance(app.screen, RecordScreen)
+                    and app.screen.state == "ready"
+                ),
+                timeout=120,
+            )
+            record = app.screen
+            assert isinstance(record, RecordScreen)
+            assert f"Mock round {n + 1}/3" in static_text(
+                record.query_one("#record-caption", Static)
+            )
+            assert spoken[-1] == screen.questions[n].question
+            await pilot.press("space")
+            await wait_for(pilot, lambda r=record: r.state == "recording")
+            await wait_for(pilot, lambda r=record: r.recorder.elapsed > 6)  # type: ignore[misc]
+            await pilot.press("space")
+            await wait_for(pilot, lambda r=record: app.screen is not r, timeout=90)
+        assert app.screen is screen
+        table = screen.query_one("#round-table", DataTable)
+        assert table.row_count == 3
+        text = screen_text(app)
+        assert "3 of 3 questions answered" in text
+        assert "Total" in text and "average coverage" in text
+        assert len(app.store.attempts()) == 3
+        # enter opens a question's report; escape comes back to the summary.
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+async def test_escape_in_a_mock_round_ends_it(tmp_path: Path) -> None:
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "g")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MockRoundScreen))
+        assert "0 of 3 questions answered" in screen_text(app)
+
+
+async def test_mock_round_needs_a_category(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MockRoundScreen)
+        screen.query_one(SelectionList).deselect_all()
+        await pilot.press("g")
+        assert app.screen is screen and not screen.questions
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+# -- Settings --------------------------------------------------------------------------------------
+
+
+async def test_settings_save_target_and_model(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        await wait_for(pilot, lambda: "found" in screen_text(app) or "✘" in screen_text(app))
+        screen.query_one("#target", Input).value = "ninety"
+        await pilot.press("ctrl+s")
+        assert app.screen is screen  # refused: the target is not a range
+        screen.query_one("#target", Input).value = "20-40"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, QuestionsScreen)
+        assert app.settings.target_seconds == (20, 40)
+        assert Settings.load(tmp_path).target_seconds == (20, 40)
+        # The override applies at once, to every question.
+        await choose(pilot, "recall")
+        assert "0:20–0:40" in screen_text(app)
+        await pilot.press("s")
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+# -- Start-up --------------------------------------------------------------------------------------
+
+
+async def test_run_reports_a_start_up_problem_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from argparse import Namespace
+
+    from rehearse.tui.app import run
+
+    code = run(Namespace(data=str(tmp_path / "data"), bank=tmp_path / "no-bank", model=None))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rehearse: ")
+    assert "question bank folder does not exist" in err
+
+
+async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
+    from argparse import Namespace
+
+    from rehearse.tui.app import build_app
+
+    Settings(model="base.en", target_seconds=(30, 45)).save(tmp_path)
+    app = build_app(Namespace(data=str(tmp_path), bank=None, model=None))
+    assert app.transcriber.model_spec == "base.en"
+    assert app.target_for(find_question("overfitting")) == (30, 45)
+    assert app.data_dir == tmp_path
+    # --model on the command line wins over the saved choice.
+    app = build_app(Namespace(data=str(tmp_path), bank=None, model="small.en"))
+    assert app.transcriber.model_spec == "small.en"

@@ -1,0 +1,741 @@
+"""The history screen, driven through a tiny host app on a real SQLite history.
+
+Attempts are real reports: hand-made word lists scored against bundled rubrics, with a synthetic
+tone under every word so the filler rules see sound where the words are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from textual.app import App
+from textual.message import Message
+from textual.widgets import Select, Static, Tabs
+from textual.widgets.data_table import ColumnKey
+from textual_plotext import PlotextPlot
+
+from rehearse.audio import SAMPLE_RATE, VoiceActivity
+from rehearse.rubric import Rubric, load_bank
+from rehearse.scoring import Report, score
+from rehearse.store import DATABASE_FILE, Attempt, History
+from rehearse.tts import write_wav
+from rehearse.tui.history_screen import (
+    ALL_QUESTIONS,
+    EMPTY_MESSAGE,
+    AttemptChosen,
+    AttemptTable,
+    ConfirmDelete,
+    HistoryScreen,
+    ReplayRequested,
+    TrendSeries,
+    filler_trend,
+    format_seconds,
+)
+from rehearse.words import Word
+
+BANK = load_bank()
+RUBRICS = {r.id: r for r in BANK}
+# Words that are neither fillers nor near any rubric phrase, to pad answers to a length.
+PADDING = ["alpha", "bravo", "charlie", "delta", "echo"]
+PADDING += ["foxtrot", "golf", "hotel", "india", "juliet"]
+
+
+def answer_words(phrases: list[str], fillers: int, speaking: float, wpm: float) -> list[Word]:
+    """Words evenly spread over exactly ``speaking`` seconds at ``wpm``: the phrases, then
+    padding with the fillers spread through it (never inside a phrase, which would split it)."""
+    content = [t for p in phrases for t in p.split()]
+    total = max(round(wpm * speaking / 60), len(content) + fillers + 1)
+    padding = iter(PADDING * (total // len(PADDING) + 1))
+    rest = [next(padding) for _ in range(total - len(content) - fillers)]
+    gap = len(rest) // (fillers + 1)
+    for n in range(fillers, 0, -1):
+        # Set off with a comma, as Whisper writes a spoken filler.
+        rest.insert(n * gap, "um,")
+    tokens = content + rest
+    step = speaking / (len(tokens) - 0.2)
+    words = []
+    for i, token in enumerate(tokens):
+        start = 0.5 + i * step
+        words.append(Word(token, round(start, 3), round(start + 0.8 * step, 3)))
+    return words
+
+
+def tone_under(words: list[Word], seconds: float) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    samples = (0.001 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
+    for w in words:
+        a, b = int(w.start * SAMPLE_RATE), int(w.end * SAMPLE_RATE)
+        t = np.arange(b - a) / SAMPLE_RATE
+        samples[a:b] += (0.3 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    return samples
+
+
+def make_report(
+    question: str, speaking: float, fillers: int, phrases: list[str], wpm: float = 130
+) -> Report:
+    words = answer_words(phrases, fillers, speaking, wpm)
+    seconds = words[-1].end + 1.0
+    activity = VoiceActivity.measure(tone_under(words, seconds))
+    return score(words, RUBRICS[question], activity, seconds, "answer.wav", model="test")
+
+
+@dataclass(frozen=True)
+class Planned:
+    when: datetime
+    question: str
+    speaking: float
+    fillers: int
+    phrases: tuple[str, ...]
+    wpm: float = 130
+
+
+PLAN: tuple[Planned, ...] = (
+    Planned(datetime(2026, 3, 2, 9, 15), "data-leakage", 48, 6, ("split by time", "shadow mode")),
+    Planned(
+        datetime(2026, 3, 4, 18, 40),
+        "data-leakage",
+        95,
+        4,
+        ("split by time", "shadow mode", "preprocessing"),
+        150,
+    ),
+    Planned(
+        datetime(2026, 3, 5, 8, 5),
+        "precision-vs-recall",
+        70,
+        2,
+        ("false positives", "false negatives", "threshold", "spam filter"),
+        120,
+    ),
+    Planned(
+        datetime(2026, 3, 7, 20, 10),
+        "data-leakage",
+        82,
+        2,
+        ("split by time", "shadow mode", "preprocessing", "prediction time", "sanity check"),
+    ),
+    Planned(
+        datetime(2026, 3, 8, 12, 0),
+        "overfitting",
+        61,
+        1,
+        ("memorizes", "validation loss", "dropout"),
+        140,
+    ),
+    Planned(
+        datetime(2026, 3, 9, 7, 30),
+        "data-leakage",
+        75,
+        1,
+        ("split by time", "shadow mode", "preprocessing", "prediction time", "sanity check"),
+        125,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[Report]:
+    # Scoring is pure, so the module shares one set of reports; each test gets its own store.
+    return [make_report(p.question, p.speaking, p.fillers, list(p.phrases), p.wpm) for p in PLAN]
+
+
+@pytest.fixture
+def wav(tmp_path: Path) -> Path:
+    path = tmp_path / "outside" / "answer.wav"
+    path.parent.mkdir()
+    write_wav(path, tone_under(answer_words(["a b"], 0, 1.0, 120), 1.5), rate=SAMPLE_RATE)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> History:
+    return History(tmp_path / "data")
+
+
+@pytest.fixture
+def filled(store: History, reports: list[Report], wav: Path) -> list[Attempt]:
+    """The planned attempts, saved oldest first."""
+    return [store.add(r, wav, when=p.when) for p, r in zip(PLAN, reports, strict=True)]
+
+
+class Host(App[None]):
+    """Stands in for the rehearse app: shows the screen and records what it posts."""
+
+    def __init__(self, store: History, bank: list[Rubric]) -> None:
+        super().__init__()
+        self.store = store
+        self.bank = bank
+        self.posted: list[Message] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(HistoryScreen(self.store, self.bank))
+
+    def on_attempt_chosen(self, message: AttemptChosen) -> None:
+        self.posted.append(message)
+
+    def on_replay_requested(self, message: ReplayRequested) -> None:
+        self.posted.append(message)
+
+
+def screen_of(app: App[Any]) -> HistoryScreen:
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+def table_rows(screen: HistoryScreen) -> list[list[str]]:
+    table = screen.query_one(AttemptTable)
+    return [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def row_ids(screen: HistoryScreen) -> list[int]:
+    table = screen.query_one(AttemptTable)
+    return [int(str(key.value)) for key in table.rows]
+
+
+def plotted(screen: HistoryScreen, name: str) -> Any:
+    """The plotext monitor of a chart: what was handed to plotext (it has no typed API)."""
+    plt: Any = screen.query_one(f"#{name}-chart", PlotextPlot).plt
+    return plt.monitor
+
+
+def chart_series(screen: HistoryScreen, name: str) -> list[tuple[list[float], list[float]]]:
+    """One (xs, ys) pair per plotted series, in drawing order."""
+    monitor = plotted(screen, name)
+    return [(list(x), list(y)) for x, y in zip(monitor.x, monitor.y, strict=True)]
+
+
+def chart_title(screen: HistoryScreen, name: str) -> str:
+    return str(plotted(screen, name).title)
+
+
+def trend(screen: HistoryScreen, name: str) -> tuple[list[float], list[float]]:
+    """The chart's trend: drawn twice, as a line and as a dot on each attempt."""
+    *_, line, dots = chart_series(screen, name)
+    assert line == dots
+    return line
+
+
+def screen_text(app: App[Any]) -> str:
+    """The screen as plain text, as a user would read it."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+@pytest.mark.asyncio
+async def test_table_lists_every_attempt_newest_first_with_its_figures(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert row_ids(screen) == [a.id for a in reversed(filled)]
+        rows = table_rows(screen)
+        # The newest: 75 s spoken, 1 filler in 75 s, 5 of 6 points, about 125 words a minute.
+        assert rows[0] == [
+            "2026-03-09 07:30",
+            "data-leakage",
+            "1:15",
+            "on target",
+            "0.8",
+            "83%",
+            f"{filled[5].words_per_minute:.0f}",
+        ]
+        assert abs(filled[5].words_per_minute - 125) <= 2
+        assert [r[3] for r in rows] == [
+            "on target",
+            "on target",
+            "on target",
+            "on target",
+            "long",
+            "short",
+        ]
+        assert [r[2] for r in rows] == ["1:15", "1:01", "1:22", "1:10", "1:35", "0:48"]
+        # 6 fillers over 48 s is 7.5 a minute; 2 of 6 points is 33%.
+        assert rows[5][4:6] == ["7.5", "33%"]
+        assert [r[1] for r in rows] == [a.question_id for a in reversed(filled)]
+        assert "History · 6 attempts" in str(screen.query_one("#heading", Static).render())
+
+
+@pytest.mark.asyncio
+async def test_verdicts_are_coloured_by_timing(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        table = screen.query_one(AttemptTable)
+        styles = {
+            table.get_row_at(i)[3].plain: str(table.get_row_at(i)[3].style)
+            for i in range(table.row_count)
+        }
+        variables = app.theme_variables
+        assert styles == {
+            "on target": variables["success"],
+            "long": variables["error"],
+            "short": variables["warning"],
+        }
+
+
+@pytest.mark.asyncio
+async def test_filter_shows_one_question_and_charts_it(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        select: Select[str] = screen.query_one("#question-filter", Select)
+        options = [value for _, value in select._options]
+        # Questions with attempts only, in the bank's order.
+        bank_order = [r.id for r in BANK]
+        expected = sorted({a.question_id for a in filled}, key=bank_order.index)
+        assert options == [ALL_QUESTIONS, *expected]
+
+        select.value = "data-leakage"
+        await pilot.pause()
+        leakage = [a for a in filled if a.question_id == "data-leakage"]
+        assert row_ids(screen) == [a.id for a in reversed(leakage)]
+        assert screen.chart_question == "data-leakage"
+        assert screen.series == TrendSeries.of("data-leakage", leakage)
+        assert [s.question_id for s in screen.summaries] == ["data-leakage"]
+        # One question: one line, its name left to the filter and the chart title.
+        assert "4 attempts · best #4 1:15 on target 83% · fillers/min 5.0→1.1 better" in (
+            screen_text(app)
+        )
+        assert "data-leakage · spoken seconds, target 60–90 s" in screen_text(app)
+
+        # Moving the cursor inside a filter keeps charting the filtered question.
+        await pilot.press("down", "down")
+        assert screen.chart_question == "data-leakage"
+
+        select.value = ALL_QUESTIONS
+        await pilot.pause()
+        assert len(row_ids(screen)) == len(filled)
+
+
+@pytest.mark.asyncio
+async def test_filter_is_reachable_from_the_keyboard(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        await pilot.press("f")
+        assert app.focused is screen.query_one("#question-filter", Select)
+        # Open the list, move past "All questions" to the first question, pick it.
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert screen.filter == "data-leakage"
+        assert {r[1] for r in table_rows(screen)} == {"data-leakage"}
+        # Back on the rows, so enter opens the newest data-leakage attempt.
+        assert app.focused is screen.query_one(AttemptTable)
+        await pilot.press("enter")
+        assert [m.attempt_id for m in app.posted] == [filled[5].id]  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio
+async def test_row_keys_do_nothing_while_the_filter_has_focus(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "p", "d")
+        await pilot.pause()
+        assert app.posted == []
+        assert isinstance(app.screen, HistoryScreen)
+
+
+# ---------------------------------------------------------------------------- the charts
+
+
+@pytest.mark.asyncio
+async def test_charts_follow_the_cursor_question_with_the_right_series(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        # The cursor starts on the newest attempt, a data-leakage one.
+        assert screen.chart_question == "data-leakage"
+        leakage = [a for a in filled if a.question_id == "data-leakage"]
+        assert screen.series is not None
+        assert [round(s) for s in screen.series.speaking_seconds] == [48, 95, 82, 75]
+
+        duration = chart_series(screen, "duration")
+        assert len(duration) == 4
+        low, high = duration[:2]
+        # The target band: a step per attempt spanning its x ± 0.5, at 60 and 90 seconds.
+        assert low == ([0.5, 1.5, 1.5, 2.5, 2.5, 3.5, 3.5, 4.5], [60.0] * 8)
+        assert high == ([0.5, 1.5, 1.5, 2.5, 2.5, 3.5, 3.5, 4.5], [90.0] * 8)
+        assert trend(screen, "duration") == ([1, 2, 3, 4], [48.0, 95.0, 82.0, 75.0])
+        assert trend(screen, "duration")[1] == [a.speaking_seconds for a in leakage]
+        assert chart_title(screen, "duration") == "data-leakage · spoken seconds, target 60–90 s"
+
+        assert len(chart_series(screen, "fillers")) == 2
+        assert trend(screen, "fillers") == ([1, 2, 3, 4], [7.5, 2.5, 1.5, 0.8])
+        assert trend(screen, "fillers")[1] == [a.fillers_per_minute for a in leakage]
+        assert trend(screen, "coverage") == ([1, 2, 3, 4], [33.3, 50.0, 83.3, 83.3])
+
+        # Down to the overfitting attempt: one attempt, still a band and one point.
+        await pilot.press("down")
+        assert screen.chart_question == "overfitting"
+        low, high = chart_series(screen, "duration")[:2]
+        assert low == ([0.5, 1.5], [60.0, 60.0])
+        assert high == ([0.5, 1.5], [90.0, 90.0])
+        assert trend(screen, "duration") == ([1], [61.0])
+        assert trend(screen, "coverage") == ([1], [60.0])
+        assert chart_title(screen, "coverage").startswith("overfitting · ")
+
+        await pilot.press("down", "down")
+        assert screen.chart_question == "precision-vs-recall"
+        assert trend(screen, "fillers") == ([1], [filled[2].fillers_per_minute])
+
+
+@pytest.mark.asyncio
+async def test_charts_render_with_one_attempt(
+    store: History, reports: list[Report], wav: Path
+) -> None:
+    attempt = store.add(reports[4], wav, when=PLAN[4].when)
+    app = Host(store, BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert row_ids(screen) == [attempt.id]
+        for name in ("duration", "fillers", "coverage"):
+            chart = screen.query_one(f"#{name}-chart", PlotextPlot)
+            # Build what would be drawn, whether or not this chart's tab is showing.
+            chart.plt.plotsize(60, 10)
+            assert chart.plt.build().strip()
+        assert screen.summaries[0].trend is None
+        assert "fillers/min trend after 2 attempts" in screen_text(app)
+
+
+@pytest.mark.asyncio
+async def test_chart_tabs_switch_the_chart_in_a_small_terminal(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        shown = [c.id for c in screen.query(".chart") if c.display]
+        assert shown == ["duration-chart"]
+        await pilot.press("c")
+        await pilot.pause()
+        shown = [c.id for c in screen.query(".chart") if c.display]
+        assert shown == ["fillers-chart"]
+        assert screen.query_one(Tabs).active == "tab-fillers"
+
+
+@pytest.mark.asyncio
+async def test_a_large_terminal_shows_every_chart_and_summary(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert screen.has_class("-wide") and screen.has_class("-tall")
+        assert not screen.query_one(Tabs).display
+        charts = [c for c in screen.query(".chart") if c.display]
+        assert len(charts) == 3
+        # Side by side: the charts sit to the right of the table.
+        table = screen.query_one(AttemptTable)
+        assert all(c.region.x >= table.region.right for c in charts)
+        # Every question has its summary, in the bank's order, beside the charts.
+        bank_order = [r.id for r in BANK]
+        questions = sorted({a.question_id for a in filled}, key=bank_order.index)
+        assert [s.question_id for s in screen.summaries] == questions
+        summary_box = screen.query_one("#summary-box")
+        assert summary_box.region.height == len(questions) + 1  # a header row, then one each
+        # The whole question id fits in a wide table.
+        assert "precision-vs-recall" in [r[1] for r in table_rows(screen)]
+
+
+@pytest.mark.asyncio
+async def test_growing_the_terminal_uses_the_room(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        table = screen.query_one(AttemptTable)
+        narrow_width = table.columns[ColumnKey("question")].width
+        assert [s.question_id for s in screen.summaries] == ["data-leakage"]
+        assert not screen.charts_stacked()
+
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.charts_stacked()
+        assert len([c for c in screen.query(".chart") if c.display]) == 3
+        assert len(screen.summaries) == 3
+        assert table.columns[ColumnKey("question")].width > narrow_width
+        # The cursor stayed on the attempt it was on.
+        assert screen.current_attempt == filled[5]
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+def test_filler_trend_compares_the_first_and_last_three(
+    store: History, filled: list[Attempt]
+) -> None:
+    leakage = [a for a in filled if a.question_id == "data-leakage"]
+    trend = filler_trend(leakage)
+    # Four attempts: two at each end, so no attempt is compared with itself.
+    assert trend is not None and trend.window == 2
+    assert trend.before == round((7.5 + 2.5) / 2, 1)
+    assert trend.after == round((1.5 + 0.8) / 2, 1)
+    assert trend.direction == "better"
+    assert filler_trend(leakage[:1]) is None
+    six = leakage + leakage[::-1]
+    assert filler_trend(six) is not None and filler_trend(six).window == 3  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_summary_line_gives_attempts_trend_and_best(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        by_question = {s.question_id: s for s in screen.summaries}
+        assert set(by_question) == {"data-leakage", "precision-vs-recall", "overfitting"}
+        leakage = by_question["data-leakage"]
+        assert leakage.attempts == 4
+        assert leakage.trend is not None
+        assert (leakage.trend.before, leakage.trend.after) == (5.0, 1.1)
+        # The store's best: on target, most covered, fewest fillers -> the fourth (75 s, 83%).
+        assert leakage.best == store.best("data-leakage") == filled[5]
+        assert leakage.best_number == 4
+        assert by_question["overfitting"].attempts == 1
+        assert by_question["overfitting"].trend is None
+        # As a grid, the charted question (under the cursor) marked.
+        lines = [" ".join(line.split()) for line in screen_text(app).splitlines()]
+        assert any(
+            line.startswith("▶ data-leakage 4 #4 1:15 on target 83% 5.0→1.1 better")
+            for line in lines
+        )
+        assert any(
+            line.startswith("overfitting 1 #1 1:01 on target 60% trend after 2 attempts")
+            for line in lines
+        )
+
+
+def test_format_seconds() -> None:
+    assert [format_seconds(s) for s in (0, 9.4, 59.6, 75, 600.2)] == [
+        "0:00",
+        "0:09",
+        "1:00",
+        "1:15",
+        "10:00",
+    ]
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+@pytest.mark.asyncio
+async def test_enter_and_p_post_messages_for_the_cursor_attempt(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("down", "p")
+        await pilot.pause()
+        assert [(type(m), m.attempt_id) for m in app.posted] == [  # type: ignore[attr-defined]
+            (AttemptChosen, filled[5].id),
+            (ReplayRequested, filled[4].id),
+        ]
+
+
+@pytest.mark.asyncio
+async def test_footer_lists_the_screen_keys(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        shown = {
+            key: active.binding.description
+            for key, active in screen_of(app).active_bindings.items()
+            if active.binding.show
+        }
+        assert shown["enter"] == "Open report"
+        assert shown["p"] == "Replay"
+        assert shown["d"] == "Delete"
+        assert shown["escape"] == "Back"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("key", ["d", "delete"])
+async def test_delete_asks_then_removes_the_row_and_the_recording(
+    store: History, filled: list[Attempt], key: str
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        doomed = filled[5]
+        assert doomed.audio_path.is_file()
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDelete)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert row_ids(screen) == [a.id for a in reversed(filled[:5])]
+        assert not doomed.audio_path.exists()
+        assert [a.id for a in store.attempts()] == [a.id for a in filled[:5]]
+        # The cursor stays where it was, now on the next (older) attempt.
+        assert screen.current_attempt == filled[4]
+        assert screen.series is not None and screen.chart_question == "overfitting"
+
+
+@pytest.mark.asyncio
+async def test_delete_can_be_called_off(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        # The safe answer has the focus, so a stray enter keeps the attempt.
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = screen_of(app)
+        assert len(row_ids(screen)) == len(filled)
+        assert filled[5].audio_path.is_file()
+        await pilot.press("d", "escape")
+        await pilot.pause()
+        assert app.screen is screen and len(store.attempts()) == len(filled)
+
+
+@pytest.mark.asyncio
+async def test_deleting_the_last_attempt_of_the_filtered_question_clears_the_filter(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        screen.query_one("#question-filter", Select).value = "overfitting"
+        await pilot.pause()
+        assert row_ids(screen) == [filled[4].id]
+        await pilot.press("d", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.filter == ALL_QUESTIONS
+        assert filled[4].id not in row_ids(screen)
+        assert len(row_ids(screen)) == 5
+        values = [v for _, v in screen.query_one("#question-filter", Select)._options]
+        assert "overfitting" not in values
+
+
+@pytest.mark.asyncio
+async def test_escape_leaves_the_screen(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HistoryScreen)
+
+
+@pytest.mark.asyncio
+async def test_attempts_added_elsewhere_appear_on_return(
+    store: History, reports: list[Report], wav: Path
+) -> None:
+    first = store.add(reports[0], wav, when=PLAN[0].when)
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert row_ids(screen) == [first.id]
+        # Another screen on top while an answer is saved, then back to the history.
+        await app.push_screen(ConfirmDelete(first))
+        second = store.add(reports[1], wav, when=PLAN[1].when)
+        app.pop_screen()
+        await pilot.pause()
+        assert row_ids(screen) == [second.id, first.id]
+
+
+# ---------------------------------------------------------------------------- empty state
+
+
+@pytest.mark.asyncio
+async def test_empty_history_says_how_to_start(store: History) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        empty = screen.query_one("#empty", Static)
+        assert empty.display and str(empty.render()) == EMPTY_MESSAGE
+        assert not screen.query_one("#body").display
+        assert screen.series is None and screen.chart_question is None
+        assert chart_series(screen, "duration") == []
+        # Keys that need an attempt do nothing, and nothing is posted.
+        await pilot.press("enter", "p", "d")
+        await pilot.pause()
+        assert app.posted == [] and app.screen is screen
+
+
+@pytest.mark.asyncio
+async def test_an_unreadable_history_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    directory = tmp_path / "data"
+    directory.mkdir()
+    # A database from a newer rehearse: the store refuses it with a StorageError.
+    connection = sqlite3.connect(directory / DATABASE_FILE)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    app = Host(History(directory), BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        empty = screen.query_one("#empty", Static)
+        assert empty.display
+        assert "newer rehearse" in str(empty.render())
+
+
+@pytest.mark.asyncio
+async def test_verdict_colours_follow_the_theme(store: History, filled: list[Attempt]) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        table = screen_of(app).query_one(AttemptTable)
+        assert str(table.get_row_at(0)[3].style) == app.theme_variables["success"]
+
+
+# ---------------------------------------------------------------------------- snapshots
+
+
+def snapshot_app(tmp_path: Path, reports: list[Report]) -> Host:
+    store = History(tmp_path / "snap")
+    audio = tmp_path / "snap-answer.wav"
+    write_wav(audio, np.zeros(1600, dtype=np.float32), rate=SAMPLE_RATE)
+    for planned, report in zip(PLAN, reports, strict=True):
+        store.add(report, audio, when=planned.when)
+    return Host(store, BANK)
+
+
+def test_snapshot_100x32(snap_compare: Any, tmp_path: Path, reports: list[Report]) -> None:
+    assert snap_compare(snapshot_app(tmp_path, reports), terminal_size=(100, 32))
+
+
+def test_snapshot_80x24(snap_compare: Any, tmp_path: Path, reports: list[Report]) -> None:
+    assert snap_compare(snapshot_app(tmp_path, reports), terminal_size=(80, 24))
