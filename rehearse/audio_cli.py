@@ -79,20 +79,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     # The report options must match `rehearse score` exactly, so take them from the CLI itself.
-    try:
-        from rehearse.cli import add_scoring_options
-    except ImportError:
-        pass
-    else:
-        add_scoring_options(parser)
-        return
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--question", metavar="ID", help="score the answer for this question")
-    which.add_argument("--rubric", metavar="FILE", type=Path, help="score against a rubric file")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--save", action="store_true", help="keep the attempt in the history")
-    parser.add_argument("--target", metavar="LOW-HIGH", help="target length in seconds")
-    parser.add_argument("--model", default=argparse.SUPPRESS, help="Whisper model")
+    from rehearse.cli import add_scoring_options
+
+    add_scoring_options(parser)
 
 
 # -- helpers ---------------------------------------------------------------------------------------

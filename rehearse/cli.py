@@ -11,7 +11,7 @@ from pathlib import Path
 from rehearse import __version__
 from rehearse.errors import RehearseError, UsageError
 from rehearse.rubric import Rubric, find_question, load_bank, load_rubric
-from rehearse.settings import Settings, data_dir
+from rehearse.settings import Settings, data_dir, parse_target
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,18 +95,6 @@ def resolve_rubric(args: argparse.Namespace) -> Rubric:
     raise UsageError("say which question the answer is for: --question ID or --rubric FILE")
 
 
-def parse_target(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    try:
-        low, high = (int(v) for v in text.replace("–", "-").split("-"))
-    except ValueError:
-        raise UsageError(f"--target must look like 60-90, not {text!r}") from None
-    if not 0 <= low < high:
-        raise UsageError(f"--target needs low < high, got {text!r}")
-    return low, high
-
-
 def score_and_print(audio: Path, args: argparse.Namespace) -> int:
     """Score ``audio`` for the question in ``args``, print the report, save it with ``--save``."""
     from rehearse.pipeline import analyse_file
@@ -115,7 +103,7 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
     rubric = resolve_rubric(args)
     directory = data_dir(args.data)
     settings = Settings.load(directory) if directory.exists() else Settings()
-    target = parse_target(args.target) or settings.target_seconds
+    target = parse_target(args.target, name="--target") or settings.target_seconds
     transcriber = Transcriber(args.model or settings.model)
     # Load before decoding so that a bad --model is reported even for a silent recording.
     transcriber.load()

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from rehearse.errors import StorageError
+from rehearse.errors import StorageError, UsageError
 
 SETTINGS_FILE = "settings.toml"
 
@@ -37,6 +37,20 @@ def ensure_writable(directory: Path) -> Path:
         reason = exc.strerror or str(exc)
         raise StorageError(f"cannot write to the data directory {directory}: {reason}") from None
     return directory
+
+
+def parse_target(text: str | None, name: str = "the target") -> tuple[int, int] | None:
+    """Read "60-90" as (60, 90); blank is ``None``: each question keeps its own target."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        low, high = (int(v) for v in text.replace("–", "-").split("-"))
+    except ValueError:
+        raise UsageError(f"{name} must look like 60-90 (seconds), not {text!r}") from None
+    if not 0 <= low < high:
+        raise UsageError(f"{name} needs low < high, got {text!r}")
+    return low, high
 
 
 @dataclass

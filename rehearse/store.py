@@ -8,6 +8,7 @@ version lives in ``PRAGMA user_version``; ``_MIGRATIONS[n]`` upgrades version n 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ _MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
+# attempt_audio_name's file stem: the time, the question id, and a counter on a clash.
+_NAMED_RECORDING = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>[a-z0-9-]+?)(?:-\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,25 @@ class History:
             found,
             key=lambda a: (a.timing == "on-target", a.coverage_ratio, -a.fillers_per_minute),
         )
+
+    def unsaved_recordings(self) -> list[tuple[Path, str, datetime]]:
+        """Recordings in the attempts folder that have no history row, oldest first.
+
+        The app names a recording before it starts and saves the row only once scoring ends, so
+        a crash, a kill or a quit mid-answer leaves the audio here; the app scores it on its next
+        start. Each item is the file, the question id and the time from its name.
+        """
+        folder = self.directory / ATTEMPTS_FOLDER
+        if not folder.is_dir():
+            return []
+        known = {a.audio_path.resolve() for a in self.attempts()}
+        found = []
+        for path in sorted(folder.glob("*/*.wav")):
+            named = _NAMED_RECORDING.match(path.stem)
+            if named and path.resolve() not in known:
+                when = datetime.strptime(named["stamp"], "%Y%m%d-%H%M%S")
+                found.append((path, named["question"], when))
+        return found
 
     def delete(self, attempt_id: int) -> None:
         attempt = self.get(attempt_id)

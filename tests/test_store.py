@@ -106,3 +106,15 @@ def test_corrupt_database_is_a_storage_error(tmp_path):
     (tmp_path / "history.sqlite3").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StorageError, match="history database"):
         History(tmp_path).attempts()
+
+
+def test_unsaved_recordings_are_the_named_files_without_a_row(tmp_path, wav):
+    store = History(tmp_path)
+    saved = store.add(make_report("class weights"), wav, when=datetime(2026, 1, 1, 10))
+    left = store.new_audio_path("design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
+    left.write_bytes(wav.read_bytes())
+    (left.parent / "notes.wav").write_bytes(b"")  # not a name rehearse gives: left alone
+    assert store.unsaved_recordings() == [
+        (left, "design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
+    ]
+    assert saved.audio_path not in [p for p, _, _ in store.unsaved_recordings()]

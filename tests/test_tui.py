@@ -128,7 +128,7 @@ async def test_help_opens_anywhere_and_lists_every_screen(tmp_path: Path) -> Non
 
 
 async def test_h_opens_history(tmp_path: Path) -> None:
-    history = pytest.importorskip("rehearse.tui.history_screen")
+    from rehearse.tui import history_screen as history
     app = make_app(tmp_path)
     store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
@@ -138,7 +138,7 @@ async def test_h_opens_history(tmp_path: Path) -> None:
 
 
 async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
-    history = pytest.importorskip("rehearse.tui.history_screen")
+    from rehearse.tui import history_screen as history
     app = make_app(tmp_path, player_factory=ClockPlayer)
     attempt = store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
@@ -688,3 +688,21 @@ async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
     # --model on the command line wins over the saved choice.
     app = build_app(Namespace(data=str(tmp_path), bank=None, model="small.en"))
     assert app.transcriber.model_spec == "small.en"
+
+
+async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    when = datetime(2026, 5, 1, 8, 15, 0)
+    leftover = app.store.new_audio_path("precision-vs-recall", when)
+    leftover.write_bytes(spoken_answer("precision").read_bytes())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [attempt] = app.store.attempts()
+        assert attempt.audio_path == leftover
+        assert attempt.question_id == "precision-vs-recall"
+        assert attempt.created_at == when
+        assert attempt.word_count > 10
+        assert any("Recovered" in (n.title or "") for n in app._notifications)
+    # Once saved, it is not scored again.
+    assert app.store.unsaved_recordings() == []

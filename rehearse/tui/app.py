@@ -18,7 +18,7 @@ from rehearse.scoring import Report
 from rehearse.settings import Settings
 from rehearse.store import Attempt, History
 from rehearse.transcribe import Transcriber
-from rehearse.tui.messages import ModelFailed, ModelLoaded
+from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
@@ -102,6 +102,7 @@ class RehearseApp(App[int]):
             self.model_status = "ready"
         else:
             self.load_model()
+        self.recover_recordings()
 
     @work(thread=True, exclusive=True, group="model")
     def load_model(self) -> None:
@@ -111,6 +112,47 @@ class RehearseApp(App[int]):
             self.post_message(ModelFailed(str(error)))
         else:
             self.post_message(ModelLoaded())
+
+    @work(thread=True, group="recover")
+    def recover_recordings(self) -> None:
+        """Score what a crash, a kill or a quit mid-answer left on disk without a history row."""
+        from rehearse.pipeline import analyse_file
+
+        try:
+            leftovers = self.store.unsaved_recordings()
+        except RehearseError as error:
+            self.post_message(RecordingsRecovered(0, [str(error)]))
+            return
+        saved, problems = 0, []
+        for path, question_id, when in leftovers:
+            rubric = self.rubric(question_id)
+            if rubric is None:
+                continue  # a question since removed from the bank: leave its file alone
+            try:
+                report = analyse_file(
+                    path,
+                    rubric,
+                    self.transcriber,
+                    target=self.target_for(rubric),
+                    extra_fillers=self.settings.extra_fillers,
+                )
+                self.store.add(report, path, when=when)
+                saved += 1
+            except RehearseError as error:
+                problems.append(str(error))
+        if saved or problems:
+            self.post_message(RecordingsRecovered(saved, problems))
+
+    def on_recordings_recovered(self, message: RecordingsRecovered) -> None:
+        if message.saved:
+            self.notify(
+                f"Scored {message.saved} recording(s) left by an interrupted session;"
+                " they are in History (h).",
+                title="Recovered",
+                timeout=10,
+            )
+        for problem in message.problems:
+            self.notify(problem, title="Could not recover a recording", severity="warning")
 
     def on_model_loaded(self, _: ModelLoaded) -> None:
         self.model_status = "ready"

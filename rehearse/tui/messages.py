@@ -103,3 +103,12 @@ class PlaybackFailed(Message):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
+
+
+class RecordingsRecovered(Message):
+    """Recordings left unscored by a crash or a quit were scored and added to the history."""
+
+    def __init__(self, saved: int, problems: list[str]) -> None:
+        super().__init__()
+        self.saved = saved
+        self.problems = problems

@@ -318,6 +318,7 @@ class RecordScreen(Screen[Attempt | None]):
                 self.rubric,
                 app.transcriber,
                 target=self.target,
+                extra_fillers=app.settings.extra_fillers,
                 progress=self._progressed,
             )
             attempt = app.store.add(report, result.path)

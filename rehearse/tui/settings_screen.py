@@ -16,25 +16,12 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from rehearse.devices import list_devices
 from rehearse.errors import RehearseError, UsageError
+from rehearse.settings import parse_target
 
 if TYPE_CHECKING:
     from rehearse.tui.app import RehearseApp
 
 DEFAULT = "__default__"
-
-
-def parse_target(text: str) -> tuple[int, int] | None:
-    """Read "60-90" as (60, 90); blank is None: each question keeps its own target."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        low, high = (int(v) for v in text.replace("–", "-").split("-"))
-    except ValueError:
-        raise UsageError(f"the target must look like 60-90, not {text!r}") from None
-    if not 0 <= low < high:
-        raise UsageError(f"the target needs low < high, got {text!r}")
-    return low, high
 
 
 class DevicesFound(Message):
