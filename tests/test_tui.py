@@ -129,6 +129,7 @@ async def test_help_opens_anywhere_and_lists_every_screen(tmp_path: Path) -> Non
 
 async def test_h_opens_history(tmp_path: Path) -> None:
     from rehearse.tui import history_screen as history
+
     app = make_app(tmp_path)
     store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
@@ -139,6 +140,7 @@ async def test_h_opens_history(tmp_path: Path) -> None:
 
 async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
     from rehearse.tui import history_screen as history
+
     app = make_app(tmp_path, player_factory=ClockPlayer)
     attempt = store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:

@@ -87,6 +87,7 @@ async def test_answer_on_the_virtual_microphone_end_to_end(tmp_path: Path) -> No
         await wait_for(pilot, lambda: "(1 try)" in screen_text(app))
 
         from rehearse.tui import history_screen as history
+
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, history.HistoryScreen)
