@@ -725,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: answers 01-15 (tune on these), heldout: h01-h05, all (default: dev)",
+        help="dev: answers 01-15 and h01-h05 (tune on these), heldout: h06-h10, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(

@@ -9,7 +9,7 @@ Whisper's punctuation is part of that context: it sets spoken fillers off with c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -210,6 +210,24 @@ _HEDGED_ADJECTIVES = frozenset(
 # only modify the literal sense) and "literally the same code" (exactly the same).
 _LITERAL_DEGREE = frozenset(["quite", "more", "too", "so", "not", "very", "less", "rather"])
 _LITERAL_SAME = frozenset(["same", "identical"])
+# "I mean it, don't build one", "I mean it." : "it" is the object of "mean" when a clause ends
+# after it or a word follows that cannot have "it" as its subject.
+_NOT_AFTER_IT = frozenset(["don't", "do", "never", "please", "and", "but", "so", "because"])
+# "those were literally mislabelled", "the labels were literally wrong": after a form of "be",
+# "literally" before a participle or an adjective of state says the state is real (content).
+_STATE_WORDS = frozenset(
+    [
+        "wrong", "right", "true", "false", "identical", "empty", "zero", "broken", "done",
+        "gone", "lost", "stuck", "frozen", "hidden", "written", "shown", "given", "taken",
+        "known", "built", "missing", "invisible", "impossible", "unusable", "useless",
+    ]
+)  # fmt: skip
+_STATE_ENDINGS = ("ed", "able", "ible", "less")
+# "take it literally,", "read that literally, so": a clause-final "literally" after an object.
+_OBJECTS = frozenset(["it", "that", "this", "them", "everything", "anything", "me", "us"])
+# "an underpowered test literally cannot detect it": before a negated modal, "literally" says
+# the thing is really impossible.
+_NEGATED_MODALS = frozenset(["cannot", "can't", "couldn't", "won't", "wouldn't", "mustn't"])
 # "By drift I mean a change", "When I say judge, I mean a model": defining a word is content.
 _DEFINING = frozenset(["say", "said", "says", "saying"])
 _SENTENCE_END = (".", "?", "!")
@@ -234,14 +252,20 @@ def hesitation_form(token: str) -> str | None:
     return None
 
 
-def find_fillers(words: Sequence[Word], extra: Iterable[str] = ()) -> list[Filler]:
-    """Every filler in ``words``, in order. ``extra`` adds the user's own always-filler phrases."""
+def find_fillers(
+    words: Sequence[Word], extra: Iterable[str] = (), paused: Collection[int] = ()
+) -> list[Filler]:
+    """Every filler in ``words``, in order. ``extra`` adds the user's own always-filler phrases.
+
+    ``paused`` holds the indices of words with a pause just before them in the sound, which sets
+    a word off like a comma the transcript may have left out ("was, literally, untouched").
+    """
     tokens = [w.norm for w in words]
     custom = [tuple(normalise(t) for t in phrase.split()) for phrase in extra if phrase.strip()]
     found: list[Filler] = []
     i = 0
     while i < len(words):
-        match = _match_at(words, tokens, i, custom)
+        match = _match_at(words, tokens, i, custom, paused)
         if match is None:
             i += 1
             continue
@@ -253,7 +277,11 @@ def find_fillers(words: Sequence[Word], extra: Iterable[str] = ()) -> list[Fille
 
 
 def _match_at(
-    words: Sequence[Word], tokens: list[str], i: int, custom: list[tuple[str, ...]]
+    words: Sequence[Word],
+    tokens: list[str],
+    i: int,
+    custom: list[tuple[str, ...]],
+    paused: Collection[int] = (),
 ) -> tuple[str, FillerKind, int] | None:
     token = tokens[i]
     for phrase in custom:
@@ -291,6 +319,8 @@ def _match_at(
     if token == "i" and after == "mean":
         if before in _MEAN_CONTENT_BEFORE or _defines_a_word(words, tokens, i):
             return None
+        if after2 == "it" and _ends_at(words, tokens, i + 2, _NOT_AFTER_IT):
+            return None
         mean_comma = words[i + 1].text.rstrip().endswith(",")
         if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2:
             return "i mean", "discourse", 2
@@ -312,9 +342,14 @@ def _match_at(
     if token == "literally":
         clause_final = not after or words[i].text.rstrip().endswith(_SENTENCE_END)
         same = after in _LITERAL_SAME or (after == "the" and after2 in _LITERAL_SAME)
-        if before in _LITERAL_DEGREE or same:
+        if before in _LITERAL_DEGREE or same or (after in _NEGATED_MODALS and not set_off_before):
             return None
         if clause_final and not set_off_before:
+            return None
+        set_off = set_off_before or comma_after or i in paused
+        if before in _COPULAS and not set_off and _describes_state(after):
+            return None
+        if comma_after and before in _OBJECTS and not set_off_before:
             return None
         return token, "discourse", 1
     return None
@@ -327,8 +362,26 @@ def _hedged(token: str) -> bool:
     return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS)
 
 
+def _ends_at(words: Sequence[Word], tokens: list[str], k: int, stops: frozenset[str]) -> bool:
+    """Whether a clause ends after word ``k``: punctuation, the end, or a word in ``stops``."""
+    if k >= len(tokens):
+        return False
+    if k + 1 == len(tokens) or words[k].text.rstrip().endswith((",", ";", ":", *_SENTENCE_END)):
+        return True
+    return tokens[k + 1] in stops
+
+
+def _describes_state(token: str) -> bool:
+    """Whether ``token`` reads as a participle or an adjective of state ("mislabelled")."""
+    return token in _STATE_WORDS or (len(token) > 4 and token.endswith(_STATE_ENDINGS))
+
+
 def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
     """Whether "I mean" at ``i`` defines a term: "By drift I mean…", "When I say X, I mean…"."""
+    # "regularisation by capacity I mean": "by" and a term of one or two words, no comma between.
+    for k in (i - 2, i - 3):
+        if k >= 0 and tokens[k] == "by" and not any(_ends_clause(w.text) for w in words[k:i]):
+            return True
     for k in range(i - 1, max(-1, i - 9), -1):
         if tokens[k] in _DEFINING:
             return True

@@ -26,6 +26,8 @@ PAUSE_MIN_SECONDS = 1.0
 FILLER_MIN_VOICED_SECONDS = 0.08
 FILLER_SLACK_SECONDS = 0.3
 FILLER_MIN_GAP_SECONDS = 0.1
+# A pause this long before a word sets it off like a comma ("was, literally, untouched").
+SET_OFF_PAUSE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,19 @@ def detect_fillers(
     words: Sequence[Word], activity: VoiceActivity, extra: Sequence[str] = ()
 ) -> list[Filler]:
     """The fillers a report counts: found in the words, and with sound under them."""
-    return voiced_fillers(find_fillers(words, extra), words, activity)
+    return voiced_fillers(find_fillers(words, extra, paused(words, activity)), words, activity)
+
+
+def paused(words: Sequence[Word], activity: VoiceActivity) -> frozenset[int]:
+    """Indices of the words with a pause between the previous word's start and their own end.
+
+    Whisper's word times absorb short pauses, so the silence is looked for across both words.
+    """
+    return frozenset(
+        i
+        for i in range(1, len(words))
+        if activity.silences(words[i - 1].start, words[i].end, SET_OFF_PAUSE_SECONDS)
+    )
 
 
 def score(

@@ -126,3 +126,72 @@ def test_user_extra_fillers_always_count():
 )
 def test_context_rules_that_do_not_need_commas(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "I mean it" with a clause ending after "it": "it" is the object of "mean".
+        ("A library might be enough. I mean, it don't build one too early.", []),
+        ("I mean it. Nobody reads the docs.", []),
+        ("I mean it, the outer folds never saw a tuning decision.", []),
+        ("I mean, it usually wins on tabular data.", ["i mean"]),
+        ("I mean, it's almost always the labels.", ["i mean"]),
+    ],
+)
+def test_i_mean_it_as_content(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After a form of "be", before a participle or an adjective of state: the literal sense.
+        ("A third of those were literally mislabelled.", []),
+        ("The vendor labels were literally wrong on one item in eight.", []),
+        ("The index was literally unusable after the migration.", []),
+        ("That skew was literally the most common bug.", ["literally"]),
+        ("It's literally telling you where the model breaks.", ["literally"]),
+        ("So we literally shipped the old vectors.", ["literally"]),
+        # Clause-final after an object, even with a comma after it.
+        ("They take it literally, so we added a note.", []),
+        ("I read that literally, and it was wrong.", []),
+        ("It was, literally, a coin flip.", ["literally"]),
+    ],
+)
+def test_literally_describing_a_state_or_closing_a_clause(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An underpowered test literally cannot detect the effect.", []),
+        ("The model literally can't see the future.", []),
+        ("New shows literally never got a single impression.", ["literally"]),
+        ("It was, literally, can't miss.", ["literally"]),
+    ],
+)
+def test_literally_before_a_negated_modal_is_content(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is regularisation by capacity I mean, um, the number of parameters.", ["um"]),
+        ("We split by patient I mean the grouping key.", []),
+        ("We split by patient, I mean, it was the only safe key.", ["i mean"]),
+    ],
+)
+def test_i_mean_after_by_and_a_term_defines_it(text, expected):
+    assert fillers(text) == expected
+
+
+def test_a_pause_sets_literally_off_like_a_comma():
+    words = words_from("The estimate was literally wrong.")
+    assert [f.text for f in find_fillers(words)] == []
+    assert [f.text for f in find_fillers(words, paused={3})] == ["literally"]
+    assert [f.text for f in find_fillers(words_from("It was, literally, untouched."))] == [
+        "literally"
+    ]

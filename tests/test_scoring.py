@@ -256,3 +256,12 @@ def test_a_synthesized_uh_between_pauses_is_an_isolated_stretch(tmp_path):
     assert any(s.start >= uh_start - 0.05 and s.end <= uh_end + 0.05 for s in found)
     # the sentences around it are too long to be one
     assert not any(s.start < spans[0][1] - 0.6 for s in found)
+
+
+def test_a_pause_in_the_sound_sets_literally_off_when_the_transcript_has_no_comma():
+    # "was, literally, untouched" read aloud: the pause stands where Whisper left out the comma.
+    paused = scored(words_from("The test set was | literally untouched until the end.", gap=0.4))
+    assert [f.text for f in paused.fillers.items] == ["literally"]
+    # "were literally mislabelled" in one breath describes the labels: content.
+    flowing = scored(words_from("Those labels were literally mislabelled by the vendor."))
+    assert flowing.fillers.items == ()
