@@ -8,6 +8,7 @@ directory (so a checkout keeps its rehearsals beside it).
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -30,9 +31,9 @@ def ensure_writable(directory: Path) -> Path:
     """Create ``directory`` if needed and prove it can be written, or raise ``StorageError``."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        probe = directory / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A file of its own for each caller: threads may probe the same folder at once.
+        with tempfile.TemporaryFile(dir=directory):
+            pass
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StorageError(f"cannot write to the data directory {directory}: {reason}") from None

@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,6 +81,16 @@ class Attempt:
         return report_from_dict(json.loads(self.report_json))
 
 
+def best_attempt(attempts: Sequence[Attempt]) -> Attempt | None:
+    """The best attempt: on target first, then most points covered, then fewest fillers."""
+    if not attempts:
+        return None
+    return max(
+        attempts,
+        key=lambda a: (a.timing == "on-target", a.coverage_ratio, -a.fillers_per_minute),
+    )
+
+
 def attempt_audio_name(question_id: str, when: datetime, suffix: str = ".wav") -> str:
     """A recording's path inside the data directory: date, time and question id, no user text."""
     return f"{ATTEMPTS_FOLDER}/{when:%Y-%m-%d}/{when:%Y%m%d-%H%M%S}-{question_id}{suffix}"
@@ -115,10 +125,22 @@ class History:
             raise StorageError(
                 f"{self.path} was written by a newer rehearse (schema {version}); upgrade rehearse"
             )
-        for step in range(version, SCHEMA_VERSION):
-            with connection:
-                connection.executescript(_MIGRATIONS[step])
-                connection.execute(f"PRAGMA user_version = {step + 1}")
+        if version == SCHEMA_VERSION:
+            return
+        # Several threads (and processes) may open a new database at once: take the write lock,
+        # then look at the version again, so only the first of them migrates.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {max(version, SCHEMA_VERSION)}")
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
 
     def new_audio_path(
         self, question_id: str, when: datetime | None = None, suffix: str = ".wav"
@@ -211,14 +233,7 @@ class History:
         return earlier[-1] if earlier else None
 
     def best(self, question_id: str) -> Attempt | None:
-        """The best attempt: on target first, then most points covered, then fewest fillers."""
-        found = self.attempts(question_id)
-        if not found:
-            return None
-        return max(
-            found,
-            key=lambda a: (a.timing == "on-target", a.coverage_ratio, -a.fillers_per_minute),
-        )
+        return best_attempt(self.attempts(question_id))
 
     def unsaved_recordings(self) -> list[tuple[Path, str, datetime]]:
         """Recordings in the attempts folder that have no history row, oldest first.

@@ -118,3 +118,14 @@ def test_unsaved_recordings_are_the_named_files_without_a_row(tmp_path, wav):
         (left, "design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
     ]
     assert saved.audio_path not in [p for p, _, _ in store.unsaved_recordings()]
+
+
+def test_a_new_database_opened_by_many_threads_at_once_is_migrated_once(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = History(tmp_path)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.attempts(), range(16)))
+    assert results == [[]] * 16
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

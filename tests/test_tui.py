@@ -450,7 +450,14 @@ async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None
     attempt = store_attempt(store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ReportScreen(find_question("precision-vs-recall"), attempt))
-        await wait_for(pilot, lambda: "Since the attempt of 13 Mar 08:00" in screen_text(app))
+        # The comparison is filled in by a worker; wait until all of it is drawn.
+        await wait_for(
+            pilot,
+            lambda: all(
+                part in screen_text(app)
+                for part in ("Since the attempt of 13 Mar 08:00", "Fillers/min", "pts")
+            ),
+        )
         text = screen_text(app)
         assert "Fillers/min" in text and "Coverage" in text and "→" in text
         assert "pts" in text
@@ -698,7 +705,8 @@ async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path:
     leftover = app.store.new_audio_path("precision-vs-recall", when)
     leftover.write_bytes(spoken_answer("precision").read_bytes())
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        # Recovery waits for the model and scores in a worker: poll the store, as a user would.
+        await wait_for(pilot, lambda: bool(app.store.attempts()))
         await pilot.pause()
         [attempt] = app.store.attempts()
         assert attempt.audio_path == leftover
