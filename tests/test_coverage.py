@@ -102,7 +102,7 @@ def test_unordered_rubric_has_no_order_verdict():
     assert all(p.seconds is None for p in coverage.points)
 
 
-def test_fillers_inside_a_phrase_do_not_break_it_but_cannot_match_it():
+def test_filler_words_cannot_cover_a_point():
     raw = dict(RUBRIC, points=[{"id": "a", "label": "A", "phrases": ["um"]}])
     words = words_from("um so")
     assert score_coverage(parse_rubric(raw, Path("x.toml")), words, frozenset({0})).ratio == 0

@@ -26,8 +26,9 @@ from textual.widgets import Button, DataTable, Footer, Label, Select, Static, Ta
 from textual_plotext import PlotextPlot
 
 from rehearse.errors import RehearseError
+from rehearse.report_text import clock as format_seconds
 from rehearse.rubric import Rubric
-from rehearse.store import Attempt, History
+from rehearse.store import Attempt, History, best_attempt
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""
@@ -91,12 +92,6 @@ class ReplayRequested(Message):
     def __init__(self, attempt_id: int) -> None:
         super().__init__()
         self.attempt_id = attempt_id
-
-
-def format_seconds(seconds: float) -> str:
-    """``75.4`` -> ``"1:15"``."""
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def nice_ceiling(value: float) -> float:
@@ -436,7 +431,7 @@ class HistoryScreen(Screen[None]):
             self.attempts = self.store.attempts()
             questions = self._questions()
             # Read here, not per redraw: resizing redraws the summaries many times a second.
-            self._bests = {q: self.store.best(q) for q in questions}
+            self._bests = {q: best_attempt(self._attempts_at(q)) for q in questions}
             self._load_error = None
         except RehearseError as exc:
             self.attempts, questions, self._bests = [], [], {}

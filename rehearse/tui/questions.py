@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from rehearse.errors import RehearseError
 from rehearse.report_text import clock
 from rehearse.rubric import Rubric
-from rehearse.store import Attempt
+from rehearse.store import Attempt, best_attempt
 from rehearse.tui.widgets import TIMING_STYLE, target_label
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class QuestionsScreen(Screen[None]):
                 attempts = store.attempts(rubric.id)
                 results[rubric.id] = Results(
                     attempts[-1] if attempts else None,
-                    store.best(rubric.id) if attempts else None,
+                    best_attempt(attempts),
                     len(attempts),
                 )
         except RehearseError as error:

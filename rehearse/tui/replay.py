@@ -41,8 +41,8 @@ class ReplayScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "play_pause", "Play/pause"),
         # Priority: the transcript's scroller would otherwise take left/right for itself.
-        Binding("left", "seek(-5)", "−5s", key_display="←", priority=True),
-        Binding("right", "seek(5)", "+5s", key_display="→", priority=True),
+        Binding("left", f"seek({-SEEK_SECONDS})", "−5s", key_display="←", priority=True),
+        Binding("right", f"seek({SEEK_SECONDS})", "+5s", key_display="→", priority=True),
         Binding("f", "next_filler", "Next filler"),
         Binding("n", "next_pause", "Next pause"),
         Binding("escape", "back", "Back"),
