@@ -19,6 +19,7 @@ from tui_support import (
     static_text,
     store_attempt,
     wait_for,
+    wait_for_screen,
     wav_recorder,
 )
 
@@ -149,12 +150,12 @@ async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
         assert isinstance(app.screen, history.HistoryScreen)
         # The history screen only names the attempt; the app opens it.
         app.screen.post_message(history.AttemptChosen(attempt.id))
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for_screen(pilot, ReportScreen)
         assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert isinstance(app.screen, history.HistoryScreen)
         app.screen.post_message(history.ReplayRequested(attempt.id))
-        await wait_for(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await wait_for_screen(pilot, ReplayScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, history.HistoryScreen)
 
@@ -290,7 +291,7 @@ async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path:
         await wait_for(pilot, lambda: screen.state in ("scoring", "done"))
         if screen.state == "scoring":
             assert screen.query_one(ProgressBar).display
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for_screen(pilot, ReportScreen)
         report_screen = app.screen
         assert isinstance(report_screen, ReportScreen)
         # Replaced, not stacked: escape goes straight back to the questions.
@@ -322,7 +323,7 @@ async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) 
         await wait_for(pilot, lambda: record.state == "done")
         assert isinstance(app.screen, HelpScreen)  # the report waits for the help to close
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for_screen(pilot, ReportScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [QuestionsScreen, ReportScreen]
 
 
@@ -377,7 +378,7 @@ async def test_a_recorder_problem_is_shown_and_the_answer_still_scored(tmp_path:
         await choose(pilot, "recall")
         await pilot.press("enter", "space")
         # No second space: the recording ends by itself when the "device" goes away.
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for_screen(pilot, ReportScreen)
         messages = [str(n.message) for n in app._notifications]
         assert any("stopped responding" in m for m in messages)
         (attempt,) = app.store.attempts()
@@ -622,9 +623,9 @@ async def test_escape_in_a_mock_round_ends_it(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m", "g")
-        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen))
+        await wait_for_screen(pilot, RecordScreen)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, MockRoundScreen))
+        await wait_for_screen(pilot, MockRoundScreen)
         assert "0 of 3 questions answered" in screen_text(app)
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import play_into_mic
 from textual.widgets import DataTable, Select
-from tui_support import make_app, screen_text, spoken_answer, static_text, wait_for
+from tui_support import (
+    make_app,
+    screen_text,
+    spoken_answer,
+    static_text,
+    wait_for,
+    wait_for_screen,
+)
 
 from rehearse.settings import Settings
 from rehearse.tui.questions import QuestionsScreen
@@ -47,7 +54,7 @@ async def test_answer_on_the_virtual_microphone_end_to_end(tmp_path: Path) -> No
         await pilot.pause(0.8)
         assert record.query_one("#elapsed").value.startswith("0:2")  # type: ignore[attr-defined]
         await pilot.press("space")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen), timeout=90)
+        await wait_for_screen(pilot, ReportScreen, timeout=90)
 
         report_screen = app.screen
         assert isinstance(report_screen, ReportScreen)

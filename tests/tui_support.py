@@ -24,6 +24,7 @@ import numpy as np
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from rehearse.errors import DeviceError
@@ -350,6 +351,20 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for the app")
         await pilot.pause(0.05)
+
+
+async def wait_for_screen(
+    pilot: Pilot[Any], screen_type: type[Screen[Any]], timeout: float = 60
+) -> None:
+    """Wait until a screen of that type is on top and has finished mounting.
+
+    The stack shows the new screen before its widgets are mounted; a test that ended in that gap
+    would close the app under a half-built screen.
+    """
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, screen_type) and app.screen.is_mounted, timeout
+    )
 
 
 def screen_text(app: App[Any]) -> str:

@@ -27,7 +27,7 @@ from textual.widgets import (
 from rehearse.report_text import clock
 from rehearse.rubric import Rubric
 from rehearse.store import Attempt
-from rehearse.tui.widgets import TIMING_LABEL, TIMING_STYLE
+from rehearse.tui.widgets import TIMING_LABEL, TIMING_STYLE, titled
 
 if TYPE_CHECKING:
     from rehearse.tui.app import RehearseApp
@@ -43,6 +43,7 @@ class MockRoundScreen(Screen[None]):
         Binding("5", "size(5)", "5 questions", show=False),
         Binding("escape", "back", "Back"),
     ]
+    AUTO_FOCUS = "#round-categories"
     HELP = (
         "Choose categories (space toggles) and 3, 4 or 5 questions, then g starts; "
         "enter on a summary row opens that report."
@@ -77,12 +78,16 @@ class MockRoundScreen(Screen[None]):
                     id="round-intro",
                 )
                 with Horizontal(id="round-choices"):
-                    yield SelectionList[str](
-                        *[(f"{name} ({n})", name, True) for name, n in sorted(counts.items())],
-                        id="round-categories",
+                    yield titled(
+                        SelectionList[str](
+                            *[(f"{name} ({n})", name, True) for name, n in sorted(counts.items())],
+                            id="round-categories",
+                        ),
+                        "Categories",
                     )
                     with Vertical(id="round-size-box"):
-                        with RadioSet(id="round-size"):
+                        with RadioSet(id="round-size") as sizes:
+                            sizes.border_title = "How many"
                             for size in ROUND_SIZES:
                                 yield RadioButton(
                                     f"{size} questions",
@@ -95,11 +100,6 @@ class MockRoundScreen(Screen[None]):
                 yield DataTable(id="round-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="round-totals")
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#round-categories").border_title = "Categories"
-        self.query_one("#round-size").border_title = "How many"
-        self.query_one("#round-categories").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Once the round has begun, its set-up keys are gone from the footer and do nothing.

@@ -21,7 +21,13 @@ from rehearse.report_text import clock
 from rehearse.rubric import Rubric
 from rehearse.scoring import Report
 from rehearse.store import Attempt
-from rehearse.tui.widgets import TIMING_LABEL, TIMING_STYLE, TranscriptView, target_label
+from rehearse.tui.widgets import (
+    TIMING_LABEL,
+    TIMING_STYLE,
+    TranscriptView,
+    target_label,
+    titled,
+)
 
 if TYPE_CHECKING:
     from rehearse.tui.app import RehearseApp
@@ -145,12 +151,15 @@ class ReportScreen(Screen[None]):
         Binding("escape", "back", "Questions"),
     ]
     HELP = "How the answer went; p plays it back with the transcript."
+    AUTO_FOCUS = "#report-body"
 
     def __init__(self, rubric: Rubric, attempt: Attempt, report: Report | None = None) -> None:
         super().__init__()
         self.rubric = rubric
         self.attempt = attempt
         self.report = report or attempt.report
+        # Held here rather than queried, so a late answer never looks for a widget already gone.
+        self.change = Static(Text("…", style="dim"), id="change", classes="panel")
 
     @property
     def rehearse(self) -> RehearseApp:
@@ -173,22 +182,22 @@ class ReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             with Horizontal(id="report-top"):
                 with Vertical(id="report-left"):
-                    yield Static(figures(report), id="figures", classes="panel")
-                    yield Static(Text("…", style="dim"), id="change", classes="panel")
-                yield Static(checklist(report), id="checklist", classes="panel")
+                    yield titled(Static(figures(report), id="figures", classes="panel"), "Summary")
+                    yield titled(self.change, "Change")
+                yield titled(
+                    Static(checklist(report), id="checklist", classes="panel"), "Rubric checklist"
+                )
             for note in report.notes:
                 yield Static(Text(f"Note: {note}", style="yellow"), classes="note")
-            yield TranscriptView(
-                report.words, report.filler_word_indices, report.pauses, id="transcript"
+            yield titled(
+                TranscriptView(
+                    report.words, report.filler_word_indices, report.pauses, id="transcript"
+                ),
+                "Transcript (fillers in magenta)",
             )
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#figures").border_title = "Summary"
-        self.query_one("#change").border_title = "Change"
-        self.query_one("#checklist").border_title = "Rubric checklist"
-        self.query_one("#transcript").border_title = "Transcript (fillers in magenta)"
-        self.query_one("#report-body").focus()
         self.find_previous()
 
     @work(thread=True, exclusive=True, group="previous")
@@ -201,7 +210,7 @@ class ReportScreen(Screen[None]):
         self.post_message(PreviousFound(previous))
 
     def on_previous_found(self, message: PreviousFound) -> None:
-        change = self.query_one("#change", Static)
+        change = self.change
         if message.problem:
             change.update(Text(message.problem, style="red"))
         else:

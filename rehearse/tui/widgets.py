@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -15,8 +16,20 @@ from rehearse.recorder import QUIET_DBFS, SILENCE_DBFS, InputLevel
 from rehearse.report_text import clock
 from rehearse.words import Word
 
+AnyWidget = TypeVar("AnyWidget", bound=Widget)
+
 TIMING_STYLE = {"short": "yellow", "on-target": "green", "long": "red"}
 TIMING_LABEL = {"short": "SHORT", "on-target": "ON TARGET", "long": "TOO LONG"}
+
+
+def titled(widget: AnyWidget, title: str) -> AnyWidget:
+    """The widget with its border title set as it is built.
+
+    Setting it here rather than in ``on_mount`` means no query can run after an app that is closing
+    mid-mount has already dropped the widget.
+    """
+    widget.border_title = title
+    return widget
 
 
 def target_label(target: tuple[int, int]) -> str:
