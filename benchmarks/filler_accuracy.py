@@ -264,8 +264,18 @@ class RehearseSystem(System):
     name = "rehearse"
     description = "rehearse.transcribe.Transcriber + rehearse.scoring.detect_fillers"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        name: str = "rehearse",
+        description: str = "",
+        extra: Callable[[Any, Any, Any], Any] | None = None,
+    ) -> None:
         self.model = model
+        self.name = name
+        self.description = description or type(self).description
+        # A further pass over rehearse's words: (transcriber, samples, words) -> words.
+        self.extra = extra
         self.transcriber: Any = None
         self.find_fillers: Callable[..., Any] | None = None
         self.load_audio: Callable[[Path], Any] | None = None
@@ -300,15 +310,18 @@ class RehearseSystem(System):
         started = time.perf_counter()
         source: Any = self.load_audio(path).samples if self.load_audio else path
         transcript = self.transcriber.transcribe(source)
+        recognised = transcript.words
+        if self.extra is not None:
+            recognised = self.extra(self.transcriber, source, recognised)
         if self.detect is not None and not isinstance(source, Path):
             # what `rehearse score` counts: the fillers with sound under them
-            fillers = self.detect(transcript.words, self.measure(source))
+            fillers = self.detect(recognised, self.measure(source))
         else:
-            fillers = self.find_fillers(transcript.words)
+            fillers = self.find_fillers(recognised)
         seconds = time.perf_counter() - started
         words = [
             HypWord(str(w.text).strip(), float(w.start), float(w.end), float(w.probability))
-            for w in transcript.words
+            for w in recognised
         ]
         predicted = [
             Predicted(
@@ -360,6 +373,14 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
         ),
         "batched-novad": lambda: _NoVadSystem(common),
         "rehearse": lambda: RehearseSystem(model),
+        "rehearse-scan": lambda: RehearseSystem(
+            model, "rehearse-scan",
+            "rehearse + greedy scan, suspects checked in 1 s clips (not adopted)", _scan,
+        ),
+        "rehearse-recheck": lambda: RehearseSystem(
+            model, "rehearse-recheck",
+            "rehearse + 1 s clip check around stand-in words (not adopted)", _recheck,
+        ),
     }  # fmt: skip
     unknown = [n for n in names if n not in factories]
     if unknown:
@@ -367,6 +388,20 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
             f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(factories)}"
         )
     return [factories[n]() for n in names]
+
+
+def _scan(transcriber: Any, samples: Any, words: Any) -> Any:
+    from benchmarks.hesitation_experiments import Scanner, check_suspects
+
+    scanner = Scanner(transcriber._pipeline.model, FILLER_PROMPT)
+    suspects = scanner.suspects(samples, words)
+    return check_suspects(words, suspects, samples, transcriber._decode_clip)
+
+
+def _recheck(transcriber: Any, samples: Any, words: Any) -> Any:
+    from benchmarks.hesitation_experiments import recheck
+
+    return recheck(words, samples, transcriber._decode_clip)
 
 
 class _NoVadSystem(WhisperSystem):
@@ -717,8 +752,8 @@ def main(argv: list[str] | None = None) -> int:
         "--systems",
         default=",".join(DEFAULT_SYSTEMS),
         help="comma-separated, from: baseline, prompt, prompt-nocond, batched, batched-vad15,"
-        " batched-vad10,"
-        f" batched-noprompt, batched-novad, rehearse (default: {','.join(DEFAULT_SYSTEMS)})",
+        " batched-vad10, batched-noprompt, batched-novad, rehearse, rehearse-scan,"
+        f" rehearse-recheck (default: {','.join(DEFAULT_SYSTEMS)})",
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
     parser.add_argument(

@@ -1,0 +1,272 @@
+"""Two more ways to find the hesitations tiny.en drops, measured and not adopted.
+
+Both run after rehearse's own transcription (``Transcriber.transcribe``) and put hesitations
+into its words; ``filler_accuracy --systems rehearse-scan,rehearse-recheck`` measures them.
+
+``scan``: a greedy second reading of the answer with the filler prompt. Where beam search wrote
+a near word ("and", "or", "I'm") or nothing, the greedy next-token distribution often still puts
+a share of its probability on the hesitation tokens. Every token that is a hesitation, or where
+that share passes a threshold, is a suspect; greedy reading also invents hesitations in fluent
+speech ("the um training set"), so each suspect is kept only when a one-second clip around it,
+decoded on its own with the filler prompt (clips stitched side by side, as
+``rehearse.hesitations`` does), holds a hesitation.
+
+``recheck``: no greedy reading; the one-second clip check around every word the first reading
+may have written over a hesitation ("or", "are", "our", "up", "oh", "I'm", "and").
+
+Why they were not adopted (piper voice, dev answers, rehearse alone: hesitations P 0.98 R 0.89):
+``scan`` reached P 0.98 R 0.91 and cost about 3.6 s more per 90 s answer; ``recheck`` reached
+P 0.95 R 0.92. Most misses get no suspicion at all from the greedy reading, and a one-second clip
+finds the hesitation only when it is centred on it. See benchmarks/README.md.
+
+Needs a loaded ``faster_whisper.WhisperModel``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rehearse.audio import SAMPLE_RATE, Span
+from rehearse.fillers import hesitation_form
+from rehearse.hesitations import MARGIN_SECONDS, SPACER_SECONDS, STAND_INS, Decoder, stitch
+from rehearse.words import Word, normalise
+
+WINDOW_SECONDS = 28.0
+# Windows end in a silence between words where one is long enough.
+MIN_CUT_GAP_SECONDS = 0.25
+# The share of the next-token probability on hesitation tokens that makes a word a suspect.
+THRESHOLD = 0.05
+HESITATION_SPELLINGS = (
+    " um", " uh", " Um", " Uh", " er", " Er", " Hmm", " ah", " Ah", " mm", "Um", "Uh",
+)  # fmt: skip
+# The clip checked around a suspect: a hesitation sits just before the word it was pinned on,
+# or is that word.
+BEFORE_SECONDS = 0.6
+AFTER_SECONDS = 0.5
+# A recognised hesitation this close is the same one; suspects this close share one clip.
+SAME_SECONDS = 0.6
+
+
+@dataclass(frozen=True)
+class Window:
+    start: float
+    end: float
+
+
+def windows(
+    words: Sequence[Word], duration: float, longest: float = WINDOW_SECONDS
+) -> list[Window]:
+    """Spans of the answer no longer than ``longest``, cut in the silences between words."""
+    cuts = [0.0]
+    gaps = [
+        (a.end + b.start) / 2
+        for a, b in itertools.pairwise(words)
+        if b.start - a.end >= MIN_CUT_GAP_SECONDS
+    ]
+    while duration - cuts[-1] > longest:
+        inside = [g for g in gaps if cuts[-1] + 2.0 < g <= cuts[-1] + longest]
+        # The latest silence keeps windows long; with none, cut blind at the limit.
+        cuts.append(max(inside) if inside else cuts[-1] + longest)
+    cuts.append(duration)
+    return [Window(a, b) for a, b in itertools.pairwise(cuts) if b - a > 0.1]
+
+
+class Scanner:
+    """Greedy re-reading of an answer with one Whisper model, and the check of what it finds."""
+
+    def __init__(self, model: Any, prompt_text: str, threshold: float = THRESHOLD) -> None:
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = model
+        self.threshold = threshold
+        self.tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+        )
+        self.prompt = model.get_prompt(
+            self.tokenizer, self.tokenizer.encode(" " + prompt_text), without_timestamps=True
+        )
+        ids = {self.tokenizer.encode(s)[0] for s in HESITATION_SPELLINGS}
+        self.hesitation_ids = np.array(sorted(ids))
+
+    def suspects(self, samples: np.ndarray, words: Sequence[Word]) -> list[float]:
+        """Times (s) where the greedy reading wrote a hesitation or thought of one."""
+        found: list[float] = []
+        duration = len(samples) / SAMPLE_RATE
+        for window in windows(words, duration):
+            clip = samples[int(window.start * SAMPLE_RATE) : int(window.end * SAMPLE_RATE)]
+            found += [window.start + t for t in self._suspects_in(clip)]
+        return sorted(found)
+
+    def _suspects_in(self, clip: np.ndarray) -> list[float]:
+        model = self.model
+        features = model.feature_extractor(clip)
+        frames = features.shape[-1]
+        full = model.feature_extractor.nb_max_frames
+        features = np.pad(features, ((0, 0), (0, max(0, full - frames))))[:, :full]
+        encoded = model.encode(np.ascontiguousarray(features, dtype=np.float32))
+        result = model.model.generate(
+            encoded, [self.prompt], beam_size=1, return_logits_vocab=True, max_length=224
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+        if not tokens:
+            return []
+        marked = self._marked(tokens, result.logits[0])
+        aligned = model.find_alignment(self.tokenizer, [tokens], encoded, min(frames, full) // 2)[0]
+        times: list[float] = []
+        at = 0  # index in ``tokens`` of the aligned word's first token
+        for a in aligned:
+            if any(k in marked for k in range(at, at + len(a["tokens"]))):
+                times.append(float(a["start"]))
+            at += len(a["tokens"])
+        return times
+
+    def _marked(self, tokens: list[int], logits: Any) -> set[int]:
+        """Indices of the tokens that are hesitations or that a hesitation nearly replaced."""
+        hesitation = {int(t) for t in self.hesitation_ids}
+        marked: set[int] = set()
+        for k, token in enumerate(tokens):
+            if token in hesitation:
+                marked.add(k)
+                continue
+            if k >= len(logits) or not self.tokenizer.decode([token]).startswith(" "):
+                continue
+            row = np.asarray(logits[k], dtype=np.float32)
+            probabilities = np.exp(row - row.max())
+            share = float(probabilities[self.hesitation_ids].sum() / probabilities.sum())
+            if share >= self.threshold:
+                marked.add(k)
+        return marked
+
+
+def check_suspects(
+    words: Sequence[Word], suspects: Sequence[float], samples: np.ndarray, decode: Decoder
+) -> tuple[Word, ...]:
+    """``words`` with the hesitations heard in one-second clips around ``suspects`` put in."""
+    duration = len(samples) / SAMPLE_RATE
+    known = [(w.start + w.end) / 2 for w in words if hesitation_form(w.norm)]
+    spans: list[Span] = []
+    for t in suspects:
+        if any(abs(k - t) < SAME_SECONDS for k in known):
+            continue
+        if spans and t - BEFORE_SECONDS < spans[-1].end - AFTER_SECONDS + SAME_SECONDS / 2:
+            continue
+        spans.append(Span(max(0.0, t - BEFORE_SECONDS), min(duration, t + AFTER_SECONDS)))
+    if not spans:
+        return tuple(words)
+    out = list(words)
+    added: list[Word] = []
+    for heard in _heard_in(spans, samples, decode):
+        if heard is None:
+            continue
+        middle = (heard.start + heard.end) / 2
+        if any(abs(k - middle) < SAME_SECONDS for k in known):
+            continue
+        known.append(middle)
+        text = normalise(heard.text)
+        inside = [
+            i
+            for i, w in enumerate(out)
+            if w.start <= middle <= w.end and w.norm in STAND_INS and not hesitation_form(w.norm)
+        ]
+        if inside:
+            # The first reading wrote a near word over the hesitation's sound: "and" was "uh".
+            old = out[inside[0]]
+            trail = old.text[len(old.text.rstrip(",.?!;:")) :]
+            out[inside[0]] = Word(text + (trail or ","), old.start, old.end, old.probability)
+        else:
+            added.append(Word(text + ",", heard.start, heard.end, heard.probability))
+    return tuple(sorted(out + added, key=lambda w: (w.start, w.end)))
+
+
+def _in_piece(word: Word, at: float, length: float) -> bool:
+    """Whether a word decoded from a stitched clip belongs to the piece at ``at`` s."""
+    middle = (word.start + word.end) / 2
+    return at - SPACER_SECONDS / 2 <= middle < at + length + SPACER_SECONDS / 2
+
+
+def _heard_in(spans: Sequence[Span], samples: np.ndarray, decode: Decoder) -> list[Word | None]:
+    """For each span, the hesitation decoded in its clip, timed in the recording, if any."""
+    heard: list[Word | None] = []
+    per_clip = max(1, int(WINDOW_SECONDS // (BEFORE_SECONDS + AFTER_SECONDS + SPACER_SECONDS)))
+    for first in range(0, len(spans), per_clip):
+        group = spans[first : first + per_clip]
+        clip, offsets = stitch(samples, group)
+        decoded = decode(clip)
+        for span, at in zip(group, offsets, strict=True):
+            # ``stitch`` puts a little sound before each span: ``at`` is where that starts.
+            lead = span.start - max(0.0, span.start - MARGIN_SECONDS)
+            length = lead + span.seconds + MARGIN_SECONDS
+            hits = [w for w in decoded if _in_piece(w, at, length) and hesitation_form(w.norm)]
+            if not hits:
+                heard.append(None)
+                continue
+            w = hits[0]
+            shift = span.start - lead - at
+            start = min(max(w.start + shift, span.start), span.end)
+            end = min(max(w.end + shift, start + 0.05), span.end)
+            heard.append(Word(w.text, round(start, 3), round(end, 3), w.probability))
+    return heard
+
+
+# Adding "the", "a" and "so" found 1 more and cost 4 more false hesitations and a second.
+CHECKED = frozenset(["and", "or", "are", "our", "up", "oh", "i'm", "her"])
+CLIP_HALF_SECONDS = 0.5
+
+
+def recheck(
+    words: Sequence[Word], samples: np.ndarray, decode: Decoder, checked: frozenset[str] = CHECKED
+) -> tuple[Word, ...]:
+    """``words`` with the hesitations heard in one-second clips around the ``checked`` words.
+
+    Where the clip holds a hesitation and not the word, the word was the hesitation misheard;
+    where it holds both, the hesitation goes before or after the word as the clip has it.
+    """
+    duration = len(samples) / SAMPLE_RATE
+    known = [(w.start + w.end) / 2 for w in words if hesitation_form(w.norm)]
+    picked: list[int] = []
+    for i, w in enumerate(words):
+        middle = (w.start + w.end) / 2
+        if w.norm in checked and not any(abs(k - middle) < SAME_SECONDS for k in known):
+            picked.append(i)
+    if not picked:
+        return tuple(words)
+    spans = []
+    for i in picked:
+        middle = (words[i].start + words[i].end) / 2
+        spans.append(
+            Span(max(0.0, middle - CLIP_HALF_SECONDS), min(duration, middle + CLIP_HALF_SECONDS))
+        )
+    out = list(words)
+    added: list[Word] = []
+    per_clip = max(1, int(WINDOW_SECONDS // (2 * CLIP_HALF_SECONDS + SPACER_SECONDS + 0.1)))
+    for first in range(0, len(spans), per_clip):
+        group = spans[first : first + per_clip]
+        clip, offsets = stitch(samples, group)
+        decoded = decode(clip)
+        for k, (span, at) in enumerate(zip(group, offsets, strict=True)):
+            i = picked[first + k]
+            length = span.seconds + 2 * MARGIN_SECONDS
+            piece = [w for w in decoded if _in_piece(w, at, length)]
+            forms = [w.norm for w in piece]
+            hes = [n for n, f in enumerate(forms) if hesitation_form(f)]
+            if not hes:
+                continue
+            word = words[i]
+            middle = (word.start + word.end) / 2
+            if any(abs(kn - middle) < SAME_SECONDS for kn in known):
+                continue
+            text = normalise(piece[hes[0]].text)
+            if word.norm not in forms:
+                trail = word.text[len(word.text.rstrip(",.?!;:")) :]
+                out[i] = Word(text + (trail or ","), word.start, word.end, word.probability)
+            elif hes[0] < forms.index(word.norm):
+                added.append(Word(text + ",", word.start, min(word.end, word.start + 0.2), 0.5))
+            else:
+                added.append(Word(text + ",", max(word.start, word.end - 0.2), word.end, 0.5))
+            known.append(middle)
+    return tuple(sorted(out + added, key=lambda w: (w.start, w.end)))
