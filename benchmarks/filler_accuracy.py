@@ -381,6 +381,10 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
             model, "rehearse-recheck",
             "rehearse + 1 s clip check around stand-in words (not adopted)", _recheck,
         ),
+        "rehearse-twopass": lambda: RehearseSystem(
+            model, "rehearse-twopass",
+            "rehearse + corroborated hesitations of a long-prompt pass (not adopted)", _twopass,
+        ),
     }  # fmt: skip
     unknown = [n for n in names if n not in factories]
     if unknown:
@@ -402,6 +406,12 @@ def _recheck(transcriber: Any, samples: Any, words: Any) -> Any:
     from benchmarks.hesitation_experiments import recheck
 
     return recheck(words, samples, transcriber._decode_clip)
+
+
+def _twopass(transcriber: Any, samples: Any, words: Any) -> Any:
+    from benchmarks.hesitation_experiments import corroborated, second_pass
+
+    return corroborated(words, second_pass(transcriber._pipeline, samples))
 
 
 class _NoVadSystem(WhisperSystem):
@@ -753,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(DEFAULT_SYSTEMS),
         help="comma-separated, from: baseline, prompt, prompt-nocond, batched, batched-vad15,"
         " batched-vad10, batched-noprompt, batched-novad, rehearse, rehearse-scan,"
-        f" rehearse-recheck (default: {','.join(DEFAULT_SYSTEMS)})",
+        f" rehearse-recheck, rehearse-twopass (default: {','.join(DEFAULT_SYSTEMS)})",
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
     parser.add_argument(

@@ -1,7 +1,8 @@
-"""Two more ways to find the hesitations tiny.en drops, measured and not adopted.
+"""Three more ways to find the hesitations tiny.en drops, measured and not adopted.
 
-Both run after rehearse's own transcription (``Transcriber.transcribe``) and put hesitations
-into its words; ``filler_accuracy --systems rehearse-scan,rehearse-recheck`` measures them.
+Each runs after rehearse's own transcription (``Transcriber.transcribe``) and puts hesitations
+into its words; ``filler_accuracy --systems rehearse-scan,rehearse-recheck,rehearse-twopass``
+measures them.
 
 ``scan``: a greedy second reading of the answer with the filler prompt. Where beam search wrote
 a near word ("and", "or", "I'm") or nothing, the greedy next-token distribution often still puts
@@ -14,16 +15,22 @@ decoded on its own with the filler prompt (clips stitched side by side, as
 ``recheck``: no greedy reading; the one-second clip check around every word the first reading
 may have written over a hesitation ("or", "are", "our", "up", "oh", "I'm", "and").
 
+``twopass``: a second batched pass with a longer filler prompt (``LONG_PROMPT``); its
+hesitations are kept only where the content words on both sides are next to each other in the
+first pass, or one stand-in word lies between them, which the hesitation then replaces.
+
 Why they were not adopted (piper voice, dev answers, rehearse alone: hesitations P 0.98 R 0.89):
-``scan`` reached P 0.98 R 0.91 and cost about 3.6 s more per 90 s answer; ``recheck`` reached
-P 0.95 R 0.92. Most misses get no suspicion at all from the greedy reading, and a one-second clip
-finds the hesitation only when it is centred on it. See benchmarks/README.md.
+``scan`` reached P 0.97 R 0.91 and took 2.3 times as long; ``recheck`` reached P 0.96 R 0.92.
+Most misses get no suspicion at all from the greedy reading, and a one-second clip finds the
+hesitation only when it is centred on it. ``twopass`` reached P 0.98 R 0.94 on dev but did not
+carry over to the held-out answers. See benchmarks/README.md.
 
 Needs a loaded ``faster_whisper.WhisperModel``.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -270,3 +277,66 @@ def recheck(
                 added.append(Word(text + ",", max(word.start, word.end - 0.2), word.end, 0.5))
             known.append(middle)
     return tuple(sorted(out + added, key=lambda w: (w.start, w.end)))
+
+
+LONG_PROMPT = (
+    "Um, so, uh, the model, er, was, hmm, uh, and, um, ah, okay. Uh, we, um, tried, er, that."
+)
+
+
+def second_pass(pipeline: Any, samples: np.ndarray, prompt: str = LONG_PROMPT) -> list[Word]:
+    """The words of a batched pass with ``prompt``, as rehearse's first pass decodes them."""
+    segments, _info = pipeline.transcribe(
+        samples,
+        language="en",
+        initial_prompt=prompt,
+        word_timestamps=True,
+        vad_filter=True,
+        batch_size=8,
+        beam_size=5,
+    )
+    words = [
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for segment in segments
+        if not (segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0)
+        for w in segment.words or ()
+        if w.word.strip()
+    ]
+    return sorted(words, key=lambda w: w.start)
+
+
+def corroborated(first: Sequence[Word], second: Sequence[Word]) -> tuple[Word, ...]:
+    """``first`` with the hesitations of ``second`` whose neighbouring content words agree."""
+    a_idx = [i for i, w in enumerate(first) if not hesitation_form(w.norm)]
+    b_idx = [j for j, w in enumerate(second) if not hesitation_form(w.norm)]
+    matcher = difflib.SequenceMatcher(
+        a=[first[i].norm for i in a_idx], b=[second[j].norm for j in b_idx], autojunk=False
+    )
+    b_to_a: dict[int, int] = {}
+    for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+        if tag == "equal":
+            b_to_a.update({j1 + k: i1 + k for k in range(i2 - i1)})
+    out = list(first)
+    added: list[Word] = []
+    for j, w in enumerate(second):
+        if not hesitation_form(w.norm):
+            continue
+        before = [k for k, jj in enumerate(b_idx) if jj < j]
+        after = [k for k, jj in enumerate(b_idx) if jj > j]
+        pa = b_to_a.get(before[-1]) if before else -1
+        na = b_to_a.get(after[0]) if after else len(a_idx)
+        if pa is None or na is None:
+            continue
+        lo = a_idx[pa] if pa >= 0 else -1
+        hi = a_idx[na] if na < len(a_idx) else len(first)
+        if any(hesitation_form(out[i].norm) for i in range(lo + 1, hi)):
+            continue
+        text = normalise(w.text)
+        if na == pa + 1:
+            added.append(Word(text + ",", w.start, max(w.end, w.start + 0.05), w.probability))
+        elif na == pa + 2 and first[a_idx[pa + 1]].norm in STAND_INS:
+            i = a_idx[pa + 1]
+            old = first[i]
+            trail = old.text[len(old.text.rstrip(",.?!;:")) :]
+            out[i] = Word(text + (trail or ","), old.start, old.end, old.probability)
+    return tuple(sorted(out + added, key=lambda x: (x.start, x.end)))

@@ -27,6 +27,7 @@ from rehearse.rubric import find_question, load_bank
 from rehearse.settings import Settings
 from rehearse.transcribe import Transcriber
 from rehearse.tui.help import HelpScreen
+from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.mock_round import MockRoundScreen
 from rehearse.tui.questions import QuestionsScreen
 from rehearse.tui.record import RecordScreen
@@ -401,6 +402,31 @@ async def test_a_double_tap_of_space_keeps_nothing(tmp_path: Path) -> None:
 
 
 # -- Report ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "which", ["report", "mock round", "record", "replay", "history", "settings", "help"]
+)
+async def test_quitting_while_a_screen_is_still_mounting_raises_nothing(
+    tmp_path: Path, which: str
+) -> None:
+    # The report can appear just as the user quits: the app then closes under a half-built
+    # screen, and a query for one of its widgets in on_mount found nothing (a CI failure).
+    app = make_app(tmp_path)
+    attempt = store_attempt(app.store, "precision")
+    async with app.run_test(size=SIZE):
+        rubric = find_question("precision-vs-recall")
+        screens = {
+            "report": lambda: ReportScreen(rubric, attempt),
+            "mock round": MockRoundScreen,
+            "record": lambda: RecordScreen(rubric),
+            "replay": lambda: ReplayScreen(rubric, attempt),
+            "history": lambda: HistoryScreen(app.store, app.bank),
+            "settings": SettingsScreen,
+            "help": HelpScreen,
+        }
+        app.push_screen(screens[which]())
+        # Leaving the block closes the app at once; an error in the screen's mount re-raises here.
 
 
 async def test_report_shows_figures_checklist_and_transcript(tmp_path: Path) -> None:

@@ -351,6 +351,7 @@ class HistoryScreen(Screen[None]):
     CSS_PATH = "history_screen.tcss"
 
     HELP = "every attempt, newest first; trends of the question under the cursor or filter"
+    AUTO_FOCUS = "#attempts"
 
     # The layout reacts to these classes in history_screen.tcss: side by side from WIDE_COLUMNS,
     # all three charts at once when there are enough rows, otherwise one chart under tabs.
@@ -409,19 +410,25 @@ class HistoryScreen(Screen[None]):
                     *(Tab(_CHART_TABS[c], id=f"tab-{c}") for c in CHART_IDS), id="chart-tabs"
                 )
                 for chart in CHART_IDS:
-                    yield PlotextPlot(id=f"{chart}-chart", classes="chart")
+                    shown = " -shown" if chart == CHART_IDS[0] else ""
+                    yield PlotextPlot(id=f"{chart}-chart", classes="chart" + shown)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(AttemptTable).focus()
-        self.query_one(f"#{CHART_IDS[0]}-chart").add_class("-shown")
         # Verdict and trend colours come from the theme, so a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, lambda _: self._redraw())
+
+    @property
+    def _built(self) -> bool:
+        # An app closing under a screen it is still pushing never mounts the widgets inside its
+        # containers, yet still sends it resume and resize events.
+        return self.is_mounted and self.app.is_running
 
     def on_screen_resume(self) -> None:
         # Also runs on the first push: attempts may have been added or deleted while the user
         # was on another screen, so every return to the history reads the store again.
-        self.reload()
+        if self._built:
+            self.reload()
 
     # ------------------------------------------------------------------ data
 
@@ -663,7 +670,7 @@ class HistoryScreen(Screen[None]):
     def on_resize(self) -> None:
         # The breakpoint classes have just changed: how many summaries fit, and whether the
         # chart key applies, depend on them.
-        if self.is_mounted:
+        if self._built:
             self._update_summaries()
         self.refresh_bindings()
 

@@ -57,6 +57,22 @@ class ReplayScreen(Screen[None]):
         self.player: PlayerLike | None = None
         self.position = 0.0
         self.finished = False
+        # Held rather than queried: player messages can arrive while the screen is still being
+        # mounted, or after an app closing mid-mount has dropped its widgets.
+        self.position_line = Static(id="replay-position")
+        self.progress_bar = ProgressBar(
+            total=max(self.report.duration_seconds, 0.01),
+            show_eta=False,
+            show_percentage=False,
+            id="replay-progress",
+        )
+        self.body = VerticalScroll(id="replay-body")
+        self.transcript = TranscriptView(
+            self.report.words,
+            self.report.filler_word_indices,
+            self.report.pauses,
+            id="replay-transcript",
+        )
 
     @property
     def rehearse(self) -> RehearseApp:
@@ -71,20 +87,10 @@ class ReplayScreen(Screen[None]):
             ),
             id="replay-head",
         )
-        yield Static(id="replay-position")
-        yield ProgressBar(
-            total=max(self.report.duration_seconds, 0.01),
-            show_eta=False,
-            show_percentage=False,
-            id="replay-progress",
-        )
-        with VerticalScroll(id="replay-body"):
-            yield TranscriptView(
-                self.report.words,
-                self.report.filler_word_indices,
-                self.report.pauses,
-                id="replay-transcript",
-            )
+        yield self.position_line
+        yield self.progress_bar
+        with self.body:
+            yield self.transcript
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -119,13 +125,13 @@ class ReplayScreen(Screen[None]):
 
     def on_player_ready(self, message: PlayerReady) -> None:
         self.player = message.player
-        self.query_one("#replay-progress", ProgressBar).update(total=max(message.duration, 0.01))
+        self.progress_bar.update(total=max(message.duration, 0.01))
         # A very short recording may have ended before the player was handed over.
         self.finished = self.player.finished.is_set()
         self._show_position(self.player.position, "finished" if self.finished else "playing")
 
     def on_playback_failed(self, message: PlaybackFailed) -> None:
-        self.query_one("#replay-position", Static).update(
+        self.position_line.update(
             Text.assemble(("✘ cannot play: ", "bold red"), (message.message, "red"))
         )
         self.notify(message.message, title="Playback", severity="error", timeout=10)
@@ -148,18 +154,18 @@ class ReplayScreen(Screen[None]):
             "finished": "  finished: space plays again",
             "loading": "  opening the speakers…",
         }[state]
-        self.query_one("#replay-position", Static).update(
+        self.position_line.update(
             Text.assemble((f"{icon} {clock(seconds)} / {clock(duration)}", "bold"), (hint, "dim"))
         )
-        self.query_one("#replay-progress", ProgressBar).update(progress=seconds)
-        transcript = self.query_one(TranscriptView)
+        self.progress_bar.update(progress=seconds)
+        transcript = self.transcript
         current = word_at(self.report.words, seconds) if state != "loading" else None
         if current != transcript.current:
             transcript.current = current
             self._keep_in_view(transcript)
 
     def _keep_in_view(self, transcript: TranscriptView) -> None:
-        body = self.query_one("#replay-body", VerticalScroll)
+        body = self.body
         line = transcript.line_of_current(transcript.content_region.width)
         top = line + transcript.content_region.y - body.content_region.y
         if not body.scroll_y + 1 <= top <= body.scroll_y + body.content_region.height - 2:

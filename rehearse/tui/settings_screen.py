@@ -40,6 +40,7 @@ class SettingsScreen(Screen[None]):
         Binding("escape", "back", "Back without saving"),
     ]
     HELP = "Microphone, speakers, speech model and target length; saved in the data directory."
+    AUTO_FOCUS = "#input-device"
 
     @property
     def rehearse(self) -> RehearseApp:
@@ -58,7 +59,7 @@ class SettingsScreen(Screen[None]):
             yield Select[str](
                 [], prompt="System default", id="output-device", allow_blank=True, compact=True
             )
-            yield Static(id="device-status", classes="hint")
+            yield Static(Text("Looking for devices…", "dim"), id="device-status", classes="hint")
             yield Label("Speech model")
             yield Input(
                 settings.model or "",
@@ -90,9 +91,7 @@ class SettingsScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#device-status", Static).update(Text("Looking for devices…", "dim"))
         self.find_devices()
-        self.query_one("#input-device").focus()
 
     @work(thread=True, exclusive=True, group="devices")
     def find_devices(self) -> None:
