@@ -105,6 +105,9 @@ class SettingsScreen(Screen[None]):
         self.post_message(DevicesFound(inputs, outputs, None))
 
     def on_devices_found(self, message: DevicesFound) -> None:
+        if not self.app.is_running:
+            # The app is closing, perhaps before this screen's widgets were all mounted.
+            return
         settings = self.rehearse.settings
         status = self.query_one("#device-status", Static)
         for selector, choices, saved in (
