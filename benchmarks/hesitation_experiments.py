@@ -41,6 +41,7 @@ import numpy as np
 from rehearse.audio import SAMPLE_RATE, Span
 from rehearse.fillers import hesitation_form
 from rehearse.hesitations import MARGIN_SECONDS, SPACER_SECONDS, STAND_INS, Decoder, stitch
+from rehearse.transcribe import BATCHED_OPTIONS
 from rehearse.words import Word, normalise
 
 WINDOW_SECONDS = 28.0
@@ -286,15 +287,7 @@ LONG_PROMPT = (
 
 def second_pass(pipeline: Any, samples: np.ndarray, prompt: str = LONG_PROMPT) -> list[Word]:
     """The words of a batched pass with ``prompt``, as rehearse's first pass decodes them."""
-    segments, _info = pipeline.transcribe(
-        samples,
-        language="en",
-        initial_prompt=prompt,
-        word_timestamps=True,
-        vad_filter=True,
-        batch_size=8,
-        beam_size=5,
-    )
+    segments, _info = pipeline.transcribe(samples, initial_prompt=prompt, **BATCHED_OPTIONS)
     words = [
         Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
         for segment in segments

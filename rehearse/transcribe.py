@@ -25,6 +25,14 @@ from rehearse.hesitations import recover
 from rehearse.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+# How the whole answer is decoded, apart from the prompt.
+BATCHED_OPTIONS: dict[str, Any] = {
+    "language": "en",
+    "word_timestamps": True,
+    "vad_filter": True,
+    "batch_size": 8,
+    "beam_size": 5,
+}
 BUNDLED_MODEL_NAME = "tiny.en"
 
 ProgressCallback = Callable[[float], None]
@@ -137,13 +145,7 @@ class Transcriber:
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript((), self.name, seconds)
         segments, _info = self._pipeline.transcribe(
-            samples,
-            language="en",
-            initial_prompt=FILLER_PROMPT,
-            word_timestamps=True,
-            vad_filter=True,
-            batch_size=8,
-            beam_size=5,
+            samples, initial_prompt=FILLER_PROMPT, **BATCHED_OPTIONS
         )
         words: list[Word] = []
         # The decoding happens while this loop runs: call it from a worker thread in a UI.

@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, ProgressBar, SelectionList, Static
 from tui_support import (
     ClockPlayer,
+    GatedTranscriber,
     MissingMicrophone,
     make_app,
     scored_answer,
@@ -311,7 +312,10 @@ async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path:
 
 
 async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) -> None:
-    app = make_app(tmp_path, recorder_factory=wav_recorder("walkthrough", speed=8))
+    transcriber = GatedTranscriber()
+    app = make_app(
+        tmp_path, recorder_factory=wav_recorder("walkthrough", speed=8), transcriber=transcriber
+    )
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "ml project")
         await pilot.press("enter", "space")
@@ -321,6 +325,7 @@ async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) 
         await wait_for(pilot, lambda: record.recorder.elapsed > 5)  # type: ignore[union-attr]
         await pilot.press("space", "question_mark")
         assert isinstance(app.screen, HelpScreen)
+        transcriber.release()
         await wait_for(pilot, lambda: record.state == "done")
         assert isinstance(app.screen, HelpScreen)  # the report waits for the help to close
         await pilot.press("escape")
@@ -549,13 +554,15 @@ async def test_replay_highlights_the_word_being_spoken(tmp_path: Path) -> None:
 
         # f and n jump (with a short lead-in) to the next filler and the next long pause.
         players[0].seek(0.0)
-        screen.position = 0.0
+        await wait_for(pilot, lambda: screen.position < 1.0)
         await pilot.press("f")
         filler_starts = [f.start for f in report.fillers.items]
         target = players[0].seeks[-1]
         assert any(abs(target - (s - 0.6)) < 0.01 for s in filler_starts)
         players[0].seek(0.0)
-        screen.position = 0.0
+        # The player keeps reporting its clock: wait for a report from after the seek, or an
+        # older one still in the queue could move the screen on after an assignment here.
+        await wait_for(pilot, lambda: screen.position < 1.0)
         await pilot.press("n")
         assert players[0].seeks[-1] == pytest.approx(report.pauses[0].start - 0.6, abs=0.01)
 

@@ -283,6 +283,27 @@ def shared_transcriber() -> Transcriber:
     return transcriber
 
 
+class GatedTranscriber(Transcriber):
+    """The shared model, holding each transcription until the test calls ``release``.
+
+    For tests about what happens while scoring runs: a short answer can otherwise be scored
+    before the test's next key arrives.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pipeline = shared_transcriber()._pipeline
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+        if not self._released.wait(60):
+            raise AssertionError("the test never released the transcription")
+        return super().transcribe(samples, progress, activity)
+
+
 @functools.cache
 def _speech_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="rehearse-tui-speech-"))

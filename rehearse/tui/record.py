@@ -355,7 +355,8 @@ class RecordScreen(Screen[Attempt | None]):
         self.state = "done"
         self.scored = message
         # With help open on top, wait: switching now would replace the help, not this screen.
-        if self.is_current:
+        # (``is_current`` would not do: it is also true under a modal screen such as the help.)
+        if self.is_active:
             self._leave_with_report()
 
     def on_screen_resume(self) -> None:
