@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -394,11 +395,18 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
     return [factories[n]() for n in names]
 
 
-def _scan(transcriber: Any, samples: Any, words: Any) -> Any:
-    from benchmarks.hesitation_experiments import Scanner, check_suspects
+@functools.cache
+def _scanner(model: Any) -> Any:
+    # One tokenizer and prompt for the whole run, not one per answer.
+    from benchmarks.hesitation_experiments import Scanner
 
-    scanner = Scanner(transcriber._pipeline.model, FILLER_PROMPT)
-    suspects = scanner.suspects(samples, words)
+    return Scanner(model, FILLER_PROMPT)
+
+
+def _scan(transcriber: Any, samples: Any, words: Any) -> Any:
+    from benchmarks.hesitation_experiments import check_suspects
+
+    suspects = _scanner(transcriber._pipeline.model).suspects(samples, words)
     return check_suspects(words, suspects, samples, transcriber._decode_clip)
 
 

@@ -47,6 +47,15 @@ async def choose(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def start_answer(pilot, words: str) -> RecordScreen:  # type: ignore[no-untyped-def]
+    """Open the question that ``words`` finds and press space: the record screen it shows."""
+    await choose(pilot, words)
+    await pilot.press("enter", "space")
+    screen = pilot.app.screen
+    assert isinstance(screen, RecordScreen)
+    return screen
+
+
 # -- Questions -------------------------------------------------------------------------------------
 
 
@@ -199,10 +208,7 @@ async def test_a_broken_model_is_reported_and_the_recording_kept(tmp_path: Path)
         await wait_for(pilot, lambda: app.model_status == "failed")
         assert "not a CTranslate2 Whisper model" in (app.model_problem or "")
         assert "✘ speech model" in screen_text(app)
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.recorder is not None)
         await wait_for(pilot, lambda: screen.recorder.elapsed > 3)  # type: ignore[union-attr]
         await pilot.press("space")
@@ -278,10 +284,7 @@ async def test_the_clock_turns_green_in_the_window_and_red_past_it(tmp_path: Pat
 async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=6))
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.state == "recording")
         # The clock, the target bar and the level meter follow the recorder while it runs.
         await wait_for(pilot, lambda: screen.query_one(TimeBar).elapsed > 2)
@@ -317,10 +320,7 @@ async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) 
         tmp_path, recorder_factory=wav_recorder("walkthrough", speed=8), transcriber=transcriber
     )
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "ml project")
-        await pilot.press("enter", "space")
-        record = app.screen
-        assert isinstance(record, RecordScreen)
+        record = await start_answer(pilot, "ml project")
         await wait_for(pilot, lambda: record.state == "recording")
         await wait_for(pilot, lambda: record.recorder.elapsed > 5)  # type: ignore[union-attr]
         await pilot.press("space", "question_mark")
@@ -336,10 +336,7 @@ async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) 
 async def test_escape_while_recording_discards_the_file(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=1))
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.state == "recording")
         recorder = screen.recorder
         assert recorder is not None
@@ -354,10 +351,7 @@ async def test_escape_while_recording_discards_the_file(tmp_path: Path) -> None:
 async def test_no_microphone_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=MissingMicrophone)
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: "no microphone found" in screen_text(app))
         assert screen.state == "ready"
         assert any("no microphone found" in str(n.message) for n in app._notifications)
@@ -368,10 +362,7 @@ async def test_an_unknown_device_with_the_real_recorder_is_a_message(tmp_path: P
     settings = Settings(input_device="no-such-microphone-anywhere")
     app = make_app(tmp_path, settings=settings)
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.state == "ready" and "✘" in screen_text(app))
         text = screen_text(app)
         assert "no-such-microphone-anywhere" in text or "PortAudio" in text or "microphone" in text
@@ -395,10 +386,7 @@ async def test_a_recorder_problem_is_shown_and_the_answer_still_scored(tmp_path:
 async def test_a_double_tap_of_space_keeps_nothing(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=1))
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")
-        await pilot.press("enter", "space")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.state == "recording")
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.state == "ready")

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Select, Static, Tabs
 from textual.widgets.data_table import ColumnKey
 from textual_plotext import PlotextPlot
+from tui_support import screen_text
 
 from rehearse.audio import SAMPLE_RATE, VoiceActivity
 from rehearse.rubric import Rubric, load_bank
@@ -220,11 +221,6 @@ def trend(screen: HistoryScreen, name: str) -> tuple[list[float], list[float]]:
     *_, line, dots = chart_series(screen, name)
     assert line == dots
     return line
-
-
-def screen_text(app: App[Any]) -> str:
-    """The screen as plain text, as a user would read it."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
 # ---------------------------------------------------------------------------- the table
