@@ -778,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: answers 01-15 and h01-h05 (tune on these), heldout: h06-h10, all (default: dev)",
+        help="dev: answers 01-15 and h01-h10 (tune on these), heldout: h11-h15, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
