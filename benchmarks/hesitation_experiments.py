@@ -19,7 +19,8 @@ may have written over a hesitation ("or", "are", "our", "up", "oh", "I'm", "and"
 hesitations are kept only where the content words on both sides are next to each other in the
 first pass, or one stand-in word lies between them, which the hesitation then replaces.
 
-Why they were not adopted (piper voice, dev answers, rehearse alone: hesitations P 0.98 R 0.89):
+Why they were not adopted (third round; piper voice, dev answers, rehearse as it was then:
+hesitations P 0.98 R 0.89):
 ``scan`` reached P 0.97 R 0.91 and took 2.3 times as long; ``recheck`` reached P 0.96 R 0.92.
 Most misses get no suspicion at all from the greedy reading, and a one-second clip finds the
 hesitation only when it is centred on it. ``twopass`` reached P 0.98 R 0.94 on dev but did not

@@ -4,16 +4,19 @@ Whisper is trained on cleaned-up text, so even with a filler prompt it leaves ou
 writes them as a short word ("Up,", "Oh,", "and"). A spoken hesitation has a shape the audio
 shows: a short voiced stretch with a pause on both sides. This module finds such stretches that
 no recognised hesitation covers, lays them side by side with silence between them into one short
-clip, and asks the model once, with the filler prompt, what each of them is. Where it answers with
-a hesitation, the transcript gets that hesitation: in place of the word the first pass wrote over
-the sound ("Up," becomes "Uh,"), or as a new word when the sound was folded into a neighbour.
+clip, and asks the model once, with the filler prompt, what each of them is. A stretch the
+stitched clip leaves undecided is weighed alone: the model's odds that its first word is a
+hesitation (tiny.en often writes a piper "uh" as "Oh" or "Up" even then, while the odds still
+lean to "uh"). Where the answer is a hesitation, the transcript gets it: in place of the word the
+first pass wrote over the sound ("Up," becomes "Uh,"), or as a new word when the sound was folded
+into a neighbour or left out.
 
-Pure functions except ``decode_stretches``, which needs the model.
+Pure functions: the model comes in as the ``Decoder`` and ``Weigher`` callables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +47,19 @@ STAND_INS = frozenset(
 
 SET_OFF_STAND_INS = frozenset(["oh", "up"])
 
+# A lone sound is a hesitation when the model gives um/uh/er/hmm together at least these odds as
+# its first word, and more than "ah": tiny.en hears "Ah" in a lone, clipped "and" or "I".
+HESITATION_ODDS = 0.15
+WEIGHED = ("um", "uh", "er", "hmm")
+# A recognised hesitation this close, with no other word between, is the same one mistimed.
+SAME_HESITATION_SECONDS = 1.0
+
 Decoder = Callable[[np.ndarray], Sequence[Word]]
 """Turns 16 kHz samples into timed words (the model, with the filler prompt)."""
+
+Odds = Mapping[str, float]
+Weigher = Callable[[Sequence[np.ndarray]], Sequence[Odds]]
+"""For each clip, the model's probability that its first word is "um", "uh", "er", "hmm", "ah"."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,37 @@ def heard_hesitations(
     return out
 
 
+def likely_hesitation(odds: Odds) -> str | None:
+    """The hesitation a lone sound most likely is, if the model's odds lean that way enough."""
+    weighed = {kind: odds.get(kind, 0.0) for kind in WEIGHED}
+    total = sum(weighed.values())
+    if total < HESITATION_ODDS or total <= odds.get("ah", 0.0):
+        return None
+    return max(weighed, key=lambda kind: weighed[kind])
+
+
+def beside_a_hesitation(span: Span, words: Sequence[Word]) -> bool:
+    """Whether a hesitation in ``words`` lies near ``span`` with no other word between them."""
+    middle = (span.start + span.end) / 2
+    for w in words:
+        if not hesitation_form(w.norm):
+            continue
+        if abs((w.start + w.end) / 2 - middle) > SAME_HESITATION_SECONDS:
+            continue
+        low, high = sorted((w.end, span.start) if w.end <= span.start else (span.end, w.start))
+        between = [
+            x
+            for x in words
+            if not hesitation_form(x.norm)
+            and x.start >= low - EDGE_SECONDS
+            and x.end <= high + EDGE_SECONDS
+            and not (x.start < span.end and x.end > span.start)
+        ]
+        if not between:
+            return True
+    return False
+
+
 def _groups(stretches: Sequence[Stretch]) -> list[list[Stretch]]:
     """Stretches in runs whose stitched clip fits one 30 s window of the model."""
     groups: list[list[Stretch]] = [[]]
@@ -178,6 +223,7 @@ def recover(
     samples: np.ndarray,
     activity: VoiceActivity,
     decode: Decoder,
+    weigh: Weigher | None = None,
 ) -> tuple[Word, ...]:
     """``words`` with the hesitations the second listen heard put back."""
     duration = len(samples) / SAMPLE_RATE
@@ -189,15 +235,21 @@ def recover(
         clip, offsets = stitch(samples, [s.span for s in group])
         lengths = [s.span.seconds + 2 * MARGIN_SECONDS for s in group]
         heard += heard_hesitations(decode(clip), offsets, lengths)
-    out = list(words)
-    added: list[Word] = []
-    for stretch, spelling in zip(stretches, heard, strict=True):
-        if spelling is None and stretch.word is not None:
+    for k, stretch in enumerate(stretches):
+        if heard[k] is None and stretch.word is not None:
             # "Up," or "Oh," alone between pauses and set off by a comma is how "uh" comes out.
             old = words[stretch.word]
             if old.norm in SET_OFF_STAND_INS and old.text.rstrip().endswith(","):
-                spelling = "uh"
-        if spelling is None:
+                heard[k] = "uh"
+    undecided = [k for k, spelling in enumerate(heard) if spelling is None]
+    if weigh is not None and undecided:
+        alone = [stitch(samples, [stretches[k].span])[0] for k in undecided]
+        for k, odds in zip(undecided, weigh(alone), strict=True):
+            heard[k] = likely_hesitation(odds)
+    out = list(words)
+    added: list[Word] = []
+    for stretch, spelling in zip(stretches, heard, strict=True):
+        if spelling is None or beside_a_hesitation(stretch.span, out + added):
             continue
         text = normalise(spelling)
         span = stretch.span

@@ -11,7 +11,7 @@ dropped too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -21,7 +21,7 @@ import numpy as np
 
 from rehearse.audio import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
-from rehearse.hesitations import recover
+from rehearse.hesitations import Odds, recover
 from rehearse.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -34,6 +34,15 @@ BATCHED_OPTIONS: dict[str, Any] = {
     "beam_size": 5,
 }
 BUNDLED_MODEL_NAME = "tiny.en"
+# The first tokens whose probabilities make up the odds of each hesitation (``Odds``).
+ODDS_SPELLINGS = {
+    "um": (" Um", " um", "Um"),
+    "uh": (" Uh", " uh", "Uh"),
+    "er": (" Er", " er", "Er"),
+    "hmm": (" Hmm", " mm"),
+    "ah": (" Ah", " ah", "Ah"),
+}
+ODDS_BATCH = 8
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction of the audio transcribed so far, from 0.0 to 1.0."""
@@ -76,6 +85,7 @@ class Transcriber:
         self.model_spec = model
         self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 1)
         self._pipeline: Any = None
+        self._odds: tuple[list[int], dict[str, list[int]]] | None = None
         self._lock = Lock()
 
     @property
@@ -177,7 +187,7 @@ class Transcriber:
     ) -> tuple[Word, ...]:
         """A second listen to the short, isolated sounds: put back the hesitations dropped."""
         self.load()
-        return recover(words, samples, activity, self._decode_clip)
+        return recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
 
     def _decode_clip(self, clip: np.ndarray) -> list[Word]:
         """Plain decoding of one short clip (under 30 s) with the filler prompt."""
@@ -196,3 +206,53 @@ class Transcriber:
             for w in segment.words or ()
             if w.word.strip()
         ]
+
+    def hesitation_odds(self, clips: Sequence[np.ndarray]) -> list[Odds]:
+        """For each short clip, the probability that its first word is each hesitation."""
+        self.load()
+        model = self._pipeline.model
+        prompt, ids = self._odds_setup()
+        # Padded to the full 30 s window: a shorter encoder input (whisper.cpp's --audio-ctx) was
+        # ten times cheaper but heard espeak's "and" as "uh" three times as often.
+        frames = model.feature_extractor.nb_max_frames
+        odds: list[Odds] = []
+        for first in range(0, len(clips), ODDS_BATCH):
+            batch = clips[first : first + ODDS_BATCH]
+            features = []
+            for clip in batch:
+                f = model.feature_extractor(clip)
+                features.append(np.pad(f, ((0, 0), (0, max(0, frames - f.shape[-1]))))[:, :frames])
+            encoded = model.encode(np.ascontiguousarray(np.stack(features), dtype=np.float32))
+            # max_length counts the prompt: this asks for the first word's token and no more.
+            results = model.model.generate(
+                encoded,
+                [prompt] * len(batch),
+                beam_size=1,
+                return_logits_vocab=True,
+                max_length=len(prompt) + 1,
+            )
+            for result in results:
+                row = np.asarray(result.logits[0][0], dtype=np.float64)
+                p = np.exp(row - row.max())
+                p /= p.sum()
+                odds.append({kind: float(p[tokens].sum()) for kind, tokens in ids.items()})
+        return odds
+
+    def _odds_setup(self) -> tuple[list[int], dict[str, list[int]]]:
+        """The filler prompt's tokens, and the first-token ids of each hesitation's spellings."""
+        if self._odds is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            model = self._pipeline.model
+            tokenizer = Tokenizer(
+                model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+            )
+            prompt = model.get_prompt(
+                tokenizer, tokenizer.encode(" " + FILLER_PROMPT), without_timestamps=True
+            )
+            ids: dict[str, list[int]] = {}
+            for kind, spellings in ODDS_SPELLINGS.items():
+                encoded = [tokenizer.encode(s) for s in spellings]
+                ids[kind] = sorted({e[0] for e in encoded if len(e) == 1})
+            self._odds = (prompt, ids)
+        return self._odds

@@ -215,6 +215,66 @@ def test_a_set_off_stand_in_over_an_isolated_sound_is_a_hesitation_even_if_heard
     assert [w.text for w in out] == ["Done.", "up", "the"]
 
 
+def test_a_sound_left_undecided_is_weighed_alone():
+    from rehearse.hesitations import recover
+
+    samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6), (2.9, 3.1), (3.4, 4.0)], 5)
+    words = [
+        Word("Done.", 0.0, 1.0),
+        Word("Or", 1.3, 1.5),  # a stand-in over its sound
+        Word("the", 1.8, 2.6),
+        Word("model", 3.4, 4.0),  # the sound at 2.9-3.1 has no word
+    ]
+    weighed = []
+
+    def weigh(clips):
+        weighed.extend(len(c) / 16000 for c in clips)
+        return [{"er": 0.4, "ah": 0.05}, {"uh": 0.3, "ah": 0.1}]
+
+    out = recover(words, samples, VoiceActivity.measure(samples), lambda clip: [], weigh)
+    assert [w.text for w in out] == ["Done.", "er", "the", "uh,", "model"]
+    assert len(weighed) == 2 and all(s < 2 for s in weighed)  # each sound alone, with spacers
+
+
+def test_weighing_is_skipped_for_what_the_stitched_clip_decided():
+    from rehearse.hesitations import SPACER_SECONDS, recover
+
+    samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6)], 3)
+    words = [Word("Done.", 0.0, 1.0), Word("Oh", 1.3, 1.5), Word("the", 1.8, 2.6)]
+
+    def weigh(clips):
+        raise AssertionError("nothing is left to weigh")
+
+    heard = [Word("Uh.", SPACER_SECONDS + 0.05, SPACER_SECONDS + 0.25)]
+    out = recover(words, samples, VoiceActivity.measure(samples), lambda clip: heard, weigh)
+    assert [w.text for w in out] == ["Done.", "uh", "the"]
+
+
+def test_odds_make_a_hesitation_only_when_they_lean_to_one():
+    from rehearse.hesitations import likely_hesitation
+
+    assert likely_hesitation({"um": 0.8, "uh": 0.05, "ah": 0.01}) == "um"
+    # uh and er together pass the bar; the likelier one is the spelling
+    assert likely_hesitation({"uh": 0.09, "er": 0.08}) == "uh"
+    assert likely_hesitation({"uh": 0.1, "ah": 0.02}) is None  # too weak
+    # tiny.en hears "Ah" in a lone clipped "and": more "ah" than um/uh/er/hmm is no hesitation
+    assert likely_hesitation({"uh": 0.15, "ah": 0.45}) is None
+
+
+def test_a_recovered_hesitation_next_to_a_recognised_one_is_the_same_one():
+    from rehearse.audio import Span
+    from rehearse.hesitations import beside_a_hesitation
+
+    words = [Word("up,", 0.0, 0.3), Word("um,", 1.2, 1.4), Word("blending", 1.5, 2.0)]
+    # the first pass timed its "um" late; the sound at 0.5-0.7 is that "um"
+    assert beside_a_hesitation(Span(0.5, 0.7), words)
+    # a word between them makes it a second hesitation
+    words.insert(1, Word("we", 0.8, 1.0))
+    assert not beside_a_hesitation(Span(0.5, 0.7), words)
+    # and so does distance
+    assert not beside_a_hesitation(Span(2.6, 2.8), [Word("um,", 1.2, 1.4)])
+
+
 def test_heard_hesitations_needs_a_lone_hesitation_on_the_piece():
     from rehearse.hesitations import heard_hesitations
 
@@ -265,3 +325,20 @@ def test_a_pause_in_the_sound_sets_literally_off_when_the_transcript_has_no_comm
     # "were literally mislabelled" in one breath describes the labels: content.
     flowing = scored(words_from("Those labels were literally mislabelled by the vendor."))
     assert flowing.fillers.items == ()
+
+
+@pytest.mark.slow
+def test_the_model_weighs_a_lone_um_as_a_hesitation_and_a_lone_word_as_none(tmp_path):
+    from rehearse.audio import load_audio
+    from rehearse.hesitations import likely_hesitation
+    from rehearse.transcribe import Transcriber
+    from rehearse.tts import synthesize_script
+
+    clips = []
+    for k, text in enumerate(["Um.", "So.", "Like."]):
+        path = tmp_path / f"{k}.wav"
+        synthesize_script([0.5, text, 0.5], path)
+        clips.append(load_audio(path).samples)
+    odds = Transcriber().hesitation_odds(clips)
+    assert [likely_hesitation(o) for o in odds] == ["um", None, None]
+    assert odds[0]["um"] > 0.5 > odds[1]["um"] + odds[2]["um"]
