@@ -42,7 +42,7 @@ import numpy as np
 from rehearse.audio import SAMPLE_RATE, Span
 from rehearse.fillers import hesitation_form
 from rehearse.hesitations import MARGIN_SECONDS, SPACER_SECONDS, STAND_INS, Decoder, stitch
-from rehearse.transcribe import BATCHED_OPTIONS
+from rehearse.transcribe import BATCHED_OPTIONS, prompt_tokens, window_features
 from rehearse.words import Word, normalise
 
 WINDOW_SECONDS = 28.0
@@ -89,16 +89,9 @@ class Scanner:
     """Greedy re-reading of an answer with one Whisper model, and the check of what it finds."""
 
     def __init__(self, model: Any, prompt_text: str, threshold: float = THRESHOLD) -> None:
-        from faster_whisper.tokenizer import Tokenizer
-
         self.model = model
         self.threshold = threshold
-        self.tokenizer = Tokenizer(
-            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
-        )
-        self.prompt = model.get_prompt(
-            self.tokenizer, self.tokenizer.encode(" " + prompt_text), without_timestamps=True
-        )
+        self.tokenizer, self.prompt = prompt_tokens(model, prompt_text)
         ids = {self.tokenizer.encode(s)[0] for s in HESITATION_SPELLINGS}
         self.hesitation_ids = np.array(sorted(ids))
 
@@ -113,10 +106,8 @@ class Scanner:
 
     def _suspects_in(self, clip: np.ndarray) -> list[float]:
         model = self.model
-        features = model.feature_extractor(clip)
-        frames = features.shape[-1]
+        features, frames = window_features(model, clip)
         full = model.feature_extractor.nb_max_frames
-        features = np.pad(features, ((0, 0), (0, max(0, full - frames))))[:, :full]
         encoded = model.encode(np.ascontiguousarray(features, dtype=np.float32))
         result = model.model.generate(
             encoded, [self.prompt], beam_size=1, return_logits_vocab=True, max_length=224

@@ -6,10 +6,10 @@ shows: a short voiced stretch with a pause on both sides. This module finds such
 no recognised hesitation covers, lays them side by side with silence between them into one short
 clip, and asks the model once, with the filler prompt, what each of them is. A stretch the
 stitched clip leaves undecided is weighed alone: the model's odds that its first word is a
-hesitation (tiny.en often writes a piper "uh" as "Oh" or "Up" even then, while the odds still
-lean to "uh"). Where the answer is a hesitation, the transcript gets it: in place of the word the
-first pass wrote over the sound ("Up," becomes "Uh,"), or as a new word when the sound was folded
-into a neighbour or left out.
+hesitation (tiny.en often writes a piper "uh" as "Oh" or "Up" even then, while um/uh/er still
+hold a fair share of the odds). Where the answer is a hesitation, the transcript gets it: in place
+of the word the first pass wrote over the sound ("Up," becomes "Uh,"), or as a new word when the
+sound was folded into a neighbour or left out.
 
 Pure functions: the model comes in as the ``Decoder`` and ``Weigher`` callables.
 """
@@ -48,7 +48,7 @@ STAND_INS = frozenset(
 SET_OFF_STAND_INS = frozenset(["oh", "up"])
 
 # A lone sound is a hesitation when the model gives um/uh/er/hmm together at least these odds as
-# its first word, and more than "ah": tiny.en hears "Ah" in a lone, clipped "and" or "I".
+# its first word, and more than "ah": tiny.en hears "Ah" in a lone, clipped espeak "and".
 HESITATION_ODDS = 0.15
 WEIGHED = ("um", "uh", "er", "hmm")
 # A recognised hesitation this close, with no other word between, is the same one mistimed.
@@ -241,7 +241,12 @@ def recover(
             old = words[stretch.word]
             if old.norm in SET_OFF_STAND_INS and old.text.rstrip().endswith(","):
                 heard[k] = "uh"
-    undecided = [k for k, spelling in enumerate(heard) if spelling is None]
+    # A sound beside a recognised hesitation would be dropped below as that one mistimed.
+    undecided = [
+        k
+        for k, spelling in enumerate(heard)
+        if spelling is None and not beside_a_hesitation(stretches[k].span, words)
+    ]
     if weigh is not None and undecided:
         alone = [stitch(samples, [stretches[k].span])[0] for k in undecided]
         for k, odds in zip(undecided, weigh(alone), strict=True):

@@ -69,6 +69,25 @@ def bundled_model_path() -> Path:
     return path
 
 
+def prompt_tokens(model: Any, text: str = FILLER_PROMPT) -> tuple[Any, list[int]]:
+    """The English tokenizer of a loaded ``WhisperModel`` and its decoder prompt for ``text``."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(
+        model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+    )
+    prompt = model.get_prompt(tokenizer, tokenizer.encode(" " + text), without_timestamps=True)
+    return tokenizer, prompt
+
+
+def window_features(model: Any, clip: np.ndarray) -> tuple[np.ndarray, int]:
+    """The log-mel features of ``clip`` padded or cut to one 30 s window, and its own frames."""
+    full = model.feature_extractor.nb_max_frames
+    features = model.feature_extractor(clip)
+    frames = features.shape[-1]
+    return np.pad(features, ((0, 0), (0, max(0, full - frames))))[:, :full], frames
+
+
 def describe_model(spec: str | None) -> str:
     return spec if spec else f"{BUNDLED_MODEL_NAME} (bundled)"
 
@@ -212,16 +231,12 @@ class Transcriber:
         self.load()
         model = self._pipeline.model
         prompt, ids = self._odds_setup()
-        # Padded to the full 30 s window: a shorter encoder input (whisper.cpp's --audio-ctx) was
-        # ten times cheaper but heard espeak's "and" as "uh" three times as often.
-        frames = model.feature_extractor.nb_max_frames
         odds: list[Odds] = []
         for first in range(0, len(clips), ODDS_BATCH):
             batch = clips[first : first + ODDS_BATCH]
-            features = []
-            for clip in batch:
-                f = model.feature_extractor(clip)
-                features.append(np.pad(f, ((0, 0), (0, max(0, frames - f.shape[-1]))))[:, :frames])
+            # The full 30 s window: a 5 s one (whisper.cpp's --audio-ctx) was ten times cheaper
+            # but made three times as many false hesitations on espeak's voice (12 against 4).
+            features = [window_features(model, clip)[0] for clip in batch]
             encoded = model.encode(np.ascontiguousarray(np.stack(features), dtype=np.float32))
             # max_length counts the prompt: this asks for the first word's token and no more.
             results = model.model.generate(
@@ -241,15 +256,7 @@ class Transcriber:
     def _odds_setup(self) -> tuple[list[int], dict[str, list[int]]]:
         """The filler prompt's tokens, and the first-token ids of each hesitation's spellings."""
         if self._odds is None:
-            from faster_whisper.tokenizer import Tokenizer
-
-            model = self._pipeline.model
-            tokenizer = Tokenizer(
-                model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
-            )
-            prompt = model.get_prompt(
-                tokenizer, tokenizer.encode(" " + FILLER_PROMPT), without_timestamps=True
-            )
+            tokenizer, prompt = prompt_tokens(self._pipeline.model)
             ids: dict[str, list[int]] = {}
             for kind, spellings in ODDS_SPELLINGS.items():
                 encoded = [tokenizer.encode(s) for s in spellings]
