@@ -245,10 +245,11 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h11-*.txt ... h15 are held out: never look at them while tuning. Each earlier held-out
-# set (h01-h05 for the first round of rules, h06-h10 for the second and third) was looked at
-# after its round, so it belongs to dev now.
-FIRST_HELDOUT = 11
+# answers/h16-*.txt ... h25 are held out: never look at them while tuning. They were written for
+# the fifth round by a helper that had not read the filler rules. Each earlier held-out set
+# (h01-h05 for the first round of rules, h06-h10 for the second and third, h11-h15 for the fourth)
+# was looked at after its round, so it belongs to dev now.
+FIRST_HELDOUT = 16
 
 
 def is_heldout(name: str) -> bool:
