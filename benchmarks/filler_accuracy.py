@@ -282,6 +282,8 @@ class RehearseSystem(System):
         self.load_audio: Callable[[Path], Any] | None = None
         self.detect: Callable[..., Any] | None = None
         self.measure: Callable[..., Any] = lambda samples: None
+        # "<answer>.<voice>" -> words of an earlier run: only the filler rules run again.
+        self.stored: dict[str, list[dict[str, Any]]] | None = None
 
     def setup(self) -> None:
         try:
@@ -294,9 +296,10 @@ class RehearseSystem(System):
         except ImportError:
             load_audio = None
         self.load_audio = load_audio
-        self.transcriber = Transcriber(self.model)
-        if hasattr(self.transcriber, "load"):
-            self.transcriber.load()
+        if self.stored is None:
+            self.transcriber = Transcriber(self.model)
+            if hasattr(self.transcriber, "load"):
+                self.transcriber.load()
         self.find_fillers = find_fillers
         try:
             from rehearse.audio import VoiceActivity
@@ -310,8 +313,10 @@ class RehearseSystem(System):
         assert self.find_fillers is not None
         started = time.perf_counter()
         source: Any = self.load_audio(path).samples if self.load_audio else path
-        transcript = self.transcriber.transcribe(source)
-        recognised = transcript.words
+        if self.stored is not None:
+            recognised = self._stored_words(path)
+        else:
+            recognised = self.transcriber.transcribe(source).words
         if self.extra is not None:
             recognised = self.extra(self.transcriber, source, recognised)
         if self.detect is not None and not isinstance(source, Path):
@@ -334,7 +339,25 @@ class RehearseSystem(System):
             )
             for f in fillers
         ]
-        return SystemOutput(words, predicted, seconds)
+        return SystemOutput(words, predicted, seconds, cached=self.stored is not None)
+
+    def _stored_words(self, path: Path) -> list[Any]:
+        from rehearse.words import Word
+
+        assert self.stored is not None
+        if path.stem not in self.stored:
+            raise SystemExit(f"--words-from has no {self.name} words for {path.stem}")
+        return [Word(**w) for w in self.stored[path.stem]]
+
+
+def stored_words(dumps: Sequence[Path], system: str) -> dict[str, list[dict[str, Any]]]:
+    """The recognised words of ``system`` in earlier ``--json`` dumps, by audio file stem."""
+    words: dict[str, list[dict[str, Any]]] = {}
+    for dump in dumps:
+        for entry in json.loads(dump.read_text())["files"]:
+            if entry["system"] == system:
+                words[f"{entry['answer']}.{entry['voice']}"] = entry["words"]
+    return words
 
 
 def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> list[System]:
@@ -778,7 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: answers 01-15 and h01-h10 (tune on these), heldout: h11-h15, all (default: dev)",
+        help="dev: answers 01-15 and h01-h25 (tune on these), heldout: h26-h35, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
@@ -790,6 +813,15 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cache",
         action="store_true",
         help="transcribe afresh (the Whisper variants otherwise reuse out/cache/)",
+    )
+    parser.add_argument(
+        "--words-from",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DUMP",
+        help="take the rehearse systems' words from an earlier --json dump (repeatable) and run"
+        " only the filler rules again: seconds per answer instead of a transcription",
     )
     parser.add_argument("--align", choices=("levenshtein", "difflib"), default="levenshtein")
     parser.add_argument("--model", default=None, help="Whisper model (default: bundled tiny.en)")
@@ -810,6 +842,8 @@ def main(argv: list[str] | None = None) -> int:
     for system in make_systems([n for n in names if n], args.model, args.compute_type):
         if isinstance(system, WhisperSystem) and not args.no_cache:
             system.cache_dir = CACHE_DIR
+        if isinstance(system, RehearseSystem) and args.words_from:
+            system.stored = stored_words(args.words_from, system.name)
         try:
             system.setup()
         except Unavailable as exc:

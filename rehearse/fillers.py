@@ -79,6 +79,8 @@ _LIKE_CONTENT_BEFORE = frozenset(
         "not",
     ]
 )
+# "I like boosting": a subject before "like" makes it the verb, unless commas set it off.
+_SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she"])
 # A form of "be" before "like": "it's like a funnel" compares (content), "it's like far worse",
 # "that's like still useful" and "the error is like much higher" pad.
 _COPULAS = frozenset(
@@ -181,6 +183,7 @@ _KIND_CONTENT_BEFORE = frozenset(
         "whatever",
     ]
 )
+_CONTRACTED_KIND = frozenset(["kinda", "sorta"])
 _CLAUSE_STARTERS = frozenset(["and", "but", "so", "or", "because", "then"])
 _DETERMINERS = frozenset(
     ["a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its"]
@@ -300,13 +303,18 @@ def _match_at(
     if token == "like":
         if set_off_before and comma_after:
             return "like", "discourse", 1
+        if before in _SUBJECTS:
+            return None
+        # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
+        if (set_off_before or i in paused) and (comma_after or i + 1 in paused):
+            return "like", "discourse", 1
         if before in _LIKE_CONTENT_BEFORE:
             return None
         if before in _COPULAS:
             return None if after in _COMPARED else ("like", "discourse", 1)
         if after in _APPROXIMATED or after.replace(".", "").isdigit():
             return "like", "discourse", 1
-        if comma_after or set_off_before or before in _LIKE_FILLER_BEFORE:
+        if comma_after or before in _LIKE_FILLER_BEFORE:
             return "like", "discourse", 1
         return None
     if token == "you" and after == "know":
@@ -322,20 +330,28 @@ def _match_at(
         if after2 == "it" and _ends_at(words, tokens, i + 2, _NOT_AFTER_IT):
             return None
         mean_comma = words[i + 1].text.rstrip().endswith(",")
-        if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2:
+        # "because I mean half the noise": a conjunction starts the clause, "I mean" pads it.
+        if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or before in _CLAUSE_STARTERS:
             return "i mean", "discourse", 2
         return None
-    if token in ("kind", "sort") and after == "of":
-        if after2 == "":
+    if (token in ("kind", "sort") and after == "of") or token in _CONTRACTED_KIND:
+        # "kinda" and "sorta" are the phrase in one word; ``last`` is the index of its "of".
+        last = i if token in _CONTRACTED_KIND else i + 1
+        following = tokens[last + 1] if last + 1 < len(tokens) else ""
+        if following == "":
             return None
         before2 = tokens[i - 2] if i > 1 else ""
         # "this kind of", and with an adjective between: "the first kind of", "a new sort of".
         determined = before in _KIND_CONTENT_BEFORE or (
             before2 in _DETERMINERS and before in _KIND_ADJECTIVES and not set_off_before
         )
-        if determined and not _hedged(after2):
+        # "which, kind of, sounds boring": set off on both sides, it pads whatever precedes it.
+        set_off = (set_off_before or i in paused) and (
+            _ends_clause(words[last].text) or last + 1 in paused
+        )
+        if determined and not _hedged(following) and not set_off:
             return None
-        return f"{token} of", "discourse", 2
+        return f"{token[:4]} of", "discourse", last - i + 1
     if token == "basically":
         # A sentence adverb that adds nothing to what it frames, with or without commas.
         return token, "discourse", 1

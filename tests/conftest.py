@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +83,19 @@ def play_into_mic(wav_path: Path, wait: bool = True) -> subprocess.Popen[bytes]:
         _, err = player.communicate(timeout=60)
         assert player.returncode == 0, f"paplay failed: {err.decode(errors='replace')}"
     return player
+
+
+def while_playing(player: subprocess.Popen[bytes], seconds: float = 30.0) -> Iterator[None]:
+    """Yield every 50 ms until ``player`` ends; fail, not hang, if it is still going after
+    ``seconds`` (a stalled sound server once kept paplay of a 0.8 s file running for minutes)."""
+    deadline = time.monotonic() + seconds
+    while player.poll() is None:
+        if time.monotonic() > deadline:
+            player.kill()
+            player.wait()
+            pytest.fail(f"paplay was still playing after {seconds:.0f} s")
+        yield
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -195,3 +195,67 @@ def test_a_pause_sets_literally_off_like_a_comma():
     assert [f.text for f in find_fillers(words_from("It was, literally, untouched."))] == [
         "literally"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A comma before "like" and none after: it introduces examples ("such as"), content.
+        ("We wrote simple rules, like if the ticket mentions a refund.", []),
+        ("Several variations of each other, like balances over three months.", []),
+        ("Several sources, like, a two tower model.", ["like"]),
+        ("Let's say, like 50 million users.", ["like"]),
+    ],
+)
+def test_like_after_a_comma_alone_gives_examples(text, expected):
+    assert fillers(text) == expected
+
+
+def test_pauses_around_like_set_it_off_unless_a_subject_makes_it_the_verb():
+    # "I'd, like, keep a slice" heard without its commas: only the pauses are left.
+    words = words_from("And I'd like keep a small slice.")
+    assert [f.text for f in find_fillers(words)] == []
+    assert [f.text for f in find_fillers(words, paused={2, 3})] == ["like"]
+    words = words_from("I like boosting with small trees.")
+    assert [f.text for f in find_fillers(words, paused={1, 2})] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "paused", "expected"),
+    [
+        ("It's a rollback plan, which kind of sounds boring.", set(), []),
+        ("It's a rollback plan, which, kind of, sounds boring.", set(), ["kind of"]),
+        ("It's a rollback plan, which kind of sounds boring.", {5, 7}, ["kind of"]),
+        ("Which kind of model did you use?", set(), []),
+    ],
+)
+def test_kind_of_set_off_on_both_sides_pads_even_after_a_determiner(text, paused, expected):
+    assert [f.text for f in find_fillers(words_from(text), paused=paused)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Because I mean half the noise came from one vendor.", ["i mean"]),
+        ("And I mean nobody checked the joins.", ["i mean"]),
+        ("By drift I mean a change in the inputs.", []),
+        ("What I mean is the validation set.", []),
+    ],
+)
+def test_i_mean_after_a_conjunction_pads_the_clause(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "indices"),
+    [
+        ("It kinda worked on the first try.", ["kind of"], [(1,)]),
+        ("We sorta rebuilt it.", ["sort of"], [(1,)]),
+        ("What kinda model did you use?", [], []),
+        ("It was, kinda, fine.", ["kind of"], [(2,)]),
+    ],
+)
+def test_kinda_and_sorta_are_the_phrase_in_one_word(text, expected, indices):
+    found = find_fillers(words_from(text))
+    assert [f.text for f in found] == expected
+    assert [f.word_indices for f in found] == indices

@@ -24,6 +24,7 @@ from conftest import (
     start_virtual_audio,
     stop_virtual_audio,
     voiced_seconds,
+    while_playing,
 )
 
 from rehearse.errors import DeviceError, StorageError
@@ -71,9 +72,8 @@ def recorded_answer(
         before = recorder.elapsed
         player = play_into_mic(speech_wav, wait=False)
         levels = []
-        while player.poll() is None:
+        for _ in while_playing(player):
             levels.append(recorder.level())
-            time.sleep(0.05)
         time.sleep(0.3)
     finally:
         result = recorder.stop()
@@ -141,9 +141,8 @@ def test_silence_reads_too_quiet_and_full_scale_reads_clipping(tmp_path: Path) -
         quiet = recorder.level()
         player = play_into_mic(square, wait=False)
         seen_clipping = False
-        while player.poll() is None:
+        for _ in while_playing(player):
             seen_clipping |= recorder.level().clipping
-            time.sleep(0.05)
     finally:
         recorder.stop()
     assert quiet.too_quiet and not quiet.clipping
