@@ -216,6 +216,9 @@ _LITERAL_SAME = frozenset(["same", "identical"])
 # "I mean it, don't build one", "I mean it." : "it" is the object of "mean" when a clause ends
 # after it or a word follows that cannot have "it" as its subject.
 _NOT_AFTER_IT = frozenset(["don't", "do", "never", "please", "and", "but", "so", "because"])
+_MEANT = frozenset(["it", "that"])
+# "I mean that literally", "I mean it seriously": the adverb says how the object is meant.
+_SINCERELY = frozenset(["literally", "seriously", "sincerely", "honestly"])
 # "those were literally mislabelled", "the labels were literally wrong": after a form of "be",
 # "literally" before a participle or an adjective of state says the state is real (content).
 _STATE_WORDS = frozenset(
@@ -311,7 +314,9 @@ def _match_at(
         if before in _LIKE_CONTENT_BEFORE:
             return None
         if before in _COPULAS:
-            return None if after in _COMPARED else ("like", "discourse", 1)
+            # "it's like giving the underdog a ticket": like an action, a comparison too.
+            compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
+            return None if compared else ("like", "discourse", 1)
         if after in _APPROXIMATED or after.replace(".", "").isdigit():
             return "like", "discourse", 1
         if comma_after or before in _LIKE_FILLER_BEFORE:
@@ -320,16 +325,17 @@ def _match_at(
     if token == "you" and after == "know":
         if before in _KNOW_CONTENT_BEFORE:
             return None
-        know_comma = words[i + 1].text.rstrip().endswith(",")
+        # "you know, the", "you know... the", "you know?": punctuation after "know" sets it off.
+        know_comma = _ends_clause(words[i + 1].text)
         if know_comma or after2 not in _KNOW_CONTENT_AFTER:
             return "you know", "discourse", 2
         return None
     if token == "i" and after == "mean":
         if before in _MEAN_CONTENT_BEFORE or _defines_a_word(words, tokens, i):
             return None
-        if after2 == "it" and _ends_at(words, tokens, i + 2, _NOT_AFTER_IT):
+        if _means_an_object(words, tokens, i + 2):
             return None
-        mean_comma = words[i + 1].text.rstrip().endswith(",")
+        mean_comma = _ends_clause(words[i + 1].text)
         # "because I mean half the noise": a conjunction starts the clause, "I mean" pads it.
         if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or before in _CLAUSE_STARTERS:
             return "i mean", "discourse", 2
@@ -365,7 +371,8 @@ def _match_at(
         set_off = set_off_before or comma_after or i in paused
         if before in _COPULAS and not set_off and _describes_state(after):
             return None
-        if comma_after and before in _OBJECTS and not set_off_before:
+        # "take it literally, so", "took it literally as a verdict": how the object is read.
+        if (comma_after or after == "as") and before in _OBJECTS and not set_off_before:
             return None
         return token, "discourse", 1
     return None
@@ -385,6 +392,20 @@ def _ends_at(words: Sequence[Word], tokens: list[str], k: int, stops: frozenset[
     if k + 1 == len(tokens) or words[k].text.rstrip().endswith((",", ";", ":", *_SENTENCE_END)):
         return True
     return tokens[k + 1] in stops
+
+
+def _means_an_object(words: Sequence[Word], tokens: list[str], k: int) -> bool:
+    """Whether "I mean" has ``tokens[k]`` as its object: "I mean it.", "I mean that literally"."""
+    if k >= len(tokens) or tokens[k] not in _MEANT:
+        return False
+    if _ends_at(words, tokens, k, _NOT_AFTER_IT):
+        return True
+    # The adverb must close the clause: in "I mean, that literally never happened" it does not.
+    return (
+        k + 1 < len(tokens)
+        and tokens[k + 1] in _SINCERELY
+        and _ends_at(words, tokens, k + 1, frozenset())
+    )
 
 
 def _describes_state(token: str) -> bool:

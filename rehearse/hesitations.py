@@ -46,6 +46,10 @@ STAND_INS = frozenset(
 )
 
 SET_OFF_STAND_INS = frozenset(["oh", "up"])
+# Any other word alone between pauses is worth a second listen when the first pass was unsure of
+# it: tiny.en also writes a piper "er" as "Art," and a "hmm" as "M" or "Herm," (probability
+# 0.32-0.67 on dev), where lone content words mostly score above 0.9.
+UNSURE_PROBABILITY = 0.7
 
 # A lone sound is a hesitation when the model gives um/uh/er/hmm together at least these odds as
 # its first word, and more than "ah": tiny.en hears "Ah" in a lone, clipped espeak "and".
@@ -93,8 +97,9 @@ def candidates(words: Sequence[Word], activity: VoiceActivity, duration: float) 
 
     Word times drift by tenths of a second, so each recognised hesitation first claims the
     nearest stretch. A stretch whose covering word has no other sound is that word ("So,"), and
-    only a stand-in ("Up,") is worth a second listen; a stretch inside a word that also has sound
-    elsewhere is extra sound the first pass folded into its neighbour.
+    only a stand-in ("Up,") or a word the first pass was unsure of is worth a second listen; a
+    stretch inside a word that also has sound elsewhere is extra sound the first pass folded into
+    its neighbour.
     """
     spans = isolated_stretches(activity, 0.0, duration)
     claimed: set[int] = set()
@@ -132,7 +137,7 @@ def candidates(words: Sequence[Word], activity: VoiceActivity, duration: float) 
         elsewhere = activity.voiced_seconds(word.start, word.end) - inside
         if elsewhere >= OWN_SOUND_SECONDS:
             found.append(Stretch(span, None))
-        elif word.norm in STAND_INS:
+        elif word.norm in STAND_INS or word.probability < UNSURE_PROBABILITY:
             found.append(Stretch(span, best[1]))
     return found
 

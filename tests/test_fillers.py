@@ -259,3 +259,33 @@ def test_kinda_and_sorta_are_the_phrase_in_one_word(text, expected, indices):
     found = find_fillers(words_from(text))
     assert [f.text for f in found] == expected
     assert [f.word_indices for f in found] == indices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "I mean that literally": "that" is what is meant, and the adverb says how.
+        ("She knew them better than I did, and I mean that literally. She met them.", []),
+        ("I mean it seriously.", []),
+        ("I mean, that literally never happened.", ["i mean", "literally"]),
+        # Any punctuation after "mean" or "know" sets the phrase off, an ellipsis too.
+        ("A marketing push. I mean... The real problem was the labels.", ["i mean"]),
+        ("You know... the labels came late.", ["you know"]),
+    ],
+)
+def test_i_mean_that_literally_and_punctuation_after_the_phrase(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It's like giving the underdog a lottery ticket.", []),
+        ("That was like doubling the cost.", []),
+        ("It was like far worse.", ["like"]),
+        ("Some took it literally as a verdict on their writing.", []),
+        ("It was literally as slow as before.", ["literally"]),
+    ],
+)
+def test_like_before_an_action_compares_and_literally_as_reads_an_object(text, expected):
+    assert fillers(text) == expected

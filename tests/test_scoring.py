@@ -178,6 +178,17 @@ def test_a_stretch_claimed_by_a_recognised_hesitation_is_not_listened_to_again()
     assert [(round(c.span.start, 1), c.word) for c in found] == [(1.4, None)]
 
 
+def test_a_word_the_first_pass_was_unsure_of_alone_over_its_sound_is_listened_to_again():
+    from rehearse.hesitations import UNSURE_PROBABILITY, candidates
+
+    activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 2.6)], 3))
+    # tiny.en writes a piper "er" set off by pauses as "Art," with a probability of 0.47
+    words = [Word("So,", 0.0, 0.5), Word("Art,", 0.8, 1.05, 0.47), Word("worked", 1.4, 2.6)]
+    assert [(round(c.span.start, 1), c.word) for c in candidates(words, activity, 3)] == [(0.8, 1)]
+    words[1] = Word("Art,", 0.8, 1.05, UNSURE_PROBABILITY)
+    assert candidates(words, activity, 3) == []
+
+
 def test_recover_puts_back_what_the_second_listen_heard_as_a_hesitation():
     from rehearse.hesitations import SPACER_SECONDS, recover
 
