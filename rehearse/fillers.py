@@ -79,6 +79,8 @@ _LIKE_CONTENT_BEFORE = frozenset(
         "not",
     ]
 )
+# "I'd like two", but "I'd, like, keep one": after these, pauses around "like" make it padding.
+_WANTING = frozenset(["would", "'d", "i'd", "we'd", "you'd", "they'd", "should", "could", "might"])
 # "I like boosting": a subject before "like" makes it the verb, unless commas set it off.
 _SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she"])
 # A form of "be" before "like": "it's like a funnel" compares (content), "it's like far worse",
@@ -306,12 +308,12 @@ def _match_at(
     if token == "like":
         if set_off_before and comma_after:
             return "like", "discourse", 1
-        if before in _SUBJECTS:
+        if before in _SUBJECTS or (before in _LIKE_CONTENT_BEFORE and before not in _WANTING):
             return None
         # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
         if (set_off_before or i in paused) and (comma_after or i + 1 in paused):
             return "like", "discourse", 1
-        if before in _LIKE_CONTENT_BEFORE:
+        if before in _WANTING:
             return None
         if before in _COPULAS:
             # "it's like giving the underdog a ticket": like an action, a comparison too.
@@ -340,7 +342,12 @@ def _match_at(
         if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or before in _CLAUSE_STARTERS:
             return "i mean", "discourse", 2
         return None
-    if (token in ("kind", "sort") and after == "of") or token in _CONTRACTED_KIND:
+    # tiny.en also writes "kind of" as "kind on", which is hardly ever content ("sort on" is).
+    if (
+        (token in ("kind", "sort") and after == "of")
+        or token in _CONTRACTED_KIND
+        or (token == "kind" and after == "on")
+    ):
         # "kinda" and "sorta" are the phrase in one word; ``last`` is the index of its "of".
         last = i if token in _CONTRACTED_KIND else i + 1
         following = tokens[last + 1] if last + 1 < len(tokens) else ""
@@ -423,7 +430,8 @@ def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
         if tokens[k] in _DEFINING:
             return True
         if k == 0 or words[k - 1].text.rstrip().endswith(_SENTENCE_END):
-            return tokens[k] == "by"
+            # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
+            return tokens[k] == "by" or (tokens[k] in _CLAUSE_STARTERS and tokens[k + 1] == "by")
     return False
 
 

@@ -289,3 +289,35 @@ def test_i_mean_that_literally_and_punctuation_after_the_phrase(text, expected):
 )
 def test_like_before_an_action_compares_and_literally_as_reads_an_object(text, expected):
     assert fillers(text) == expected
+
+
+def test_pauses_do_not_make_a_filler_of_like_after_a_verb_of_seeming():
+    # "what the data should look like, and the consumer…": a pause before "like" and a comma.
+    words = words_from("Ask what the data should look like, and the rest follows.")
+    assert [f.text for f in find_fillers(words, paused={6, 7})] == []
+    words = words_from("Ask what the data should be like, and the rest follows.")
+    assert [f.text for f in find_fillers(words, paused={6, 7})] == ["like"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("And by rare, I mean, under a hundred examples.", []),
+        ("By drift, I mean a change in the inputs.", []),
+        ("We split by patient, I mean, it was the only safe key.", ["i mean"]),
+    ],
+)
+def test_a_sentence_opening_with_by_and_a_term_defines_it_despite_commas(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It's kind on free knowledge.", ["kind of"]),
+        ("Then we tried kind on a bayesian approach.", ["kind of"]),
+        ("We sort on the timestamp first.", []),
+    ],
+)
+def test_kind_on_is_how_the_model_sometimes_writes_kind_of(text, expected):
+    assert fillers(text) == expected
