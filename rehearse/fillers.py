@@ -100,6 +100,10 @@ _APPROXIMATED = frozenset(
         "basically", "literally", "so", "very",
     ]
 )  # fmt: skip
+# "cut the error by like a third", "like a few hundred": after "like a", an amount.
+_AMOUNTS = frozenset(
+    ["third", "quarter", "half", "few", "couple", "dozen", "hundred", "thousand", "million"]
+)
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
@@ -233,6 +237,9 @@ _STATE_WORDS = frozenset(
 _STATE_ENDINGS = ("ed", "able", "ible", "less")
 # "take it literally,", "read that literally, so": a clause-final "literally" after an object.
 _OBJECTS = frozenset(["it", "that", "this", "them", "everything", "anything", "me", "us"])
+_READING = frozenset(
+    ["take", "takes", "took", "taken", "taking", "read", "reads", "reading", "interpret", "meant"]
+)
 # "an underpowered test literally cannot detect it": before a negated modal, "literally" says
 # the thing is really impossible.
 _NEGATED_MODALS = frozenset(["cannot", "can't", "couldn't", "won't", "wouldn't", "mustn't"])
@@ -299,7 +306,10 @@ def _match_at(
     if canonical:
         return canonical, "hesitation", 1
 
-    before = tokens[i - 1] if i > 0 else ""
+    # The word before counts only within the sentence: "…loved that. I mean, we're off" is not
+    # "that I mean".
+    sentence_start = i == 0 or words[i - 1].text.rstrip().endswith(_SENTENCE_END)
+    before = "" if sentence_start else tokens[i - 1]
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
     after2 = tokens[i + 2] if i + 2 < len(tokens) else ""
     set_off_before = i == 0 or _ends_clause(words[i - 1].text)
@@ -319,7 +329,8 @@ def _match_at(
             # "it's like giving the underdog a ticket": like an action, a comparison too.
             compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
             return None if compared else ("like", "discourse", 1)
-        if after in _APPROXIMATED or after.replace(".", "").isdigit():
+        approximate = after in _APPROXIMATED or (after == "a" and after2 in _AMOUNTS)
+        if approximate or after.replace(".", "").isdigit():
             return "like", "discourse", 1
         if comma_after or before in _LIKE_FILLER_BEFORE:
             return "like", "discourse", 1
@@ -333,13 +344,18 @@ def _match_at(
             return "you know", "discourse", 2
         return None
     if token == "i" and after == "mean":
-        if before in _MEAN_CONTENT_BEFORE or _defines_a_word(words, tokens, i):
-            return None
-        if _means_an_object(words, tokens, i + 2):
+        if _defines_a_word(words, tokens, i) or _means_an_object(words, tokens, i + 2):
             return None
         mean_comma = _ends_clause(words[i + 1].text)
-        # "because I mean half the noise": a conjunction starts the clause, "I mean" pads it.
-        if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or before in _CLAUSE_STARTERS:
+        # "rates which, I mean, can have reasons": set off on both sides, it pads the clause.
+        if set_off_before and mean_comma:
+            return "i mean", "discourse", 2
+        if before in _MEAN_CONTENT_BEFORE:
+            return None
+        # "because I mean half the noise": a conjunction starts the clause and "I mean" pads it,
+        # unless a noun phrase follows ("and I mean the real one").
+        padded_clause = before in _CLAUSE_STARTERS and after2 not in _DETERMINERS
+        if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or padded_clause:
             return "i mean", "discourse", 2
         return None
     # tiny.en also writes "kind of" as "kind on", which is hardly ever content ("sort on" is).
@@ -381,6 +397,9 @@ def _match_at(
         # "take it literally, so", "took it literally as a verdict": how the object is read.
         if (comma_after or after == "as") and before in _OBJECTS and not set_off_before:
             return None
+        # "take the system prompt literally, it says…": a verb of reading earlier in the clause.
+        if (comma_after or after == "as") and not set_off_before and _read_as(words, tokens, i):
+            return None
         return token, "discourse", 1
     return None
 
@@ -415,6 +434,16 @@ def _means_an_object(words: Sequence[Word], tokens: list[str], k: int) -> bool:
     )
 
 
+def _read_as(words: Sequence[Word], tokens: list[str], i: int) -> bool:
+    """Whether a verb of taking or reading comes up to four words before ``i``, in its clause."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if tokens[k] in _READING:
+            return True
+        if _ends_clause(words[k].text):
+            return False
+    return False
+
+
 def _describes_state(token: str) -> bool:
     """Whether ``token`` reads as a participle or an adjective of state ("mislabelled")."""
     return token in _STATE_WORDS or (len(token) > 4 and token.endswith(_STATE_ENDINGS))
@@ -427,6 +456,8 @@ def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
         if k >= 0 and tokens[k] == "by" and not any(_ends_clause(w.text) for w in words[k:i]):
             return True
     for k in range(i - 1, max(-1, i - 9), -1):
+        if words[k].text.rstrip().endswith(_SENTENCE_END):
+            return False  # "I" opens a sentence: nothing before it belongs to this one
         if tokens[k] in _DEFINING:
             return True
         if k == 0 or words[k - 1].text.rstrip().endswith(_SENTENCE_END):

@@ -321,3 +321,44 @@ def test_a_sentence_opening_with_by_and_a_term_defines_it_despite_commas(text, e
 )
 def test_kind_on_is_how_the_model_sometimes_writes_kind_of(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The word before "I" counts only within its sentence: not "that I mean".
+        ("The product manager loved that. I mean, we're off by six minutes.", ["i mean"]),
+        # Commas on both sides: a parenthetical, even after "which".
+        ("Not just different approval rates, which, I mean, can have reasons.", ["i mean"]),
+        ("The rates which I mean are the approval rates.", []),
+        # After a conjunction, "I mean" pads unless a noun phrase follows.
+        ("Because I mean half the noise came from one vendor.", ["i mean"]),
+        ("On the full validation set. And I mean the real one.", []),
+    ],
+)
+def test_i_mean_within_its_sentence_and_as_a_parenthetical(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("That alone cut the holiday error by like a third.", ["like"]),
+        ("It took like a few hundred labels.", ["like"]),
+        ("It looks like a third model would help.", []),
+    ],
+)
+def test_like_before_an_amount_approximates(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If you take the system prompt literally, it says never reveal data.", []),
+        ("People take the mean score literally, as if it were a promise.", []),
+        ("The mean score was literally, like, a coin flip.", ["literally", "like"]),
+    ],
+)
+def test_literally_after_a_verb_of_taking_or_reading_is_content(text, expected):
+    assert fillers(text) == expected
