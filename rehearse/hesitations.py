@@ -47,7 +47,7 @@ STAND_INS = frozenset(
 
 SET_OFF_STAND_INS = frozenset(["oh", "up"])
 # Any other word alone between pauses is worth a second listen when the first pass was unsure of
-# it: tiny.en also writes a piper "er" as "Art," and a "hmm" as "M" or "Herm," (probability
+# it: tiny.en also writes an "er" as "Art," or "Our" and a "hmm" as "M" or "Herm," (probability
 # 0.32-0.67 on dev), where lone content words mostly score above 0.9.
 UNSURE_PROBABILITY = 0.7
 
