@@ -27,62 +27,19 @@ _HESITATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hmm", re.compile(r"^(h+m+|m+h*m+)$")),
 )
 
-# Words before "like" that make it a verb or a preposition of comparison, i.e. content.
+# Words before "like" that make it a verb or a preposition of comparison, i.e. content, even
+# with pauses around it ("I like boosting", "what the data should look like, and…").
 _LIKE_CONTENT_BEFORE = frozenset(
     [
-        "i",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "would",
-        "'d",
-        "i'd",
-        "we'd",
-        "you'd",
-        "they'd",
-        "should",
-        "could",
-        "might",
-        "do",
-        "does",
-        "did",
-        "don't",
-        "didn't",
-        "look",
-        "looks",
-        "looked",
-        "looking",
-        "seem",
-        "seems",
-        "seemed",
-        "feel",
-        "feels",
-        "felt",
-        "sound",
-        "sounds",
-        "sounded",
-        "something",
-        "anything",
-        "nothing",
-        "things",
-        "stuff",
-        "much",
-        "more",
-        "less",
-        "exactly",
-        "just",
-        "very",
-        "really",
-        "also",
-        "not",
+        "i", "we", "you", "they", "he", "she", "do", "does", "did", "don't", "didn't", "look",
+        "looks", "looked", "looking", "seem", "seems", "seemed", "feel", "feels", "felt", "sound",
+        "sounds", "sounded", "something", "anything", "nothing", "things", "stuff", "much", "more",
+        "less", "exactly", "just", "very", "really", "also", "not",
     ]
-)
-# "I'd like two", but "I'd, like, keep one": after these, pauses around "like" make it padding.
+)  # fmt: skip
+# "I'd like two", but "I'd, like, keep one": after these, only commas or pauses around "like"
+# make it padding.
 _WANTING = frozenset(["would", "'d", "i'd", "we'd", "you'd", "they'd", "should", "could", "might"])
-# "I like boosting": a subject before "like" makes it the verb, unless commas set it off.
-_SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she"])
 # A form of "be" before "like": "it's like a funnel" compares (content), "it's like far worse",
 # "that's like still useful" and "the error is like much higher" pad.
 _COPULAS = frozenset(
@@ -308,7 +265,7 @@ def _match_at(
 
     # The word before counts only within the sentence: "…loved that. I mean, we're off" is not
     # "that I mean".
-    sentence_start = i == 0 or words[i - 1].text.rstrip().endswith(_SENTENCE_END)
+    sentence_start = i == 0 or _ends_sentence(words[i - 1].text)
     before = "" if sentence_start else tokens[i - 1]
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
     after2 = tokens[i + 2] if i + 2 < len(tokens) else ""
@@ -318,7 +275,7 @@ def _match_at(
     if token == "like":
         if set_off_before and comma_after:
             return "like", "discourse", 1
-        if before in _SUBJECTS or (before in _LIKE_CONTENT_BEFORE and before not in _WANTING):
+        if before in _LIKE_CONTENT_BEFORE:
             return None
         # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
         if (set_off_before or i in paused) and (comma_after or i + 1 in paused):
@@ -385,7 +342,7 @@ def _match_at(
         # A sentence adverb that adds nothing to what it frames, with or without commas.
         return token, "discourse", 1
     if token == "literally":
-        clause_final = not after or words[i].text.rstrip().endswith(_SENTENCE_END)
+        clause_final = not after or _ends_sentence(words[i].text)
         same = after in _LITERAL_SAME or (after == "the" and after2 in _LITERAL_SAME)
         if before in _LITERAL_DEGREE or same or (after in _NEGATED_MODALS and not set_off_before):
             return None
@@ -394,11 +351,10 @@ def _match_at(
         set_off = set_off_before or comma_after or i in paused
         if before in _COPULAS and not set_off and _describes_state(after):
             return None
-        # "take it literally, so", "took it literally as a verdict": how the object is read.
-        if (comma_after or after == "as") and before in _OBJECTS and not set_off_before:
-            return None
-        # "take the system prompt literally, it says…": a verb of reading earlier in the clause.
-        if (comma_after or after == "as") and not set_off_before and _read_as(words, tokens, i):
+        # "take it literally, so", "took it literally as a verdict", "take the system prompt
+        # literally, it says…": how an object is read, after it or a verb of reading.
+        read = before in _OBJECTS or _read_as(words, tokens, i)
+        if (comma_after or after == "as") and not set_off_before and read:
             return None
         return token, "discourse", 1
     return None
@@ -456,14 +412,18 @@ def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
         if k >= 0 and tokens[k] == "by" and not any(_ends_clause(w.text) for w in words[k:i]):
             return True
     for k in range(i - 1, max(-1, i - 9), -1):
-        if words[k].text.rstrip().endswith(_SENTENCE_END):
+        if _ends_sentence(words[k].text):
             return False  # "I" opens a sentence: nothing before it belongs to this one
         if tokens[k] in _DEFINING:
             return True
-        if k == 0 or words[k - 1].text.rstrip().endswith(_SENTENCE_END):
+        if k == 0 or _ends_sentence(words[k - 1].text):
             # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
             return tokens[k] == "by" or (tokens[k] in _CLAUSE_STARTERS and tokens[k + 1] == "by")
     return False
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_SENTENCE_END)
 
 
 def _ends_clause(text: str) -> bool:
