@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rehearse.word_classes import can_be_a_noun, only_a_verb, word_classes
 from rehearse.words import Word, normalise
 
 FillerKind = Literal["hesitation", "discourse", "custom"]
@@ -59,8 +60,11 @@ _APPROXIMATED = frozenset(
 )  # fmt: skip
 # "cut the error by like a third", "like a few hundred": after "like a", an amount.
 _AMOUNTS = frozenset(
-    ["third", "quarter", "half", "few", "couple", "dozen", "hundred", "thousand", "million"]
-)
+    [
+        "third", "quarter", "half", "few", "couple", "dozen", "hundred", "thousand", "million",
+        "minute", "hour", "day", "week", "month", "year",
+    ]
+)  # fmt: skip
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
@@ -121,6 +125,12 @@ _MEAN_FILLER_AFTER = frozenset(
         "if",
         "when",
         "in",
+        "better",
+        "worse",
+        "really",
+        "sure",
+        "well",
+        "okay",
     ]
 )
 _KIND_CONTENT_BEFORE = frozenset(
@@ -146,6 +156,9 @@ _KIND_CONTENT_BEFORE = frozenset(
         "whatever",
     ]
 )
+# After these, "kind of" may hedge a verb ("that kind of kills the sale", "which sort of helped"):
+# they stand alone as subjects, where "a", "the" or "what" need the noun.
+_KIND_SUBJECTS = frozenset(["that", "which", "this"])
 _CONTRACTED_KIND = frozenset(["kinda", "sorta"])
 _CLAUSE_STARTERS = frozenset(["and", "but", "so", "or", "because", "then"])
 _DETERMINERS = frozenset(
@@ -282,6 +295,11 @@ def _match_at(
             return "like", "discourse", 1
         if before in _WANTING:
             return None
+        # "people like expect a number": what is liked or compared to cannot be a bare verb
+        # (that takes "to" or "-ing"), so "like" pads it. A verb form followed by a comma or a
+        # noun is more likely a misheard noun: "a model like distill bird".
+        if _starts_a_verb_phrase(words, tokens, i + 1):
+            return "like", "discourse", 1
         if before in _COPULAS:
             # "it's like giving the underdog a ticket": like an action, a comparison too.
             compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
@@ -293,10 +311,11 @@ def _match_at(
             return "like", "discourse", 1
         return None
     if token == "you" and after == "know":
-        if before in _KNOW_CONTENT_BEFORE:
-            return None
-        # "you know, the", "you know... the", "you know?": punctuation after "know" sets it off.
+        # "you know, the", "you know... the", "you know?": punctuation after "know" sets it off,
+        # and with a comma before too it pads whatever precedes it ("saw it as, you know, a…").
         know_comma = _ends_clause(words[i + 1].text)
+        if before in _KNOW_CONTENT_BEFORE and not (set_off_before and know_comma):
+            return None
         if know_comma or after2 not in _KNOW_CONTENT_AFTER:
             return "you know", "discourse", 2
         return None
@@ -315,11 +334,13 @@ def _match_at(
         if mean_comma or after2 in _MEAN_FILLER_AFTER or not after2 or padded_clause:
             return "i mean", "discourse", 2
         return None
-    # tiny.en also writes "kind of" as "kind on", which is hardly ever content ("sort on" is).
+    # tiny.en also writes "kind of" as "kind on", which is hardly ever content, and "sort of" as
+    # "sort on", which is content before a noun ("sort on price").
     if (
         (token in ("kind", "sort") and after == "of")
         or token in _CONTRACTED_KIND
         or (token == "kind" and after == "on")
+        or (token == "sort" and after == "on" and _sort_on_hedges(words, tokens, i))
     ):
         # "kinda" and "sorta" are the phrase in one word; ``last`` is the index of its "of".
         last = i if token in _CONTRACTED_KIND else i + 1
@@ -335,7 +356,9 @@ def _match_at(
         set_off = (set_off_before or i in paused) and (
             _ends_clause(words[last].text) or last + 1 in paused
         )
-        if determined and not _hedged(following) and not set_off:
+        then = tokens[last + 2] if last + 2 < len(tokens) else ""
+        acts = before in _KIND_SUBJECTS and _acts(following, then)
+        if determined and not _hedged(following, then) and not set_off and not acts:
             return None
         return f"{token[:4]} of", "discourse", last - i + 1
     if token == "basically":
@@ -360,11 +383,53 @@ def _match_at(
     return None
 
 
-def _hedged(token: str) -> bool:
+def _hedged(token: str, after: str) -> bool:
     """Whether ``token`` reads as an adjective or a number, which "a kind of" can hedge."""
     if token in _NUMBERS or token in _HEDGED_ADJECTIVES or token.replace(".", "").isdigit():
         return True
-    return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS)
+    # By its ending alone, a word is an adjective only with a noun to describe: "the kind of
+    # fixed that works" is "fix" misheard.
+    describes = after not in _DETERMINERS and after not in ("which", "who")
+    return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS) and describes
+
+
+def _acts(token: str, after: str) -> bool:
+    """Whether ``token`` reads as a verb after "that kind of": "gave us", "closed the gap"."""
+    classes = word_classes(token)
+    if "VERB" not in classes or "AUX" in classes or token.endswith("ing"):
+        return False
+    has_object = after in _DETERMINERS or after in _OBJECTS
+    if can_be_a_noun(token):
+        # "that kind of search saved us" names a type; "that kind of kills the sale" has the -s
+        # of a verb and an object.
+        return token.endswith("s") and has_object
+    return classes == {"VERB"} or has_object
+
+
+def _starts_a_verb_phrase(words: Sequence[Word], tokens: list[str], k: int) -> bool:
+    """Whether ``tokens[k]`` is a verb, not an -ing form, with its object or adverb after it."""
+    if k + 1 >= len(tokens) or not only_a_verb(tokens[k]) or tokens[k].endswith("ing"):
+        return False
+    if words[k].text.rstrip().endswith(","):
+        return False
+    following = tokens[k + 1]
+    return following in _OBJECTS or word_classes(following) != {"NOUN"}
+
+
+def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:
+    """Whether "sort on" at ``i`` is a mishearing of "sort of": "sort on, stopped", "sort on
+    invent", "sort on a third", but not "sort on price" or "sort on predicted risk"."""
+    if words[i + 1].text.rstrip().endswith(","):
+        return True
+    following = tokens[i + 2] if i + 2 < len(tokens) else ""
+    if following == "a":
+        return i + 3 < len(tokens) and tokens[i + 3] in _AMOUNTS
+    classes = word_classes(following)
+    if not classes or can_be_a_noun(following):
+        return False
+    # A participle before a noun describes it: "sort on predicted risk".
+    after = tokens[i + 3] if i + 3 < len(tokens) else ""
+    return not (following.endswith("ed") and can_be_a_noun(after))
 
 
 def _ends_at(words: Sequence[Word], tokens: list[str], k: int, stops: frozenset[str]) -> bool:

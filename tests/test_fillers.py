@@ -362,3 +362,62 @@ def test_like_before_an_amount_approximates(text, expected):
 )
 def test_literally_after_a_verb_of_taking_or_reading_is_content(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There isn't one right answer, and people like expect a single number.", ["like"]),
+        # A verb form with a comma or a noun after it is more likely a misheard noun.
+        ("We moved to a small model like distill bird, fine tuned on tickets.", []),
+        ("I built features like resented, frequency and basket size.", []),
+        ("It feels like cheating at first.", []),
+    ],
+)
+def test_like_before_a_bare_verb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The message disappears, and that kind of kills the sale.", ["kind of"]),
+        ("We cropped the sky instead, which kind of gave us the best results.", ["kind of"]),
+        ("We added noise, and that sort of helped maybe two points.", ["sort of"]),
+        ("That kind of search saved us a week.", []),
+        ("That kind of used car sells slowly.", []),
+        ("That kind of bug is rare.", []),
+        ("It was the kind of fixed that works on a clean curve.", []),
+    ],
+)
+def test_kind_of_after_that_or_which_hedges_a_verb(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Because it can sort on invent points that look real.", ["sort of"]),
+        ("Recall went from sort on a third to about two thirds.", ["sort of"]),
+        ("The complaint rate dropped, and we sort on, stopped getting angry calls.", ["sort of"]),
+        ("We sort on predicted risk and call the top hundred.", []),
+        ("Then we sort on price.", []),
+    ],
+)
+def test_sort_on_is_sort_of_misheard_unless_a_noun_follows(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It took us like a day and a half.", ["like"]),
+        ("It felt like a day at the beach.", []),
+        ("That got us to seventy percent. I mean better, but storage was next.", ["i mean"]),
+        ("I mean the better model, not the bigger one.", []),
+        ("The model saw every purchase as, you know, a hundred times bigger.", ["you know"]),
+        ("As you know the label arrives a month later.", []),
+    ],
+)
+def test_approximate_times_i_mean_before_a_comparative_and_you_know_set_off(text, expected):
+    assert fillers(text) == expected
