@@ -801,7 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: answers 01-15 and h01-h95 (tune on these), heldout: h96-h115, all (default: dev)",
+        help="dev: 01-15 and h01-h115 (tune on these), heldout: h116-h135, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
