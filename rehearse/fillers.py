@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rehearse.word_classes import can_be_a_noun, only_a_verb, word_classes
+from rehearse.word_classes import can_be_a_noun, irregular_past, only_a_verb, word_classes
 from rehearse.words import Word, normalise
 
 FillerKind = Literal["hesitation", "discourse", "custom"]
@@ -39,8 +39,11 @@ _LIKE_CONTENT_BEFORE = frozenset(
     ]
 )  # fmt: skip
 # "I'd like two", but "I'd, like, keep one": after these, only commas or pauses around "like"
-# make it padding.
+# make it padding, and not even they when what is wanted follows ("I'd like the model to…").
 _WANTING = frozenset(["would", "'d", "i'd", "we'd", "you'd", "they'd", "should", "could", "might"])
+_WANTED = frozenset(
+    ["to", "people", "everyone", "everybody", "every", "each", "all", "some", "more"]
+)
 # A form of "be" before "like": "it's like a funnel" compares (content), "it's like far worse",
 # "that's like still useful" and "the error is like much higher" pad.
 _COPULAS = frozenset(
@@ -55,7 +58,7 @@ _APPROXIMATED = frozenset(
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty",
         "fifty", "hundred", "a hundred", "thousand", "half", "a few", "far", "much", "way",
         "still", "really", "totally", "completely", "super", "almost", "nearly", "maybe",
-        "basically", "literally", "so", "very",
+        "basically", "literally", "so", "very", "twice",
     ]
 )  # fmt: skip
 # "cut the error by like a third", "like a few hundred": after "like a", an amount.
@@ -65,6 +68,9 @@ _AMOUNTS = frozenset(
         "minute", "hour", "day", "week", "month", "year",
     ]
 )  # fmt: skip
+# "dropped by like a third," as tiny.en hears espeak: "dropped, I like a third,".
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "they"])
+_FRACTIONS = frozenset(["third", "quarter", "half", "fifth", "tenth"])
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
@@ -288,7 +294,16 @@ def _match_at(
     if token == "like":
         if set_off_before and comma_after:
             return "like", "discourse", 1
+        # "I'd, uh, like to add": a hesitation between does not change what "like" follows.
+        if hesitation_form(before) and i > 1 and not _ends_sentence(words[i - 2].text):
+            before = tokens[i - 2]
+        # A subject does not like "a third,": an amount that closes the clause is approximated.
+        fraction = after == "a" and after2 in _FRACTIONS and _ends_clause(words[i + 2].text)
+        if before in _SUBJECT_PRONOUNS and fraction:
+            return "like", "discourse", 1
         if before in _LIKE_CONTENT_BEFORE:
+            return None
+        if before in _WANTING and (after in _WANTED or after in _DETERMINERS or after in _OBJECTS):
             return None
         # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
         if (set_off_before or i in paused) and (comma_after or i + 1 in paused):
@@ -304,7 +319,9 @@ def _match_at(
             # "it's like giving the underdog a ticket": like an action, a comparison too.
             compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
             return None if compared else ("like", "discourse", 1)
-        approximate = after in _APPROXIMATED or (after == "a" and after2 in _AMOUNTS)
+        # "like suspiciously great", "complained, like constantly": an adverb of degree or time.
+        adverb = after.endswith("ly") and word_classes(after) == {"ADV"}
+        approximate = after in _APPROXIMATED or (after == "a" and after2 in _AMOUNTS) or adverb
         if approximate or after.replace(".", "").isdigit():
             return "like", "discourse", 1
         if comma_after or before in _LIKE_FILLER_BEFORE:
@@ -349,8 +366,10 @@ def _match_at(
             return None
         before2 = tokens[i - 2] if i > 1 else ""
         # "this kind of", and with an adjective between: "the first kind of", "a new sort of".
+        # "the simplest sort of check", "the worst kind of bug": superlatives pick a type too.
+        described = before in _KIND_ADJECTIVES or (len(before) > 4 and before.endswith("est"))
         determined = before in _KIND_CONTENT_BEFORE or (
-            before2 in _DETERMINERS and before in _KIND_ADJECTIVES and not set_off_before
+            before2 in _DETERMINERS and described and not set_off_before
         )
         # "which, kind of, sounds boring": set off on both sides, it pads whatever precedes it.
         set_off = (set_off_before or i in paused) and (
@@ -408,12 +427,18 @@ def _acts(token: str, after: str) -> bool:
 
 def _starts_a_verb_phrase(words: Sequence[Word], tokens: list[str], k: int) -> bool:
     """Whether ``tokens[k]`` is a verb, not an -ing form, with its object or adverb after it."""
-    if k + 1 >= len(tokens) or not only_a_verb(tokens[k]) or tokens[k].endswith("ing"):
-        return False
-    if words[k].text.rstrip().endswith(","):
+    token = tokens[k]
+    if k + 1 >= len(tokens) or token.endswith("ing") or words[k].text.rstrip().endswith(","):
         return False
     following = tokens[k + 1]
-    return following in _OBJECTS or word_classes(following) != {"NOUN"}
+    if only_a_verb(token):
+        # A participle before a noun describes it: "features like filled values".
+        if token.endswith("ed") and following not in _OBJECTS and can_be_a_noun(following):
+            return False
+        return following in _OBJECTS or word_classes(following) != {"NOUN"}
+    # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
+    # when no noun follows it: "the rate like fell off a cliff".
+    return irregular_past(token) and not can_be_a_noun(following)
 
 
 def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:

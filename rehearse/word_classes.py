@@ -26,3 +26,11 @@ def only_a_verb(token: str) -> bool:
 
 def can_be_a_noun(token: str) -> bool:
     return "NOUN" in word_classes(token)
+
+
+@lru_cache(maxsize=8192)
+def irregular_past(token: str) -> bool:
+    """Whether ``token`` is an irregular past form of a verb: "fell", "gave", "left"."""
+    # "fell" is also the base form of "to fell": one verb reading other than itself is enough.
+    inflected = any(lemma != token for lemma in getAllLemmas(token).get("VERB", ()))
+    return inflected and not token.endswith(("s", "ing", "ed"))

@@ -421,3 +421,46 @@ def test_sort_on_is_sort_of_misheard_unless_a_noun_follows(text, expected):
 )
 def test_approximate_times_i_mean_before_a_comparative_and_you_know_set_off(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Recall looks great, like suspiciously great, on the new cohort.", ["like"]),
+        ("The analysts complained, like constantly.", ["like"]),
+        ("Some stores had like twice the error of the others.", ["like"]),
+        ("Monday the click through rate like fell off a cliff.", ["like"]),
+        # tiny.en hears espeak's "dropped by like a third," as "dropped, I like a third,".
+        ("Search results dropped, I like a third, and reviews fell.", ["like"]),
+        ("I like a third option better.", []),
+        # A past form before a noun, or a participle before one, describes it.
+        ("We logged features like left clicks and scrolls.", []),
+        ("We flagged features like filled values in the audit.", []),
+    ],
+)
+def test_like_before_an_adverb_a_multiple_or_a_past_verb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+def test_what_is_wanted_after_id_like_is_content_despite_pauses():
+    words = words_from("I'd like the model to give calibrated probabilities.")
+    assert [f.text for f in find_fillers(words, paused={1, 2})] == []
+    words = words_from("I'd like people to send small pull requests.")
+    assert [f.text for f in find_fillers(words, paused={1, 2})] == []
+    words = words_from("And I'd like keep a small slice.")
+    assert [f.text for f in find_fillers(words, paused={2, 3})] == ["like"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A hesitation between does not change what "like" follows.
+        ("I'd, uh, like to have added templates.", ["uh"]),
+        ("And, um, like, the recall dropped.", ["um", "like"]),
+        # Superlatives after a determiner pick a type.
+        ("We added the simplest sort of consistency check.", []),
+        ("It was the worst kind of bug to find.", []),
+    ],
+)
+def test_hesitations_are_transparent_to_like_and_superlatives_pick_a_type(text, expected):
+    assert fillers(text) == expected
