@@ -71,6 +71,9 @@ _AMOUNTS = frozenset(
 # "dropped by like a third," as tiny.en hears espeak: "dropped, I like a third,".
 _SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "they"])
 _FRACTIONS = frozenset(["third", "quarter", "half", "fifth", "tenth"])
+# "you can like audit every decision": after a modal that is not about wanting, "like" before a
+# verb pads (the verb "like" takes an object: "users will like it").
+_MODALS = frozenset(["can", "cannot", "can't", "will", "won't", "must", "may", "'ll"])
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
@@ -310,6 +313,8 @@ def _match_at(
             return "like", "discourse", 1
         if before in _WANTING:
             return None
+        if before in _MODALS and "VERB" in word_classes(after) and after not in _OBJECTS:
+            return "like", "discourse", 1
         # "people like expect a number": what is liked or compared to cannot be a bare verb
         # (that takes "to" or "-ing"), so "like" pads it. A verb form followed by a comma or a
         # noun is more likely a misheard noun: "a model like distill bird".
@@ -321,7 +326,9 @@ def _match_at(
             return None if compared else ("like", "discourse", 1)
         # "like suspiciously great", "complained, like constantly": an adverb of degree or time.
         adverb = after.endswith("ly") and word_classes(after) == {"ADV"}
-        approximate = after in _APPROXIMATED or (after == "a" and after2 in _AMOUNTS) or adverb
+        # "like a third", "like a 4 % lift"
+        amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
+        approximate = after in _APPROXIMATED or (after == "a" and amount) or adverb
         if approximate or after.replace(".", "").isdigit():
             return "like", "discourse", 1
         if comma_after or before in _LIKE_FILLER_BEFORE:

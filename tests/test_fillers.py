@@ -464,3 +464,16 @@ def test_what_is_wanted_after_id_like_is_content_despite_pauses():
 )
 def test_hesitations_are_transparent_to_like_and_superlatives_pick_a_type(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I like that setup because you can like audit every decision.", ["like"]),
+        ("Users will like it once it is fast.", []),
+        ("The user level test had shown like a four percent lift.", ["like"]),
+        ("It looks like a four percent lift.", []),
+    ],
+)
+def test_like_after_a_modal_before_a_verb_or_before_a_number_pads(text, expected):
+    assert fillers(text) == expected
