@@ -8,6 +8,8 @@ CORE = [
     "rehearse.audio",
     "rehearse.words",
     "rehearse.fillers",
+    "rehearse.word_classes",
+    "rehearse.hesitations",
     "rehearse.coverage",
     "rehearse.scoring",
     "rehearse.pipeline",
