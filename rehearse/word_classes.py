@@ -1,6 +1,6 @@
 """Which parts of speech an English word form can have, from lemminflect's bundled lexicon.
 
-The filler rules need a little grammar: "people, like, expect a number" pads because a bare verb
+The filler rules need a little grammar: "people like expect a number" pads because a bare verb
 cannot be what people like, and "that kind of kills the sale" hedges a verb where "that kind of
 bug" names a type. The lexicon is a word list shipped inside the lemminflect wheel, so the
 lookup works offline; an unknown word has no classes.
