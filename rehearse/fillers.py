@@ -289,8 +289,8 @@ def _match_at(
     # "that I mean".
     sentence_start = i == 0 or _ends_sentence(words[i - 1].text)
     before = "" if sentence_start else tokens[i - 1]
-    after = tokens[i + 1] if i + 1 < len(tokens) else ""
-    after2 = tokens[i + 2] if i + 2 < len(tokens) else ""
+    after = _token_at(tokens, i + 1)
+    after2 = _token_at(tokens, i + 2)
     set_off_before = i == 0 or _ends_clause(words[i - 1].text)
     comma_after = words[i].text.rstrip().endswith(",")
 
@@ -368,7 +368,7 @@ def _match_at(
     ):
         # "kinda" and "sorta" are the phrase in one word; ``last`` is the index of its "of".
         last = i if token in _CONTRACTED_KIND else i + 1
-        following = tokens[last + 1] if last + 1 < len(tokens) else ""
+        following = _token_at(tokens, last + 1)
         if following == "":
             return None
         before2 = tokens[i - 2] if i > 1 else ""
@@ -382,7 +382,7 @@ def _match_at(
         set_off = (set_off_before or i in paused) and (
             _ends_clause(words[last].text) or last + 1 in paused
         )
-        then = tokens[last + 2] if last + 2 < len(tokens) else ""
+        then = _token_at(tokens, last + 2)
         acts = before in _KIND_SUBJECTS and _acts(following, then)
         if determined and not _hedged(following, then) and not set_off and not acts:
             return None
@@ -453,14 +453,14 @@ def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:
     invent", "sort on a third", but not "sort on price" or "sort on predicted risk"."""
     if words[i + 1].text.rstrip().endswith(","):
         return True
-    following = tokens[i + 2] if i + 2 < len(tokens) else ""
+    following = _token_at(tokens, i + 2)
     if following == "a":
-        return i + 3 < len(tokens) and tokens[i + 3] in _AMOUNTS
+        return _token_at(tokens, i + 3) in _AMOUNTS
     classes = word_classes(following)
     if not classes or can_be_a_noun(following):
         return False
     # A participle before a noun describes it: "sort on predicted risk".
-    after = tokens[i + 3] if i + 3 < len(tokens) else ""
+    after = _token_at(tokens, i + 3)
     return not (following.endswith("ed") and can_be_a_noun(after))
 
 
@@ -517,6 +517,11 @@ def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
             # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
             return tokens[k] == "by" or (tokens[k] in _CLAUSE_STARTERS and tokens[k + 1] == "by")
     return False
+
+
+def _token_at(tokens: list[str], k: int) -> str:
+    """``tokens[k]``, or "" past the end."""
+    return tokens[k] if k < len(tokens) else ""
 
 
 def _ends_sentence(text: str) -> bool:
