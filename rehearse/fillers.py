@@ -65,7 +65,29 @@ _APPROXIMATED = frozenset(
 _AMOUNTS = frozenset(
     [
         "third", "quarter", "half", "few", "couple", "dozen", "hundred", "thousand", "million",
-        "minute", "hour", "day", "week", "month", "year",
+        "minute", "hour", "day", "week", "month", "year", "afternoon", "morning", "evening",
+        "night", "weekend", "sprint", "second",
+    ]
+)  # fmt: skip
+# "sources, like a two tower model", "small things, like whether a timezone": after a noun set
+# off by a comma or a pause, "like" introduces examples (content), unless what follows is an
+# amount, a degree or a clause of its own ("transactions, like, millions of rows").
+_NOT_EXAMPLES = frozenset(
+    [
+        "every", "all", "most", "about", "around", "only", "just", "even", "millions",
+        "hundreds", "thousands", "dozens", "tens", "thirty", "forty", "sixty", "seventy",
+        "eighty", "ninety", "eleven", "twelve", "fifteen", "it's", "that's", "there's", "i",
+        "we", "you", "they", "he", "she", "it", "i'm", "we're", "you're", "they're", "i'd",
+        "we'd", "i've", "we've", "always", "never", "straight", "actually", "honestly",
+    ]
+)  # fmt: skip
+# Words the lexicon also lists as nouns that cannot have examples: "I, like, always", "end up,
+# like, spamming".
+_NOT_NAMES = frozenset(
+    [
+        "i", "you", "we", "they", "he", "she", "it", "that", "this", "which", "what", "who",
+        "them", "us", "me", "up", "down", "out", "off", "in", "on", "over", "back", "there",
+        "here", "now", "then",
     ]
 )  # fmt: skip
 # "dropped by like a third," as tiny.en hears espeak: "dropped, I like a third,".
@@ -112,6 +134,7 @@ _KNOW_CONTENT_AFTER = frozenset(
         "their",
     ]
 )
+_PADDED_SUBJECTS = frozenset(["it", "they", "we", "you", "a", "an", "that", "he", "she"])
 _MEAN_CONTENT_BEFORE = frozenset(["what", "do", "did", "don't", "you", "which", "that"])
 _MEAN_FILLER_AFTER = frozenset(
     [
@@ -295,6 +318,8 @@ def _match_at(
     comma_after = words[i].text.rstrip().endswith(",")
 
     if token == "like":
+        if (set_off_before or i in paused) and _gives_an_example(words, tokens, i):
+            return None
         if set_off_before and comma_after:
             return "like", "discourse", 1
         # "I'd, uh, like to add": a hesitation between does not change what "like" follows.
@@ -328,7 +353,10 @@ def _match_at(
         adverb = after.endswith("ly") and word_classes(after) == {"ADV"}
         # "like a third", "like a 4 % lift"
         amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
-        approximate = after in _APPROXIMATED or (after == "a" and amount) or adverb
+        # "like as much as the songs": an equal amount, approximated.
+        as_much = after == "as" and after2 in ("much", "many", "long", "often", "big")
+        approximate = after in _APPROXIMATED or (after in ("a", "an") and amount) or adverb
+        approximate = approximate or as_much
         if approximate or after.replace(".", "").isdigit():
             return "like", "discourse", 1
         if comma_after or before in _LIKE_FILLER_BEFORE:
@@ -341,6 +369,10 @@ def _match_at(
         if before in _KNOW_CONTENT_BEFORE and not (set_off_before and know_comma):
             return None
         if know_comma or after2 not in _KNOW_CONTENT_AFTER:
+            return "you know", "discourse", 2
+        # "and you know they adapt", "but you know a warmup fixed it": after a conjunction that
+        # starts the clause, "you know" pads the clause's own subject.
+        if before in ("and", "but", "because") and after2 in _PADDED_SUBJECTS:
             return "you know", "discourse", 2
         return None
     if token == "i" and after == "mean":
@@ -392,7 +424,12 @@ def _match_at(
         return token, "discourse", 1
     if token == "literally":
         clause_final = not after or _ends_sentence(words[i].text)
-        same = after in _LITERAL_SAME or (after == "the" and after2 in _LITERAL_SAME)
+        # "was literally the escalation flag" says it really was; a superlative after "the" is
+        # an exaggeration ("literally the longest week", "literally the most boring job").
+        superlative = after2 in ("most", "best", "worst") or (
+            len(after2) > 4 and after2.endswith("est")
+        )
+        same = after in _LITERAL_SAME or (after == "the" and not superlative)
         if before in _LITERAL_DEGREE or same or (after in _NEGATED_MODALS and not set_off_before):
             return None
         if clause_final and not set_off_before:
@@ -446,6 +483,27 @@ def _starts_a_verb_phrase(words: Sequence[Word], tokens: list[str], k: int) -> b
     # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
     # when no noun follows it: "the rate like fell off a cliff".
     return irregular_past(token) and not can_be_a_noun(following)
+
+
+def _gives_an_example(words: Sequence[Word], tokens: list[str], i: int) -> bool:
+    """Whether "like" at ``i``, after a noun, introduces examples of it: "metrics, like conversion
+    rate", "career stuff, like, how to push back"; not "transactions, like, millions of rows"."""
+    if i == 0 or _ends_sentence(words[i - 1].text) or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    classes = word_classes(before)
+    if "NOUN" not in classes or "AUX" in classes or before in _NOT_NAMES:
+        return False
+    if before in _COPULAS or before in _LIKE_FILLER_BEFORE:
+        return False
+    if after in _APPROXIMATED or after in _NOT_EXAMPLES or after.replace(".", "").isdigit():
+        return False
+    after2 = _token_at(tokens, i + 2)
+    if after in ("a", "an") and (after2 in _AMOUNTS or after2 in _NUMBERS or after2.isdigit()):
+        return False
+    if after.endswith("ly") and word_classes(after) == {"ADV"}:
+        return False
+    return not _starts_a_verb_phrase(words, tokens, i + 1)
 
 
 def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:

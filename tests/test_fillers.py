@@ -203,7 +203,7 @@ def test_a_pause_sets_literally_off_like_a_comma():
         # A comma before "like" and none after: it introduces examples ("such as"), content.
         ("We wrote simple rules, like if the ticket mentions a refund.", []),
         ("Several variations of each other, like balances over three months.", []),
-        ("Several sources, like, a two tower model.", ["like"]),
+        ("Raw transactions, like, millions of rows per month.", ["like"]),
         ("Let's say, like 50 million users.", ["like"]),
     ],
 )
@@ -476,4 +476,71 @@ def test_hesitations_are_transparent_to_like_and_superlatives_pick_a_type(text, 
     ],
 )
 def test_like_after_a_modal_before_a_verb_or_before_a_number_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After a noun set off by a comma, "like" introduces examples of it, commas or not.
+        ("We wrote down the primary metric, like, conversion rate.", []),
+        ("Sometimes career stuff, like, how to push back on a request.", []),
+        ("We added the account history, like whether a payment failed.", []),
+        # Not when an amount, a degree or a clause of its own follows.
+        ("The error was small, like, six minutes.", ["like"]),
+        ("The proportional hazards assumption, like, totally failed.", ["like"]),
+        ("And I, like, always sanity check the results.", ["like"]),
+    ],
+)
+def test_like_after_a_noun_introduces_examples(text, expected):
+    assert fillers(text) == expected
+
+
+def test_examples_after_a_noun_stay_content_despite_pauses():
+    words = words_from("The simple claims like a cracked windscreen were waiting.")
+    assert [f.text for f in find_fillers(words, paused={3, 4})] == []
+    words = words_from("The proportional hazards assumption like totally failed.")
+    assert [f.text for f in find_fillers(words, paused={3, 4})] == ["like"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "literally the" + a noun says it really was; a superlative is an exaggeration.
+        ("One of the top features was literally the escalation flag.", []),
+        ("A hundred is literally the number the team can review.", []),
+        ("It was literally the longest week of my life.", ["literally"]),
+        ("Reading them was literally the most boring job.", ["literally"]),
+        ("It was literally a nightmare to tune.", ["literally"]),
+    ],
+)
+def test_literally_the_names_what_really_was(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After a conjunction that starts a clause, "you know" pads the clause's subject.
+        ("It felt like cheating, but you know it builds trust.", ["you know"]),
+        ("We had a blocklist and you know a human review of the rest.", ["you know"]),
+        ("They tell you because you know they want it fixed.", ["you know"]),
+        ("So you know it works before the launch.", []),
+        ("If you know it only after the outcome, drop it.", []),
+    ],
+)
+def test_you_know_after_a_conjunction_pads_the_subject(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You can iterate on a prompt in like an afternoon.", ["like"]),
+        ("The order matters like as much as the songs do.", ["like"]),
+        ("It feels like an afternoon nap.", []),
+        ("It was built like a house.", []),
+    ],
+)
+def test_like_before_a_duration_or_as_much_as_approximates(text, expected):
     assert fillers(text) == expected
