@@ -96,6 +96,16 @@ _FRACTIONS = frozenset(["third", "quarter", "half", "fifth", "tenth"])
 # "you can like audit every decision": after a modal that is not about wanting, "like" before a
 # verb pads (the verb "like" takes an object: "users will like it").
 _MODALS = frozenset(["can", "cannot", "can't", "will", "won't", "must", "may", "'ll"])
+# "with like a monthly review", "dropped by like a third": a preposition takes its object, and
+# "like" in between pads it ("of" and "over" are left out: "sort of like a funnel", "handed work
+# over like a relay" compare).
+_PREPOSITIONS = frozenset(
+    [
+        "with", "for", "in", "on", "at", "from", "into", "about", "after", "during", "within",
+        "through", "by", "than", "around", "under", "across", "per", "onto", "until",
+    ]
+)  # fmt: skip
+_PARTICLES = frozenset(["out", "off", "up", "apart", "down", "away", "back"])
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
 _KNOW_CONTENT_BEFORE = frozenset(
@@ -331,6 +341,8 @@ def _match_at(
             return "like", "discourse", 1
         if before in _LIKE_CONTENT_BEFORE:
             return None
+        if before in _PREPOSITIONS:
+            return "like", "discourse", 1
         if before in _WANTING and (after in _WANTED or after in _DETERMINERS or after in _OBJECTS):
             return None
         # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
@@ -515,10 +527,14 @@ def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:
     if following == "a":
         return _token_at(tokens, i + 3) in _AMOUNTS
     classes = word_classes(following)
+    after = _token_at(tokens, i + 3)
+    # "sort on half automated", "sort on fall out of that": a degree, or a verb with its
+    # particle, where a noun to sort on would stand.
+    if following in _APPROXIMATED or ("VERB" in classes and after in _PARTICLES):
+        return True
     if not classes or can_be_a_noun(following):
         return False
     # A participle before a noun describes it: "sort on predicted risk".
-    after = _token_at(tokens, i + 3)
     return not (following.endswith("ed") and can_be_a_noun(after))
 
 

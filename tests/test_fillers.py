@@ -544,3 +544,31 @@ def test_you_know_after_a_conjunction_pads_the_subject(text, expected):
 )
 def test_like_before_a_duration_or_as_much_as_approximates(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A preposition takes its object: "like" between them pads it.
+        ("We got the capacity we asked for with like a monthly review.", ["like"]),
+        ("A few shards came with like minified javascript on one line.", ["like"]),
+        ("It went from like movies to shopping.", ["like"]),
+        ("It was sort of like a funnel.", ["sort of"]),
+        ("We handed work over like a relay.", []),
+        ("I want to like it.", []),
+    ],
+)
+def test_like_after_a_preposition_pads_its_object(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rest were sort on half automated.", ["sort of"]),
+        ("The next choice sort on fall out of that.", ["sort of"]),
+        ("We sort on price and then on distance.", []),
+    ],
+)
+def test_sort_on_before_a_degree_or_a_phrasal_verb_is_sort_of(text, expected):
+    assert fillers(text) == expected
