@@ -82,12 +82,13 @@ _NOT_EXAMPLES = frozenset(
     ]
 )  # fmt: skip
 # Words the lexicon also lists as nouns that cannot have examples: "I, like, always", "end up,
-# like, spamming".
+# like, spamming", "not some, like, infinite horizon".
 _NOT_NAMES = frozenset(
     [
         "i", "you", "we", "they", "he", "she", "it", "that", "this", "which", "what", "who",
         "them", "us", "me", "up", "down", "out", "off", "in", "on", "over", "back", "there",
-        "here", "now", "then",
+        "here", "now", "then", "some", "any", "each", "all", "these", "those", "my", "our",
+        "your", "their", "its", "many", "much", "more", "most", "few",
     ]
 )  # fmt: skip
 # "dropped by like a third," as tiny.en hears espeak: "dropped, I like a third,".
@@ -105,6 +106,10 @@ _PREPOSITIONS = frozenset(
         "through", "by", "than", "around", "under", "across", "per", "onto", "until",
     ]
 )  # fmt: skip
+# How tiny.en hears espeak's "sort of" when it is not "sort on": "were sought on outdated", "I
+# thought on 40 %", "it was hot on flat". Before a noun phrase, or after a determiner, they are
+# what they say ("any thought on the design", "hot on the heels").
+_SORT_OF_HEARD = frozenset(["sought", "thought", "hot"])
 _PARTICLES = frozenset(["out", "off", "up", "apart", "down", "away", "back"])
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
@@ -409,6 +414,7 @@ def _match_at(
         or token in _CONTRACTED_KIND
         or (token == "kind" and after == "on")
         or (token == "sort" and after == "on" and _sort_on_hedges(words, tokens, i))
+        or (token in _SORT_OF_HEARD and after == "on" and _heard_as_sort_of(before, after2))
     ):
         # "kinda" and "sorta" are the phrase in one word; ``last`` is the index of its "of".
         last = i if token in _CONTRACTED_KIND else i + 1
@@ -430,7 +436,8 @@ def _match_at(
         acts = before in _KIND_SUBJECTS and _acts(following, then)
         if determined and not _hedged(following, then) and not set_off and not acts:
             return None
-        return f"{token[:4]} of", "discourse", last - i + 1
+        heard_as = "sort of" if token in _SORT_OF_HEARD else f"{token[:4]} of"
+        return heard_as, "discourse", last - i + 1
     if token == "basically":
         # A sentence adverb that adds nothing to what it frames, with or without commas.
         return token, "discourse", 1
@@ -536,6 +543,17 @@ def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:
         return False
     # A participle before a noun describes it: "sort on predicted risk".
     return not (following.endswith("ed") and can_be_a_noun(after))
+
+
+def _heard_as_sort_of(before: str, following: str) -> bool:
+    """Whether "sought on", "thought on" or "hot on", with ``following`` after it, is "sort of"."""
+    if not following or before in _DETERMINERS or before in ("any", "some", "no", "one"):
+        return False
+    return (
+        following not in _DETERMINERS
+        and following not in _OBJECTS
+        and following not in ("how", "what", "whether", "why", "his", "her", "him", "you", "me")
+    )
 
 
 def _ends_at(words: Sequence[Word], tokens: list[str], k: int, stops: frozenset[str]) -> bool:

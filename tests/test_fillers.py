@@ -572,3 +572,21 @@ def test_like_after_a_preposition_pads_its_object(text, expected):
 )
 def test_sort_on_before_a_degree_or_a_phrasal_verb_is_sort_of(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # How tiny.en hears espeak's "sort of" outside a noun phrase.
+        ("Some of them were sought on outdated.", ["sort of"]),
+        ("For the rest, we thought on stopped pretending.", ["sort of"]),
+        ("For most categories, it was hot on flat.", ["sort of"]),
+        ("Do you have any thought on the design?", []),
+        ("They were hot on the heels of the release.", []),
+        ("I thought of a trick.", []),
+        # A quantifier before "like" has no examples to give.
+        ("A twelve month value, not some, like, infinite horizon thing.", ["like"]),
+    ],
+)
+def test_sort_of_as_tiny_en_mishears_it_and_like_after_a_quantifier(text, expected):
+    assert fillers(text) == expected
