@@ -362,13 +362,9 @@ def _match_at(
         # noun is more likely a misheard noun: "a model like distill bird".
         if _starts_a_verb_phrase(words, tokens, i + 1):
             return "like", "discourse", 1
-        if before in _COPULAS:
-            # "it's like giving the underdog a ticket": like an action, a comparison too.
-            compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
-            return None if compared else ("like", "discourse", 1)
         # "like suspiciously great", "complained, like constantly": an adverb of degree or time.
         adverb = after.endswith("ly") and word_classes(after) == {"ADV"}
-        # "like a third", "like a 4 % lift"
+        # "like a third", "like a 4 % lift", "it was like a two minute switch"
         amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
         # "like as much as the songs": an equal amount, approximated.
         as_much = after == "as" and after2 in ("much", "many", "long", "often", "big")
@@ -376,6 +372,10 @@ def _match_at(
         approximate = approximate or as_much
         if approximate or after.replace(".", "").isdigit():
             return "like", "discourse", 1
+        if before in _COPULAS:
+            # "it's like giving the underdog a ticket": like an action, a comparison too.
+            compared = after in _COMPARED or (len(after) > 4 and after.endswith("ing"))
+            return None if compared else ("like", "discourse", 1)
         if comma_after or before in _LIKE_FILLER_BEFORE:
             return "like", "discourse", 1
         return None

@@ -590,3 +590,16 @@ def test_sort_on_before_a_degree_or_a_phrasal_verb_is_sort_of(text, expected):
 )
 def test_sort_of_as_tiny_en_mishears_it_and_like_after_a_quantifier(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An amount after "like a" approximates after a form of "be" too.
+        ("The switch was like a two minute job.", ["like"]),
+        ("And there were like a dozen small differences.", ["like"]),
+        ("The setup is like a funnel, really.", []),
+    ],
+)
+def test_like_before_an_amount_approximates_after_be(text, expected):
+    assert fillers(text) == expected
