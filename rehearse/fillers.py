@@ -362,15 +362,7 @@ def _match_at(
         # noun is more likely a misheard noun: "a model like distill bird".
         if _starts_a_verb_phrase(words, tokens, i + 1):
             return "like", "discourse", 1
-        # "like suspiciously great", "complained, like constantly": an adverb of degree or time.
-        adverb = after.endswith("ly") and word_classes(after) == {"ADV"}
-        # "like a third", "like a 4 % lift", "it was like a two minute switch"
-        amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
-        # "like as much as the songs": an equal amount, approximated.
-        as_much = after == "as" and after2 in ("much", "many", "long", "often", "big")
-        approximate = after in _APPROXIMATED or (after in ("a", "an") and amount) or adverb
-        approximate = approximate or as_much
-        if approximate or after.replace(".", "").isdigit():
+        if _approximates(after, after2):
             return "like", "discourse", 1
         if before in _COPULAS:
             # "it's like giving the underdog a ticket": like an action, a comparison too.
@@ -513,16 +505,25 @@ def _gives_an_example(words: Sequence[Word], tokens: list[str], i: int) -> bool:
     classes = word_classes(before)
     if "NOUN" not in classes or "AUX" in classes or before in _NOT_NAMES:
         return False
-    if before in _COPULAS or before in _LIKE_FILLER_BEFORE:
+    if before in _COPULAS or before in _LIKE_FILLER_BEFORE or after in _NOT_EXAMPLES:
         return False
-    if after in _APPROXIMATED or after in _NOT_EXAMPLES or after.replace(".", "").isdigit():
-        return False
-    after2 = _token_at(tokens, i + 2)
-    if after in ("a", "an") and (after2 in _AMOUNTS or after2 in _NUMBERS or after2.isdigit()):
-        return False
-    if after.endswith("ly") and word_classes(after) == {"ADV"}:
+    if _approximates(after, _token_at(tokens, i + 2)):
         return False
     return not _starts_a_verb_phrase(words, tokens, i + 1)
+
+
+def _approximates(after: str, after2: str) -> bool:
+    """Whether "like" before ``after`` and ``after2`` approximates an amount or hedges a degree:
+    "like three weeks", "it was like a two minute switch", "like a 4 % lift", "like as much as",
+    "like suspiciously great", "complained, like constantly"."""
+    if after in _APPROXIMATED or after.replace(".", "").isdigit():
+        return True
+    amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
+    if after in ("a", "an") and amount:
+        return True
+    if after == "as" and after2 in ("much", "many", "long", "often", "big"):
+        return True
+    return after.endswith("ly") and word_classes(after) == {"ADV"}
 
 
 def _sort_on_hedges(words: Sequence[Word], tokens: list[str], i: int) -> bool:
