@@ -257,6 +257,10 @@ _OBJECTS = frozenset(["it", "that", "this", "them", "everything", "anything", "m
 _READING = frozenset(
     ["take", "takes", "took", "taken", "taking", "read", "reads", "reading", "interpret", "meant"]
 )
+_TIMES = frozenset(
+    ["forever", "ages", "a", "an", "hours", "days", "weeks", "months", "years", "all", "every"]
+)
+_CLAUSE_GOES_ON = frozenset(["is", "was", "and", "so", "but", "too", "either", "because"])
 # "an underpowered test literally cannot detect it": before a negated modal, "literally" says
 # the thing is really impossible.
 _NEGATED_MODALS = frozenset(["cannot", "can't", "couldn't", "won't", "wouldn't", "mustn't"])
@@ -453,6 +457,13 @@ def _match_at(
         read = before in _OBJECTS or _read_as(words, tokens, i)
         if (comma_after or after == "as") and not set_off_before and read:
             return None
+        # "take the style rules literally either", "one rule I take literally is": a verb of
+        # reading with its object, or with the clause ending, says how it is read. "It took us
+        # literally two days" and "took literally forever" measure a time instead.
+        if read and not set_off_before and after not in _TIMES and after not in _NUMBERS:
+            object_between = before not in _READING | _OBJECTS | _COPULAS
+            if object_between or not after or after in _CLAUSE_GOES_ON:
+                return None
         return token, "discourse", 1
     return None
 
@@ -583,10 +594,11 @@ def _means_an_object(words: Sequence[Word], tokens: list[str], k: int) -> bool:
 def _read_as(words: Sequence[Word], tokens: list[str], i: int) -> bool:
     """Whether a verb of taking or reading comes up to four words before ``i``, in its clause."""
     for k in range(i - 1, max(-1, i - 5), -1):
-        if tokens[k] in _READING:
-            return True
+        # "…biased toward obvious takes. We were literally": that verb's clause is over.
         if _ends_clause(words[k].text):
             return False
+        if tokens[k] in _READING:
+            return True
     return False
 
 

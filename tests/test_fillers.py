@@ -603,3 +603,21 @@ def test_sort_of_as_tiny_en_mishears_it_and_like_after_a_quantifier(text, expect
 )
 def test_like_before_an_amount_approximates_after_be(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb of reading with its object, or with its clause going on, says how it is read.
+        ("I don't take the style rules literally either.", []),
+        ("And one rule I take literally is that every interviewer writes feedback.", []),
+        ("Users who take the instructions literally and get stuck.", []),
+        # "took" measuring a time, and a reading verb whose clause is over, do not.
+        ("It took us literally two days.", ["literally"]),
+        ("Deliveries that took literally forever.", ["literally"]),
+        ("Reading them was literally the most boring job.", ["literally"]),
+        ("They were obvious takes. We were literally fishing in the shallows.", ["literally"]),
+    ],
+)
+def test_literally_after_a_verb_of_reading_and_its_object(text, expected):
+    assert fillers(text) == expected
