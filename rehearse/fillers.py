@@ -457,12 +457,13 @@ def _match_at(
         read = before in _OBJECTS or _read_as(words, tokens, i)
         if (comma_after or after == "as") and not set_off_before and read:
             return None
-        # "take the style rules literally either", "one rule I take literally is": a verb of
-        # reading with its object, or with the clause ending, says how it is read. "It took us
-        # literally two days" and "took literally forever" measure a time instead.
+        # "take the style rules literally either", "one rule I take literally is": after a verb
+        # of reading and its object, or right after the verb with the clause going on, it says
+        # how something is read. "It took us literally two days" and "took literally forever"
+        # measure a time instead.
         if read and not set_off_before and after not in _TIMES and after not in _NUMBERS:
             object_between = before not in _READING | _OBJECTS | _COPULAS
-            if object_between or not after or after in _CLAUSE_GOES_ON:
+            if object_between or after in _CLAUSE_GOES_ON:
                 return None
         return token, "discourse", 1
     return None
