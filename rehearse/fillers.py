@@ -261,6 +261,8 @@ _TIMES = frozenset(
     ["forever", "ages", "a", "an", "hours", "days", "weeks", "months", "years", "all", "every"]
 )
 _CLAUSE_GOES_ON = frozenset(["is", "was", "and", "so", "but", "too", "either", "because"])
+# Words right before "literally" that show no object stands between it and a verb of reading.
+_NOT_AN_OBJECT = _READING | _OBJECTS | _COPULAS
 # "an underpowered test literally cannot detect it": before a negated modal, "literally" says
 # the thing is really impossible.
 _NEGATED_MODALS = frozenset(["cannot", "can't", "couldn't", "won't", "wouldn't", "mustn't"])
@@ -337,7 +339,8 @@ def _match_at(
     comma_after = words[i].text.rstrip().endswith(",")
 
     if token == "like":
-        if (set_off_before or i in paused) and _gives_an_example(words, tokens, i):
+        set_off = set_off_before or i in paused
+        if set_off and _gives_an_example(before, after, after2, words, tokens, i):
             return None
         if set_off_before and comma_after:
             return "like", "discourse", 1
@@ -355,7 +358,7 @@ def _match_at(
         if before in _WANTING and (after in _WANTED or after in _DETERMINERS or after in _OBJECTS):
             return None
         # "I'd, like, keep a slice" heard without commas: the pauses still set it off.
-        if (set_off_before or i in paused) and (comma_after or i + 1 in paused):
+        if set_off and (comma_after or i + 1 in paused):
             return "like", "discourse", 1
         if before in _WANTING:
             return None
@@ -420,7 +423,7 @@ def _match_at(
         before2 = tokens[i - 2] if i > 1 else ""
         # "this kind of", and with an adjective between: "the first kind of", "a new sort of".
         # "the simplest sort of check", "the worst kind of bug": superlatives pick a type too.
-        described = before in _KIND_ADJECTIVES or (len(before) > 4 and before.endswith("est"))
+        described = before in _KIND_ADJECTIVES or _superlative(before)
         determined = before in _KIND_CONTENT_BEFORE or (
             before2 in _DETERMINERS and described and not set_off_before
         )
@@ -441,9 +444,7 @@ def _match_at(
         clause_final = not after or _ends_sentence(words[i].text)
         # "was literally the escalation flag" says it really was; a superlative after "the" is
         # an exaggeration ("literally the longest week", "literally the most boring job").
-        superlative = after2 in ("most", "best", "worst") or (
-            len(after2) > 4 and after2.endswith("est")
-        )
+        superlative = after2 in ("most", "best", "worst") or _superlative(after2)
         same = after in _LITERAL_SAME or (after == "the" and not superlative)
         if before in _LITERAL_DEGREE or same or (after in _NEGATED_MODALS and not set_off_before):
             return None
@@ -462,7 +463,7 @@ def _match_at(
         # how something is read. "It took us literally two days" and "took literally forever"
         # measure a time instead.
         if read and not set_off_before and after not in _TIMES and after not in _NUMBERS:
-            object_between = before not in _READING | _OBJECTS | _COPULAS
+            object_between = before not in _NOT_AN_OBJECT
             if object_between or after in _CLAUSE_GOES_ON:
                 return None
         return token, "discourse", 1
@@ -508,18 +509,22 @@ def _starts_a_verb_phrase(words: Sequence[Word], tokens: list[str], k: int) -> b
     return irregular_past(token) and not can_be_a_noun(following)
 
 
-def _gives_an_example(words: Sequence[Word], tokens: list[str], i: int) -> bool:
+def _gives_an_example(
+    before: str, after: str, after2: str, words: Sequence[Word], tokens: list[str], i: int
+) -> bool:
     """Whether "like" at ``i``, after a noun, introduces examples of it: "metrics, like conversion
-    rate", "career stuff, like, how to push back"; not "transactions, like, millions of rows"."""
-    if i == 0 or _ends_sentence(words[i - 1].text) or i + 1 >= len(tokens):
+    rate", "career stuff, like, how to push back"; not "transactions, like, millions of rows".
+
+    ``before`` is "" at the start of a sentence, and ``after2`` is the word after ``after``.
+    """
+    if not before or not after:
         return False
-    before, after = tokens[i - 1], tokens[i + 1]
     classes = word_classes(before)
     if "NOUN" not in classes or "AUX" in classes or before in _NOT_NAMES:
         return False
     if before in _COPULAS or before in _LIKE_FILLER_BEFORE or after in _NOT_EXAMPLES:
         return False
-    if _approximates(after, _token_at(tokens, i + 2)):
+    if _approximates(after, after2):
         return False
     return not _starts_a_verb_phrase(words, tokens, i + 1)
 
@@ -623,6 +628,11 @@ def _defines_a_word(words: Sequence[Word], tokens: list[str], i: int) -> bool:
             # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
             return tokens[k] == "by" or (tokens[k] in _CLAUSE_STARTERS and tokens[k + 1] == "by")
     return False
+
+
+def _superlative(token: str) -> bool:
+    """Whether ``token`` has a superlative's ending: "simplest", "longest"."""
+    return len(token) > 4 and token.endswith("est")
 
 
 def _token_at(tokens: list[str], k: int) -> str:

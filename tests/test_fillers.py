@@ -346,6 +346,14 @@ def test_i_mean_within_its_sentence_and_as_a_parenthetical(text, expected):
         ("That alone cut the holiday error by like a third.", ["like"]),
         ("It took like a few hundred labels.", ["like"]),
         ("It looks like a third model would help.", []),
+        ("You can iterate on a prompt in like an afternoon.", ["like"]),
+        ("The order matters like as much as the songs do.", ["like"]),
+        ("It feels like an afternoon nap.", []),
+        ("It was built like a house.", []),
+        # After a form of "be" too, where "it's like a funnel" compares.
+        ("The switch was like a two minute job.", ["like"]),
+        ("And there were like a dozen small differences.", ["like"]),
+        ("The setup is like a funnel, really.", []),
     ],
 )
 def test_like_before_an_amount_approximates(text, expected):
@@ -358,6 +366,15 @@ def test_like_before_an_amount_approximates(text, expected):
         ("If you take the system prompt literally, it says never reveal data.", []),
         ("People take the mean score literally, as if it were a promise.", []),
         ("The mean score was literally, like, a coin flip.", ["literally", "like"]),
+        # With its object between, or with its clause going on, and no comma.
+        ("I don't take the style rules literally either.", []),
+        ("And one rule I take literally is that every interviewer writes feedback.", []),
+        ("Users who take the instructions literally and get stuck.", []),
+        # "took" measuring a time, and a reading verb whose clause is over, do not.
+        ("It took us literally two days.", ["literally"]),
+        ("Deliveries that took literally forever.", ["literally"]),
+        ("Reading them was literally the most boring job.", ["literally"]),
+        ("They were obvious takes. We were literally fishing in the shallows.", ["literally"]),
     ],
 )
 def test_literally_after_a_verb_of_taking_or_reading_is_content(text, expected):
@@ -536,19 +553,6 @@ def test_you_know_after_a_conjunction_pads_the_subject(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("You can iterate on a prompt in like an afternoon.", ["like"]),
-        ("The order matters like as much as the songs do.", ["like"]),
-        ("It feels like an afternoon nap.", []),
-        ("It was built like a house.", []),
-    ],
-)
-def test_like_before_a_duration_or_as_much_as_approximates(text, expected):
-    assert fillers(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # A preposition takes its object: "like" between them pads it.
         ("We got the capacity we asked for with like a monthly review.", ["like"]),
         ("A few shards came with like minified javascript on one line.", ["like"]),
@@ -589,35 +593,4 @@ def test_sort_on_before_a_degree_or_a_phrasal_verb_is_sort_of(text, expected):
     ],
 )
 def test_sort_of_as_tiny_en_mishears_it_and_like_after_a_quantifier(text, expected):
-    assert fillers(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # An amount after "like a" approximates after a form of "be" too.
-        ("The switch was like a two minute job.", ["like"]),
-        ("And there were like a dozen small differences.", ["like"]),
-        ("The setup is like a funnel, really.", []),
-    ],
-)
-def test_like_before_an_amount_approximates_after_be(text, expected):
-    assert fillers(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A verb of reading with its object, or with its clause going on, says how it is read.
-        ("I don't take the style rules literally either.", []),
-        ("And one rule I take literally is that every interviewer writes feedback.", []),
-        ("Users who take the instructions literally and get stuck.", []),
-        # "took" measuring a time, and a reading verb whose clause is over, do not.
-        ("It took us literally two days.", ["literally"]),
-        ("Deliveries that took literally forever.", ["literally"]),
-        ("Reading them was literally the most boring job.", ["literally"]),
-        ("They were obvious takes. We were literally fishing in the shallows.", ["literally"]),
-    ],
-)
-def test_literally_after_a_verb_of_reading_and_its_object(text, expected):
     assert fillers(text) == expected
