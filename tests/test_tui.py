@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, OptionList, ProgressBar, SelectionList, Static
 from tui_support import (
     ClockPlayer,
@@ -90,6 +91,22 @@ async def test_filter_narrows_and_escape_clears(tmp_path: Path) -> None:
         await pilot.press("slash", *"zzzz nothing")
         assert not [o for o in questions.options if o.id]
         assert "No question matches" in screen_text(app)
+
+
+async def test_keys_typed_in_one_burst_follow_the_focus(tmp_path: Path) -> None:
+    # A terminal hands over "/recall⏎l" at once when typed fast or pasted; each key must go
+    # where the key before it moved the focus, not where the focus was when the burst began.
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, character in [("slash", "/"), *((c, c) for c in "recall"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "recall"
+        assert app.focused is app.screen.query_one("#questions", OptionList)
+        # In the filter, "/" is a character like any other (focus selects the old words).
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.screen.query_one("#filter", Input).value == "a/b"
 
 
 async def test_questions_show_last_and_best_results(tmp_path: Path) -> None:

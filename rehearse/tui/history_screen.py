@@ -687,7 +687,7 @@ class HistoryScreen(Screen[None]):
         self._fill_table()
         self._update_state()
         # Back to the rows: a filter is chosen in order to look at them.
-        self.query_one(AttemptTable).focus()
+        self.set_focus(self.query_one(AttemptTable))
 
     @on(DataTable.RowHighlighted, "#attempts")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -733,7 +733,7 @@ class HistoryScreen(Screen[None]):
             self.post_message(ReplayRequested(attempt.id))
 
     def action_focus_filter(self) -> None:
-        self.query_one("#question-filter", Select).focus()
+        self.set_focus(self.query_one("#question-filter", Select))
 
     def action_next_chart(self) -> None:
         self.query_one("#chart-tabs", Tabs).action_next_tab()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -75,7 +76,9 @@ class QuestionsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Answer", show=False),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        # Priority: the app runs it as it reads the key, before the keys typed after "/" are
+        # passed on to whatever had the focus, so they reach the filter however fast they come.
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("h", "history", "History"),
         Binding("m", "mock_round", "Mock round"),
         Binding("l", "last_report", "Last", tooltip="Last report of this question"),
@@ -192,7 +195,7 @@ class QuestionsScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#questions", OptionList).focus()
+        self.set_focus(self.query_one("#questions", OptionList))
 
     @on(OptionList.OptionSelected, "#questions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -216,13 +219,17 @@ class QuestionsScreen(Screen[None]):
             self.start_attempt(rubric.id)
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus:
+            raise SkipAction()  # a "/" typed into the filter is one of its characters
+        # set_focus at once: Widget.focus would wait a turn, and the next key with it.
+        self.set_focus(filter_input)
 
     def key_escape(self) -> None:
         filter_input = self.query_one("#filter", Input)
         if filter_input.has_focus or filter_input.value:
             filter_input.value = ""
-            self.query_one("#questions", OptionList).focus()
+            self.set_focus(self.query_one("#questions", OptionList))
 
     def action_history(self) -> None:
         try:
