@@ -66,9 +66,11 @@ _AMOUNTS = frozenset(
     [
         "third", "quarter", "half", "few", "couple", "dozen", "hundred", "thousand", "million",
         "minute", "hour", "day", "week", "month", "year", "afternoon", "morning", "evening",
-        "night", "weekend", "sprint", "second",
+        "night", "weekend", "sprint", "second", "fifth", "tenth",
     ]
 )  # fmt: skip
+# "like nine hours", "like several weeks", and tiny.en's "like high hours": a span of time.
+_SPANS = frozenset(["seconds", "minutes", "hours", "days", "weeks", "months", "years"])
 # "sources, like a two tower model", "small things, like whether a timezone": after a noun set
 # off by a comma or a pause, "like" introduces examples (content), unless what follows is an
 # amount, a degree or a clause of its own ("transactions, like, millions of rows").
@@ -113,9 +115,14 @@ _SORT_OF_HEARD = frozenset(["sought", "thought", "hot"])
 _PARTICLES = frozenset(["out", "off", "up", "apart", "down", "away", "back"])
 # Words before "like" that mark it as padding even without commas ("and like the recall").
 _LIKE_FILLER_BEFORE = frozenset(["and", "but", "so", "or", "because", "um", "uh", "er"])
+# "unless you know every user saw it", "once you know each source": a condition or a time is
+# about knowing something.
 _KNOW_CONTENT_BEFORE = frozenset(
-    ["do", "did", "don't", "didn't", "if", "as", "would", "might", "what", "whether", "to"]
-)
+    [
+        "do", "did", "don't", "didn't", "if", "as", "would", "might", "what", "whether", "to",
+        "unless", "once", "since", "when", "until",
+    ]
+)  # fmt: skip
 # "you know the label", "you know how", "You know you need one": "know" has an object.
 _KNOW_CONTENT_AFTER = frozenset(
     [
@@ -537,6 +544,8 @@ def _approximates(after: str, after2: str) -> bool:
         return True
     amount = after2 in _AMOUNTS or after2 in _NUMBERS or after2.replace(".", "").isdigit()
     if after in ("a", "an") and amount:
+        return True
+    if after2 in _SPANS and after not in _DETERMINERS:
         return True
     if after == "as" and after2 in ("much", "many", "long", "often", "big"):
         return True

@@ -22,6 +22,7 @@ import numpy as np
 from rehearse.audio import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
 from rehearse.hesitations import Odds, recover
+from rehearse.misheard import HEDGES, Probe, restore
 from rehearse.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -204,9 +205,10 @@ class Transcriber:
     def refine(
         self, samples: np.ndarray, words: tuple[Word, ...], activity: VoiceActivity
     ) -> tuple[Word, ...]:
-        """A second listen to the short, isolated sounds: put back the hesitations dropped."""
+        """A second listen: put back the hesitations dropped, and the hedges misheard."""
         self.load()
-        return recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
+        words = recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
+        return restore(words, samples, self.hedge_odds)
 
     def _decode_clip(self, clip: np.ndarray) -> list[Word]:
         """Plain decoding of one short clip (under 30 s) with the filler prompt."""
@@ -251,6 +253,43 @@ class Transcriber:
                 p = np.exp(row - row.max())
                 p /= p.sum()
                 odds.append({kind: float(p[tokens].sum()) for kind, tokens in ids.items()})
+        return odds
+
+    def hedge_odds(self, probes: Sequence[Probe]) -> list[Odds]:
+        """For each probe, the probability that the word after its prefix starts each hedge."""
+        self.load()
+        model = self._pipeline.model
+        tokenizer, _prompt = prompt_tokens(model)
+        previous = tokenizer.encode(" " + FILLER_PROMPT)
+        base = model.get_prompt(tokenizer, previous, without_timestamps=True)
+        ids = {
+            hedge: sorted({tokenizer.encode(f" {h}")[0] for h in (hedge, hedge.capitalize())})
+            for hedge in HEDGES
+        }
+        odds: list[Odds] = []
+        for question in probes:
+            prompt = model.get_prompt(
+                tokenizer, previous, without_timestamps=True, prefix=question.prefix or None
+            )
+            features = window_features(model, question.clip)[0]
+            encoded = model.encode(np.ascontiguousarray(features[None], dtype=np.float32))
+            # The logits start at the forced prefix: the word after it is step ``len(prefix)``.
+            # CTranslate2 stops at about half of max_length here, so twice the prompt is room.
+            result = model.model.generate(
+                encoded,
+                [prompt],
+                beam_size=1,
+                return_logits_vocab=True,
+                max_length=2 * len(prompt) + 4,
+            )[0]
+            step = len(prompt) - len(base)
+            if step >= len(result.logits[0]):
+                odds.append({})
+                continue
+            row = np.asarray(result.logits[0][step], dtype=np.float64)
+            p = np.exp(row - row.max())
+            p /= p.sum()
+            odds.append({hedge: float(p[tokens].sum()) for hedge, tokens in ids.items()})
         return odds
 
     def _odds_setup(self) -> tuple[list[int], dict[str, list[int]]]:

@@ -354,6 +354,11 @@ def test_i_mean_within_its_sentence_and_as_a_parenthetical(text, expected):
         ("The switch was like a two minute job.", ["like"]),
         ("And there were like a dozen small differences.", ["like"]),
         ("The setup is like a funnel, really.", []),
+        ("Duplicates were eating like a fifth of the queue.", ["like"]),
+        # A span of time, its number misheard or not ("took like high hours").
+        ("The job took like high hours on a bad day.", ["like"]),
+        ("We waited like several weeks for labels.", ["like"]),
+        ("It felt like long hours.", []),
     ],
 )
 def test_like_before_an_amount_approximates(text, expected):
@@ -544,6 +549,10 @@ def test_literally_the_names_what_really_was(text, expected):
         ("They tell you because you know they want it fixed.", ["you know"]),
         ("So you know it works before the launch.", []),
         ("If you know it only after the outcome, drop it.", []),
+        # A condition or a time is about knowing: "unless you know every user saw it".
+        ("Unless you know every user saw the right model, the result means nothing.", []),
+        ("Once you know each source, the join is easy.", []),
+        ("It broke, and when, you know, the load spiked, nobody was on call.", ["you know"]),
     ],
 )
 def test_you_know_after_a_conjunction_pads_the_subject(text, expected):
