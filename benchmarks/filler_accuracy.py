@@ -801,7 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: 01-15 and h01-h275 (tune on these), heldout: h276-h295, all (default: dev)",
+        help="dev: 01-15 and h01-h295 (tune on these), heldout: h296-h315, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
