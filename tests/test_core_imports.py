@@ -10,6 +10,7 @@ CORE = [
     "rehearse.fillers",
     "rehearse.word_classes",
     "rehearse.hesitations",
+    "rehearse.misheard",
     "rehearse.coverage",
     "rehearse.scoring",
     "rehearse.pipeline",
