@@ -69,6 +69,7 @@ class Suspect:
 
 
 def suspects(words: Sequence[Word]) -> list[Suspect]:
+    """Every run of words in ``words`` that ``MISHEARINGS`` lists, left to right."""
     found: list[Suspect] = []
     i = 0
     while i < len(words):

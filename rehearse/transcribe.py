@@ -106,6 +106,7 @@ class Transcriber:
         self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 1)
         self._pipeline: Any = None
         self._odds: tuple[list[int], dict[str, list[int]]] | None = None
+        self._hedges: tuple[Any, list[int], int, dict[str, list[int]]] | None = None
         self._lock = Lock()
 
     @property
@@ -259,13 +260,7 @@ class Transcriber:
         """For each probe, the probability that the word after its prefix starts each hedge."""
         self.load()
         model = self._pipeline.model
-        tokenizer, _prompt = prompt_tokens(model)
-        previous = tokenizer.encode(" " + FILLER_PROMPT)
-        base = model.get_prompt(tokenizer, previous, without_timestamps=True)
-        ids = {
-            hedge: sorted({tokenizer.encode(f" {h}")[0] for h in (hedge, hedge.capitalize())})
-            for hedge in HEDGES
-        }
+        tokenizer, previous, base_length, ids = self._hedge_setup()
         odds: list[Odds] = []
         for question in probes:
             prompt = model.get_prompt(
@@ -274,7 +269,8 @@ class Transcriber:
             features = window_features(model, question.clip)[0]
             encoded = model.encode(np.ascontiguousarray(features[None], dtype=np.float32))
             # The logits start at the forced prefix: the word after it is step ``len(prefix)``.
-            # CTranslate2 stops at about half of max_length here, so twice the prompt is room.
+            # max_length does not end where the prefix does (with a 19-token prefix, 40 was the
+            # least that reached the word after it), so twice the prompt leaves room.
             result = model.model.generate(
                 encoded,
                 [prompt],
@@ -282,7 +278,7 @@ class Transcriber:
                 return_logits_vocab=True,
                 max_length=2 * len(prompt) + 4,
             )[0]
-            step = len(prompt) - len(base)
+            step = len(prompt) - base_length
             if step >= len(result.logits[0]):
                 odds.append({})
                 continue
@@ -291,6 +287,21 @@ class Transcriber:
             p /= p.sum()
             odds.append({hedge: float(p[tokens].sum()) for hedge, tokens in ids.items()})
         return odds
+
+    def _hedge_setup(self) -> tuple[Any, list[int], int, dict[str, list[int]]]:
+        """The tokenizer, the filler prompt's tokens, the decoder prompt's length without a
+        prefix, and the first-token ids of each hedge ("kind", "Kind"; "sort", "Sort")."""
+        if self._hedges is None:
+            model = self._pipeline.model
+            tokenizer, _prompt = prompt_tokens(model)
+            previous = tokenizer.encode(" " + FILLER_PROMPT)
+            base = model.get_prompt(tokenizer, previous, without_timestamps=True)
+            ids = {
+                hedge: sorted({tokenizer.encode(f" {h}")[0] for h in (hedge, hedge.capitalize())})
+                for hedge in HEDGES
+            }
+            self._hedges = (tokenizer, previous, len(base), ids)
+        return self._hedges
 
     def _odds_setup(self) -> tuple[list[int], dict[str, list[int]]]:
         """The filler prompt's tokens, and the first-token ids of each hesitation's spellings."""

@@ -73,14 +73,14 @@ def test_restore_rewrites_only_the_suspects_the_model_leans_to():
 
     out = restore(words, np.zeros(20 * RATE, dtype=np.float32), weigh)
     assert " ".join(texts(out)) == "it kind of save us, but you cannot ship it, and we sort of it"
-    assert [p.prefix for p in asked] == ["it", "it cannot save us, but you", _before(words, 11)]
+    assert [p.prefix for p in asked] == [
+        "it",
+        "it cannot save us, but you",
+        " ".join(texts(words[:11])),
+    ]
     assert restore(words_from("no suspects here"), np.zeros(RATE), weigh) == tuple(
         words_from("no suspects here")
     )
-
-
-def _before(words, index):  # type: ignore[no-untyped-def]
-    return " ".join(w.text for w in words[:index])
 
 
 @pytest.fixture(scope="module")
