@@ -94,7 +94,7 @@ async def test_filter_narrows_and_escape_clears(tmp_path: Path) -> None:
 
 
 async def test_keys_typed_in_one_burst_follow_the_focus(tmp_path: Path) -> None:
-    # A terminal hands over "/recall⏎l" at once when typed fast or pasted; each key must go
+    # A terminal hands over "/recall⏎" at once when typed fast or pasted; each key must go
     # where the key before it moved the focus, not where the focus was when the burst began.
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
