@@ -89,6 +89,14 @@ def window_features(model: Any, clip: np.ndarray) -> tuple[np.ndarray, int]:
     return np.pad(features, ((0, 0), (0, max(0, full - frames))))[:, :full], frames
 
 
+def _first_token_odds(logits: Any, ids: dict[str, list[int]]) -> dict[str, float]:
+    """From one decoding step's logits, the probability of each entry's first-token ``ids``."""
+    row = np.asarray(logits, dtype=np.float64)
+    p = np.exp(row - row.max())
+    p /= p.sum()
+    return {name: float(p[tokens].sum()) for name, tokens in ids.items()}
+
+
 def describe_model(spec: str | None) -> str:
     return spec if spec else f"{BUNDLED_MODEL_NAME} (bundled)"
 
@@ -249,11 +257,7 @@ class Transcriber:
                 return_logits_vocab=True,
                 max_length=len(prompt) + 1,
             )
-            for result in results:
-                row = np.asarray(result.logits[0][0], dtype=np.float64)
-                p = np.exp(row - row.max())
-                p /= p.sum()
-                odds.append({kind: float(p[tokens].sum()) for kind, tokens in ids.items()})
+            odds += [_first_token_odds(result.logits[0][0], ids) for result in results]
         return odds
 
     def hedge_odds(self, probes: Sequence[Probe]) -> list[Odds]:
@@ -282,10 +286,7 @@ class Transcriber:
             if step >= len(result.logits[0]):
                 odds.append({})
                 continue
-            row = np.asarray(result.logits[0][step], dtype=np.float64)
-            p = np.exp(row - row.max())
-            p /= p.sum()
-            odds.append({hedge: float(p[tokens].sum()) for hedge, tokens in ids.items()})
+            odds.append(_first_token_odds(result.logits[0][step], ids))
         return odds
 
     def _hedge_setup(self) -> tuple[Any, list[int], int, dict[str, list[int]]]:
@@ -293,9 +294,8 @@ class Transcriber:
         prefix, and the first-token ids of each hedge ("kind", "Kind"; "sort", "Sort")."""
         if self._hedges is None:
             model = self._pipeline.model
-            tokenizer, _prompt = prompt_tokens(model)
+            tokenizer, base = prompt_tokens(model)
             previous = tokenizer.encode(" " + FILLER_PROMPT)
-            base = model.get_prompt(tokenizer, previous, without_timestamps=True)
             ids = {
                 hedge: sorted({tokenizer.encode(f" {h}")[0] for h in (hedge, hedge.capitalize())})
                 for hedge in HEDGES
