@@ -263,7 +263,7 @@ class WhisperSystem(System):
 
 class RehearseSystem(System):
     name = "rehearse"
-    description = "rehearse.transcribe.Transcriber + rehearse.scoring.detect_fillers"
+    description = "rehearse.speech.transcribe.Transcriber + rehearse.scoring.score.detect_fillers"
 
     def __init__(
         self,
@@ -287,12 +287,12 @@ class RehearseSystem(System):
 
     def setup(self) -> None:
         try:
-            from rehearse.fillers import find_fillers
-            from rehearse.transcribe import Transcriber
+            from rehearse.language.fillers import find_fillers
+            from rehearse.speech.transcribe import Transcriber
         except ImportError as exc:
             raise Unavailable(f"cannot import rehearse's pipeline yet ({exc})") from None
         try:  # Transcriber.transcribe takes 16 kHz samples: decode the way rehearse does
-            from rehearse.audio import load_audio
+            from rehearse.audio.clip import load_audio
         except ImportError:
             load_audio = None
         self.load_audio = load_audio
@@ -302,8 +302,8 @@ class RehearseSystem(System):
                 self.transcriber.load()
         self.find_fillers = find_fillers
         try:
-            from rehearse.audio import VoiceActivity
-            from rehearse.scoring import detect_fillers
+            from rehearse.audio.clip import VoiceActivity
+            from rehearse.scoring.score import detect_fillers
         except ImportError:
             self.detect = None
         else:
@@ -342,7 +342,7 @@ class RehearseSystem(System):
         return SystemOutput(words, predicted, seconds, cached=self.stored is not None)
 
     def _stored_words(self, path: Path) -> list[Any]:
-        from rehearse.words import Word
+        from rehearse.text.words import Word
 
         assert self.stored is not None
         if path.stem not in self.stored:

@@ -10,7 +10,7 @@ a share of its probability on the hesitation tokens. Every token that is a hesit
 that share passes a threshold, is a suspect; greedy reading also invents hesitations in fluent
 speech ("the um training set"), so each suspect is kept only when a one-second clip around it,
 decoded on its own with the filler prompt (clips stitched side by side, as
-``rehearse.hesitations`` does), holds a hesitation.
+``rehearse.speech.hesitations`` does), holds a hesitation.
 
 ``recheck``: no greedy reading; the one-second clip check around every word the first reading
 may have written over a hesitation ("or", "are", "our", "up", "oh", "I'm", "and").
@@ -39,11 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Span
-from rehearse.fillers import hesitation_form
-from rehearse.hesitations import MARGIN_SECONDS, SPACER_SECONDS, STAND_INS, Decoder, stitch
-from rehearse.transcribe import BATCHED_OPTIONS, prompt_tokens, window_features
-from rehearse.words import Word, normalise
+from rehearse.audio.clip import SAMPLE_RATE, Span
+from rehearse.speech.hesitations import MARGIN_SECONDS, SPACER_SECONDS, STAND_INS, Decoder, stitch
+from rehearse.speech.transcribe import BATCHED_OPTIONS, prompt_tokens, window_features
+from rehearse.text.words import Word, hesitation_form, normalise
 
 WINDOW_SECONDS = 28.0
 # Windows end in a silence between words where one is long enough.

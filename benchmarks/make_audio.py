@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a file: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import DISCOURSE, HESITATION, Answer, load_answers
-from rehearse.tts import available_voices, synthesize_script
+from rehearse.audio.tts import available_voices, synthesize_script
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 AUDIO_DIR = OUT_DIR / "audio"

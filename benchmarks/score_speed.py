@@ -7,7 +7,7 @@ alternating which goes first:
   the bundled tiny.en and runs ``WhisperModel.transcribe(word_timestamps=True)`` (int8, the same
   thread count rehearse uses). Both include interpreter start-up, imports and model load.
 * in-process: models already loaded; rehearse's decode + transcription + scoring
-  (``rehearse.pipeline.analyse_file``) against plain ``transcribe`` on the file.
+  (``rehearse.service.analyse_file``) against plain ``transcribe`` on the file.
 
 Prints each median (and min/max) and the ratio rehearse / plain. The rehearse parts are skipped,
 with the reason, when the CLI or the modules are not there yet.
@@ -165,9 +165,9 @@ def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
     run_rehearse: Callable[[], float] | None = None
     label = ""
     try:
-        from rehearse.transcribe import Transcriber
+        from rehearse.speech.transcribe import Transcriber
     except ImportError as exc:
-        print(f"skipping rehearse: cannot import rehearse.transcribe ({exc})")
+        print(f"skipping rehearse: cannot import rehearse.speech.transcribe ({exc})")
     else:
         transcriber: Any = Transcriber()
         if hasattr(transcriber, "load"):
@@ -195,14 +195,14 @@ def _rehearse_runner(
     transcriber: Any, audio: Audio, question: str
 ) -> tuple[Callable[[], float], str]:
     try:
-        from rehearse.pipeline import analyse_file
-        from rehearse.rubric import find_question
+        from rehearse.language.rubric import find_question
+        from rehearse.service import analyse_file
 
         rubric = find_question(question)
     except Exception as exc:  # modules missing, or the question is not in the bank
         print(f"note: timing transcription + find_fillers only (no scoring: {exc})")
-        from rehearse.audio import load_audio
-        from rehearse.fillers import find_fillers
+        from rehearse.audio.clip import load_audio
+        from rehearse.language.fillers import find_fillers
 
         def transcribe_only() -> float:
             started = time.perf_counter()

@@ -56,7 +56,7 @@ def start_virtual_audio() -> dict[str, str]:
     if "sounddevice" in sys.modules:
         # PortAudio lists devices once, when it initializes; it may have done so before the
         # server existed (then ALSA's "pulse" device cannot be opened and is not listed).
-        from rehearse.devices import rescan_devices
+        from rehearse.audio.devices import rescan_devices
 
         rescan_devices()
     return exported
@@ -101,7 +101,7 @@ def while_playing(player: subprocess.Popen[bytes], seconds: float = 30.0) -> Ite
 @pytest.fixture(scope="session")
 def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About five seconds of synthesized speech (Piper, else espeak-ng) at 22050 Hz."""
-    from rehearse import tts
+    from rehearse.audio import tts
 
     voices = tts.available_voices()
     assert voices, "no offline voice: install the test extras (piper) or espeak-ng"

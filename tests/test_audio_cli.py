@@ -24,7 +24,7 @@ from conftest import (
     read_mono,
 )
 
-from rehearse import audio_cli
+from rehearse.cli import audio_commands as audio_cli
 from rehearse.errors import AudioError, UsageError
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("virtual_audio")]
@@ -211,7 +211,7 @@ def test_no_audio_devices_at_all(tmp_path: Path) -> None:
 _WITHOUT_PORTAUDIO = """
 import ctypes.util, sys
 ctypes.util.find_library = lambda name: None  # as on a machine without libportaudio2
-from rehearse.cli import main
+from rehearse.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -302,11 +302,11 @@ def test_ctrl_c_stops_replay(tmp_path: Path, speech_wav: Path) -> None:
 
 
 def test_replay_by_attempt_id(tmp_path: Path) -> None:
-    from rehearse.audio import VoiceActivity
-    from rehearse.rubric import find_question
-    from rehearse.scoring import score
-    from rehearse.store import History
-    from rehearse.words import Word
+    from rehearse.audio.clip import VoiceActivity
+    from rehearse.language.rubric import find_question
+    from rehearse.scoring.score import score
+    from rehearse.storage.history import History
+    from rehearse.text.words import Word
 
     short = tmp_path / "answer.wav"
     soundfile.write(str(short), [0.0] * 8000, 16000)

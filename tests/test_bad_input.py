@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rehearse.tts import write_wav
+from rehearse.audio.tts import write_wav
 
 
 def rehearse(*args: str) -> subprocess.CompletedProcess[str]:

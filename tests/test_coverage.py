@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from wordlists import words_from
 
-from rehearse.coverage import find_phrase, phrase_score, score_coverage
-from rehearse.rubric import parse_rubric
+from rehearse.language.coverage import find_phrase, phrase_score, score_coverage
+from rehearse.language.rubric import parse_rubric
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 import pytest
 from wordlists import words_from
 
-from rehearse.fillers import find_fillers, hesitation_form
+from rehearse.language.fillers import find_fillers
+from rehearse.text.words import hesitation_form
 
 
 def fillers(text: str, extra=()) -> list[str]:

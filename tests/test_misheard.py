@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from wordlists import words_from
 
-from rehearse.fillers import find_fillers
-from rehearse.misheard import LEANING, Probe, Suspect, as_hedge, probe, restore, suspects
-from rehearse.words import Word
+from rehearse.language.fillers import find_fillers
+from rehearse.speech.misheard import LEANING, Probe, Suspect, as_hedge, probe, restore, suspects
+from rehearse.text.words import Word
 
 RATE = 16000
 
@@ -85,14 +85,14 @@ def test_restore_rewrites_only_the_suspects_the_model_leans_to():
 
 @pytest.fixture(scope="module")
 def transcriber():  # type: ignore[no-untyped-def]
-    from rehearse.transcribe import Transcriber
+    from rehearse.speech.transcribe import Transcriber
 
     return Transcriber()
 
 
 def _spoken(tmp_path: Path, text: str) -> np.ndarray:
-    from rehearse.audio import load_audio
-    from rehearse.tts import synthesize_script
+    from rehearse.audio.clip import load_audio
+    from rehearse.audio.tts import synthesize_script
 
     path = tmp_path / "speech.wav"
     synthesize_script([0.3, text, 0.5], path, steady=True)

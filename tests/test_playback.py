@@ -14,8 +14,8 @@ import pytest
 import soundfile
 from conftest import best_match, envelope, read_mono, voiced_seconds
 
+from rehearse.audio.playback import Player
 from rehearse.errors import AudioError, DeviceError
-from rehearse.playback import Player
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("virtual_audio")]
 

@@ -27,8 +27,8 @@ from conftest import (
     while_playing,
 )
 
+from rehearse.audio.recorder import InputLevel, Recorder, RecordingResult
 from rehearse.errors import DeviceError, StorageError
-from rehearse.recorder import InputLevel, Recorder, RecordingResult
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("virtual_audio")]
 
@@ -225,7 +225,7 @@ def test_a_vanishing_microphone_ends_the_recording_and_keeps_it(
 _DISK_FULL_SCRIPT = """
 import json, signal, sys, time
 from pathlib import Path
-from rehearse.recorder import Recorder
+from rehearse.audio.recorder import Recorder
 recorder = Recorder(Path(sys.argv[1]), device="pulse")
 recorder.start()
 recorder.wait(timeout=10)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rehearse.errors import RubricError, UsageError
-from rehearse.rubric import (
+from rehearse.language.rubric import (
     DEFAULT_TARGET,
     bundled_rubrics_dir,
     find_question,

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rehearse.tts import synthesize_script, write_wav
+from rehearse.audio.tts import synthesize_script, write_wav
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +128,7 @@ def test_save_keeps_the_attempt_in_the_data_dir(answer, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    from rehearse.store import History
+    from rehearse.storage.history import History
 
     attempts = History(data_dir).attempts()
     assert [a.id for a in attempts] == [report["attempt_id"]]

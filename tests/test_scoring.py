@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from wordlists import tone_under, words_from
 
-from rehearse.audio import VoiceActivity
-from rehearse.rubric import parse_rubric
-from rehearse.scoring import report_from_dict, score, timing_verdict
-from rehearse.words import Word
+from rehearse.audio.clip import VoiceActivity
+from rehearse.language.rubric import parse_rubric
+from rehearse.scoring.score import report_from_dict, score, timing_verdict
+from rehearse.text.words import Word
 
 RUBRIC = parse_rubric(
     {
@@ -141,7 +141,7 @@ def test_json_has_the_promised_fields_and_round_trips():
     assert report_from_dict(data).to_dict() == data
 
 
-# Hesitations the first decoding dropped (rehearse.hesitations) and decoding loops.
+# Hesitations the first decoding dropped (rehearse.speech.hesitations) and decoding loops.
 
 
 def tones(spans, seconds):
@@ -150,7 +150,7 @@ def tones(spans, seconds):
 
 
 def test_isolated_stretches_are_short_sounds_with_a_pause_either_side():
-    from rehearse.hesitations import isolated_stretches
+    from rehearse.speech.hesitations import isolated_stretches
 
     # a word, an "uh" set off by pauses, a long phrase, and a sound too short to be anything
     activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 3.0), (3.5, 3.54)], 4))
@@ -159,7 +159,7 @@ def test_isolated_stretches_are_short_sounds_with_a_pause_either_side():
 
 
 def test_a_stretch_claimed_by_a_recognised_hesitation_is_not_listened_to_again():
-    from rehearse.hesitations import candidates
+    from rehearse.speech.hesitations import candidates
 
     activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 1.7), (2.0, 2.9)], 4))
     # "um" is timed 0.3 s late (it claims 0.8-1.05); "Up," is alone over its sound; "the" has
@@ -179,7 +179,7 @@ def test_a_stretch_claimed_by_a_recognised_hesitation_is_not_listened_to_again()
 
 
 def test_a_word_the_first_pass_was_unsure_of_alone_over_its_sound_is_listened_to_again():
-    from rehearse.hesitations import UNSURE_PROBABILITY, candidates
+    from rehearse.speech.hesitations import UNSURE_PROBABILITY, candidates
 
     activity = VoiceActivity.measure(tones([(0, 0.5), (0.8, 1.05), (1.4, 2.6)], 3))
     # tiny.en writes a piper "er" set off by pauses as "Art," with a probability of 0.47
@@ -190,7 +190,7 @@ def test_a_word_the_first_pass_was_unsure_of_alone_over_its_sound_is_listened_to
 
 
 def test_recover_puts_back_what_the_second_listen_heard_as_a_hesitation():
-    from rehearse.hesitations import SPACER_SECONDS, recover
+    from rehearse.speech.hesitations import SPACER_SECONDS, recover
 
     activity_spans = [(0, 0.5), (0.8, 1.05), (1.4, 2.6), (3.0, 3.2), (3.5, 4.5)]
     samples = tones(activity_spans, 5)
@@ -215,7 +215,7 @@ def test_recover_puts_back_what_the_second_listen_heard_as_a_hesitation():
 
 
 def test_a_set_off_stand_in_over_an_isolated_sound_is_a_hesitation_even_if_heard_again():
-    from rehearse.hesitations import recover
+    from rehearse.speech.hesitations import recover
 
     samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6)], 3)
     words = [Word("Done.", 0.0, 1.0), Word("Up,", 1.3, 1.5), Word("the", 1.8, 2.6)]
@@ -227,7 +227,7 @@ def test_a_set_off_stand_in_over_an_isolated_sound_is_a_hesitation_even_if_heard
 
 
 def test_a_sound_left_undecided_is_weighed_alone():
-    from rehearse.hesitations import recover
+    from rehearse.speech.hesitations import recover
 
     samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6), (2.9, 3.1), (3.4, 4.0)], 5)
     words = [
@@ -248,7 +248,7 @@ def test_a_sound_left_undecided_is_weighed_alone():
 
 
 def test_weighing_is_skipped_for_what_the_stitched_clip_decided():
-    from rehearse.hesitations import SPACER_SECONDS, recover
+    from rehearse.speech.hesitations import SPACER_SECONDS, recover
 
     samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6)], 3)
     words = [Word("Done.", 0.0, 1.0), Word("Oh", 1.3, 1.5), Word("the", 1.8, 2.6)]
@@ -262,7 +262,7 @@ def test_weighing_is_skipped_for_what_the_stitched_clip_decided():
 
 
 def test_odds_make_a_hesitation_only_when_they_lean_to_one():
-    from rehearse.hesitations import likely_hesitation
+    from rehearse.speech.hesitations import likely_hesitation
 
     assert likely_hesitation({"um": 0.8, "uh": 0.05, "ah": 0.01}) == "um"
     # uh and er together pass the bar; the likelier one is the spelling
@@ -273,8 +273,8 @@ def test_odds_make_a_hesitation_only_when_they_lean_to_one():
 
 
 def test_a_recovered_hesitation_next_to_a_recognised_one_is_the_same_one():
-    from rehearse.audio import Span
-    from rehearse.hesitations import beside_a_hesitation
+    from rehearse.audio.clip import Span
+    from rehearse.speech.hesitations import beside_a_hesitation
 
     words = [Word("up,", 0.0, 0.3), Word("um,", 1.2, 1.4), Word("blending", 1.5, 2.0)]
     # the first pass timed its "um" late; the sound at 0.5-0.7 is that "um"
@@ -287,7 +287,7 @@ def test_a_recovered_hesitation_next_to_a_recognised_one_is_the_same_one():
 
 
 def test_heard_hesitations_needs_a_lone_hesitation_on_the_piece():
-    from rehearse.hesitations import heard_hesitations
+    from rehearse.speech.hesitations import heard_hesitations
 
     decoded = [Word("Uh,", 0.6, 0.8), Word("so", 1.5, 1.6), Word("um", 1.65, 1.7)]
     assert heard_hesitations(decoded, [0.5, 1.4, 2.3], [0.3, 0.4, 0.3]) == ["Uh,", None, None]
@@ -312,14 +312,14 @@ def test_a_filler_squeezed_between_two_words_is_inside_speech():
 
 @pytest.mark.slow
 def test_a_synthesized_uh_between_pauses_is_an_isolated_stretch(tmp_path):
-    from rehearse.hesitations import isolated_stretches
-    from rehearse.tts import synthesize_script
+    from rehearse.audio.tts import synthesize_script
+    from rehearse.speech.hesitations import isolated_stretches
 
     path = tmp_path / "uh.wav"
     spans = synthesize_script(
         ["We tuned the threshold.", 0.4, "Uh,", 0.4, "then we shipped it."], path
     )
-    from rehearse.audio import load_audio
+    from rehearse.audio.clip import load_audio
 
     activity = VoiceActivity.measure(load_audio(path).samples)
     found = isolated_stretches(activity, 0, spans[-1][1])
@@ -340,10 +340,10 @@ def test_a_pause_in_the_sound_sets_literally_off_when_the_transcript_has_no_comm
 
 @pytest.mark.slow
 def test_the_model_weighs_a_lone_um_as_a_hesitation_and_a_lone_word_as_none(tmp_path):
-    from rehearse.audio import load_audio
-    from rehearse.hesitations import likely_hesitation
-    from rehearse.transcribe import Transcriber
-    from rehearse.tts import synthesize_script
+    from rehearse.audio.clip import load_audio
+    from rehearse.audio.tts import synthesize_script
+    from rehearse.speech.hesitations import likely_hesitation
+    from rehearse.speech.transcribe import Transcriber
 
     clips = []
     for k, text in enumerate(["Um.", "So.", "Like."]):

@@ -1,7 +1,7 @@
 import pytest
 
 from rehearse.errors import StorageError
-from rehearse.settings import Settings, data_dir
+from rehearse.storage.settings import Settings, data_dir
 
 
 def test_settings_round_trip(tmp_path):

@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from wordlists import tone_under, words_from
 
-from rehearse.audio import VoiceActivity
+from rehearse.audio.clip import VoiceActivity
+from rehearse.audio.tts import write_wav
 from rehearse.errors import StorageError
-from rehearse.rubric import find_question
-from rehearse.scoring import score
-from rehearse.store import SCHEMA_VERSION, History
-from rehearse.tts import write_wav
+from rehearse.language.rubric import find_question
+from rehearse.scoring.score import score
+from rehearse.storage.history import SCHEMA_VERSION, History
 
 
 def make_report(text: str, question: str = "imbalanced-data"):

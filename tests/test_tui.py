@@ -25,9 +25,9 @@ from tui_support import (
     wav_recorder,
 )
 
-from rehearse.rubric import find_question, load_bank
-from rehearse.settings import Settings
-from rehearse.transcribe import Transcriber
+from rehearse.language.rubric import find_question, load_bank
+from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.settings import Settings
 from rehearse.tui.help import HelpScreen
 from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.mock_round import MockRoundScreen
@@ -712,11 +712,9 @@ async def test_settings_save_target_and_model(tmp_path: Path) -> None:
 async def test_run_reports_a_start_up_problem_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from argparse import Namespace
-
     from rehearse.tui.app import run
 
-    code = run(Namespace(data=str(tmp_path / "data"), bank=tmp_path / "no-bank", model=None))
+    code = run(data=str(tmp_path / "data"), bank=tmp_path / "no-bank")
     assert code == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("rehearse: ")
@@ -724,17 +722,15 @@ async def test_run_reports_a_start_up_problem_in_one_line(
 
 
 async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
-    from argparse import Namespace
-
     from rehearse.tui.app import build_app
 
     Settings(model="base.en", target_seconds=(30, 45)).save(tmp_path)
-    app = build_app(Namespace(data=str(tmp_path), bank=None, model=None))
+    app = build_app(data=str(tmp_path))
     assert app.transcriber.model_spec == "base.en"
     assert app.target_for(find_question("overfitting")) == (30, 45)
     assert app.data_dir == tmp_path
     # --model on the command line wins over the saved choice.
-    app = build_app(Namespace(data=str(tmp_path), bank=None, model="small.en"))
+    app = build_app(data=str(tmp_path), model="small.en")
     assert app.transcriber.model_spec == "small.en"
 
 

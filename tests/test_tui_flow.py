@@ -20,7 +20,7 @@ from tui_support import (
     wait_for_screen,
 )
 
-from rehearse.settings import Settings
+from rehearse.storage.settings import Settings
 from rehearse.tui.questions import QuestionsScreen
 from rehearse.tui.record import RecordScreen
 from rehearse.tui.replay import ReplayScreen

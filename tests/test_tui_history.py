@@ -21,11 +21,12 @@ from textual.widgets.data_table import ColumnKey
 from textual_plotext import PlotextPlot
 from tui_support import screen_text
 
-from rehearse.audio import SAMPLE_RATE, VoiceActivity
-from rehearse.rubric import Rubric, load_bank
-from rehearse.scoring import Report, score
-from rehearse.store import DATABASE_FILE, Attempt, History
-from rehearse.tts import write_wav
+from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
+from rehearse.audio.tts import write_wav
+from rehearse.language.rubric import Rubric, load_bank
+from rehearse.scoring.score import Report, score
+from rehearse.storage.history import DATABASE_FILE, Attempt, History
+from rehearse.text.words import Word
 from rehearse.tui.history_screen import (
     ALL_QUESTIONS,
     EMPTY_MESSAGE,
@@ -38,7 +39,6 @@ from rehearse.tui.history_screen import (
     filler_trend,
     format_seconds,
 )
-from rehearse.words import Word
 
 BANK = load_bank()
 RUBRICS = {r.id: r for r in BANK}

@@ -14,7 +14,7 @@ from typing import Any
 from textual.pilot import Pilot
 from tui_support import make_app, screen_text, store_attempt, wait_for
 
-from rehearse.rubric import find_question
+from rehearse.language.rubric import find_question
 from rehearse.tui.report import ReportScreen
 
 

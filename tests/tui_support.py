@@ -27,22 +27,22 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from rehearse.errors import DeviceError
-from rehearse.pipeline import analyse_file
-from rehearse.recorder import (
+from rehearse.audio.recorder import (
     CLIP_DBFS,
     QUIET_DBFS,
     SILENCE_DBFS,
     InputLevel,
     RecordingResult,
 )
-from rehearse.rubric import find_question, load_bank
-from rehearse.scoring import Report
-from rehearse.settings import Settings
-from rehearse.store import Attempt, History
-from rehearse.transcribe import Transcriber
-from rehearse.tts import SAMPLE_RATE as TTS_RATE
-from rehearse.tts import read_wav, synthesize_script
+from rehearse.audio.tts import SAMPLE_RATE as TTS_RATE
+from rehearse.audio.tts import read_wav, synthesize_script
+from rehearse.errors import DeviceError
+from rehearse.language.rubric import find_question, load_bank
+from rehearse.scoring.score import Report
+from rehearse.service import analyse_file
+from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.history import Attempt, History
+from rehearse.storage.settings import Settings
 from rehearse.tui.app import RehearseApp
 
 BLOCK_SECONDS = 0.05

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rehearse.words import Word
+from rehearse.text.words import Word
 
 
 def words_from(text: str, start: float = 0.0, step: float = 0.4, gap: float = 0.0) -> list[Word]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -13,11 +12,11 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from rehearse.errors import RehearseError
-from rehearse.rubric import Rubric
-from rehearse.scoring import Report
-from rehearse.settings import Settings
-from rehearse.store import Attempt, History
-from rehearse.transcribe import Transcriber
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.score import Report
+from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.history import Attempt, History
+from rehearse.storage.settings import Settings
 from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
 from rehearse.tui.services import (
     PlayerFactory,
@@ -86,7 +85,9 @@ class RehearseApp(App[int]):
         return self._custom_player or real_player_factory(self.settings.output_device)
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]:
-        return self.settings.target_seconds or rubric.target_seconds
+        from rehearse.service import resolve_target
+
+        return resolve_target(rubric, self.settings)
 
     def rubric(self, question_id: str) -> Rubric | None:
         return next((r for r in self.bank if r.id == question_id), None)
@@ -116,32 +117,11 @@ class RehearseApp(App[int]):
     @work(thread=True, group="recover")
     def recover_recordings(self) -> None:
         """Score what a crash, a kill or a quit mid-answer left on disk without a history row."""
-        from rehearse.pipeline import analyse_file
+        from rehearse.service import recover_recordings
 
-        try:
-            leftovers = self.store.unsaved_recordings()
-        except RehearseError as error:
-            self.post_message(RecordingsRecovered(0, [str(error)]))
-            return
-        saved, problems = 0, []
-        for path, question_id, when in leftovers:
-            rubric = self.rubric(question_id)
-            if rubric is None:
-                continue  # a question since removed from the bank: leave its file alone
-            try:
-                report = analyse_file(
-                    path,
-                    rubric,
-                    self.transcriber,
-                    target=self.target_for(rubric),
-                    extra_fillers=self.settings.extra_fillers,
-                )
-                self.store.add(report, path, when=when)
-                saved += 1
-            except RehearseError as error:
-                problems.append(str(error))
-        if saved or problems:
-            self.post_message(RecordingsRecovered(saved, problems))
+        done = recover_recordings(self.store, self.rubric, self.transcriber, self.settings)
+        if done.saved or done.problems:
+            self.post_message(RecordingsRecovered(done.saved, list(done.problems)))
 
     def on_recordings_recovered(self, message: RecordingsRecovered) -> None:
         if message.saved:
@@ -212,20 +192,20 @@ class RehearseApp(App[int]):
             self.push_screen(HelpScreen())
 
 
-def build_app(args: argparse.Namespace) -> RehearseApp:
+def build_app(
+    data: str | Path | None = None, bank: Path | None = None, model: str | None = None
+) -> RehearseApp:
     """The app on the user's data directory, question bank, model and audio devices."""
-    from rehearse.rubric import load_bank
-    from rehearse.settings import data_dir, ensure_writable
+    from rehearse.language.rubric import load_bank
+    from rehearse.storage.settings import data_dir, ensure_writable
     from rehearse.tui.services import piper_speaker
 
-    directory = ensure_writable(data_dir(getattr(args, "data", None)))
+    directory = ensure_writable(data_dir(data))
     settings = Settings.load(directory)
-    bank = load_bank(getattr(args, "bank", None))
-    model = getattr(args, "model", None) or settings.model
     app = RehearseApp(
-        bank=bank,
+        bank=load_bank(bank),
         store=History(directory),
-        transcriber=Transcriber(model),
+        transcriber=Transcriber(model or settings.model),
         settings=settings,
         data_dir=directory,
     )
@@ -234,9 +214,9 @@ def build_app(args: argparse.Namespace) -> RehearseApp:
     return app
 
 
-def run(args: argparse.Namespace) -> int:
+def run(data: str | Path | None = None, bank: Path | None = None, model: str | None = None) -> int:
     try:
-        app = build_app(args)
+        app = build_app(data, bank, model)
     except RehearseError as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return error.exit_code

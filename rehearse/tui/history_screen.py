@@ -26,9 +26,9 @@ from textual.widgets import Button, DataTable, Footer, Label, Select, Static, Ta
 from textual_plotext import PlotextPlot
 
 from rehearse.errors import RehearseError
-from rehearse.report_text import clock as format_seconds
-from rehearse.rubric import Rubric
-from rehearse.store import Attempt, History, best_attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock as format_seconds
+from rehearse.storage.history import Attempt, History, best_attempt
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""

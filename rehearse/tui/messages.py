@@ -10,9 +10,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from rehearse.recorder import InputLevel, RecordingResult
-from rehearse.scoring import Report
-from rehearse.store import Attempt
+from rehearse.audio.recorder import InputLevel, RecordingResult
+from rehearse.scoring.score import Report
+from rehearse.storage.history import Attempt
 from rehearse.tui.services import RecorderLike
 
 

@@ -24,9 +24,9 @@ from textual.widgets import (
     Static,
 )
 
-from rehearse.report_text import clock
-from rehearse.rubric import Rubric
-from rehearse.store import Attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock
+from rehearse.storage.history import Attempt
 from rehearse.tui.widgets import TIMING_LABEL, TIMING_STYLE, titled
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rehearse.errors import RehearseError
-from rehearse.report_text import clock
-from rehearse.rubric import Rubric
-from rehearse.store import Attempt, best_attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock
+from rehearse.storage.history import Attempt, best_attempt
 from rehearse.tui.widgets import TIMING_STYLE, target_label
 
 if TYPE_CHECKING:

@@ -16,12 +16,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
+from rehearse.audio.recorder import RecordingResult
 from rehearse.errors import RehearseError
-from rehearse.pipeline import analyse_file
-from rehearse.recorder import RecordingResult
-from rehearse.report_text import clock
-from rehearse.rubric import Rubric
-from rehearse.store import Attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock
+from rehearse.service import save_attempt, score_recording
+from rehearse.storage.history import Attempt
 from rehearse.tui.messages import (
     AnswerScored,
     LevelMeasured,
@@ -313,15 +313,14 @@ class RecordScreen(Screen[Attempt | None]):
     def score(self, result: RecordingResult) -> None:
         app = self.rehearse
         try:
-            report = analyse_file(
+            report = score_recording(
                 result.path,
                 self.rubric,
                 app.transcriber,
-                target=self.target,
-                extra_fillers=app.settings.extra_fillers,
+                app.settings,
                 progress=self._progressed,
             )
-            attempt = app.store.add(report, result.path)
+            attempt = save_attempt(app.store, report, result.path)
         except RehearseError as error:
             self.post_message(ScoringFailed(str(error), result.path))
             return

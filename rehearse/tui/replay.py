@@ -15,10 +15,10 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from rehearse.errors import RehearseError
-from rehearse.report_text import clock
-from rehearse.rubric import Rubric
-from rehearse.scoring import Report
-from rehearse.store import Attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock
+from rehearse.scoring.score import Report
+from rehearse.storage.history import Attempt
 from rehearse.tui.messages import PlaybackFailed, PlaybackFinished, PlaybackMoved, PlaybackStarted
 from rehearse.tui.services import PlayerLike
 from rehearse.tui.widgets import TranscriptView, word_at

@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rehearse.errors import RehearseError
-from rehearse.report_text import clock
-from rehearse.rubric import Rubric
-from rehearse.scoring import Report
-from rehearse.store import Attempt
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.render import clock
+from rehearse.scoring.score import Report
+from rehearse.storage.history import Attempt
 from rehearse.tui.widgets import (
     TIMING_LABEL,
     TIMING_STYLE,

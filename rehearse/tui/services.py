@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from rehearse.recorder import InputLevel, RecordingResult
+from rehearse.audio.recorder import InputLevel, RecordingResult
 
 PositionCallback = Callable[[float], None]
 """Called with the playback position in seconds; may be called from an audio thread."""
@@ -38,7 +38,7 @@ class RecorderLike(Protocol):
 
 @runtime_checkable
 class PlayerLike(Protocol):
-    """Plays one recording, as ``rehearse.playback.Player`` does.
+    """Plays one recording, as ``rehearse.audio.playback.Player`` does.
 
     ``on_position`` is set by the screen before ``play`` and may be called from any thread;
     ``finished`` is set when playback reaches the end or is stopped.
@@ -76,7 +76,7 @@ Speak = Callable[[str], None]
 
 
 def real_recorder_factory(device: str | None) -> RecorderFactory:
-    from rehearse.recorder import Recorder
+    from rehearse.audio.recorder import Recorder
 
     def make(path: Path) -> RecorderLike:
         return Recorder(path, device=device)
@@ -87,7 +87,7 @@ def real_recorder_factory(device: str | None) -> RecorderFactory:
 def real_player_factory(device: str | None) -> PlayerFactory:
     def make(path: Path) -> PlayerLike:
         # Imported on first use: reading reports must not need PortAudio.
-        from rehearse.playback import Player
+        from rehearse.audio.playback import Player
 
         return Player(path, device=device)
 
@@ -99,14 +99,14 @@ def piper_speaker(device: Callable[[], str | None] = lambda: None) -> Speak | No
 
     ``device`` gives the output device (None: the system default) each time it speaks.
     """
-    from rehearse import tts
+    from rehearse.audio import tts
 
     if "piper" not in tts.available_voices():
         return None
 
     def speak(text: str) -> None:
         # Runs in a worker thread: synthesis and playback both block until the question is read.
-        from rehearse.playback import Player
+        from rehearse.audio.playback import Player
 
         with tempfile.TemporaryDirectory(prefix="rehearse-voice-") as tmp:
             wav = Path(tmp) / "question.wav"

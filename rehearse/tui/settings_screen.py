@@ -14,9 +14,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from rehearse.devices import list_devices
+from rehearse.audio.devices import list_devices
 from rehearse.errors import RehearseError, UsageError
-from rehearse.settings import parse_target
+from rehearse.storage.settings import parse_target
 
 if TYPE_CHECKING:
     from rehearse.tui.app import RehearseApp

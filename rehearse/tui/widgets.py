@@ -11,10 +11,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from rehearse.audio import Span
-from rehearse.recorder import QUIET_DBFS, SILENCE_DBFS, InputLevel
-from rehearse.report_text import clock
-from rehearse.words import Word
+from rehearse.audio.clip import Span
+from rehearse.audio.recorder import QUIET_DBFS, SILENCE_DBFS, InputLevel
+from rehearse.scoring.render import clock
+from rehearse.text.words import Word
 
 AnyWidget = TypeVar("AnyWidget", bound=Widget)
 

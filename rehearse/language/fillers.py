@@ -8,25 +8,14 @@ Whisper's punctuation is part of that context: it sets spoken fillers off with c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rehearse.word_classes import can_be_a_noun, irregular_past, only_a_verb, word_classes
-from rehearse.words import Word, normalise
+from rehearse.text.lexicon import can_be_a_noun, irregular_past, only_a_verb, word_classes
+from rehearse.text.words import Word, hesitation_form, normalise
 
 FillerKind = Literal["hesitation", "discourse", "custom"]
-
-# Each canonical hesitation with the spellings Whisper uses for it ("ummm", "uhh", "hmmm", "mhm").
-_HESITATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("um", re.compile(r"^u+h?m+$")),
-    ("uh", re.compile(r"^u+h+$")),
-    ("erm", re.compile(r"^e+r+m+$")),
-    ("er", re.compile(r"^e+r+$")),
-    ("ah", re.compile(r"^a+h+$")),
-    ("hmm", re.compile(r"^(h+m+|m+h*m+)$")),
-)
 
 # Words before "like" that make it a verb or a preposition of comparison, i.e. content, even
 # with pauses around it ("I like boosting", "what the data should look like, and…").
@@ -287,14 +276,6 @@ class Filler:
     start: float
     end: float
     word_indices: tuple[int, ...]
-
-
-def hesitation_form(token: str) -> str | None:
-    """The canonical hesitation a normalised token spells, or ``None``."""
-    for canonical, pattern in _HESITATIONS:
-        if pattern.match(token):
-            return canonical
-    return None
 
 
 def find_fillers(

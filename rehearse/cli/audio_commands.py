@@ -1,8 +1,8 @@
 """The audio subcommands: ``devices``, ``record``, ``replay`` and ``doctor``.
 
-``rehearse.cli`` adds them with ``add_parsers`` and runs ``args.handler(args)``; user errors are
-raised as ``RehearseError`` for it to print as one line. Progress goes to stderr so that stdout
-stays clean for reports and ``--json``.
+``rehearse.cli.main`` adds them with ``add_parsers`` and runs ``args.handler(args)``; user
+errors are raised as ``RehearseError`` for it to print as one line. Progress goes to stderr so
+that stdout stays clean for reports and ``--json``.
 
 Exit codes: 0 when done (stopping with Ctrl-C or SIGTERM is the normal way to end ``record`` and
 ``replay``, so it is 0 too); 1 for device, file and doctor problems; 2 for usage errors; 3 when a
@@ -21,11 +21,17 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
+from rehearse.cli.common import (
+    add_scoring_options,
+    data_directory,
+    read_settings,
+    score_and_print,
+)
 from rehearse.errors import DeviceError, RehearseError, StorageError, UsageError
-from rehearse.settings import Settings, data_dir, ensure_writable
+from rehearse.storage.settings import Settings, ensure_writable
 
 if TYPE_CHECKING:
-    from rehearse.recorder import InputLevel
+    from rehearse.audio.recorder import InputLevel
 
 RECORDING_PROBLEM_EXIT = 3
 _METER_INTERVAL = 0.1
@@ -53,7 +59,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     record.add_argument(
         "--save-device", action="store_true", help="remember this microphone for next time"
     )
-    _add_scoring_options(record)
+    add_scoring_options(record)
     record.set_defaults(handler=run_record)
 
     replay = subparsers.add_parser(
@@ -77,23 +83,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     doctor.set_defaults(handler=run_doctor)
 
 
-def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
-    # The report options must match `rehearse score` exactly, so take them from the CLI itself.
-    from rehearse.cli import add_scoring_options
-
-    add_scoring_options(parser)
-
-
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    return data_dir(getattr(args, "data", None))
-
-
-def _settings(directory: Path) -> Settings:
-    # Reading must not create the data directory: `rehearse devices` should leave no trace.
-    return Settings.load(directory) if directory.exists() else Settings()
 
 
 @contextlib.contextmanager
@@ -130,9 +120,9 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    from rehearse.devices import list_devices, resolve_input_device, resolve_output_device
+    from rehearse.audio.devices import list_devices, resolve_input_device, resolve_output_device
 
-    settings = _settings(_data_dir(args))
+    settings = read_settings(data_directory(args))
     devices = list_devices()
     saved: dict[str, int | None] = {"input": None, "output": None}
     notes = []
@@ -179,7 +169,7 @@ def run_devices(args: argparse.Namespace) -> int:
 
 
 def run_record(args: argparse.Namespace) -> int:
-    from rehearse.recorder import Recorder
+    from rehearse.audio.recorder import Recorder
 
     scoring = bool(getattr(args, "question", None) or getattr(args, "rubric", None))
     if not scoring and (getattr(args, "json", False) or getattr(args, "save", False)):
@@ -192,8 +182,8 @@ def run_record(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise UsageError(f"{out} is a directory: give a file name such as {out / 'answer.wav'}")
 
-    directory = _data_dir(args)
-    settings = _settings(directory)
+    directory = data_directory(args)
+    settings = read_settings(directory)
     spec = args.device if args.device else settings.input_device
 
     recorder = Recorder(out, device=spec, max_seconds=args.seconds)
@@ -233,8 +223,6 @@ def run_record(args: argparse.Namespace) -> int:
         print(f"rehearse: {result.problem}", file=sys.stderr, flush=True)
     code = 0
     if scoring:
-        from rehearse.cli import score_and_print
-
         code = score_and_print(result.path, args)
     return RECORDING_PROBLEM_EXIT if result.problem else code
 
@@ -256,16 +244,16 @@ def _show_level(elapsed: float, level: InputLevel, limit: float | None) -> None:
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    from rehearse.playback import Player
+    from rehearse.audio.playback import Player
 
-    directory = _data_dir(args)
+    directory = data_directory(args)
     wanted: str = args.file_or_attempt
     path = Path(wanted)
     if not path.exists() and wanted.isdigit():
-        from rehearse.store import History
+        from rehearse.storage.history import History
 
         path = Path(History(directory).get(int(wanted)).audio_path)
-    settings = _settings(directory)
+    settings = read_settings(directory)
     spec = args.device if args.device else settings.output_device
 
     player = Player(path, device=spec)
@@ -306,10 +294,10 @@ def run_doctor(args: argparse.Namespace) -> int:
         results.append((ok, name, detail))
         print(f"{'OK' if ok else 'PROBLEM':<8} {name}: {detail}", flush=True)
 
-    directory = _data_dir(args)
+    directory = data_directory(args)
     settings = Settings()
     try:
-        settings = _settings(directory)
+        settings = read_settings(directory)
     except RehearseError as exc:
         check("settings", False, f"{exc}; fix or delete that file")
 
@@ -330,7 +318,7 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def _check_portaudio(check: CheckFn) -> bool:
-    from rehearse.devices import load_sounddevice
+    from rehearse.audio.devices import load_sounddevice
 
     try:
         sd = load_sounddevice()
@@ -346,7 +334,11 @@ def _check_portaudio(check: CheckFn) -> bool:
 
 
 def _check_device(check: CheckFn, kind: str, saved: str | None) -> None:
-    from rehearse.devices import pick_input_samplerate, resolve_input_device, resolve_output_device
+    from rehearse.audio.devices import (
+        pick_input_samplerate,
+        resolve_input_device,
+        resolve_output_device,
+    )
 
     name = "microphone" if kind == "input" else "speakers"
     resolve = resolve_input_device if kind == "input" else resolve_output_device

@@ -6,8 +6,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from rehearse.rubric import Rubric
-from rehearse.scoring import Report
+from rehearse.language.rubric import Rubric
+from rehearse.scoring.score import Report
 
 TIMING_STYLE = {"short": "yellow", "on-target": "green", "long": "red"}
 

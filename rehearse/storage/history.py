@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rehearse.errors import StorageError
-from rehearse.scoring import Report, report_from_dict
-from rehearse.settings import ensure_writable
+from rehearse.scoring.score import Report, report_from_dict
+from rehearse.storage.settings import ensure_writable
 
 DATABASE_FILE = "history.sqlite3"
 ATTEMPTS_FOLDER = "attempts"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from rehearse.rubric import Point, Rubric
-from rehearse.words import Word, normalise
+from rehearse.language.rubric import Point, Rubric
+from rehearse.text.words import Word, normalise
 
 SPELLING_THRESHOLD = 84.0
 SKELETON_THRESHOLD = 90.0

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
-from rehearse.words import Word
+from rehearse.audio.clip import SAMPLE_RATE
+from rehearse.text.words import Word
 
 # What tiny.en writes for each hedge, as normalised words.
 MISHEARINGS: Mapping[tuple[str, ...], str] = {

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rehearse import __version__
-from rehearse.errors import RehearseError, UsageError
-from rehearse.rubric import Rubric, find_question, load_bank, load_rubric
-from rehearse.settings import Settings, data_dir, parse_target
+from rehearse.cli.common import add_scoring_options, score_and_print
+from rehearse.errors import RehearseError
+from rehearse.language.rubric import load_bank
+from rehearse.storage.settings import data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rehearse import audio_cli
+    from rehearse.cli import audio_commands
 
     parser = argparse.ArgumentParser(
         prog="rehearse",
@@ -55,21 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=run_history)
 
-    audio_cli.add_parsers(sub)
+    audio_commands.add_parsers(sub)
     return parser
-
-
-def add_scoring_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that ends in a report (score, record)."""
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--question", metavar="ID", help="question id from the bank")
-    which.add_argument("--rubric", metavar="FILE", type=Path, help="a rubric TOML file")
-    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    parser.add_argument("--save", action="store_true", help="keep the attempt in the history")
-    parser.add_argument("--target", metavar="LOW-HIGH", help="target length in seconds, e.g. 60-90")
-    parser.add_argument(
-        "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,54 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rehearse: interrupted", file=sys.stderr)
         return 130
-
-
-def resolve_rubric(args: argparse.Namespace) -> Rubric:
-    if getattr(args, "rubric", None):
-        return load_rubric(args.rubric)
-    if getattr(args, "question", None):
-        return find_question(args.question, args.bank)
-    raise UsageError("say which question the answer is for: --question ID or --rubric FILE")
-
-
-def score_and_print(audio: Path, args: argparse.Namespace) -> int:
-    """Score ``audio`` for the question in ``args``, print the report, save it with ``--save``."""
-    from rehearse.pipeline import analyse_file
-    from rehearse.transcribe import Transcriber
-
-    rubric = resolve_rubric(args)
-    directory = data_dir(args.data)
-    settings = Settings.load(directory) if directory.exists() else Settings()
-    target = parse_target(args.target, name="--target") or settings.target_seconds
-    transcriber = Transcriber(args.model or settings.model)
-    # Load before decoding so that a bad --model is reported even for a silent recording.
-    transcriber.load()
-    report = analyse_file(
-        audio, rubric, transcriber, target=target, extra_fillers=settings.extra_fillers
-    )
-    attempt_id = None
-    if args.save:
-        from rehearse.store import History
-
-        attempt_id = History(directory).add(report, audio).id
-    if args.json:
-        payload = report.to_dict()
-        payload["audio"] = str(audio)
-        if attempt_id is not None:
-            payload["attempt_id"] = attempt_id
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        from rich.console import Console
-
-        from rehearse.report_text import render_report
-
-        console = Console()
-        console.print(render_report(report, rubric))
-        if attempt_id is not None:
-            console.print(f"\nSaved as attempt {attempt_id} in {directory}", style="dim")
-    for note in report.notes:
-        print(f"rehearse: note: {note}", file=sys.stderr)
-    return 0
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -167,7 +107,7 @@ def run_questions(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from rehearse.store import History
+    from rehearse.storage.history import History
 
     attempts = History(data_dir(args.data)).attempts(args.question)
     if args.json:
@@ -210,4 +150,4 @@ def run_history(args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from rehearse.tui.app import run
 
-    return run(args)
+    return run(data=args.data, bank=args.bank, model=args.model)

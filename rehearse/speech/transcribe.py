@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, VoiceActivity
+from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
-from rehearse.hesitations import Odds, recover
-from rehearse.misheard import HEDGES, Probe, restore
-from rehearse.words import Word
+from rehearse.speech.hesitations import Odds, recover
+from rehearse.speech.misheard import HEDGES, Probe, restore
+from rehearse.text.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 # How the whole answer is decoded, apart from the prompt.

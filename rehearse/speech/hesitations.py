@@ -21,9 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Span, VoiceActivity
-from rehearse.fillers import hesitation_form
-from rehearse.words import Word, normalise
+from rehearse.audio.clip import SAMPLE_RATE, Span, VoiceActivity
+from rehearse.text.words import Word, hesitation_form, normalise
 
 # A hesitation lasts from about a tenth of a second to most of a second, and a pause of at least
 # a tenth of a second sets it off on both sides (speech splits into many runs at its stops).

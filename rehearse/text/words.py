@@ -6,6 +6,15 @@ import re
 from dataclasses import dataclass
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
+# Each canonical hesitation with the spellings Whisper uses for it ("ummm", "uhh", "hmmm", "mhm").
+_HESITATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("um", re.compile(r"^u+h?m+$")),
+    ("uh", re.compile(r"^u+h+$")),
+    ("erm", re.compile(r"^e+r+m+$")),
+    ("er", re.compile(r"^e+r+$")),
+    ("ah", re.compile(r"^a+h+$")),
+    ("hmm", re.compile(r"^(h+m+|m+h*m+)$")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +38,11 @@ def normalise(text: str) -> str:
 
 def transcript_text(words: list[Word]) -> str:
     return " ".join(w.text.strip() for w in words).strip()
+
+
+def hesitation_form(token: str) -> str | None:
+    """The canonical hesitation a normalised token spells, or ``None``."""
+    for canonical, pattern in _HESITATIONS:
+        if pattern.match(token):
+            return canonical
+    return None

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from rehearse.audio import Span, VoiceActivity
-from rehearse.coverage import Coverage, score_coverage
-from rehearse.fillers import Filler, find_fillers
-from rehearse.hesitations import EDGE_SECONDS, isolated_stretches
-from rehearse.rubric import Rubric
-from rehearse.words import Word, transcript_text
+from rehearse.audio.clip import Span, VoiceActivity
+from rehearse.language.coverage import Coverage, score_coverage
+from rehearse.language.fillers import Filler, find_fillers
+from rehearse.language.rubric import Rubric
+from rehearse.speech.hesitations import EDGE_SECONDS, isolated_stretches
+from rehearse.text.words import Word, transcript_text
 
 Timing = Literal["short", "on-target", "long"]
 
@@ -270,7 +270,7 @@ def score(
 
 def report_from_dict(data: dict[str, Any]) -> Report:
     """Rebuild a report saved with ``Report.to_dict`` (the history keeps reports as JSON)."""
-    from rehearse.coverage import PhraseMatch, PointResult
+    from rehearse.language.coverage import PhraseMatch, PointResult
 
     words = tuple(
         Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in data["words"]

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from rehearse.devices import (
+from rehearse.audio.devices import (
     AudioDevice,
     check_input_samplerate,
     load_sounddevice,

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from rehearse.devices import AudioDevice, load_sounddevice, one_line, resolve_output_device
+from rehearse.audio.devices import AudioDevice, load_sounddevice, one_line, resolve_output_device
 from rehearse.errors import AudioError, DeviceError
 
 POSITION_INTERVAL = 0.05  # on_position at 20 Hz: smooth word highlighting, negligible load

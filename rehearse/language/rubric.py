@@ -40,7 +40,7 @@ class Rubric:
 
 def bundled_rubrics_dir() -> Path:
     """The repository's ``rubrics/`` folder (the package is installed editable from a checkout)."""
-    return Path(__file__).resolve().parent.parent / "rubrics"
+    return Path(__file__).resolve().parents[2] / "rubrics"
 
 
 def load_rubric(path: Path) -> Rubric:
