@@ -265,18 +265,8 @@ class RehearseSystem(System):
     name = "rehearse"
     description = "rehearse.speech.transcribe.Transcriber + rehearse.scoring.score.detect_fillers"
 
-    def __init__(
-        self,
-        model: str | None = None,
-        name: str = "rehearse",
-        description: str = "",
-        extra: Callable[[Any, Any, Any], Any] | None = None,
-    ) -> None:
+    def __init__(self, model: str | None = None) -> None:
         self.model = model
-        self.name = name
-        self.description = description or type(self).description
-        # A further pass over rehearse's words: (transcriber, samples, words) -> words.
-        self.extra = extra
         self.transcriber: Any = None
         self.find_fillers: Callable[..., Any] | None = None
         self.load_audio: Callable[[Path], Any] | None = None
@@ -317,8 +307,6 @@ class RehearseSystem(System):
             recognised = self._stored_words(path)
         else:
             recognised = self.transcriber.transcribe(source).words
-        if self.extra is not None:
-            recognised = self.extra(self.transcriber, source, recognised)
         if self.detect is not None and not isinstance(source, Path):
             # what `rehearse score` counts: the fillers with sound under them
             fillers = self.detect(recognised, self.measure(source))
@@ -397,18 +385,6 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
         ),
         "batched-novad": lambda: _NoVadSystem(common),
         "rehearse": lambda: RehearseSystem(model),
-        "rehearse-scan": lambda: RehearseSystem(
-            model, "rehearse-scan",
-            "rehearse + greedy scan, suspects checked in 1 s clips (not adopted)", _scan,
-        ),
-        "rehearse-recheck": lambda: RehearseSystem(
-            model, "rehearse-recheck",
-            "rehearse + 1 s clip check around stand-in words (not adopted)", _recheck,
-        ),
-        "rehearse-twopass": lambda: RehearseSystem(
-            model, "rehearse-twopass",
-            "rehearse + corroborated hesitations of a long-prompt pass (not adopted)", _twopass,
-        ),
     }  # fmt: skip
     unknown = [n for n in names if n not in factories]
     if unknown:
@@ -419,32 +395,6 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
 
 
 @functools.cache
-def _scanner(model: Any) -> Any:
-    # One tokenizer and prompt for the whole run, not one per answer.
-    from benchmarks.hesitation_experiments import Scanner
-
-    return Scanner(model, FILLER_PROMPT)
-
-
-def _scan(transcriber: Any, samples: Any, words: Any) -> Any:
-    from benchmarks.hesitation_experiments import check_suspects
-
-    suspects = _scanner(transcriber._pipeline.model).suspects(samples, words)
-    return check_suspects(words, suspects, samples, transcriber._decode_clip)
-
-
-def _recheck(transcriber: Any, samples: Any, words: Any) -> Any:
-    from benchmarks.hesitation_experiments import recheck
-
-    return recheck(words, samples, transcriber._decode_clip)
-
-
-def _twopass(transcriber: Any, samples: Any, words: Any) -> Any:
-    from benchmarks.hesitation_experiments import corroborated, second_pass
-
-    return corroborated(words, second_pass(transcriber._pipeline, samples))
-
-
 class _NoVadSystem(WhisperSystem):
     """Batched + prompt without VAD: fixed back-to-back 30 s clips (the pipeline needs clips)."""
 
@@ -793,8 +743,8 @@ def main(argv: list[str] | None = None) -> int:
         "--systems",
         default=",".join(DEFAULT_SYSTEMS),
         help="comma-separated, from: baseline, prompt, prompt-nocond, batched, batched-vad15,"
-        " batched-vad10, batched-noprompt, batched-novad, rehearse, rehearse-scan,"
-        f" rehearse-recheck, rehearse-twopass (default: {','.join(DEFAULT_SYSTEMS)})",
+        " batched-vad10, batched-noprompt, batched-novad, rehearse"
+        f" (default: {','.join(DEFAULT_SYSTEMS)})",
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
     parser.add_argument(
