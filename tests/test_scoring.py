@@ -6,6 +6,7 @@ import pytest
 from wordlists import tone_under, words_from
 
 from rehearse.audio.clip import VoiceActivity
+from rehearse.errors import StorageError
 from rehearse.language.rubric import parse_rubric
 from rehearse.scoring.score import report_from_dict, score, timing_verdict
 from rehearse.text.words import Word
@@ -135,10 +136,33 @@ def test_json_has_the_promised_fields_and_round_trips():
         "kind": "hesitation",
         "start": 0.5,
         "end": 0.9,
+        "words": [1],
     }
     assert [w["filler"] for w in data["words"]].count(True) == 4
     assert data["coverage"]["points"][0]["matched"] == "pr auc"
     assert report_from_dict(data).to_dict() == data
+    assert report_from_dict(data) == report
+
+
+def test_a_report_stored_before_the_format_was_versioned_still_reads():
+    words = words_from("so um we used PR AUC and, like, class weights you know", step=0.5)
+    report = scored(words)
+    data = json.loads(json.dumps(report.to_dict()))
+    del data["format"]
+    for item in data["fillers"]["items"]:
+        del item["words"]
+    for point in data["coverage"]["points"]:
+        del point["end"], point["strength"]
+    old = report_from_dict(data)
+    assert old.fillers == report.fillers
+    assert old.words == report.words and old.coverage.ratio == report.coverage.ratio
+
+
+def test_a_report_from_a_newer_rehearse_is_refused_in_one_line():
+    data = scored(words_from("we used class weights", step=0.5)).to_dict()
+    data["format"] = 99
+    with pytest.raises(StorageError, match="newer rehearse"):
+        report_from_dict(data)
 
 
 # Hesitations the first decoding dropped (rehearse.speech.hesitations) and decoding loops.

@@ -129,3 +129,14 @@ def test_a_new_database_opened_by_many_threads_at_once_is_migrated_once(tmp_path
     assert results == [[]] * 16
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["precision", "walkthrough"])
+def test_a_real_report_reads_back_from_the_history_equal_to_what_was_stored(tmp_path, name):
+    from tui_support import scored_answer, spoken_answer
+
+    report = scored_answer(name)
+    assert report.fillers.count and any(p.covered for p in report.coverage.points)
+    attempt = History(tmp_path).add(report, spoken_answer(name))
+    assert History(tmp_path).get(attempt.id).report == report

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rehearse.audio.clip import Span, VoiceActivity
+from rehearse.errors import StorageError
 from rehearse.language.coverage import Coverage, score_coverage
 from rehearse.language.fillers import Filler, find_fillers
 from rehearse.language.rubric import Rubric
@@ -19,6 +20,10 @@ from rehearse.speech.hesitations import EDGE_SECONDS, isolated_stretches
 from rehearse.text.words import Word, transcript_text
 
 Timing = Literal["short", "on-target", "long"]
+
+# The version of the JSON report, which is also how the history stores it. 2 added what a
+# report needs to read back whole: each filler's word indices, each match's end and strength.
+REPORT_FORMAT = 2
 
 PAUSE_MIN_SECONDS = 1.0
 # A filler must have this much sound under it; with a filler prompt, Whisper writes "Uh," or
@@ -80,6 +85,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         filler_words = self.filler_word_indices
         return {
+            "format": REPORT_FORMAT,
             "question": self.question,
             "audio": self.audio,
             "model": self.model,
@@ -94,7 +100,13 @@ class Report:
                 "per_minute": self.fillers.per_minute,
                 "by_word": self.fillers.by_word,
                 "items": [
-                    {"text": f.text, "kind": f.kind, "start": f.start, "end": f.end}
+                    {
+                        "text": f.text,
+                        "kind": f.kind,
+                        "start": f.start,
+                        "end": f.end,
+                        "words": list(f.word_indices),
+                    }
                     for f in self.fillers.items
                 ],
             },
@@ -115,6 +127,8 @@ class Report:
                         "matched": p.match.heard if p.match else None,
                         "phrase": p.match.phrase if p.match else None,
                         "start": p.match.start if p.match else None,
+                        "end": p.match.end if p.match else None,
+                        "strength": p.match.score if p.match else None,
                         "seconds": p.seconds,
                     }
                     for p in self.coverage.points
@@ -269,19 +283,33 @@ def score(
 
 
 def report_from_dict(data: dict[str, Any]) -> Report:
-    """Rebuild a report saved with ``Report.to_dict`` (the history keeps reports as JSON)."""
+    """Rebuild a report from ``Report.to_dict`` (the history keeps reports as that JSON).
+
+    A report of the current format reads back equal to the one stored; one of format 1 (before
+    the format was versioned) lacks the fillers' word indices and the matches' ends, which are
+    rebuilt from the words' flags and the match's start.
+    """
     from rehearse.language.coverage import PhraseMatch, PointResult
 
+    version = data.get("format", 1)
+    if not isinstance(version, int) or version > REPORT_FORMAT:
+        raise StorageError(
+            f"this report was written by a newer rehearse (format {version}); upgrade rehearse"
+        )
     words = tuple(
         Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in data["words"]
     )
-    # Rebuild filler word indices from the per-word flags, in order of the filler items.
     flagged = [i for i, w in enumerate(data["words"]) if w.get("filler")]
     items: list[Filler] = []
     for item in data["fillers"]["items"]:
-        indices = tuple(
-            i for i in flagged if item["start"] <= words[i].start and words[i].end <= item["end"]
-        )
+        if "words" in item:
+            indices = tuple(item["words"])
+        else:
+            indices = tuple(
+                i
+                for i in flagged
+                if item["start"] <= words[i].start and words[i].end <= item["end"]
+            )
         items.append(
             Filler(
                 item["text"], item.get("kind", "hesitation"), item["start"], item["end"], indices
@@ -292,7 +320,13 @@ def report_from_dict(data: dict[str, Any]) -> Report:
             p["id"],
             p["label"],
             p["covered"],
-            PhraseMatch(p.get("phrase") or p["matched"], p["matched"], p["start"], p["start"], 0.0)
+            PhraseMatch(
+                p.get("phrase") or p["matched"],
+                p["matched"],
+                p["start"],
+                p.get("end", p["start"]),
+                p.get("strength") or 0.0,
+            )
             if p["covered"]
             else None,
             p.get("seconds"),
