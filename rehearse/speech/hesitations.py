@@ -234,6 +234,18 @@ def recover(
     stretches = candidates(words, activity, duration)
     if not stretches:
         return tuple(words)
+    heard = _listen(words, samples, stretches, decode, weigh)
+    return _put_back(words, stretches, heard)
+
+
+def _listen(
+    words: Sequence[Word],
+    samples: np.ndarray,
+    stretches: Sequence[Stretch],
+    decode: Decoder,
+    weigh: Weigher | None,
+) -> list[str | None]:
+    """The hesitation each stretch is, if any: stitched together first, then weighed alone."""
     heard: list[str | None] = []
     for group in _groups(stretches):
         clip, offsets = stitch(samples, [s.span for s in group])
@@ -255,6 +267,13 @@ def recover(
         alone = [stitch(samples, [stretches[k].span])[0] for k in undecided]
         for k, odds in zip(undecided, weigh(alone), strict=True):
             heard[k] = likely_hesitation(odds)
+    return heard
+
+
+def _put_back(
+    words: Sequence[Word], stretches: Sequence[Stretch], heard: Sequence[str | None]
+) -> tuple[Word, ...]:
+    """``words`` with each heard hesitation written over its stand-in or added as a new word."""
     out = list(words)
     added: list[Word] = []
     for stretch, spelling in zip(stretches, heard, strict=True):
