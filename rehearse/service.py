@@ -20,6 +20,7 @@ from rehearse.scoring.score import Report, score
 from rehearse.speech.transcribe import ProgressCallback, Transcriber
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings
+from rehearse.text.words import Word
 
 
 def resolve_target(
@@ -43,13 +44,14 @@ def analyse_clip(
 ) -> Report:
     """Transcribe and score decoded audio; ``target`` defaults to the rubric's own."""
     activity = VoiceActivity.measure(clip.samples)
+    words: tuple[Word, ...] = ()
+    notes: tuple[str, ...] = ()
     if activity.any_voice:
-        words = transcriber.transcribe(clip.samples, progress, activity).words
-    else:
+        transcript = transcriber.transcribe(clip.samples, progress, activity)
+        words, notes = transcript.words, transcript.notes
+    elif progress:
         # Nothing but silence: don't give the model a chance to invent "Thank you."
-        words = ()
-        if progress:
-            progress(1.0)
+        progress(1.0)
     return score(
         words,
         rubric,
@@ -59,6 +61,7 @@ def analyse_clip(
         target=target,
         extra_fillers=extra_fillers,
         model=transcriber.name,
+        notes=notes,
     )
 
 

@@ -249,9 +249,11 @@ def score(
     target: tuple[int, int] | None = None,
     extra_fillers: Sequence[str] = (),
     model: str = "",
+    notes: Sequence[str] = (),
 ) -> Report:
+    """The report on ``words``; ``notes`` are the transcriber's (speech it could not transcribe)."""
     words = tuple(words)
-    notes: list[str] = []
+    notes = list(notes)
     if not words:
         notes.append(
             "no speech was recognised: check the microphone and speak up"

@@ -21,6 +21,7 @@ import numpy as np
 
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
+from rehearse.speech import completeness
 from rehearse.speech.hesitations import Odds, recover
 from rehearse.speech.misheard import HEDGES, Probe, restore
 from rehearse.text.words import Word
@@ -54,6 +55,7 @@ class Transcript:
     words: tuple[Word, ...]
     model: str
     seconds: float  # length of the audio that was transcribed
+    notes: tuple[str, ...] = ()  # what the user should know: speech that could not be transcribed
 
 
 def bundled_model_path() -> Path:
@@ -95,6 +97,11 @@ def _first_token_odds(logits: Any, ids: dict[str, list[int]]) -> dict[str, float
     p = np.exp(row - row.max())
     p /= p.sum()
     return {name: float(p[tokens].sum()) for name, tokens in ids.items()}
+
+
+def _invented(segment: Any) -> bool:
+    """Whether the model itself doubts a segment is speech: Whisper's "Thank you." on noise."""
+    return bool(segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0)
 
 
 def describe_model(spec: str | None) -> str:
@@ -189,7 +196,7 @@ class Transcriber:
         words: list[Word] = []
         # The decoding happens while this loop runs: call it from a worker thread in a UI.
         for segment in segments:
-            if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            if _invented(segment):
                 continue
             for w in segment.words or ():
                 text = w.word.strip()
@@ -208,8 +215,9 @@ class Transcriber:
             progress(1.0)
         words.sort(key=lambda w: w.start)
         activity = activity or VoiceActivity.measure(samples)
-        refined = self.refine(samples, tuple(words), activity)
-        return Transcript(refined, self.name, seconds)
+        complete, notes = completeness.complete(words, samples, activity, self._decode_plain)
+        refined = self.refine(samples, complete, activity)
+        return Transcript(refined, self.name, seconds, tuple(notes))
 
     def refine(
         self, samples: np.ndarray, words: tuple[Word, ...], activity: VoiceActivity
@@ -219,12 +227,12 @@ class Transcriber:
         words = recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
         return restore(words, samples, self.hedge_odds)
 
-    def _decode_clip(self, clip: np.ndarray) -> list[Word]:
-        """Plain decoding of one short clip (under 30 s) with the filler prompt."""
+    def _decode_clip(self, clip: np.ndarray, prompt: str | None = FILLER_PROMPT) -> list[Word]:
+        """Plain decoding of one clip, with the filler prompt unless ``prompt`` is None."""
         segments, _info = self._pipeline.model.transcribe(
             clip,
             language="en",
-            initial_prompt=FILLER_PROMPT,
+            initial_prompt=prompt,
             word_timestamps=True,
             vad_filter=False,
             condition_on_previous_text=False,
@@ -233,6 +241,26 @@ class Transcriber:
         return [
             Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
             for segment in segments
+            for w in segment.words or ()
+            if w.word.strip()
+        ]
+
+    def _decode_plain(self, clip: np.ndarray) -> list[Word]:
+        """A stretch the prompted decoding lost, decoded again without the prompt (the prompt is
+        what made the batched pipeline skip it), with the first pass's guard against text
+        invented over noise."""
+        segments, _info = self._pipeline.model.transcribe(
+            clip,
+            language="en",
+            word_timestamps=True,
+            vad_filter=False,
+            condition_on_previous_text=False,
+            beam_size=5,
+        )
+        return [
+            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+            for segment in segments
+            if not _invented(segment)
             for w in segment.words or ()
             if w.word.strip()
         ]

@@ -1,0 +1,189 @@
+"""Speech the first decoding left out or wrote over, found and decoded again.
+
+``BatchedInferencePipeline`` with the filler prompt can return far fewer words than were said:
+on one 60 s espeak answer it returned three segments, the first starting at 25 s, and wrote an
+earlier sentence again over five seconds of new speech; 64 of 164 words were gone without a
+trace. Every figure after that (coverage, pace, fillers) is wrong, so the transcript is checked
+twice:
+
+* against the sound: a stretch between two recognised words (or before the first, after the
+  last) that holds more than about a second of voice is decoded again on its own, without the
+  prompt, and the words found there are stitched in;
+* against itself: a sentence that repeats six words or more of an earlier one word for word is
+  how Whisper writes a stretch it lost, so that sentence's sound is decoded again too, and its
+  words are replaced when the new decoding hears something else (a speaker who really said it
+  twice is heard saying it twice again).
+
+What still yields no words is named in the report's notes with its time range, never dropped
+silently.
+
+Pure functions: the model comes in as the ``Decoder`` callable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from rehearse.audio.clip import SAMPLE_RATE, Span, VoiceActivity
+from rehearse.text.words import Word, hesitation_form
+
+# A hesitation lasts under a second; more voice than this with no word on it is lost speech.
+MISSING_VOICE_SECONDS = 1.2
+# Whisper stretches a word over speech it did not write: a word this long is mostly a gap.
+LONGEST_WORD_SECONDS = 2.0
+# Sound kept on each side of a gap when it is decoded again, so its first and last words are
+# whole; words found in the margins belong to the neighbours and are not taken.
+MARGIN_SECONDS = 0.3
+# A run this long said again word for word is a decoding loop, not a speaker's repetition.
+REPEATED_WORDS = 6
+_CLAUSE_END = (",", ";", ":", ".", "?", "!")
+# Two decodings of a repeated sentence that agree this well (0-100) heard the same words.
+ALIKE = 70.0
+
+Decoder = Callable[[np.ndarray], Sequence[Word]]
+"""Turns 16 kHz samples into timed words, times from the start of the samples."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch with voice in it and no recognised word on it."""
+
+    span: Span
+    voiced_seconds: float
+
+
+def gaps(words: Sequence[Word], activity: VoiceActivity, duration: float) -> list[Gap]:
+    """Stretches between recognised words that hold at least MISSING_VOICE_SECONDS of voice."""
+    edges = [0.0]
+    for w in words:
+        if w.end - w.start > LONGEST_WORD_SECONDS:
+            # Only the word's own last moment is it; the rest may be speech it swallowed.
+            edges += [w.end - 0.5, w.end]
+        else:
+            edges += [w.start, w.end]
+    edges.append(duration)
+    found = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if end - start < MISSING_VOICE_SECONDS:
+            continue
+        voiced = activity.voiced_seconds(start, end)
+        if voiced >= MISSING_VOICE_SECONDS:
+            found.append(Gap(Span(round(start, 2), round(end, 2)), round(voiced, 2)))
+    return found
+
+
+def repeated(words: Sequence[Word], activity: VoiceActivity) -> list[Gap]:
+    """The clauses that repeat REPEATED_WORDS or more words of an earlier stretch verbatim."""
+    tokens = [w.norm for w in words]
+    first: dict[tuple[str, ...], int] = {}
+    suspect = [False] * len(words)
+    for i in range(len(tokens) - REPEATED_WORDS + 1):
+        run = tuple(tokens[i : i + REPEATED_WORDS])
+        if run in first and first[run] + REPEATED_WORDS <= i:
+            suspect[i : i + REPEATED_WORDS] = [True] * REPEATED_WORDS
+        first.setdefault(run, i)
+    found: list[Gap] = []
+    i = 0
+    while i < len(words):
+        if not suspect[i]:
+            i += 1
+            continue
+        a, b = i, i
+        while b + 1 < len(words) and suspect[b + 1]:
+            b += 1
+        # From the start of the clause the loop began in to the end of the one it ends in.
+        while a > 0 and not _ends_clause(words[a - 1]):
+            a -= 1
+        while b + 1 < len(words) and not _ends_clause(words[b]):
+            b += 1
+        span = Span(words[a].start, words[b].end)
+        found.append(Gap(span, round(activity.voiced_seconds(span.start, span.end), 2)))
+        i = b + 1
+    return found
+
+
+def complete(
+    words: Sequence[Word],
+    samples: np.ndarray,
+    activity: VoiceActivity,
+    decode: Decoder,
+) -> tuple[tuple[Word, ...], list[str]]:
+    """``words`` with lost stretches decoded again, and a note for each that stayed empty."""
+    duration = len(samples) / SAMPLE_RATE
+    out, empty = fill(words, samples, gaps(words, activity, duration), decode)
+    # Repeats are looked for after the gaps are filled: the earlier sentence a loop repeats
+    # may itself have been in a gap.
+    out, _kept = fill(out, samples, repeated(out, activity), decode, keep_alike=True)
+    return out, [note(gap) for gap in empty]
+
+
+def fill(
+    words: Sequence[Word],
+    samples: np.ndarray,
+    found: Sequence[Gap],
+    decode: Decoder,
+    keep_alike: bool = False,
+) -> tuple[tuple[Word, ...], list[Gap]]:
+    """``words`` with each stretch in ``found`` decoded again: the words heard there replace
+    those the stretch had; a stretch where nothing is heard keeps its words, and is returned.
+
+    With ``keep_alike``, words the new decoding agrees with stay as they were: the first pass's
+    prompt is what keeps the "um"s, and the new decoding has none.
+    """
+    out = list(words)
+    empty: list[Gap] = []
+    for gap in found:
+        start = max(0.0, gap.span.start - MARGIN_SECONDS)
+        end = min(len(samples) / SAMPLE_RATE, gap.span.end + MARGIN_SECONDS)
+        clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        heard = [
+            Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
+            for w in decode(clip)
+        ]
+        inside = [w for w in heard if _within(w, gap.span)]
+        if not inside:
+            empty.append(gap)
+            continue
+        if keep_alike and _alike([w for w in out if _within(w, gap.span)], inside):
+            continue
+        # A word stretched over the gap gives the gap's time back to the words found in it.
+        out = [_trimmed(w, gap) for w in out if not _within(w, gap.span)] + inside
+        out.sort(key=lambda w: (w.start, w.end))
+    return tuple(out), empty
+
+
+def _alike(old: Sequence[Word], new: Sequence[Word]) -> bool:
+    """Whether two decodings of a stretch say mostly the same words, hesitations aside."""
+    said = [" ".join(w.norm for w in ws if not hesitation_form(w.norm)) for ws in (old, new)]
+    return fuzz.ratio(*said) >= ALIKE
+
+
+def _within(word: Word, span: Span) -> bool:
+    return span.start <= (word.start + word.end) / 2 <= span.end
+
+
+def _ends_clause(word: Word) -> bool:
+    return word.text.rstrip().endswith(_CLAUSE_END)
+
+
+def _trimmed(word: Word, gap: Gap) -> Word:
+    if word.start < gap.span.end <= word.end and word.end - word.start > LONGEST_WORD_SECONDS:
+        return Word(word.text, gap.span.end, word.end, word.probability)
+    return word
+
+
+def note(gap: Gap) -> str:
+    """The report's note for speech that could not be transcribed."""
+    return (
+        f"{_clock(gap.span.start)}–{_clock(gap.span.end)}: about {gap.voiced_seconds:.0f} s of"
+        " speech could not be transcribed; the figures leave it out"
+    )
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
