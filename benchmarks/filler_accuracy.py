@@ -738,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated: piper,espeak")
+    parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated voice names")
     parser.add_argument(
         "--systems",
         default=",".join(DEFAULT_SYSTEMS),
