@@ -107,14 +107,16 @@ _SORT_OF_EXAMPLES = (
     ("Do you have any thought on the design?", "Do you have any thought on the design?"),
     ("They were hot on the heels of the release.", "They were hot on the heels of the release."),
 )
-_ESPEAK = "tiny.en on espeak-ng's voice, benchmarks/answers (dev)"
+# Where each entry was seen (benchmarks/README.md has the rounds and the odds in full).
+_ESPEAK = "tiny.en on espeak-ng's voice, the labelled dev answers (benchmarks/answers)"
+_LISTENED = "the model's odds for the hedge there were 0.10-0.73 where misheard, <= 0.02 where not"
 
 TINY_EN: tuple[Quirk, ...] = (
     Quirk(
         "kind-on",
         ("kind", "on"),
         "kind of",
-        f"{_ESPEAK}: 'it's kind on free knowledge'; hardly ever content",
+        f"{_ESPEAK} (round 7): 'it's kind on free knowledge'; hardly ever content",
         context=lambda h: True,
         examples=(
             ("It's kind on free knowledge.", "It's kind of free knowledge."),
@@ -128,7 +130,7 @@ TINY_EN: tuple[Quirk, ...] = (
         "sort-on",
         ("sort", "on"),
         "sort of",
-        f"{_ESPEAK}: 'it can sort on invent points'; content before a noun ('sort on price')",
+        f"{_ESPEAK} (rounds 9, 14): 'it can sort on invent'; content before a noun ('on price')",
         context=_sort_on_hedges,
         examples=(
             ("Because it can sort on invent points.", "Because it can sort of invent points."),
@@ -153,7 +155,8 @@ TINY_EN: tuple[Quirk, ...] = (
         "thought-on",
         ("thought", "on"),
         "sort of",
-        f"{_ESPEAK}; the model's odds for 'sort of' were 0.01-0.09 under two of them",
+        f"{_ESPEAK} (round 15): 'I thought on 40 %'; where misheard the model's odds for"
+        " 'sort of' were at times only 0.01-0.09, so the words around decide too",
         context=_heard_as_sort_of,
         listen=True,
         examples=_SORT_OF_EXAMPLES[1:2] + _SORT_OF_EXAMPLES[3:4],
@@ -180,7 +183,7 @@ TINY_EN: tuple[Quirk, ...] = (
         "cannot",
         ("cannot",),
         "kind of",
-        f"{_ESPEAK} and piper's: the model's odds for 'kind of' were 0.19-0.73 under eight",
+        f"{_ESPEAK} (round 17); {_LISTENED}",
         listen=True,
         examples=(("and the model cannot read that", "and the model kind of read that"),),
     ),
@@ -204,7 +207,7 @@ TINY_EN: tuple[Quirk, ...] = (
         "thought-of",
         ("thought", "of"),
         "sort of",
-        f"{_ESPEAK}; 'I thought of a fix' is what it says, and the odds there were under 0.02",
+        f"{_ESPEAK} (round 17); 'I thought of a fix' is what it says; {_LISTENED}",
         listen=True,
         examples=(("we also thought of changing how", "we also sort of changing how"),),
     ),
@@ -220,7 +223,7 @@ TINY_EN: tuple[Quirk, ...] = (
         "short-of",
         ("short", "of"),
         "sort of",
-        f"{_ESPEAK}; 'short of what we needed' is what it says",
+        f"{_ESPEAK} (round 17); 'short of what we needed' is what it says; {_LISTENED}",
         listen=True,
         examples=(("fees could go short of them", "fees could go sort of them"),),
     ),
