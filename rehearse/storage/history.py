@@ -191,7 +191,7 @@ class History:
             "pause_count": len(report.pauses),
             "coverage_ratio": round(report.coverage.ratio, 4),
             "model": report.model,
-            "report_json": json.dumps(report.to_dict()),
+            "report_json": json.dumps(report.to_dict(explain=True)),
         }
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
