@@ -1,7 +1,7 @@
 """The history screen, driven through a tiny host app on a real SQLite history.
 
-Attempts are real reports: hand-made word lists scored against bundled rubrics, with a synthetic
-tone under every word so the filler rules see sound where the words are.
+Attempts are stored reports (fixtures/reports/history.json, written by fixtures/make_reports.py
+from PLAN's hand-made word lists), so every figure and snapshot is the same on any machine.
 """
 
 from __future__ import annotations
@@ -12,21 +12,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from textual.app import App
 from textual.message import Message
-from textual.widgets import Select, Static, Tabs
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Select, Static, Tabs
 from textual.widgets.data_table import ColumnKey
 from textual_plotext import PlotextPlot
-from tui_support import screen_text
+from tui_support import screen_text, silent_recording, stored_history
 
-from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
-from rehearse.audio.tts import write_wav
 from rehearse.language.rubric import Rubric, load_bank
-from rehearse.scoring.score import Report, score
+from rehearse.scoring.score import Report
 from rehearse.storage.history import DATABASE_FILE, Attempt, History
-from rehearse.text.words import Word
 from rehearse.tui.history_screen import (
     ALL_QUESTIONS,
     EMPTY_MESSAGE,
@@ -41,49 +38,6 @@ from rehearse.tui.history_screen import (
 )
 
 BANK = load_bank()
-RUBRICS = {r.id: r for r in BANK}
-# Words that are neither fillers nor near any rubric phrase, to pad answers to a length.
-PADDING = ["alpha", "bravo", "charlie", "delta", "echo"]
-PADDING += ["foxtrot", "golf", "hotel", "india", "juliet"]
-
-
-def answer_words(phrases: list[str], fillers: int, speaking: float, wpm: float) -> list[Word]:
-    """Words evenly spread over exactly ``speaking`` seconds at ``wpm``: the phrases, then
-    padding with the fillers spread through it (never inside a phrase, which would split it)."""
-    content = [t for p in phrases for t in p.split()]
-    total = max(round(wpm * speaking / 60), len(content) + fillers + 1)
-    padding = iter(PADDING * (total // len(PADDING) + 1))
-    rest = [next(padding) for _ in range(total - len(content) - fillers)]
-    gap = len(rest) // (fillers + 1)
-    for n in range(fillers, 0, -1):
-        # Set off with a comma, as Whisper writes a spoken filler.
-        rest.insert(n * gap, "um,")
-    tokens = content + rest
-    step = speaking / (len(tokens) - 0.2)
-    words = []
-    for i, token in enumerate(tokens):
-        start = 0.5 + i * step
-        words.append(Word(token, round(start, 3), round(start + 0.8 * step, 3)))
-    return words
-
-
-def tone_under(words: list[Word], seconds: float) -> np.ndarray:
-    rng = np.random.default_rng(7)
-    samples = (0.001 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
-    for w in words:
-        a, b = int(w.start * SAMPLE_RATE), int(w.end * SAMPLE_RATE)
-        t = np.arange(b - a) / SAMPLE_RATE
-        samples[a:b] += (0.3 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
-    return samples
-
-
-def make_report(
-    question: str, speaking: float, fillers: int, phrases: list[str], wpm: float = 130
-) -> Report:
-    words = answer_words(phrases, fillers, speaking, wpm)
-    seconds = words[-1].end + 1.0
-    activity = VoiceActivity.measure(tone_under(words, seconds))
-    return score(words, RUBRICS[question], activity, seconds, "answer.wav", model="test")
 
 
 @dataclass(frozen=True)
@@ -142,16 +96,20 @@ PLAN: tuple[Planned, ...] = (
 
 @pytest.fixture(scope="module")
 def reports() -> list[Report]:
-    # Scoring is pure, so the module shares one set of reports; each test gets its own store.
-    return [make_report(p.question, p.speaking, p.fillers, list(p.phrases), p.wpm) for p in PLAN]
+    # The module shares one set of reports; each test gets its own store.
+    return stored_history()
+
+
+def test_stored_reports_are_the_plan(reports: list[Report]) -> None:
+    assert [r.question for r in reports] == [p.question for p in PLAN]
+    for planned, report in zip(PLAN, reports, strict=True):
+        assert report.speaking_seconds == pytest.approx(planned.speaking, abs=0.5)
+        assert report.fillers.count == planned.fillers
 
 
 @pytest.fixture
 def wav(tmp_path: Path) -> Path:
-    path = tmp_path / "outside" / "answer.wav"
-    path.parent.mkdir()
-    write_wav(path, tone_under(answer_words(["a b"], 0, 1.0, 120), 1.5), rate=SAMPLE_RATE)
-    return path
+    return silent_recording(tmp_path / "outside" / "answer.wav", 1.5)
 
 
 @pytest.fixture
@@ -182,6 +140,15 @@ class Host(App[None]):
 
     def on_replay_requested(self, message: ReplayRequested) -> None:
         self.posted.append(message)
+
+
+async def filter_choices(pilot: Pilot[Any]) -> list[str]:
+    """The question filter's choices as the user sees them: f, enter opens the list."""
+    await pilot.press("f", "enter")
+    shown = pilot.app.screen.query_one("SelectOverlay", OptionList)
+    choices = [str(option.prompt) for option in shown.options]
+    await pilot.press("escape")  # closes the list; the filter keeps the focus
+    return choices
 
 
 def screen_of(app: App[Any]) -> HistoryScreen:
@@ -289,13 +256,14 @@ async def test_filter_shows_one_question_and_charts_it(
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         screen = screen_of(app)
+        # Questions with attempts only, in the bank's order, each with its count.
+        assert await filter_choices(pilot) == [
+            "All questions",
+            "data-leakage (4)",
+            "overfitting (1)",
+            "precision-vs-recall (1)",
+        ]
         select: Select[str] = screen.query_one("#question-filter", Select)
-        options = [value for _, value in select._options]
-        # Questions with attempts only, in the bank's order.
-        bank_order = [r.id for r in BANK]
-        expected = sorted({a.question_id for a in filled}, key=bank_order.index)
-        assert options == [ALL_QUESTIONS, *expected]
-
         select.value = "data-leakage"
         await pilot.pause()
         leakage = [a for a in filled if a.question_id == "data-leakage"]
@@ -636,8 +604,11 @@ async def test_deleting_the_last_attempt_of_the_filtered_question_clears_the_fil
         assert screen.filter == ALL_QUESTIONS
         assert filled[4].id not in row_ids(screen)
         assert len(row_ids(screen)) == 5
-        values = [v for _, v in screen.query_one("#question-filter", Select)._options]
-        assert "overfitting" not in values
+        assert await filter_choices(pilot) == [
+            "All questions",
+            "data-leakage (4)",
+            "precision-vs-recall (1)",
+        ]
 
 
 @pytest.mark.asyncio
@@ -722,8 +693,7 @@ async def test_verdict_colours_follow_the_theme(store: History, filled: list[Att
 
 def snapshot_app(tmp_path: Path, reports: list[Report]) -> Host:
     store = History(tmp_path / "snap")
-    audio = tmp_path / "snap-answer.wav"
-    write_wav(audio, np.zeros(1600, dtype=np.float32), rate=SAMPLE_RATE)
+    audio = silent_recording(tmp_path / "snap-answer.wav", 0.1)
     for planned, report in zip(PLAN, reports, strict=True):
         store.add(report, audio, when=planned.when)
     return Host(store, BANK)
