@@ -22,19 +22,18 @@ from textual_plotext import PlotextPlot
 from tui_support import screen_text, silent_recording, stored_history
 
 from rehearse.language.rubric import Rubric, load_bank
+from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import DATABASE_FILE, Attempt, History
+from rehearse.storage.progress import TrendSeries, filler_trend
+from rehearse.tui.confirm import ConfirmDelete
 from rehearse.tui.history_screen import (
     ALL_QUESTIONS,
     EMPTY_MESSAGE,
     AttemptChosen,
     AttemptTable,
-    ConfirmDelete,
     HistoryScreen,
     ReplayRequested,
-    TrendSeries,
-    filler_trend,
-    format_seconds,
 )
 
 BANK = load_bank()
@@ -497,8 +496,8 @@ async def test_summary_line_gives_attempts_trend_and_best(
         )
 
 
-def test_format_seconds() -> None:
-    assert [format_seconds(s) for s in (0, 9.4, 59.6, 75, 600.2)] == [
+def test_times_are_minutes_and_seconds() -> None:
+    assert [clock(s) for s in (0, 9.4, 59.6, 75, 600.2)] == [
         "0:00",
         "0:09",
         "1:00",
