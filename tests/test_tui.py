@@ -37,6 +37,7 @@ from rehearse.errors import DeviceError
 from rehearse.language.rubric import find_question, load_bank
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.settings import Settings
+from rehearse.tui.app import help_sections
 from rehearse.tui.help import HelpScreen
 from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.mock_round import MockRoundScreen
@@ -163,35 +164,31 @@ async def test_help_opens_anywhere_and_lists_every_screen(tmp_path: Path) -> Non
 
 
 async def test_h_opens_history(tmp_path: Path) -> None:
-    from rehearse.tui import history_screen as history
-
     app = make_app(tmp_path)
     store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
         await pilot.pause()
-        assert isinstance(app.screen, history.HistoryScreen)
+        assert isinstance(app.screen, HistoryScreen)
 
 
 async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
-    from rehearse.tui import history_screen as history
-
     app = make_app(tmp_path, player_factory=ClockPlayer)
     attempt = store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, history.HistoryScreen)
-        # The history screen only names the attempt; the app opens it.
-        app.screen.post_message(history.AttemptChosen(attempt.id))
+        await wait_for_screen(pilot, HistoryScreen)
+        # The history screen only asks; the app opens the report, then the replay.
+        await pilot.press("enter")
         await wait_for_screen(pilot, ReportScreen)
         assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
         await pilot.press("escape")
-        assert isinstance(app.screen, history.HistoryScreen)
-        app.screen.post_message(history.ReplayRequested(attempt.id))
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("p")
         await wait_for_screen(pilot, ReplayScreen)
+        assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
         await pilot.press("escape")
-        assert isinstance(app.screen, history.HistoryScreen)
+        assert isinstance(app.screen, HistoryScreen)
 
 
 async def test_l_opens_the_last_report_of_a_question(tmp_path: Path) -> None:
@@ -459,7 +456,7 @@ async def test_quitting_while_a_screen_is_still_mounting_raises_nothing(
             "replay": lambda: ReplayScreen(rubric, attempt),
             "history": lambda: HistoryScreen(app.store, app.bank),
             "settings": SettingsScreen,
-            "help": HelpScreen,
+            "help": lambda: HelpScreen(help_sections()),
         }
         app.push_screen(screens[which]())
         # Leaving the block closes the app at once; an error in the screen's mount re-raises here.

@@ -27,14 +27,8 @@ from rehearse.scoring.score import Report
 from rehearse.storage.history import DATABASE_FILE, Attempt, History
 from rehearse.storage.progress import TrendSeries, filler_trend
 from rehearse.tui.confirm import ConfirmDelete
-from rehearse.tui.history_screen import (
-    ALL_QUESTIONS,
-    EMPTY_MESSAGE,
-    AttemptChosen,
-    AttemptTable,
-    HistoryScreen,
-    ReplayRequested,
-)
+from rehearse.tui.history_screen import ALL_QUESTIONS, EMPTY_MESSAGE, AttemptTable, HistoryScreen
+from rehearse.tui.navigation import ReplayRequested, ReportRequested
 
 BANK = load_bank()
 
@@ -134,7 +128,7 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HistoryScreen(self.store, self.bank))
 
-    def on_attempt_chosen(self, message: AttemptChosen) -> None:
+    def on_report_requested(self, message: ReportRequested) -> None:
         self.posted.append(message)
 
     def on_replay_requested(self, message: ReplayRequested) -> None:
@@ -301,7 +295,7 @@ async def test_filter_is_reachable_from_the_keyboard(store: History, filled: lis
         # Back on the rows, so enter opens the newest data-leakage attempt.
         assert app.focused is screen.query_one(AttemptTable)
         await pilot.press("enter")
-        assert [m.attempt_id for m in app.posted] == [filled[5].id]  # type: ignore[attr-defined]
+        assert [m.attempt for m in app.posted] == [filled[5]]  # type: ignore[attr-defined]
 
 
 @pytest.mark.asyncio
@@ -519,9 +513,9 @@ async def test_enter_and_p_post_messages_for_the_cursor_attempt(
         await pilot.press("enter")
         await pilot.press("down", "p")
         await pilot.pause()
-        assert [(type(m), m.attempt_id) for m in app.posted] == [  # type: ignore[attr-defined]
-            (AttemptChosen, filled[5].id),
-            (ReplayRequested, filled[4].id),
+        assert [(type(m), m.attempt) for m in app.posted] == [  # type: ignore[attr-defined]
+            (ReportRequested, filled[5]),
+            (ReplayRequested, filled[4]),
         ]
 
 

@@ -3,8 +3,8 @@
 What the rows, summaries and charts say comes from ``rehearse.storage.progress``; this screen
 lays it out, colours it and handles the keys. It only reads the store (small SQLite queries)
 except when deleting, which runs in a thread worker because it also removes the recording from
-disk. What to do with a chosen attempt (open its report, replay it) is the app's business: the
-screen posts ``AttemptChosen`` and ``ReplayRequested`` and lets them bubble up.
+disk. Opening a chosen attempt's report or replaying it is the app's business: the screen posts
+``ReportRequested`` or ``ReplayRequested`` and lets them bubble up.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from rehearse.storage.progress import (
 )
 from rehearse.tui.charts import CHART_KINDS, CHART_TABS, TrendChart
 from rehearse.tui.confirm import ConfirmDelete
+from rehearse.tui.navigation import ReplayRequested, ReportRequested
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""
@@ -69,22 +70,6 @@ _QUESTION_MIN_WIDTH = 12
 _QUESTION_MAX_WIDTH = 28  # the longest id in the bundled bank is 27
 _CELL_PADDING = 1  # DataTable's default, on each side of every column
 _SCROLLBAR_WIDTH = 1  # matches scrollbar-size-vertical in history_screen.tcss
-
-
-class AttemptChosen(Message):
-    """The user picked an attempt in the history: the app opens its report."""
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__()
-        self.attempt_id = attempt_id
-
-
-class ReplayRequested(Message):
-    """The user asked to hear an attempt again: the app opens the replay screen."""
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__()
-        self.attempt_id = attempt_id
 
 
 def truncate(text: str, width: int) -> str:
@@ -471,12 +456,12 @@ class HistoryScreen(Screen[None]):
     def action_choose(self) -> None:
         attempt = self.current_attempt
         if attempt is not None:
-            self.post_message(AttemptChosen(attempt.id))
+            self.post_message(ReportRequested(attempt))
 
     def action_replay(self) -> None:
         attempt = self.current_attempt
         if attempt is not None:
-            self.post_message(ReplayRequested(attempt.id))
+            self.post_message(ReplayRequested(attempt))
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#question-filter", Select))

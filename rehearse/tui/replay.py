@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,12 +19,10 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt
+from rehearse.tui.context import AppContext, context
 from rehearse.tui.messages import PlaybackFailed, PlaybackFinished, PlaybackMoved, PlaybackStarted
 from rehearse.tui.services import PlayerLike
 from rehearse.tui.widgets import TranscriptView, word_at
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 SEEK_SECONDS = 5.0
 # Jumps land a little before the filler or pause, so the listener hears what led into it.
@@ -75,8 +73,8 @@ class ReplayScreen(Screen[None]):
         )
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(

@@ -3,7 +3,7 @@ since the previous attempt, and the transcript with fillers picked out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -21,6 +21,8 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt
+from rehearse.tui.context import AppContext, context
+from rehearse.tui.navigation import AnswerRequested, ReplayRequested
 from rehearse.tui.widgets import (
     TIMING_LABEL,
     TIMING_STYLE,
@@ -28,9 +30,6 @@ from rehearse.tui.widgets import (
     target_label,
     titled,
 )
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 
 class PreviousFound(Message):
@@ -162,8 +161,8 @@ class ReportScreen(Screen[None]):
         self.change = Static(Text("…", style="dim"), id="change", classes="panel")
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     def compose(self) -> ComposeResult:
         report = self.report
@@ -217,17 +216,10 @@ class ReportScreen(Screen[None]):
             change.update(change_since(self.attempt, message.previous))
 
     def action_replay(self) -> None:
-        from rehearse.tui.replay import ReplayScreen
-
-        if not self.attempt.audio_path.is_file():
-            self.notify(f"The recording {self.attempt.audio_path} is gone.", severity="error")
-            return
-        self.app.push_screen(ReplayScreen(self.rubric, self.attempt, self.report))
+        self.post_message(ReplayRequested(self.attempt, self.report, self.rubric))
 
     def action_retry(self) -> None:
-        from rehearse.tui.record import RecordScreen
-
-        self.app.switch_screen(RecordScreen(self.rubric))
+        self.post_message(AnswerRequested(self.rubric, replacing=self))
 
     def action_back(self) -> None:
         self.dismiss(None)
