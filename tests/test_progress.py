@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 
 from rehearse.storage.history import Attempt
-from rehearse.storage.progress import Progress, QuestionSummary, TrendSeries, filler_trend
+from rehearse.storage.progress import (
+    Change,
+    Progress,
+    QuestionSummary,
+    Standing,
+    TrendSeries,
+    compare,
+    cut_short_under,
+    filler_trend,
+    is_cut_short,
+    standing,
+)
 
 START = datetime(2026, 3, 2, 9, 0)
 
@@ -152,3 +163,72 @@ def test_filler_trend_compares_the_first_and_the_last_attempts(
 def test_filler_trend_needs_two_attempts() -> None:
     assert filler_trend([]) is None
     assert filler_trend([attempt(1)]) is None
+
+
+# -- numbers, tries cut short, and what a report compares an attempt with ------------------------
+
+
+def test_attempts_are_numbered_per_question_oldest_first() -> None:
+    attempts = [attempt(1, "a"), attempt(2, "b"), attempt(3, "a"), attempt(4, "a")]
+    progress = Progress(attempts)
+    assert [progress.number(a) for a in attempts] == [1, 1, 2, 3]
+    assert [(r.attempt.id, r.number) for r in progress.rows()] == [(4, 3), (3, 2), (2, 1), (1, 1)]
+    assert (progress.count(), progress.count("a"), progress.count("c")) == (4, 3, 0)
+    assert progress.number(attempt(9, "a")) == 0  # not in this history
+
+
+def test_a_try_under_a_third_of_the_target_looks_cut_short() -> None:
+    assert cut_short_under(attempt(1, target=(60, 90))) == 20
+    assert is_cut_short(attempt(1, speaking=19.9))
+    assert not is_cut_short(attempt(1, speaking=20))
+    assert not is_cut_short(attempt(1, speaking=5, target=(0, 30)))
+
+
+def test_bests_and_trends_leave_out_tries_cut_short() -> None:
+    attempts = [
+        attempt(1, speaking=70, fillers=4.0, coverage=0.5),
+        # A false start: better coverage per second said, but 13 s of a 60-90 s answer.
+        attempt(2, speaking=13, fillers=9.0, coverage=0.9),
+        attempt(3, speaking=75, fillers=1.0, coverage=0.6),
+    ]
+    summary = QuestionSummary.of("data-leakage", attempts)
+    assert summary.best == attempts[2] and summary.best_number == 3
+    assert summary.trend is not None and (summary.trend.before, summary.trend.after) == (4.0, 1.0)
+    # With nothing but false starts, the best of them is still shown.
+    only_short = [attempt(1, speaking=10, coverage=0.2), attempt(2, speaking=12, coverage=0.4)]
+    assert QuestionSummary.of("data-leakage", only_short).best == only_short[1]
+
+
+def test_a_report_compares_with_the_best_earlier_try_not_cut_short() -> None:
+    attempts = [
+        attempt(1, speaking=100, coverage=0.9),  # long
+        attempt(2, speaking=75, coverage=0.6),  # on target: the best so far
+        attempt(3, speaking=13, coverage=0.1),  # cut short
+        attempt(4, speaking=82, coverage=0.8),
+        attempt(5, speaking=80, coverage=1.0),
+    ]
+    place = standing(attempts, attempts[3])
+    assert place == Standing(number=4, total=5, baseline=attempts[1], baseline_number=2, left_out=1)
+    assert place.later == 1
+    # The first has nothing before it, whatever came after.
+    first = standing(attempts, attempts[0])
+    assert (first.number, first.total, first.baseline, first.later) == (1, 5, None, 4)
+    # Nothing but a false start before it: nothing to compare with.
+    assert standing(attempts[2:4], attempts[3]).baseline is None
+    assert standing(attempts[2:4], attempts[3]).left_out == 1
+    # An attempt no longer in the list (deleted meanwhile) still gets its place.
+    assert standing(attempts[:2], attempts[3]).number == 3
+
+
+def test_compare_says_better_or_worse_for_each_figure() -> None:
+    baseline = attempt(1, speaking=50, fillers=3.0, coverage=0.5)  # 10 s short of 60
+    closer = attempt(2, speaking=95, fillers=3.02, coverage=0.4)  # 5 s over 90: closer
+    comparison = compare(closer, baseline)
+    assert comparison.time == Change(50, 95, "better")
+    assert comparison.time.delta == 45
+    assert comparison.fillers.verdict == "same"  # under 0.05 a minute: noise
+    assert comparison.coverage == Change(50, 40, "worse")
+    assert not comparison.both_on_target
+    inside = compare(attempt(2, speaking=85, fillers=1.0), attempt(1, speaking=65, fillers=2.0))
+    assert inside.both_on_target and inside.time.verdict == "same"
+    assert inside.fillers.verdict == "better"

@@ -501,7 +501,10 @@ async def test_report_of_an_ordered_rubric_shows_seconds_per_point(tmp_path: Pat
 async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     store = app.store
-    earlier = replace(stored_report("walkthrough"), question="precision-vs-recall")
+    # Another answer, long enough not to look cut short, as an earlier try at this question.
+    earlier = replace(
+        stored_report("walkthrough"), question="precision-vs-recall", speaking_seconds=40.0
+    )
     store.add(earlier, spoken_answer("walkthrough"), when=datetime(2026, 3, 13, 8, 0))
     attempt = store_attempt(store, "precision")
     async with app.run_test(size=SIZE) as pilot:
@@ -511,12 +514,12 @@ async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None
             pilot,
             lambda: all(
                 part in screen_text(app)
-                for part in ("Since the attempt of 13 Mar 08:00", "Fillers/min", "pts")
+                for part in ("Compared with #1 (13 Mar 08:00)", "Fillers/min", "pts")
             ),
         )
-        text = screen_text(app)
-        assert "Fillers/min" in text and "Coverage" in text and "→" in text
-        assert "pts" in text
+        change = " ".join(static_text(app.screen.query_one("#change", Static)).split())
+        assert "Time 0:40 → 0:23 -17 s further from the target" in change
+        assert "Coverage" in change and "pts" in change
 
 
 async def test_report_keys_replay_retry_and_back(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def report_app(
         await app.push_screen(ReportScreen(find_question(question), attempt))
         # The change panel fills in from a worker; the snapshot waits for it.
         await wait_for(
-            pilot, lambda: "First attempt" in screen_text(app) or "Since" in screen_text(app)
+            pilot,
+            lambda: "First attempt" in screen_text(app) or "Compared with" in screen_text(app),
         )
         await pilot.pause()
 

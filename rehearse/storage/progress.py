@@ -1,13 +1,20 @@
-"""How the attempts at each question went over time: what the history screen says, without any UI.
+"""How the attempts at each question went over time: what the history screen and a report say
+about them, without any UI.
 
 Everything here is a pure function of stored ``Attempt``s (oldest first, as ``History.attempts``
 returns them), so it is tested on hand-made lists; the TUI only lays it out and colours it.
+
+Attempts are numbered per question, oldest first (#1 is the first answer to that question), in
+the table, the summaries, the charts, a report and a replay alike. A try shorter than a third of
+its target's low end was most likely stopped early (a false start, a slip of the space bar): it
+keeps its number and its point on the charts, but bests, trends and comparisons leave it out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from rehearse.scoring.render import clock
@@ -17,12 +24,37 @@ TREND_WINDOW = 3
 """How many attempts at each end the filler trend compares ("first vs last three")."""
 STEADY_FILLERS_PER_MINUTE = 0.5
 """A change in fillers per minute smaller than this is noise, not progress."""
+CUT_SHORT_FRACTION = 1 / 3
+"""A try shorter than this share of its target's low end looks cut short."""
+# Changes smaller than these are the same figure, not a better or worse one.
+SAME_SECONDS = 1.0
+SAME_FILLERS_PER_MINUTE = 0.05
+SAME_COVERAGE_POINTS = 0.5
 
 VERDICT_LABELS: dict[str, str] = {"short": "short", "on-target": "on target", "long": "long"}
 
 
+def _order(attempt: Attempt) -> tuple[datetime, int]:
+    # The store's order: by time, and by id for two saved in the same second.
+    return attempt.created_at, attempt.id
+
+
 def _newest_first(attempts: Sequence[Attempt]) -> list[Attempt]:
-    return sorted(attempts, key=lambda a: (a.created_at, a.id), reverse=True)
+    return sorted(attempts, key=_order, reverse=True)
+
+
+def cut_short_under(attempt: Attempt) -> float:
+    """Spoken seconds under which ``attempt`` looks cut short."""
+    return attempt.target_seconds[0] * CUT_SHORT_FRACTION
+
+
+def is_cut_short(attempt: Attempt) -> bool:
+    return attempt.speaking_seconds < cut_short_under(attempt)
+
+
+def counted(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """The attempts that bests, trends and comparisons count: all but the ones cut short."""
+    return [a for a in attempts if not is_cut_short(a)]
 
 
 @dataclass(frozen=True)
@@ -112,9 +144,11 @@ class QuestionSummary:
     @classmethod
     def of(cls, question_id: str, attempts: Sequence[Attempt]) -> QuestionSummary:
         """``attempts`` oldest first, all at ``question_id``."""
-        best = best_attempt(attempts)
+        full = counted(attempts)
+        # Only tries cut short so far: the best of them is still better than no best at all.
+        best = best_attempt(full or attempts)
         number = next((n for n, a in enumerate(attempts, 1) if best and a.id == best.id), 0)
-        return cls(question_id, len(attempts), best, number, filler_trend(attempts))
+        return cls(question_id, len(attempts), best, number, filler_trend(full))
 
 
 @dataclass(frozen=True)
@@ -122,6 +156,7 @@ class AttemptRow:
     """One attempt as a line of the history table says it."""
 
     attempt: Attempt
+    number: int  # at its question, 1 = the first
 
     @property
     def date(self) -> str:
@@ -155,10 +190,13 @@ class Progress:
     """
 
     def __init__(self, attempts: Sequence[Attempt], bank_order: Sequence[str] = ()) -> None:
-        self.attempts = list(attempts)
+        self.attempts = sorted(attempts, key=_order)
         self._by_question: dict[str, list[Attempt]] = {}
+        self._numbers: dict[int, int] = {}
         for attempt in self.attempts:
-            self._by_question.setdefault(attempt.question_id, []).append(attempt)
+            earlier = self._by_question.setdefault(attempt.question_id, [])
+            earlier.append(attempt)
+            self._numbers[attempt.id] = len(earlier)
         known = [q for q in bank_order if q in self._by_question]
         # The bank's order, then questions no longer in the bank (their attempts are kept).
         self.questions = known + sorted(set(self._by_question) - set(known))
@@ -171,10 +209,18 @@ class Progress:
         """The attempts at one question, oldest first."""
         return self._by_question.get(question_id, [])
 
+    def count(self, question_id: str | None = None) -> int:
+        """How many attempts there are in all, or at ``question_id``."""
+        return len(self.attempts if question_id is None else self.attempts_at(question_id))
+
+    def number(self, attempt: Attempt) -> int:
+        """The attempt's number at its question (1 = the first); 0 if it is not in the history."""
+        return self._numbers.get(attempt.id, 0)
+
     def rows(self, question_id: str | None = None) -> list[AttemptRow]:
         """The table's rows, newest first: every attempt, or those at ``question_id``."""
         chosen = self.attempts if question_id is None else self.attempts_at(question_id)
-        return [AttemptRow(a) for a in _newest_first(chosen)]
+        return [AttemptRow(a, self.number(a)) for a in _newest_first(chosen)]
 
     def summary(self, question_id: str) -> QuestionSummary | None:
         return self._summaries.get(question_id)
@@ -184,3 +230,104 @@ class Progress:
 
     def find(self, attempt_id: int) -> Attempt | None:
         return next((a for a in self.attempts if a.id == attempt_id), None)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one attempt stands among the attempts at its question, and what its report compares
+    it with: the best earlier attempt that was not cut short."""
+
+    number: int  # 1 = the first attempt at the question
+    total: int
+    baseline: Attempt | None
+    baseline_number: int  # 0 without a baseline
+    left_out: int  # earlier tries cut short, so not compared with
+
+    @property
+    def later(self) -> int:
+        return self.total - self.number
+
+
+def standing(attempts: Sequence[Attempt], attempt: Attempt) -> Standing:
+    """``attempts``: those at the attempt's question (it among them, or deleted meanwhile)."""
+    others = sorted((a for a in attempts if a.id != attempt.id), key=_order)
+    earlier = [a for a in others if _order(a) < _order(attempt)]
+    full = counted(earlier)
+    baseline = best_attempt(full)
+    baseline_number = earlier.index(baseline) + 1 if baseline is not None else 0
+    return Standing(
+        number=len(earlier) + 1,
+        total=len(others) + 1,
+        baseline=baseline,
+        baseline_number=baseline_number,
+        left_out=len(earlier) - len(full),
+    )
+
+
+Verdict = Literal["better", "worse", "same"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure, before (the baseline) and after (the attempt), and whether that is progress."""
+
+    before: float
+    after: float
+    verdict: Verdict
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+def _verdict(gain: float, noise: float) -> Verdict:
+    """``gain`` > 0 is progress; anything within ``noise`` of zero is the same."""
+    if abs(gain) < noise:
+        return "same"
+    return "better" if gain > 0 else "worse"
+
+
+def _distance(seconds: float, target: tuple[int, int]) -> float:
+    low, high = target
+    return max(low - seconds, 0.0, seconds - high)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An attempt against its baseline. Time is better when closer to the attempt's target,
+    fillers when fewer, coverage when more points were covered (in percentage points)."""
+
+    time: Change
+    fillers: Change
+    coverage: Change
+    both_on_target: bool
+
+
+def compare(attempt: Attempt, baseline: Attempt) -> Comparison:
+    target = attempt.target_seconds
+    before, after = (
+        _distance(baseline.speaking_seconds, target),
+        _distance(attempt.speaking_seconds, target),
+    )
+    return Comparison(
+        time=Change(
+            baseline.speaking_seconds,
+            attempt.speaking_seconds,
+            _verdict(before - after, SAME_SECONDS),
+        ),
+        fillers=Change(
+            baseline.fillers_per_minute,
+            attempt.fillers_per_minute,
+            _verdict(
+                baseline.fillers_per_minute - attempt.fillers_per_minute, SAME_FILLERS_PER_MINUTE
+            ),
+        ),
+        coverage=Change(
+            baseline.coverage_ratio * 100,
+            attempt.coverage_ratio * 100,
+            _verdict(
+                (attempt.coverage_ratio - baseline.coverage_ratio) * 100, SAME_COVERAGE_POINTS
+            ),
+        ),
+        both_on_target=before == 0 and after == 0,
+    )

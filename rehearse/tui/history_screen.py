@@ -50,16 +50,24 @@ WIDE_COLUMNS = 130
 TALL_ROWS = 40
 VERY_TALL_ROWS = 56
 
+# What the summaries' words mean, on screen: the first line always, both when there is room.
+LEGEND = (
+    "Fillers/min: first tries → latest ones; better means fewer fillers now.\n"
+    "Best: on target, then most points, then fewest fillers; tries cut short don't count."
+)
 SUMMARY_TOOLTIP = (
     "Best: on target first, then most points covered, then fewest fillers.\n"
     "Fillers/min: the mean of the first attempts → the mean of the last ones "
-    f"(up to {TREND_WINDOW} each)."
+    f"(up to {TREND_WINDOW} each).\n"
+    "A try shorter than a third of the target's low end looks cut short: it counts for neither."
 )
 
 # Table columns other than the question, with their widths: the question takes what is left,
-# so the table fits 80 columns and shows whole ids in a wider terminal.
+# so the table fits 80 columns and shows whole ids in a wider terminal. The question comes
+# after the date, and "#" (the attempt's number at its question) after the question.
 _FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("date", "Date", 16),
+    ("number", "#", 3),
     ("time", "Time", 5),
     ("verdict", "Verdict", 9),
     ("fillers", "Fill/min", 8),
@@ -221,6 +229,7 @@ class HistoryScreen(Screen[None]):
                 # Under the table: just above the charts when stacked, beside them when wide.
                 with VerticalScroll(id="summary-box", can_focus=False):
                     yield Static(id="summaries").with_tooltip(SUMMARY_TOOLTIP)
+                yield Static(LEGEND, id="legend")
             with Vertical(id="chart-pane"):
                 yield Tabs(
                     *(Tab(CHART_TABS[c], id=f"tab-{c}") for c in CHART_KINDS), id="chart-tabs"
@@ -325,6 +334,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 Text(row.date),
                 Text(truncate(a.question_id, question_width)),
+                Text(str(row.number), justify="right"),
                 Text(row.time, justify="right"),
                 verdict_text(a.timing, colours),
                 Text(row.fillers, justify="right"),
@@ -343,11 +353,19 @@ class HistoryScreen(Screen[None]):
         empty = not self.attempts
         self.set_class(empty, "-empty")
         self.query_one("#empty", Static).update(self._load_error or EMPTY_MESSAGE)
-        total = len(self.attempts)
-        heading = "History" if empty else f"History · {total} attempt{'s' if total != 1 else ''}"
-        self.query_one("#heading", Label).update(heading)
+        self.query_one("#heading", Label).update(self._heading())
         self._update_charts()
         self.refresh_bindings()
+
+    def _heading(self) -> str:
+        """The count follows the filter: "4 of 6 attempts" while one question is shown."""
+        total = self.progress.count()
+        if not total:
+            return "History"
+        plural = "s" if total != 1 else ""
+        if self.filter == ALL_QUESTIONS:
+            return f"History · {total} attempt{plural}"
+        return f"History · {self.progress.count(self.filter)} of {total} attempt{plural}"
 
     def _charted_question(self) -> str | None:
         if self.filter != ALL_QUESTIONS:
