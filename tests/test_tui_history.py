@@ -37,7 +37,8 @@ from rehearse.scoring.score import Report
 from rehearse.storage.history import DATABASE_FILE, Attempt, History
 from rehearse.storage.progress import TrendSeries, filler_trend
 from rehearse.tui.confirm import ConfirmDelete
-from rehearse.tui.history_screen import ALL_QUESTIONS, EMPTY_MESSAGE, AttemptTable, HistoryScreen
+from rehearse.tui.history_parts import AttemptTable
+from rehearse.tui.history_screen import ALL_QUESTIONS, EMPTY_MESSAGE, HistoryScreen
 from rehearse.tui.navigation import ReplayRequested, ReportRequested
 from rehearse.tui.replay import ReplayScreen
 from rehearse.tui.report import ReportScreen

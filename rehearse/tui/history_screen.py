@@ -9,41 +9,41 @@ disk. Opening a chosen attempt's report or replaying it is the app's business: t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Static, Tab, Tabs
 
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
-from rehearse.scoring.render import clock
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.progress import (
     TREND_WINDOW,
-    VERDICT_LABELS,
     Progress,
     QuestionSummary,
     TrendSeries,
 )
 from rehearse.tui.charts import CHART_KINDS, CHART_TABS, TrendChart
 from rehearse.tui.confirm import ConfirmDelete
+from rehearse.tui.history_parts import (
+    AttemptTable,
+    Colours,
+    summary_grid,
+    summary_line,
+    theme_colours,
+)
 from rehearse.tui.navigation import ReplayRequested, ReportRequested
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""
 
 EMPTY_MESSAGE = "No attempts yet — answer a question to start your history"
-
-# Theme variables, so the verdicts follow the app's theme instead of fixed terminal colours.
-_VERDICT_COLOURS: dict[str, str] = {"short": "warning", "on-target": "success", "long": "error"}
 
 # Terminal sizes where the layout changes (history_screen.tcss holds the layouts themselves).
 WIDE_COLUMNS = 130
@@ -61,113 +61,6 @@ SUMMARY_TOOLTIP = (
     f"(up to {TREND_WINDOW} each).\n"
     "A try shorter than a third of the target's low end looks cut short: it counts for neither."
 )
-
-# Table columns other than the question, with their widths: the question takes what is left,
-# so the table fits 80 columns and shows whole ids in a wider terminal. The question comes
-# after the date, and "#" (the attempt's number at its question) after the question.
-_FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("date", "Date", 16),
-    ("number", "#", 3),
-    ("time", "Time", 5),
-    ("verdict", "Verdict", 9),
-    ("fillers", "Fill/min", 8),
-    ("coverage", "Cover", 5),
-    ("pace", "WPM", 3),
-)
-_QUESTION_MIN_WIDTH = 12
-_QUESTION_MAX_WIDTH = 28  # the longest id in the bundled bank is 27
-_CELL_PADDING = 1  # DataTable's default, on each side of every column
-_SCROLLBAR_WIDTH = 1  # matches scrollbar-size-vertical in history_screen.tcss
-
-
-def truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def verdict_text(timing: str, colours: dict[str, str]) -> Text:
-    colour = colours.get(_VERDICT_COLOURS.get(timing, ""), "")
-    return Text(VERDICT_LABELS.get(timing, timing), style=colour, end="")
-
-
-def attempts_text(summary: QuestionSummary) -> Text:
-    return Text(f"{summary.attempts} attempt{'s' if summary.attempts != 1 else ''}", end="")
-
-
-def best_text(summary: QuestionSummary, colours: dict[str, str]) -> Text:
-    best = summary.best
-    if best is None:
-        return Text("–", end="")
-    text = Text(f"#{summary.best_number} {clock(best.speaking_seconds)} ", end="")
-    text.append_text(verdict_text(best.timing, colours))
-    text.append(f" {best.coverage_ratio:.0%}")
-    return text
-
-
-def trend_text(summary: QuestionSummary, colours: dict[str, str]) -> Text:
-    trend = summary.trend
-    if trend is None:
-        return Text("trend after 2 attempts", style="dim", end="")
-    text = Text(f"{trend.before:.1f}→{trend.after:.1f} ", end="")
-    style = {"better": colours["success"], "worse": colours["error"]}.get(trend.direction, "")
-    text.append(trend.direction, style=style)
-    return text
-
-
-def summary_line(summary: QuestionSummary, colours: dict[str, str], with_id: bool = True) -> Text:
-    """Everything on one line; ``with_id=False`` where something nearby names the question
-    already, which lets the line fit 80 columns."""
-    line = Text(no_wrap=True, overflow="ellipsis", end="")
-    if with_id:
-        line.append(summary.question_id, style="bold")
-        line.append(" · ")
-    line.append_text(attempts_text(summary))
-    line.append(" · best ")
-    line.append_text(best_text(summary, colours))
-    line.append(" · fillers/min ")
-    line.append_text(trend_text(summary, colours))
-    return line
-
-
-def summary_grid(
-    summaries: Sequence[QuestionSummary], charted: str | None, colours: dict[str, str]
-) -> Table:
-    """One row per question, in columns, so several summaries can be compared at a glance."""
-    grid = Table(box=None, expand=True, padding=(0, 1), show_edge=False, header_style="bold")
-    grid.add_column("", width=1, no_wrap=True)
-    grid.add_column("Question", ratio=1, min_width=12, no_wrap=True, overflow="ellipsis")
-    grid.add_column("Tries", justify="right", no_wrap=True)
-    grid.add_column("Best", no_wrap=True, overflow="ellipsis")
-    grid.add_column("Fillers/min", no_wrap=True, overflow="ellipsis")
-    for summary in summaries:
-        is_charted = summary.question_id == charted
-        grid.add_row(
-            "▶" if is_charted else "",
-            Text(summary.question_id, style="bold" if is_charted else ""),
-            str(summary.attempts),
-            best_text(summary, colours),
-            trend_text(summary, colours),
-        )
-    return grid
-
-
-class AttemptTable(DataTable[Text]):
-    """The attempts table; ``enter`` is re-bound only to show in the footer."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open report"),
-    ]
-
-    class Resized(Message):
-        """The table's width changed: the question column should take the new room."""
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.post_message(self.Resized())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # An empty table has nothing to open: keep "Open report" out of the footer.
-        if action == "select_cursor":
-            return self.row_count > 0
-        return super().check_action(action, parameters)
 
 
 class HistoryScreen(Screen[None]):
@@ -209,7 +102,6 @@ class HistoryScreen(Screen[None]):
         self.chart_question: str | None = None
         self.series: TrendSeries | None = None
         self.summaries: list[QuestionSummary] = []
-        self._table_width = 0
         self._load_error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -225,7 +117,7 @@ class HistoryScreen(Screen[None]):
         yield Static(EMPTY_MESSAGE, id="empty")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
-                yield AttemptTable(cursor_type="row", zebra_stripes=True, id="attempts")
+                yield AttemptTable(id="attempts")
                 # Under the table: just above the charts when stacked, beside them when wide.
                 with VerticalScroll(id="summary-box", can_focus=False):
                     yield Static(id="summaries").with_tooltip(SUMMARY_TOOLTIP)
@@ -286,15 +178,11 @@ class HistoryScreen(Screen[None]):
     @property
     def current_attempt(self) -> Attempt | None:
         """The attempt under the table cursor."""
-        table = self.query_one(AttemptTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if key is None else self.progress.find(int(key))
+        attempt_id = self.query_one(AttemptTable).attempt_id
+        return None if attempt_id is None else self.progress.find(attempt_id)
 
-    def _colours(self) -> dict[str, str]:
-        variables = self.app.theme_variables
-        return {name: variables.get(name, name) for name in ("success", "warning", "error")}
+    def _colours(self) -> Colours:
+        return theme_colours(self.app.theme_variables)
 
     # ------------------------------------------------------------------ widgets
 
@@ -308,46 +196,9 @@ class HistoryScreen(Screen[None]):
             select.set_options(options)
             select.value = self.filter
 
-    def _question_width(self) -> int:
-        table = self.query_one(AttemptTable)
-        fixed = sum(width for _, _, width in _FIXED_COLUMNS)
-        padding = 2 * _CELL_PADDING * (len(_FIXED_COLUMNS) + 1)
-        room = table.size.width - fixed - padding - _SCROLLBAR_WIDTH
-        return max(_QUESTION_MIN_WIDTH, min(_QUESTION_MAX_WIDTH, room))
-
     def _fill_table(self) -> None:
-        table = self.query_one(AttemptTable)
-        kept = self.current_attempt if table.row_count else None
-        old_row = table.cursor_row
-        question_width = self._question_width()
-        self._table_width = table.size.width
-        table.clear(columns=True)
-        for key, label, width in _FIXED_COLUMNS[:1]:
-            table.add_column(label, width=width, key=key)
-        table.add_column("Question", width=question_width, key="question")
-        for key, label, width in _FIXED_COLUMNS[1:]:
-            table.add_column(label, width=width, key=key)
-        colours = self._colours()
         rows = self.progress.rows(self._filtered())
-        for row in rows:
-            a = row.attempt
-            table.add_row(
-                Text(row.date),
-                Text(truncate(a.question_id, question_width)),
-                Text(str(row.number), justify="right"),
-                Text(row.time, justify="right"),
-                verdict_text(a.timing, colours),
-                Text(row.fillers, justify="right"),
-                Text(row.coverage, justify="right"),
-                Text(row.pace, justify="right"),
-                key=str(a.id),
-            )
-        if not rows:
-            return
-        # Keep the cursor on the same attempt; after a delete, on the row that took its place.
-        ids = [row.attempt.id for row in rows]
-        at = ids.index(kept.id) if kept is not None and kept.id in ids else old_row
-        table.move_cursor(row=min(max(at, 0), len(rows) - 1), animate=False)
+        self.query_one(AttemptTable).show(rows, self._colours())
 
     def _update_state(self) -> None:
         empty = not self.attempts
@@ -422,12 +273,6 @@ class HistoryScreen(Screen[None]):
         if self._built:
             self._update_summaries()
         self.refresh_bindings()
-
-    @on(AttemptTable.Resized)
-    def _table_resized(self) -> None:
-        # The question column takes the table's spare width, so a new width re-lays the table.
-        if self.query_one(AttemptTable).size.width != self._table_width and self.attempts:
-            self._fill_table()
 
     @on(Select.Changed, "#question-filter")
     def _filter_changed(self, event: Select.Changed) -> None:
