@@ -285,7 +285,8 @@ def shared_transcriber() -> Transcriber:
 
 
 class GatedTranscriber(Transcriber):
-    """The shared model, holding each transcription until the test calls ``release``.
+    """The bundled model (the app loads it, as it loads any), holding each transcription until
+    the test calls ``release``.
 
     For tests about what happens while scoring runs: a short answer can otherwise be scored
     before the test's next key arrives.
@@ -293,7 +294,6 @@ class GatedTranscriber(Transcriber):
 
     def __init__(self) -> None:
         super().__init__()
-        self._pipeline = shared_transcriber()._pipeline
         self._released = threading.Event()
 
     def release(self) -> None:
@@ -436,7 +436,11 @@ async def wait_for_screen(
 
 
 def screen_text(app: App[Any]) -> str:
-    """What the terminal shows right now, as plain text lines (what a user would read)."""
+    """What the terminal shows right now, as plain text lines (what a user would read).
+
+    Textual has no public way to read the composed screen as text (``export_screenshot`` gives
+    SVG), so this is the one place the tests reach into it.
+    """
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
 
