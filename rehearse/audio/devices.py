@@ -55,7 +55,8 @@ def load_sounddevice() -> ModuleType:
         raise DeviceError(
             "the Python package sounddevice is missing: run scripts/setup to reinstall rehearse"
         ) from None
-    return sounddevice
+    module: ModuleType = sounddevice
+    return module
 
 
 def rescan_devices() -> None:
