@@ -27,6 +27,7 @@ from tui_support import (
 
 from rehearse.language.rubric import find_question, load_bank
 from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.history import attempt_audio_name
 from rehearse.storage.settings import Settings
 from rehearse.tui.help import HelpScreen
 from rehearse.tui.history_screen import HistoryScreen
@@ -737,7 +738,9 @@ async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
 async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     when = datetime(2026, 5, 1, 8, 15, 0)
-    leftover = app.store.new_audio_path("precision-vs-recall", when)
+    # As a process that died mid-answer leaves it: named, written, no longer claimed.
+    leftover = tmp_path / attempt_audio_name("precision-vs-recall", when)
+    leftover.parent.mkdir(parents=True)
     leftover.write_bytes(spoken_answer("precision").read_bytes())
     async with app.run_test(size=SIZE) as pilot:
         # Recovery waits for the model and scores in a worker: poll the store, as a user would.

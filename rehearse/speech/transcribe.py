@@ -133,6 +133,12 @@ class Transcriber:
     def _load_pipeline(self) -> Any:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
+        from rehearse.offline import keep_offline
+
+        # The voice-activity session is made on the first transcription: switch telemetry off
+        # now, in case the host program imported onnxruntime before rehearse.
+        keep_offline(load_onnxruntime=True)
+
         spec = self.model_spec
         options: dict[str, Any] = {
             "device": "cpu",
