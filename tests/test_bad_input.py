@@ -107,7 +107,9 @@ def test_rubric_missing_a_field(tone, tmp_path):
     )
 
 
-GOOD_RUBRIC = 'id = "good"\nquestion = "Q?"\n[[points]]\nid = "a"\nlabel = "A"\nphrases = ["alpha"]\n'
+GOOD_RUBRIC = (
+    'id = "good"\nquestion = "Q?"\n[[points]]\nid = "a"\nlabel = "A"\nphrases = ["alpha"]\n'
+)
 
 
 @pytest.mark.parametrize(

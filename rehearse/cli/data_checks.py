@@ -89,9 +89,7 @@ def repair(args: argparse.Namespace, directory: Path) -> None:
     try:
         lock = FolderLock.acquire(directory)
     except FolderBusy as busy:
-        raise StorageError(
-            f"{busy}: close it, then run 'rehearse doctor --repair' again"
-        ) from None
+        raise StorageError(f"{busy}: close it, then run 'rehearse doctor --repair' again") from None
     with lock:
         _repair_settings(directory)
         _repair_history(args, directory)

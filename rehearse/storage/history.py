@@ -182,7 +182,7 @@ class History:
 
     def _damaged(self, exc: sqlite3.Error) -> StorageError:
         if isinstance(exc, sqlite3.OperationalError) and _is_transient(exc):
-            return StorageError(f"history database {self.path}: {exc}")
+            return StorageError(f"cannot use the history database {self.path}: {exc}")
         return StorageError(f"the history database {self.path} is damaged ({exc}); {REPAIR_HINT}")
 
     def _forget_if_empty(self) -> None:
@@ -243,7 +243,7 @@ class History:
         except StorageError as error:
             return str(error)
         if found != ["ok"]:
-            detail = "; ".join(str(f) for f in found[:2])
+            detail = " ".join(" ".join(str(f).split()) for f in found[:2])
             return f"the history database {self.path} is damaged ({detail}); {REPAIR_HINT}"
         return None
 
@@ -272,8 +272,10 @@ class History:
         first = self.directory / attempt_audio_name(question_id, when, suffix)
         ensure_writable(first.parent)
         for counter in range(1, 1000):
-            path = first if counter == 1 else first.with_name(
-                f"{when:%Y%m%d-%H%M%S}-{question_id}-{counter}{suffix}"
+            path = (
+                first
+                if counter == 1
+                else first.with_name(f"{when:%Y%m%d-%H%M%S}-{question_id}-{counter}{suffix}")
             )
             try:
                 fd = claim_file(path, create=True)
@@ -606,8 +608,9 @@ def _row(report: Report, audio_path: str, when: datetime) -> dict[str, Any]:
 
 
 def _is_transient(exc: sqlite3.OperationalError) -> bool:
-    """Errors that say nothing about the file's health: busy, locked, full, read-only."""
+    """Errors that say nothing about the file's health: busy, locked, full, read-only, I/O."""
     text = str(exc).lower()
     return any(
-        word in text for word in ("locked", "busy", "full", "readonly", "read-only", "unable to")
+        word in text
+        for word in ("locked", "busy", "full", "readonly", "read-only", "unable to", "i/o")
     )
