@@ -244,7 +244,7 @@ def build_app(
     )
     app.lock = lock
     # The voice follows the speakers chosen in Settings, even after a change.
-    app.speak = piper_speaker(lambda: app.settings.output_device)
+    app.speak = piper_speaker(lambda: app.settings.output_device, scratch=directory)
     return app
 
 
