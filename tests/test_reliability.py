@@ -237,6 +237,16 @@ def test_repair_refuses_while_the_app_holds_the_folder(tmp_path: Path) -> None:
     ]
 
 
+def test_the_cli_saves_while_the_app_holds_the_folder(tmp_path: Path, tone: Path) -> None:
+    app_store = History(tmp_path)
+    with FolderLock.acquire(tmp_path):
+        recording = app_store.new_audio_path("imbalanced-data")  # the app mid-answer
+        done = rehearse(tmp_path, "score", str(tone), "--question", "imbalanced-data", "--save")
+        assert done.returncode == 0, done.stderr
+        [saved] = app_store.attempts()
+        assert saved.audio_path != recording and app_store.unsaved_recordings() == []
+
+
 def test_recovery_restores_a_saved_report_without_scoring_again(tmp_path: Path, wav) -> None:
     store = History(tmp_path)
     attempt = store.add(make_report("um class weights"), wav, when=datetime(2026, 1, 1, 9))

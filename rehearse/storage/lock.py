@@ -100,17 +100,6 @@ def _read_pid(fd: int) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def holder(directory: Path) -> int | None:
-    """The pid of the live process holding ``directory``'s lock, or None when it is free."""
-    try:
-        with FolderLock.acquire(directory):
-            return None
-    except FolderBusy as busy:
-        return busy.pid or -1
-    except StorageError:
-        return None
-
-
 def claim_file(path: Path, create: bool) -> int | None:
     """Lock one recording for this process: the fd holding the lock, or None if another has it.
 
