@@ -509,8 +509,10 @@ class History:
         written = 0
         for attempt in self.attempts():
             if attempt.audio_path.is_file() and not sidecar_of(attempt.audio_path).exists():
-                self._write_sidecar(attempt.audio_path, attempt.report, attempt.created_at)
-                written += 1
+                # One damaged report must not keep the others from getting their copy.
+                with suppress(StorageError):
+                    self._write_sidecar(attempt.audio_path, attempt.report, attempt.created_at)
+                    written += 1
         return written
 
     def rebuild(self) -> Rebuilt:
