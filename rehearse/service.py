@@ -110,26 +110,52 @@ class Recovered:
     problems: tuple[str, ...]
 
 
+# A WAV header and nothing after it: a recording that never got its first block of audio.
+_EMPTY_WAV_BYTES = 44
+
+
 def recover_recordings(
     history: History,
     rubric_for: Callable[[str], Rubric | None],
     transcriber: Transcriber,
     settings: Settings,
 ) -> Recovered:
-    """Score what a crash, a kill or a quit mid-answer left on disk without a history row."""
+    """Bring back what a crash, a kill or a failed save left on disk without a history row.
+
+    A recording whose report was already written beside it gets its row back from that report;
+    any other is scored now. Recordings a live process is still making or saving are left alone.
+    """
+    saved, problems = 0, []
     try:
+        for recording in history.unsaved_reports():
+            try:
+                history.restore(recording)
+                saved += 1
+            except RehearseError as error:
+                problems.append(str(error))
+        history.write_missing_sidecars()
         leftovers = history.unsaved_recordings()
     except RehearseError as error:
-        return Recovered(0, (str(error),))
-    saved, problems = 0, []
+        return Recovered(saved, (*problems, str(error)))
     for path, question_id, when in leftovers:
         rubric = rubric_for(question_id)
         if rubric is None:
             continue  # a question since removed from the bank: leave its file alone
+        if _holds_no_audio(path):
+            path.unlink(missing_ok=True)  # named, then the process died before any audio came
+            continue
         try:
             report = score_recording(path, rubric, transcriber, settings)
             save_attempt(history, report, path, when=when)
             saved += 1
         except RehearseError as error:
-            problems.append(str(error))
+            if not history.in_use(path) and path.exists():
+                problems.append(str(error))
     return Recovered(saved, tuple(problems))
+
+
+def _holds_no_audio(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= _EMPTY_WAV_BYTES
+    except OSError:
+        return False

@@ -255,7 +255,16 @@ def test_doctor_all_fine(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     names = [line.split(":")[0].split(None, 1)[1] for line in lines]
-    assert names == ["PortAudio", "microphone", "speakers", "speech model", "data directory"]
+    assert names == [
+        "PortAudio",
+        "microphone",
+        "speakers",
+        "speech model",
+        "data directory",
+        "settings",
+        "question bank",
+        "history",
+    ]
     assert all(line.startswith("OK ") for line in lines), done.stdout
     assert "records at 16000 Hz" in lines[1]
 

@@ -113,6 +113,9 @@ def test_unsaved_recordings_are_the_named_files_without_a_row(tmp_path, wav):
     saved = store.add(make_report("class weights"), wav, when=datetime(2026, 1, 1, 10))
     left = store.new_audio_path("design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
     left.write_bytes(wav.read_bytes())
+    # Still being made by this process: not a leftover. Once its maker is gone, it is.
+    assert store.unsaved_recordings() == []
+    store.release(left)
     (left.parent / "notes.wav").write_bytes(b"")  # not a name rehearse gives: left alone
     assert store.unsaved_recordings() == [
         (left, "design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))

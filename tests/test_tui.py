@@ -36,6 +36,7 @@ from rehearse.audio.recorder import Recorder
 from rehearse.errors import DeviceError
 from rehearse.language.rubric import find_question, load_bank
 from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.history import attempt_audio_name
 from rehearse.storage.settings import Settings
 from rehearse.tui.app import help_sections
 from rehearse.tui.help import HelpScreen
@@ -759,7 +760,9 @@ async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
 async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     when = datetime(2026, 5, 1, 8, 15, 0)
-    leftover = app.store.new_audio_path("precision-vs-recall", when)
+    # As a process that died mid-answer leaves it: named, written, no longer claimed.
+    leftover = tmp_path / attempt_audio_name("precision-vs-recall", when)
+    leftover.parent.mkdir(parents=True)
     leftover.write_bytes(spoken_answer("precision").read_bytes())
     # Notifications on, as in the real app: the test reads them off the screen.
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -22,18 +22,21 @@ from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from rehearse.cli.common import (
+    INCOMPLETE_EXIT,
     add_scoring_options,
     data_directory,
     read_settings,
+    resolve_rubric,
     score_and_print,
 )
+from rehearse.cli.data_checks import check_files, repair
 from rehearse.errors import DeviceError, RehearseError, StorageError, UsageError
 from rehearse.storage.settings import Settings, ensure_writable
 
 if TYPE_CHECKING:
     from rehearse.audio.recorder import InputLevel
 
-RECORDING_PROBLEM_EXIT = 3
+RECORDING_PROBLEM_EXIT = INCOMPLETE_EXIT
 _METER_INTERVAL = 0.1
 
 CheckFn = Callable[[str, bool, str], None]
@@ -79,6 +82,12 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "doctor",
         help="check audio, speech model and data directory",
         description="Check that everything rehearse needs works, and say how to fix what does not.",
+    )
+    doctor.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild a damaged history from the recordings, set a bad settings file aside and"
+        " save recordings left unsaved (close the app first)",
     )
     doctor.set_defaults(handler=run_doctor)
 
@@ -182,14 +191,32 @@ def run_record(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise UsageError(f"{out} is a directory: give a file name such as {out / 'answer.wav'}")
 
+    # Before recording: an unknown question must not cost the user their answer.
+    rubric = resolve_rubric(args) if scoring else None
     directory = data_directory(args)
     settings = read_settings(directory)
     spec = args.device if args.device else settings.input_device
 
-    recorder = Recorder(out, device=spec, max_seconds=args.seconds)
+    history = None
+    target = out
+    if args.save:
+        from rehearse.storage.history import History
+
+        # Into the data folder first, under the name the app's recovery looks for: if this
+        # process is killed, the next start of the app scores and saves what was recorded.
+        assert rubric is not None
+        history = History(directory)
+        target = history.new_audio_path(rubric.id)
+    recorder = Recorder(target, device=spec, max_seconds=args.seconds)
     stop = threading.Event()
     with _stop_on_signals(stop):
-        recorder.start()
+        try:
+            recorder.start()
+        except BaseException:
+            if history is not None:  # nothing was recorded: give the reserved name back
+                history.release(target)
+                target.unlink(missing_ok=True)
+            raise
         try:
             assert recorder.device is not None
             print(
@@ -212,7 +239,8 @@ def run_record(args: argparse.Namespace) -> int:
             # Always close the file properly, whatever went wrong above.
             result = recorder.stop()
 
-    summary = f"recorded {result.seconds:.1f} s to {result.path} ({result.samplerate} Hz)"
+    copied = _copy_out(result.path, out) if result.path != out else None
+    summary = f"recorded {result.seconds:.1f} s to {out} ({result.samplerate} Hz)"
     if result.overflows:
         summary += (
             f"; the computer fell behind {result.overflows} time(s) and a few milliseconds of"
@@ -221,10 +249,24 @@ def run_record(args: argparse.Namespace) -> int:
     print(summary, file=sys.stderr, flush=True)
     if result.problem:
         print(f"rehearse: {result.problem}", file=sys.stderr, flush=True)
+    if copied:
+        print(f"rehearse: {copied}", file=sys.stderr, flush=True)
     code = 0
     if scoring:
-        code = score_and_print(result.path, args)
-    return RECORDING_PROBLEM_EXIT if result.problem else code
+        code = score_and_print(result.path, args, rubric=rubric, shown_as=out)
+    return RECORDING_PROBLEM_EXIT if result.problem or copied else code
+
+
+def _copy_out(recording: Path, out: Path) -> str | None:
+    """Copy the data folder's recording to the path the user gave; the problem, if any."""
+    import shutil
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(recording, out)
+    except OSError as exc:
+        return f"cannot write {out} ({exc.strerror or exc}); the recording is kept in {recording}"
+    return None
 
 
 def _show_level(elapsed: float, level: InputLevel, limit: float | None) -> None:
@@ -295,11 +337,12 @@ def run_doctor(args: argparse.Namespace) -> int:
         print(f"{'OK' if ok else 'PROBLEM':<8} {name}: {detail}", flush=True)
 
     directory = data_directory(args)
+    if getattr(args, "repair", False):
+        repair(args, directory)
     settings = Settings()
-    try:
-        settings = read_settings(directory)
-    except RehearseError as exc:
-        check("settings", False, f"{exc}; fix or delete that file")
+    # The devices to check are the saved ones; a bad file is reported with the other files.
+    with contextlib.suppress(RehearseError):
+        settings = Settings.load(directory) if directory.is_dir() else Settings()
 
     portaudio = _check_portaudio(check)
     if portaudio:
@@ -314,6 +357,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         check("data directory", True, f"{directory.resolve()} is writable")
     except StorageError as exc:
         check("data directory", False, f"{exc}; choose another with --data DIR or $REHEARSE_HOME")
+    check_files(check, args, directory)
     return 0 if all(ok for ok, _, _ in results) else 1
 
 

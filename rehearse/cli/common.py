@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from rehearse.errors import UsageError
-from rehearse.language.rubric import Rubric, find_question, load_rubric
+from rehearse.errors import RehearseError, UsageError
+from rehearse.language.rubric import Rubric, find_question, load_bank, load_rubric
 from rehearse.storage.settings import Settings, data_dir, parse_target
 
 
@@ -35,29 +35,67 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The work was done and kept, but not all of it: the recording stopped early, or the report
+# could not be saved to the history (it is printed all the same, and the recording kept).
+INCOMPLETE_EXIT = 3
+
+
+def warn(problem: str) -> None:
+    """A problem that costs one thing (a question, the saved settings) and not the command."""
+    print(f"rehearse: warning: {problem}", file=sys.stderr, flush=True)
+
+
 def data_directory(args: argparse.Namespace) -> Path:
     return data_dir(getattr(args, "data", None))
 
 
 def read_settings(directory: Path) -> Settings:
     # Reading must not create the data directory: `rehearse devices` should leave no trace.
-    return Settings.load(directory) if directory.exists() else Settings()
+    if not directory.exists():
+        return Settings()
+    problems: list[str] = []
+    settings = Settings.load(directory, problems)
+    for problem in problems:
+        warn(problem)
+    return settings
+
+
+def load_questions(args: argparse.Namespace) -> list[Rubric]:
+    """The question bank of ``--bank``, warning about each file that had to be skipped."""
+    problems: list[str] = []
+    bank = load_bank(getattr(args, "bank", None), problems)
+    for problem in problems:
+        warn(problem)
+    return bank
 
 
 def resolve_rubric(args: argparse.Namespace) -> Rubric:
     if getattr(args, "rubric", None):
         return load_rubric(args.rubric)
     if getattr(args, "question", None):
-        return find_question(args.question, args.bank)
+        problems: list[str] = []
+        rubric = find_question(args.question, args.bank, problems)
+        for problem in problems:
+            warn(problem)
+        return rubric
     raise UsageError("say which question the answer is for: --question ID or --rubric FILE")
 
 
-def score_and_print(audio: Path, args: argparse.Namespace) -> int:
-    """Score ``audio`` for the question in ``args``, print the report, save it with ``--save``."""
+def score_and_print(
+    audio: Path,
+    args: argparse.Namespace,
+    rubric: Rubric | None = None,
+    shown_as: Path | None = None,
+) -> int:
+    """Score ``audio`` for the question in ``args``, print the report, save it with ``--save``.
+
+    ``shown_as`` is the path the user knows the recording by, when ``audio`` is the copy in
+    the data folder. A report that cannot be saved is printed all the same (exit 3).
+    """
     from rehearse.service import save_attempt, score_recording
     from rehearse.speech.transcribe import Transcriber
 
-    rubric = resolve_rubric(args)
+    rubric = rubric or resolve_rubric(args)
     directory = data_directory(args)
     settings = read_settings(directory)
     override = parse_target(args.target, name="--target")
@@ -65,19 +103,22 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
     # Load before decoding so that a bad --model is reported even for a silent recording.
     transcriber.load()
     report = score_recording(audio, rubric, transcriber, settings, override)
-    attempt_id = None
+    attempt_id, not_saved = None, None
     if args.save:
         from rehearse.storage.history import History
 
-        attempt_id = save_attempt(History(directory), report, audio).id
+        try:
+            attempt_id = save_attempt(History(directory), report, audio).id
+        except RehearseError as error:
+            not_saved = str(error)
     if args.json:
         payload = report.to_dict()
-        payload["audio"] = str(audio)
+        payload["audio"] = str(shown_as or audio)
         if attempt_id is not None:
             payload["attempt_id"] = attempt_id
         if args.explain:
             payload["filler_decisions"] = report.explained()
-        print(json.dumps(payload, ensure_ascii=False))
+        print(json.dumps(payload, ensure_ascii=False), flush=True)
     else:
         from rich.console import Console
 
@@ -92,4 +133,7 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
             console.print(f"\nSaved as attempt {attempt_id} in {directory}", style="dim")
     for note in report.notes:
         print(f"rehearse: note: {note}", file=sys.stderr)
+    if not_saved is not None:
+        print(f"rehearse: the report was not saved to the history: {not_saved}", file=sys.stderr)
+        return INCOMPLETE_EXIT
     return 0

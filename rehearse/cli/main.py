@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rehearse import __version__
-from rehearse.cli.common import add_scoring_options, score_and_print
+from rehearse.cli.common import add_scoring_options, load_questions, score_and_print
 from rehearse.errors import RehearseError
-from rehearse.language.rubric import load_bank
 from rehearse.storage.settings import data_dir
 
 
@@ -80,7 +79,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_questions(args: argparse.Namespace) -> int:
-    bank = load_bank(args.bank)
+    bank = load_questions(args)
     if args.json:
         rows = [
             {

@@ -15,7 +15,9 @@ from typing import Any
 from rehearse.errors import RubricError, UsageError
 
 DEFAULT_TARGET = (60, 90)
-_ID = re.compile(r"^[a-z0-9-]+$")
+# Ids name recordings and files: short, lower case, no leading '-', safe on every file system.
+MAX_ID_LENGTH = 64
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,12 @@ class _Fields:
 
     def identifier(self, table: dict[str, Any], key: str, field: str) -> str:
         value = self.text(table, key, field)
+        if len(value) > MAX_ID_LENGTH:
+            raise self.fail(field, f"is {len(value)} characters long; the most is {MAX_ID_LENGTH}")
         if not _ID.match(value):
-            raise self.fail(field, f"must use only a-z, 0-9 and '-' (got {value!r})")
+            raise self.fail(
+                field, f"must use only a-z, 0-9 and '-', not first (got {value[:MAX_ID_LENGTH]!r})"
+            )
         return value
 
     def target(self, target: Any) -> tuple[int, int]:
@@ -141,25 +147,51 @@ class _Fields:
         return Point(point_id, label, tuple(p.strip() for p in phrases))
 
 
-def load_bank(directory: Path | None = None) -> list[Rubric]:
-    """Every rubric in ``directory`` (default: the bundled bank), sorted by category then id."""
+def load_bank(directory: Path | None = None, problems: list[str] | None = None) -> list[Rubric]:
+    """Every rubric in ``directory`` (default: the bundled bank), sorted by category then id.
+
+    With ``problems``, a bad file (or one repeating another's id) is skipped and its one-line
+    problem appended there, so one broken file costs one question, not the bank; without it, the
+    first problem is raised.
+    """
     directory = directory or bundled_rubrics_dir()
     if not directory.is_dir():
         raise RubricError(f"{directory}: the question bank folder does not exist")
-    rubrics = [load_rubric(p) for p in sorted(directory.glob("*.toml"))]
+    rubrics: list[Rubric] = []
     by_id: dict[str, Path | None] = {}
-    for rubric in rubrics:
-        if rubric.id in by_id:
-            raise RubricError(
-                f"{rubric.path}: field 'id' repeats {rubric.id!r} from {by_id[rubric.id]}"
-            )
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            rubric = load_rubric(path)
+            if rubric.id in by_id:
+                raise RubricError(
+                    f"{rubric.path}: field 'id' repeats {rubric.id!r} from {by_id[rubric.id]}"
+                )
+        except RubricError as error:
+            if problems is None:
+                raise
+            problems.append(f"{error} (skipped)")
+            continue
         by_id[rubric.id] = rubric.path
+        rubrics.append(rubric)
     return sorted(rubrics, key=lambda r: (r.category, r.id))
 
 
-def find_question(question_id: str, directory: Path | None = None) -> Rubric:
-    bank = load_bank(directory)
+def find_question(
+    question_id: str, directory: Path | None = None, problems: list[str] | None = None
+) -> Rubric:
+    """The bank's rubric ``question_id``; ``problems`` as for ``load_bank``."""
+    skipped: list[str] = []
+    bank = load_bank(directory, skipped if problems is not None else None)
     for rubric in bank:
         if rubric.id == question_id:
+            if problems is not None:
+                problems += skipped
             return rubric
+    # The question asked for may be the very file that was skipped: its problem is the answer.
+    own_file = f"{(directory or bundled_rubrics_dir()) / question_id}.toml:"
+    for problem in skipped:
+        if problem.startswith(own_file):
+            raise RubricError(problem.removesuffix(" (skipped)"))
+    if problems is not None:
+        problems += skipped
     raise UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")

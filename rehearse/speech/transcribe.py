@@ -33,7 +33,11 @@ BATCHED_OPTIONS: dict[str, Any] = {
     "language": "en",
     "word_timestamps": True,
     "vad_filter": True,
-    "batch_size": 8,
+    # Memory grows with the batch: each 30 s window holds its encoder's attention (6 heads of
+    # 1500 x 1500 floats, 54 MB) and a cross-attention cache for each of its 5 beams. A batch of
+    # 8 peaked at 0.9 GB on a 156 s answer, 2 at 0.5 GB, with the same words and no more CPU
+    # time on 2-4 threads (benchmarks/memory.py).
+    "batch_size": 2,
     "beam_size": 5,
 }
 BUNDLED_MODEL_NAME = "tiny.en"
@@ -45,7 +49,7 @@ ODDS_SPELLINGS = {
     "hmm": (" Hmm", " mm"),
     "ah": (" Ah", " ah", "Ah"),
 }
-ODDS_BATCH = 8
+ODDS_BATCH = 2  # full 30 s windows encoded at once: see batch_size above for the memory
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction of the audio transcribed so far, from 0.0 to 1.0."""
@@ -140,6 +144,12 @@ class Transcriber:
 
     def _load_pipeline(self) -> Any:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        from rehearse.offline import keep_offline
+
+        # The voice-activity session is made on the first transcription: switch telemetry off
+        # now, in case the host program imported onnxruntime before rehearse.
+        keep_offline(load_onnxruntime=True)
 
         spec = self.model_spec
         options: dict[str, Any] = {

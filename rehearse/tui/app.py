@@ -7,6 +7,7 @@ screen asked for. Screens see the app only as ``context.AppContext``, so none im
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.score import Report
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
+from rehearse.storage.lock import FolderLock
 from rehearse.storage.settings import Settings
 from rehearse.tui.context import AppContext
 from rehearse.tui.help import HelpScreen, HelpSection
@@ -93,6 +95,7 @@ class RehearseApp(App[int]):
         recorder_factory: RecorderFactory | None = None,
         player_factory: PlayerFactory | None = None,
         speak: Speak | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.bank = bank
@@ -104,6 +107,9 @@ class RehearseApp(App[int]):
         self._custom_player = player_factory
         self.speak = speak
         self.model_problem: str | None = None
+        # Problems that cost one thing, not the app: a skipped rubric file, a bad settings file.
+        self.notices = tuple(notices)
+        self.lock: FolderLock | None = None
 
     # -- dependencies that follow the settings --------------------------------------------------
 
@@ -124,6 +130,11 @@ class RehearseApp(App[int]):
     def rubric(self, question_id: str) -> Rubric | None:
         return next((r for r in self.bank if r.id == question_id), None)
 
+    @property
+    def read_only(self) -> str | None:
+        """Why this session may not record or delete (another copy has the folder), or None."""
+        return self.store.read_only
+
     # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -133,7 +144,13 @@ class RehearseApp(App[int]):
             self.model_status = "ready"
         else:
             self.load_model()
-        self.recover_recordings()
+        for notice in self.notices:
+            self.notify(notice, title="Skipped", severity="warning", timeout=20)
+        if self.read_only:
+            # The copy that has the folder recovers its recordings; this one must not touch them.
+            self.notify(self.read_only, title="Read-only", severity="warning", timeout=30)
+        else:
+            self.recover_recordings()
 
     @work(thread=True, exclusive=True, group="model")
     def load_model(self) -> None:
@@ -252,22 +269,39 @@ class RehearseApp(App[int]):
 def build_app(
     data: str | Path | None = None, bank: Path | None = None, model: str | None = None
 ) -> RehearseApp:
-    """The app on the user's data directory, question bank, model and audio devices."""
+    """The app on the user's data directory, question bank, model and audio devices.
+
+    The first copy of the app on a data folder takes its lock (``RehearseApp.lock``, released by
+    ``run``); a second copy opens read-only.
+    """
     from rehearse.language.rubric import load_bank
+    from rehearse.storage.lock import FolderBusy
     from rehearse.storage.settings import data_dir, ensure_writable
     from rehearse.tui.services import piper_speaker
 
     directory = ensure_writable(data_dir(data))
-    settings = Settings.load(directory)
+    notices: list[str] = []
+    settings = Settings.load(directory, notices)
+    questions = load_bank(bank, notices)
+    lock, read_only = None, None
+    try:
+        lock = FolderLock.acquire(directory)
+    except FolderBusy as busy:
+        read_only = (
+            f"{str(busy)[0].upper()}{str(busy)[1:]}, so this window is read-only: browse the"
+            " history and replay, but record or delete in the other one"
+        )
     app = RehearseApp(
-        bank=load_bank(bank),
-        store=History(directory),
+        bank=questions,
+        store=History(directory, read_only=read_only),
         transcriber=Transcriber(model or settings.model),
         settings=settings,
         data_dir=directory,
+        notices=notices,
     )
+    app.lock = lock
     # The voice follows the speakers chosen in Settings, even after a change.
-    app.speak = piper_speaker(lambda: app.settings.output_device)
+    app.speak = piper_speaker(lambda: app.settings.output_device, scratch=directory)
     return app
 
 
@@ -277,7 +311,11 @@ def run(data: str | Path | None = None, bank: Path | None = None, model: str | N
     except RehearseError as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return error.exit_code
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        if app.lock is not None:
+            app.lock.release()
     return result if isinstance(result, int) else 0
 
 

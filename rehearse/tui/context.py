@@ -37,6 +37,12 @@ class AppContext(Protocol):
         ...
 
     @property
+    def read_only(self) -> str | None:
+        """Why this copy of the app may not record or delete (another copy has the data
+        folder), or None."""
+        ...
+
+    @property
     def recorder_factory(self) -> RecorderFactory: ...
 
     @property

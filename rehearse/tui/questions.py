@@ -53,10 +53,14 @@ def attempt_summary(attempt: Attempt) -> Text:
     )
 
 
-def question_prompt(rubric: Rubric, results: Results | None, target: tuple[int, int]) -> Text:
+def question_prompt(
+    rubric: Rubric, results: Results | None, target: tuple[int, int], unreadable: bool = False
+) -> Text:
     text = Text(rubric.question, style="bold")
     meta = Text(f"\n  {target_label(target)}  ", style="dim")
-    if results is None or results.latest is None:
+    if unreadable:
+        meta.append("history unreadable", style="red italic")
+    elif results is None or results.latest is None:
         meta.append("not tried yet", style="dim italic")
     else:
         meta.append("last ", style="dim")
@@ -95,6 +99,7 @@ class QuestionsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.results: dict[str, Results] = {}
+        self.history_problem: str | None = None
 
     @property
     def rehearse(self) -> AppContext:
@@ -140,8 +145,10 @@ class QuestionsScreen(Screen[None]):
             self.post_message(ResultsLoaded(results))
 
     def on_results_loaded(self, message: ResultsLoaded) -> None:
-        if message.problem:
-            self.notify(message.problem, title="History", severity="error")
+        if message.problem and message.problem != self.history_problem:
+            # The message names the fix ('rehearse doctor --repair'): give time to read it.
+            self.notify(message.problem, title="History", severity="error", timeout=30)
+        self.history_problem = message.problem
         self.results = message.results
         self.refresh_list()
 
@@ -175,9 +182,10 @@ class QuestionsScreen(Screen[None]):
                     options.append(None)
                 options.append(Option(Text(f"▌{category}", style="bold #e0a040"), disabled=True))
             target = self.rehearse.target_for(rubric)
-            options.append(
-                Option(question_prompt(rubric, self.results.get(rubric.id), target), id=rubric.id)
+            prompt = question_prompt(
+                rubric, self.results.get(rubric.id), target, self.history_problem is not None
             )
+            options.append(Option(prompt, id=rubric.id))
         questions.set_options(options)
         if not any(o is not None and o.id for o in options):
             questions.add_option(

@@ -4,6 +4,7 @@ then scoring in a worker thread with progress, and the report in place of this s
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.service import save_attempt, score_recording
-from rehearse.storage.history import Attempt
+from rehearse.storage.history import Attempt, History
 from rehearse.tui.context import AppContext, context
 from rehearse.tui.messages import (
     AnswerScored,
@@ -194,6 +195,9 @@ class RecordScreen(Screen[Attempt | None]):
     # -- keys -----------------------------------------------------------------------------------
 
     def action_toggle_recording(self) -> None:
+        if self.state == "ready" and self.rehearse.read_only:
+            self.notify(self.rehearse.read_only, title="Read-only", severity="warning")
+            return
         if self.state == "ready":
             self.state = "starting"
             self.start_recording()
@@ -227,7 +231,8 @@ class RecordScreen(Screen[Attempt | None]):
             self._poll.pause()
         if discard:
             # The app owns this worker, so the file is removed even though we leave right away.
-            self.app.run_worker(lambda: _discard(recorder), thread=True, group="discard")
+            store = self.rehearse.store
+            self.app.run_worker(lambda: _discard(recorder, store), thread=True, group="discard")
             self.dismiss(None)
         else:
             self.stop_recording(recorder)
@@ -253,11 +258,17 @@ class RecordScreen(Screen[Attempt | None]):
 
     @work(thread=True, exclusive=True, group="recorder")
     def start_recording(self) -> None:
+        store = self.rehearse.store
         try:
-            path = self.rehearse.store.new_audio_path(self.rubric.id)
+            path = store.new_audio_path(self.rubric.id)
+        except RehearseError as error:
+            self.post_message(RecordingFailed(str(error)))
+            return
+        try:
             recorder = self.rehearse.recorder_factory(path)
             recorder.start()
         except RehearseError as error:
+            _forget(store, path)  # the name was reserved, nothing was recorded
             self.post_message(RecordingFailed(str(error)))
             return
         self.post_message(RecordingStarted(recorder))
@@ -298,8 +309,7 @@ class RecordScreen(Screen[Attempt | None]):
                 result.problem, title="Recording stopped early", severity="warning", timeout=12
             )
         if result.seconds < MIN_ANSWER_SECONDS:
-            with contextlib.suppress(OSError):
-                result.path.unlink()
+            _forget(self.rehearse.store, result.path)
             self.recorder = None
             self.state = "ready"
             self.notify("Nothing was recorded. Press space to try again.", severity="warning")
@@ -321,6 +331,8 @@ class RecordScreen(Screen[Attempt | None]):
             )
             attempt = save_attempt(app.store, report, result.path)
         except RehearseError as error:
+            # Kept on disk and no longer claimed: the next start of the app recovers it.
+            app.store.release(result.path)
             self.post_message(ScoringFailed(str(error), result.path))
             return
         self.post_message(AnswerScored(report, attempt))
@@ -373,7 +385,12 @@ class RecordScreen(Screen[Attempt | None]):
         )
 
 
-def _discard(recorder: RecorderLike) -> None:
-    result = recorder.stop()
+def _discard(recorder: RecorderLike, store: History) -> None:
+    _forget(store, recorder.stop().path)
+
+
+def _forget(store: History, path: Path) -> None:
+    """Remove a recording nobody wants and give its reserved name back."""
     with contextlib.suppress(OSError):
-        result.path.unlink()
+        path.unlink()
+    store.release(path)

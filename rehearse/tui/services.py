@@ -94,10 +94,14 @@ def real_player_factory(device: str | None) -> PlayerFactory:
     return make
 
 
-def piper_speaker(device: Callable[[], str | None] = lambda: None) -> Speak | None:
+def piper_speaker(
+    device: Callable[[], str | None] = lambda: None, scratch: Path | None = None
+) -> Speak | None:
     """A function that reads text aloud with the offline Piper voice, or None without one.
 
-    ``device`` gives the output device (None: the system default) each time it speaks.
+    ``device`` gives the output device (None: the system default) each time it speaks;
+    ``scratch`` is the folder for the spoken question's short-lived WAV (the data folder, so
+    nothing is written outside it; None: the system's temporary folder).
     """
     from rehearse.audio import tts
 
@@ -108,7 +112,7 @@ def piper_speaker(device: Callable[[], str | None] = lambda: None) -> Speak | No
         # Runs in a worker thread: synthesis and playback both block until the question is read.
         from rehearse.audio.playback import Player
 
-        with tempfile.TemporaryDirectory(prefix="rehearse-voice-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="rehearse-voice-", dir=scratch) as tmp:
             wav = Path(tmp) / "question.wav"
             tts.synthesize(text, wav, "piper")
             player = Player(wav, device=device())
