@@ -162,7 +162,7 @@ def test_every_saved_attempt_writes_its_report_beside_the_recording(tmp_path: Pa
     report = make_report("um class weights")
     attempt = store.add(report, wav, when=datetime(2026, 2, 3, 4, 5, 6))
     saved = json.loads(sidecar_of(attempt.audio_path).read_text())
-    assert saved["report"] == report.to_dict()
+    assert saved["report"] == report.to_dict(explain=True)
     assert saved["created_at"] == "2026-02-03T04:05:06"
     assert sidecar_of(attempt.audio_path).name == attempt.audio_path.name + ".json"
     store.delete(attempt.id)
