@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from rehearse.errors import StorageError, UsageError
@@ -61,7 +61,11 @@ class Settings:
     input_device: str | None = None
     output_device: str | None = None
     model: str | None = None
+    # Read for files written before per-question targets: one length for every question. It now
+    # applies only to the questions whose own target is the default (see service.resolve_target).
     target_seconds: tuple[int, int] | None = None
+    # The user's own target length for a question, by question id (the [targets] table).
+    targets: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The user's own verbal tics ("right", "at the end of the day"), always counted as fillers.
     extra_fillers: tuple[str, ...] = ()
 
@@ -77,13 +81,12 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known and v != ""}
         if "target_seconds" in values:
-            try:
-                low, high = (int(v) for v in values["target_seconds"])
-            except (TypeError, ValueError):
-                raise StorageError(f"{path}: 'target_seconds' must be [low, high]") from None
-            if not 0 <= low < high:
-                raise StorageError(f"{path}: 'target_seconds' needs 0 <= low < high")
-            values["target_seconds"] = (low, high)
+            values["target_seconds"] = _target(values["target_seconds"], path, "target_seconds")
+        if "targets" in values:
+            table = values["targets"]
+            if not isinstance(table, dict):
+                raise StorageError(f"{path}: 'targets' must be a table of question = [low, high]")
+            values["targets"] = {str(k): _target(v, path, f"targets.{k}") for k, v in table.items()}
         if "extra_fillers" in values:
             words = values["extra_fillers"]
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
@@ -99,14 +102,20 @@ class Settings:
         ensure_writable(directory)
         lines = []
         for key, value in asdict(self).items():
-            if value is None or value == ():
+            if value is None or value == () or value == {}:
                 continue
+            if key == "targets":
+                continue  # a table: it must come after every plain key
             if key == "extra_fillers":
                 lines.append(f"{key} = [{', '.join(_quote(v) for v in value)}]")
             elif isinstance(value, (tuple, list)):
                 lines.append(f"{key} = [{', '.join(str(int(v)) for v in value)}]")
             else:
                 lines.append(f"{key} = {_quote(str(value))}")
+        if self.targets:
+            lines.append("\n[targets]")
+            for question, (low, high) in sorted(self.targets.items()):
+                lines.append(f"{_quote(question)} = [{int(low)}, {int(high)}]")
         path = directory / SETTINGS_FILE
         tmp = path.with_suffix(".tmp")
         try:
@@ -118,3 +127,13 @@ class Settings:
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _target(value: object, path: Path, name: str) -> tuple[int, int]:
+    try:
+        low, high = (int(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise StorageError(f"{path}: '{name}' must be [low, high]") from None
+    if not 0 <= low < high:
+        raise StorageError(f"{path}: '{name}' needs 0 <= low < high")
+    return low, high
