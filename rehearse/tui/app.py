@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import work
 from textual.app import App
@@ -17,14 +17,17 @@ from rehearse.scoring.score import Report
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings
-from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
+from rehearse.tui.messages import HistoryChanged, ModelFailed, ModelLoaded, RecordingsRecovered
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
-    Speak,
+    Voice,
     real_player_factory,
     real_recorder_factory,
 )
+
+if TYPE_CHECKING:
+    from rehearse.service import Target
 
 
 class AttemptRequest(Protocol):
@@ -60,7 +63,7 @@ class RehearseApp(App[int]):
         data_dir: Path,
         recorder_factory: RecorderFactory | None = None,
         player_factory: PlayerFactory | None = None,
-        speak: Speak | None = None,
+        voice: Voice | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
@@ -70,7 +73,7 @@ class RehearseApp(App[int]):
         self.data_dir = data_dir
         self._custom_recorder = recorder_factory
         self._custom_player = player_factory
-        self.speak = speak
+        self.voice = voice
         self.model_problem: str | None = None
 
     # -- dependencies that follow the settings --------------------------------------------------
@@ -85,9 +88,13 @@ class RehearseApp(App[int]):
         return self._custom_player or real_player_factory(self.settings.output_device)
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]:
-        from rehearse.service import resolve_target
+        return self.target(rubric).seconds
 
-        return resolve_target(rubric, self.settings)
+    def target(self, rubric: Rubric) -> Target:
+        """The target length of ``rubric`` and whose it is (the user's own, or the question's)."""
+        from rehearse.service import target_for
+
+        return target_for(rubric, self.settings)
 
     def rubric(self, question_id: str) -> Rubric | None:
         return next((r for r in self.bank if r.id == question_id), None)
@@ -125,6 +132,9 @@ class RehearseApp(App[int]):
 
     def on_recordings_recovered(self, message: RecordingsRecovered) -> None:
         if message.saved:
+            # The question list shows each question's last result: it must see these too.
+            for screen in self.screen_stack:
+                screen.post_message(HistoryChanged())
             self.notify(
                 f"Scored {message.saved} recording(s) left by an interrupted session;"
                 " they are in History (h).",
@@ -143,13 +153,22 @@ class RehearseApp(App[int]):
         self.model_status = "failed"
         self.notify(message.message, title="Speech model", severity="error", timeout=15)
 
-    def switch_model(self, model: str | None) -> None:
-        """Use another model from the next answer on; it loads in the background."""
-        if model == self.transcriber.model_spec:
+    def switch_model(self, model: str | None, loaded: Transcriber | None = None) -> None:
+        """Use another model from the next answer on: ``loaded`` if the caller already loaded
+        it, else it loads in the background."""
+        if model == self.transcriber.model_spec and self.model_status != "failed":
             return
-        self.transcriber = Transcriber(model)
-        self.model_status = "loading"
-        self.load_model()
+        self.transcriber = loaded or Transcriber(model)
+        if self.transcriber.loaded:
+            self.post_message(ModelLoaded())
+        else:
+            self.model_status = "loading"
+            self.load_model()
+
+    def stop_voice(self) -> None:
+        """Stop reading a question aloud, at once."""
+        if self.voice is not None:
+            self.voice.stop()
 
     # -- requests from the history screen (it only names an attempt) --------------------------
 
@@ -198,7 +217,7 @@ def build_app(
     """The app on the user's data directory, question bank, model and audio devices."""
     from rehearse.language.rubric import load_bank
     from rehearse.storage.settings import data_dir, ensure_writable
-    from rehearse.tui.services import piper_speaker
+    from rehearse.tui.services import piper_voice
 
     directory = ensure_writable(data_dir(data))
     settings = Settings.load(directory)
@@ -210,7 +229,7 @@ def build_app(
         data_dir=directory,
     )
     # The voice follows the speakers chosen in Settings, even after a change.
-    app.speak = piper_speaker(lambda: app.settings.output_device)
+    app.voice = piper_voice(lambda: app.settings.output_device)
     return app
 
 
@@ -220,5 +239,9 @@ def run(data: str | Path | None = None, bank: Path | None = None, model: str | N
     except RehearseError as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return error.exit_code
-    result = app.run()
+    from rehearse.tui.terminal import MESSAGES_LOG, library_messages_to
+
+    # What ALSA and co. print would otherwise land on top of the screen.
+    with library_messages_to(app.data_dir / MESSAGES_LOG):
+        result = app.run()
     return result if isinstance(result, int) else 0
