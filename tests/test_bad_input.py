@@ -198,4 +198,13 @@ def test_named_model_that_cannot_be_downloaded(tone, tmp_path):
         env=env,
     )
     line = assert_one_line_error(result, "'base.en'", "could not be downloaded")
-    assert "leaving out --model" in line
+    assert line.endswith("available offline here: tiny.en (bundled)")
+
+
+def test_a_model_name_that_does_not_exist_is_said_in_whole(tone):
+    # faster-whisper's own message lists every size name; it used to be cut at 160 characters,
+    # mid-word ("... distil-lar.").
+    line = assert_one_line_error(score(tone, "--model", "huge.en"), "'huge.en'")
+    assert "neither a model folder nor a Whisper model name" in line
+    assert "base.en" in line and "turbo" in line
+    assert line.endswith("available offline here: tiny.en (bundled)")

@@ -10,10 +10,15 @@ def test_settings_round_trip(tmp_path):
         output_device="3",
         model="base.en",
         target_seconds=(45, 75),
+        targets={"overfitting": (30, 50), "design-search-ranking": (150, 200)},
         extra_fillers=("right", "at the end of the day"),
     )
     saved.save(tmp_path)
     assert Settings.load(tmp_path) == saved
+    text = (tmp_path / "settings.toml").read_text()
+    assert text.endswith(
+        '[targets]\n"design-search-ranking" = [150, 200]\n"overfitting" = [30, 50]\n'
+    )
 
 
 def test_missing_settings_are_defaults(tmp_path):
@@ -26,6 +31,8 @@ def test_missing_settings_are_defaults(tmp_path):
         "target_seconds = [90, 60]\n",
         'target_seconds = "long"\n',
         "extra_fillers = [1, 2]\n",
+        "[targets]\noverfitting = [90, 60]\n",
+        'targets = "long"\n',
         "x = \n",
     ],
 )

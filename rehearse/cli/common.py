@@ -7,13 +7,19 @@ scoring and saving themselves are the service layer's (``rehearse.service``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rehearse.errors import RehearseError, UsageError
 from rehearse.language.rubric import Rubric, find_question, load_bank, load_rubric
 from rehearse.storage.settings import Settings, data_dir, parse_target
+
+if TYPE_CHECKING:
+    from rehearse.speech.transcribe import ProgressCallback
 
 
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -24,9 +30,6 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--save", action="store_true", help="keep the attempt in the history")
     parser.add_argument("--target", metavar="LOW-HIGH", help="target length in seconds, e.g. 60-90")
-    parser.add_argument(
-        "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
-    )
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -100,9 +103,12 @@ def score_and_print(
     settings = read_settings(directory)
     override = parse_target(args.target, name="--target")
     transcriber = Transcriber(args.model or settings.model)
-    # Load before decoding so that a bad --model is reported even for a silent recording.
-    transcriber.load()
-    report = score_recording(audio, rubric, transcriber, settings, override)
+    with stage_progress() as progress:
+        if progress is not None:
+            progress("loading", 0.0)
+        # Load before decoding so that a bad --model is reported even for a silent recording.
+        transcriber.load()
+        report = score_recording(audio, rubric, transcriber, settings, override, progress)
     attempt_id, not_saved = None, None
     if args.save:
         from rehearse.storage.history import History
@@ -137,3 +143,30 @@ def score_and_print(
         print(f"rehearse: the report was not saved to the history: {not_saved}", file=sys.stderr)
         return INCOMPLETE_EXIT
     return 0
+
+
+@contextlib.contextmanager
+def stage_progress() -> Iterator[ProgressCallback | None]:
+    """What scoring is doing, as a bar on stderr when it is a terminal; None otherwise.
+
+    stdout is left alone: it carries the report or the JSON.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    from rehearse.service import STAGE_LABELS, overall_fraction
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}…"), BarColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Loading the speech model", total=1.0)
+
+        def show(stage: str, fraction: float) -> None:
+            if stage in STAGE_LABELS:
+                label = STAGE_LABELS[stage]
+                bar.update(task, description=label, completed=overall_fraction(stage, fraction))
+
+        yield show

@@ -9,9 +9,43 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rehearse import __version__
-from rehearse.cli.common import add_scoring_options, load_questions, score_and_print
+from rehearse.cli.common import (
+    add_scoring_options,
+    data_directory,
+    load_questions,
+    read_settings,
+    score_and_print,
+)
 from rehearse.errors import RehearseError
+from rehearse.language.rubric import load_bank, unknown_question
 from rehearse.storage.settings import data_dir
+
+
+def global_options(after_command: bool) -> argparse.ArgumentParser:
+    """--data, --bank and --model, which every command takes before or after its name.
+
+    After the name they are suppressed unless given, so that a value given before the name is
+    not reset to the default by the command's own parser.
+    """
+    default = argparse.SUPPRESS if after_command else None
+    options = argparse.ArgumentParser(add_help=False, argument_default=default)
+    options.add_argument(
+        "--data",
+        metavar="DIR",
+        help="data directory for recordings, history and settings "
+        "(default: $REHEARSE_HOME, else ./recordings)",
+    )
+    options.add_argument(
+        "--bank",
+        metavar="DIR",
+        type=Path,
+        help="folder of rubric TOML files (default: the bundled question bank)",
+    )
+    options.add_argument(
+        "--model",
+        help="Whisper model: a size name (base.en) or a model folder; default bundled tiny.en",
+    )
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,41 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rehearse",
         description="Rehearse spoken interview answers aloud, offline. "
         "With no command, starts the app.",
+        parents=[global_options(after_command=False)],
     )
     parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        help="data directory for recordings, history and settings "
-        "(default: $REHEARSE_HOME, else ./recordings)",
-    )
-    parser.add_argument(
-        "--bank",
-        metavar="DIR",
-        type=Path,
-        help="folder of rubric TOML files (default: the bundled question bank)",
-    )
-    parser.add_argument(
-        "--model",
-        help="Whisper model: a size name (base.en) or a model folder; default bundled tiny.en",
-    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = [global_options(after_command=True)]
 
-    questions = sub.add_parser("questions", help="list the question bank")
+    questions = sub.add_parser("questions", help="list the question bank", parents=common)
     questions.add_argument("--json", action="store_true", help="print JSON")
     questions.set_defaults(handler=run_questions)
 
-    score = sub.add_parser("score", help="score a recorded answer")
+    score = sub.add_parser("score", help="score a recorded answer", parents=common)
     score.add_argument("audio", type=Path, help="the recording (any format ffmpeg decodes)")
     add_scoring_options(score)
     score.set_defaults(handler=run_score)
 
-    history = sub.add_parser("history", help="list saved attempts")
+    history = sub.add_parser("history", help="list saved attempts", parents=common)
     history.add_argument("--question", help="only this question id")
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=run_history)
 
-    audio_commands.add_parsers(sub)
+    audio_commands.add_parsers(sub, common)
     return parser
 
 
@@ -79,14 +99,18 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_questions(args: argparse.Namespace) -> int:
+    from rehearse.service import target_for
+
     bank = load_questions(args)
+    settings = read_settings(data_directory(args))
     if args.json:
         rows = [
             {
                 "id": r.id,
                 "category": r.category,
                 "question": r.question,
-                "target_seconds": list(r.target_seconds),
+                "target_seconds": list(target_for(r, settings).seconds),
+                "own_target_seconds": list(r.target_seconds),
                 "ordered": r.ordered,
                 "points": [p.id for p in r.points],
             }
@@ -97,18 +121,36 @@ def run_questions(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "category", "question", "target", box=None, header_style="bold")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    # The id is what the user types: it is never cut; the other columns wrap around it.
+    table.add_column("id", no_wrap=True, min_width=max(len(r.id) for r in bank))
+    table.add_column("category")
+    table.add_column("question")
+    table.add_column("target", no_wrap=True)
+    yours = False
     for r in bank:
-        low, high = r.target_seconds
-        table.add_row(r.id, r.category, r.question, f"{low}–{high} s")
-    Console().print(table)
+        target = target_for(r, settings)
+        low, high = target.seconds
+        mark = " *" if target.source == "yours" else ""
+        yours = yours or bool(mark)
+        table.add_row(r.id, r.category, r.question, f"{low}–{high} s{mark}")
+    console = Console()
+    console.print(table)
+    if yours:
+        console.print("* your own target for that question (set in the app: t on the list)")
     return 0
 
 
 def run_history(args: argparse.Namespace) -> int:
     from rehearse.storage.history import History
 
-    attempts = History(data_dir(args.data)).attempts(args.question)
+    store = History(data_dir(args.data))
+    if args.question:
+        # A question since removed from the bank may still have attempts worth listing.
+        known = {r.id for r in load_bank(args.bank)} | {a.question_id for a in store.attempts()}
+        if args.question not in known:
+            raise unknown_question(args.question, sorted(known))
+    attempts = store.attempts(args.question)
     if args.json:
         rows = [
             {
@@ -131,7 +173,13 @@ def run_history(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "when", "question", "spoken", "timing", "fillers/min", "coverage", box=None)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    # Ids are what the user types next (replay 12, --question ID): never cut. The rest wraps.
+    table.add_column("id", no_wrap=True, justify="right")
+    table.add_column("when")
+    table.add_column("question", no_wrap=True, min_width=max(len(a.question_id) for a in attempts))
+    for name in ("spoken", "timing", "fillers /min", "covered"):
+        table.add_column(name, justify="right" if name != "timing" else "left")
     for a in attempts:
         table.add_row(
             str(a.id),

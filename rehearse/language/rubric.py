@@ -6,8 +6,10 @@ be added, existing ones keep their meaning.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ class Rubric:
     target_seconds: tuple[int, int] = DEFAULT_TARGET
     ordered: bool = False
     path: Path | None = None
+    # Listed first, with its category: the question people come to rehearse most.
+    pinned: bool = False
 
 
 def bundled_rubrics_dir() -> Path:
@@ -68,6 +72,9 @@ def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
     ordered = raw.get("ordered", False)
     if not isinstance(ordered, bool):
         raise fields.fail("ordered", "must be true or false")
+    pinned = raw.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise fields.fail("pinned", "must be true or false")
     return Rubric(
         id=rubric_id,
         question=question,
@@ -76,6 +83,7 @@ def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
         target_seconds=(low, high),
         ordered=ordered,
         path=path,
+        pinned=pinned,
     )
 
 
@@ -148,7 +156,7 @@ class _Fields:
 
 
 def load_bank(directory: Path | None = None, problems: list[str] | None = None) -> list[Rubric]:
-    """Every rubric in ``directory`` (default: the bundled bank), sorted by category then id.
+    """Every rubric in ``directory`` (default: the bundled bank), in ``bank_order``.
 
     With ``problems``, a bad file (or one repeating another's id) is skipped and its one-line
     problem appended there, so one broken file costs one question, not the bank; without it, the
@@ -173,7 +181,16 @@ def load_bank(directory: Path | None = None, problems: list[str] | None = None) 
             continue
         by_id[rubric.id] = rubric.path
         rubrics.append(rubric)
-    return sorted(rubrics, key=lambda r: (r.category, r.id))
+    return bank_order(rubrics)
+
+
+def bank_order(rubrics: Sequence[Rubric]) -> list[Rubric]:
+    """By category then id, except that pinned questions and their category come first."""
+    pinned_categories = {r.category for r in rubrics if r.pinned}
+    return sorted(
+        rubrics,
+        key=lambda r: (r.category not in pinned_categories, r.category, not r.pinned, r.id),
+    )
 
 
 def find_question(
@@ -194,4 +211,16 @@ def find_question(
             raise RubricError(problem.removesuffix(" (skipped)"))
     if problems is not None:
         problems += skipped
-    raise UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")
+    raise unknown_question(question_id, [r.id for r in bank])
+
+
+def unknown_question(question_id: str, known: Sequence[str]) -> UsageError:
+    """The usage error for an id that is not among ``known``, naming the closest ones."""
+    close = difflib.get_close_matches(question_id, known, n=3, cutoff=0.5)
+    if not close:
+        # A fragment ("walkthrough") is no close match by ratio, but it names the question.
+        close = [k for k in known if question_id and question_id in k][:3]
+    if close:
+        guess = " or ".join(f"'{k}'" for k in close)
+        return UsageError(f"unknown question '{question_id}': did you mean {guess}?")
+    return UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,11 @@ class Settings:
     input_device: str | None = None
     output_device: str | None = None
     model: str | None = None
+    # Read for files written before per-question targets: one length for every question. It now
+    # applies only to the questions whose own target is the default (see service.resolve_target).
     target_seconds: tuple[int, int] | None = None
+    # The user's own target length for a question, by question id (the [targets] table).
+    targets: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The user's own verbal tics ("right", "at the end of the day"), always counted as fillers.
     extra_fillers: tuple[str, ...] = ()
 
@@ -92,8 +96,10 @@ class Settings:
         values = {
             key: list(value) if isinstance(value, tuple) else value
             for key, value in asdict(self).items()
-            if value is not None and value != ()
+            if value is not None and value != () and value != {}
         }
+        if self.targets:
+            values["targets"] = {q: list(target) for q, target in sorted(self.targets.items())}
         path = directory / SETTINGS_FILE
         tmp = path.with_suffix(".tmp")
         try:
@@ -150,6 +156,11 @@ def _read(path: Path) -> dict[str, Any]:
         if any(len(w) > MAX_TEXT for w in words):
             raise fail("extra_fillers", f"has an entry longer than {MAX_TEXT} characters")
         values["extra_fillers"] = tuple(w for w in words if w.strip())
+    if "targets" in values:
+        table = values["targets"]
+        if not isinstance(table, dict):
+            raise fail("targets", "must be a table of question = [low, high]")
+        values["targets"] = {str(k): _target(v, path, f"targets.{k}") for k, v in table.items()}
     return values
 
 
@@ -161,3 +172,16 @@ def _set_aside(path: Path) -> str:
     except OSError:
         return ""
     return f"; the file is kept as {bad}"
+
+
+def _target(value: object, path: Path, name: str) -> tuple[int, int]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise StorageError(f"{path}: '{name}' must be [low, high] in whole seconds")
+    low, high = value
+    if not 0 <= low < high:
+        raise StorageError(f"{path}: '{name}' needs 0 <= low < high")
+    return low, high

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -27,7 +27,7 @@ from rehearse.storage.settings import Settings
 from rehearse.tui.context import AppContext
 from rehearse.tui.help import HelpScreen, HelpSection
 from rehearse.tui.history_screen import HistoryScreen
-from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
+from rehearse.tui.messages import HistoryChanged, ModelFailed, ModelLoaded, RecordingsRecovered
 from rehearse.tui.mock_round import MockRoundScreen
 from rehearse.tui.navigation import (
     AnswerRequested,
@@ -44,7 +44,7 @@ from rehearse.tui.report import ReportScreen
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
-    Speak,
+    Voice,
     real_player_factory,
     real_recorder_factory,
 )
@@ -60,6 +60,9 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("Settings", SettingsScreen),
 )
 """Every screen, in the order the help lists them."""
+
+if TYPE_CHECKING:
+    from rehearse.service import Target
 
 
 def help_sections() -> list[HelpSection]:
@@ -94,7 +97,7 @@ class RehearseApp(App[int]):
         data_dir: Path,
         recorder_factory: RecorderFactory | None = None,
         player_factory: PlayerFactory | None = None,
-        speak: Speak | None = None,
+        voice: Voice | None = None,
         notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
@@ -105,7 +108,7 @@ class RehearseApp(App[int]):
         self.data_dir = data_dir
         self._custom_recorder = recorder_factory
         self._custom_player = player_factory
-        self.speak = speak
+        self.voice = voice
         self.model_problem: str | None = None
         # Problems that cost one thing, not the app: a skipped rubric file, a bad settings file.
         self.notices = tuple(notices)
@@ -123,9 +126,13 @@ class RehearseApp(App[int]):
         return self._custom_player or real_player_factory(self.settings.output_device)
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]:
-        from rehearse.service import resolve_target
+        return self.target(rubric).seconds
 
-        return resolve_target(rubric, self.settings)
+    def target(self, rubric: Rubric) -> Target:
+        """The target length of ``rubric`` and whose it is (the user's own, or the question's)."""
+        from rehearse.service import target_for
+
+        return target_for(rubric, self.settings)
 
     def rubric(self, question_id: str) -> Rubric | None:
         return next((r for r in self.bank if r.id == question_id), None)
@@ -172,6 +179,9 @@ class RehearseApp(App[int]):
 
     def on_recordings_recovered(self, message: RecordingsRecovered) -> None:
         if message.saved:
+            # The question list shows each question's last result: it must see these too.
+            for screen in self.screen_stack:
+                screen.post_message(HistoryChanged())
             self.notify(
                 f"Scored {message.saved} recording(s) left by an interrupted session;"
                 " they are in History (h).",
@@ -190,13 +200,22 @@ class RehearseApp(App[int]):
         self.model_status = "failed"
         self.notify(message.message, title="Speech model", severity="error", timeout=15)
 
-    def switch_model(self, model: str | None) -> None:
-        """Use another model from the next answer on; it loads in the background."""
-        if model == self.transcriber.model_spec:
+    def switch_model(self, model: str | None, loaded: Transcriber | None = None) -> None:
+        """Use another model from the next answer on: ``loaded`` if the caller already loaded
+        it, else it loads in the background."""
+        if model == self.transcriber.model_spec and self.model_status != "failed":
             return
-        self.transcriber = Transcriber(model)
-        self.model_status = "loading"
-        self.load_model()
+        self.transcriber = loaded or Transcriber(model)
+        if self.transcriber.loaded:
+            self.post_message(ModelLoaded())
+        else:
+            self.model_status = "loading"
+            self.load_model()
+
+    def stop_voice(self) -> None:
+        """Stop reading a question aloud, at once."""
+        if self.voice is not None:
+            self.voice.stop()
 
     # -- navigation: the screens ask, the app shows ------------------------------------------
 
@@ -277,7 +296,7 @@ def build_app(
     from rehearse.language.rubric import load_bank
     from rehearse.storage.lock import FolderBusy
     from rehearse.storage.settings import data_dir, ensure_writable
-    from rehearse.tui.services import piper_speaker
+    from rehearse.tui.services import piper_voice
 
     directory = ensure_writable(data_dir(data))
     notices: list[str] = []
@@ -301,7 +320,7 @@ def build_app(
     )
     app.lock = lock
     # The voice follows the speakers chosen in Settings, even after a change.
-    app.speak = piper_speaker(lambda: app.settings.output_device, scratch=directory)
+    app.voice = piper_voice(lambda: app.settings.output_device)
     return app
 
 
@@ -311,8 +330,12 @@ def run(data: str | Path | None = None, bank: Path | None = None, model: str | N
     except RehearseError as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return error.exit_code
+    from rehearse.tui.terminal import MESSAGES_LOG, library_messages_to
+
     try:
-        result = app.run()
+        # What ALSA and co. print would otherwise land on top of the screen.
+        with library_messages_to(app.data_dir / MESSAGES_LOG):
+            result = app.run()
     finally:
         if app.lock is not None:
             app.lock.release()

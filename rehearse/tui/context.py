@@ -16,7 +16,8 @@ from rehearse.language.rubric import Rubric
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import History
 from rehearse.storage.settings import Settings
-from rehearse.tui.services import PlayerFactory, RecorderFactory, Speak
+from rehearse.service import Target
+from rehearse.tui.services import PlayerFactory, RecorderFactory, Voice
 
 
 class AppContext(Protocol):
@@ -28,7 +29,7 @@ class AppContext(Protocol):
     settings: Settings
     transcriber: Transcriber
     data_dir: Path
-    speak: Speak | None
+    voice: Voice | None
     model_problem: str | None
 
     @property
@@ -50,10 +51,19 @@ class AppContext(Protocol):
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]: ...
 
+    def target(self, rubric: Rubric) -> Target:
+        """The target length of ``rubric`` and whose it is (the user's own, or the question's)."""
+        ...
+
     def rubric(self, question_id: str) -> Rubric | None: ...
 
-    def switch_model(self, model: str | None) -> None:
-        """Use another model from the next answer on; it loads in the background."""
+    def switch_model(self, model: str | None, loaded: Transcriber | None = None) -> None:
+        """Use another model from the next answer on: ``loaded`` if the caller already loaded
+        it, else it loads in the background."""
+        ...
+
+    def stop_voice(self) -> None:
+        """Stop reading a question aloud, at once."""
         ...
 
 
