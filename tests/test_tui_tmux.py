@@ -18,8 +18,12 @@ from tui_support import spoken_answer
 ROOT = Path(__file__).resolve().parent.parent
 REHEARSE = ROOT / ".venv" / "bin" / "rehearse"
 
-# COLUMNS and LINES (set by some test runners) would override the real terminal size in the app.
-TERMINAL_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+def terminal_env() -> dict[str, str]:
+    # COLUMNS and LINES (set by some test runners) would override the real terminal size in the
+    # app. Read at each call: the virtual_audio fixture adds the sound server's address later.
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -36,7 +40,7 @@ class Terminal:
             capture_output=True,
             text=True,
             timeout=20,
-            env=TERMINAL_ENV,
+            env=terminal_env(),
         )
         assert done.returncode == 0, f"tmux {args[0]} failed: {done.stderr}"
         return done.stdout
@@ -120,7 +124,7 @@ def test_rehearse_in_tmux(tmp_path: Path, terminal: Terminal) -> None:
     terminal.wait_for("(1 try)")
     terminal.wait_for("How are precision and recall different")
     terminal.wait_gone("Applied ML design")
-    terminal.keys("Enter")  # from the filter to the list
+    terminal.keys("Tab")  # from the filter to the list (enter would open the match)
     # Focus moves on the app's next turn; a key sent in the same instant would still land in the
     # filter (no person types that fast).
     time.sleep(0.5)
