@@ -224,44 +224,56 @@ def _channels(device: AudioDevice, kind: Kind) -> int:
 
 
 def _resolve(spec: str | int | None, kind: Kind) -> AudioDevice:
-    noun = "microphone" if kind == "input" else "speaker"
     devices = list_devices()
     usable = [d for d in devices if _channels(d, kind) > 0]
     if not usable:
-        if kind == "input":
-            raise DeviceError(
-                "no microphone found: plug one in (or unmute/enable it in the system sound"
-                " settings), then run 'rehearse devices'"
-            )
-        raise DeviceError(
-            "no speakers or headphones found: plug some in (or enable them in the system sound"
-            " settings), then run 'rehearse devices'"
-        )
-
-    if isinstance(spec, str):
-        spec = spec.strip()
-        if spec == "":
-            spec = None
-        elif spec.lstrip("-").isdigit():
-            spec = int(spec)
-
+        raise DeviceError(NONE_FOUND[kind])
+    spec = _parse_spec(spec)
     if spec is None:
         for device in usable:
             if device.is_default_input if kind == "input" else device.is_default_output:
                 return device
         # No system default (common on bare ALSA): any working device beats refusing to record.
         return usable[0]
-
     if isinstance(spec, int):
-        for device in devices:
-            if device.index == spec:
-                if _channels(device, kind) == 0:
-                    raise DeviceError(
-                        f"device {spec} ({device.name}) is not a {noun}: {DEVICES_HINT}"
-                    )
-                return device
-        raise DeviceError(f"there is no audio device number {spec}: {DEVICES_HINT}")
+        return _by_number(spec, devices, kind)
+    return _by_name(spec, usable, kind)
 
+
+NONE_FOUND: dict[Kind, str] = {
+    "input": "no microphone found: plug one in (or unmute/enable it in the system sound"
+    " settings), then run 'rehearse devices'",
+    "output": "no speakers or headphones found: plug some in (or enable them in the system"
+    " sound settings), then run 'rehearse devices'",
+}
+
+
+def _noun(kind: Kind) -> str:
+    return "microphone" if kind == "input" else "speaker"
+
+
+def _parse_spec(spec: str | int | None) -> str | int | None:
+    """A device number as an int, a blank name as None (the default), else the name."""
+    if not isinstance(spec, str):
+        return spec
+    spec = spec.strip()
+    if spec == "":
+        return None
+    return int(spec) if spec.lstrip("-").isdigit() else spec
+
+
+def _by_number(number: int, devices: list[AudioDevice], kind: Kind) -> AudioDevice:
+    for device in devices:
+        if device.index == number:
+            if _channels(device, kind) == 0:
+                raise DeviceError(
+                    f"device {number} ({device.name}) is not a {_noun(kind)}: {DEVICES_HINT}"
+                )
+            return device
+    raise DeviceError(f"there is no audio device number {number}: {DEVICES_HINT}")
+
+
+def _by_name(spec: str, usable: list[AudioDevice], kind: Kind) -> AudioDevice:
     wanted = spec.casefold()
     exact = [d for d in usable if d.name.casefold() == wanted]
     if exact:
@@ -272,9 +284,10 @@ def _resolve(spec: str | int | None, kind: Kind) -> AudioDevice:
     if len(partial) > 1:
         names = "; ".join(f"{d.index}: {d.name}" for d in partial)
         raise DeviceError(
-            f"{spec!r} matches several {noun}s ({names}): give more of the name or the number"
+            f"{spec!r} matches several {_noun(kind)}s ({names}): give more of the name or the"
+            " number"
         )
-    raise DeviceError(f"no {noun} matches {spec!r}: {DEVICES_HINT}")
+    raise DeviceError(f"no {_noun(kind)} matches {spec!r}: {DEVICES_HINT}")
 
 
 def pick_input_samplerate(device: AudioDevice, preferred: int = PREFERRED_SAMPLERATE) -> int:

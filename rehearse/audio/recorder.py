@@ -302,8 +302,7 @@ class Recorder:
         limit = _MAX_WAV_FRAMES
         if self.max_seconds is not None:
             limit = min(limit, round(self.max_seconds * self.samplerate))
-        quiet = QuietWatch(self.samplerate)
-        last_clip_frame: int | None = None
+        meter = _Meter(self.samplerate)
         while True:
             try:
                 block = self._queue.get(timeout=0.1)
@@ -316,33 +315,24 @@ class Recorder:
             if self._ended.is_set():
                 continue  # drained but not written: the limit was reached or writing failed
             self._last_block_at = time.monotonic()
-            samples = block.reshape(-1)
-            samples = samples[: max(0, limit - self._frames)]
-            if samples.size:
-                try:
-                    self._append(samples.astype("<i2", copy=False).tobytes())
-                except OSError as exc:
-                    self._fail_write(exc)
-                    continue
-
-                # Level meter work happens here, off the real-time thread.
-                x = samples.astype(np.float32) / 32768.0
-                power = float(np.dot(x, x))
-                peak = float(np.max(np.abs(x)))
-                if 20.0 * math.log10(max(peak, 1e-12)) >= CLIP_DBFS:
-                    last_clip_frame = self._frames
-                too_quiet = quiet.add(x.size, power)
-                hold = CLIP_HOLD_SECONDS * self.samplerate
-                self._level = InputLevel(
-                    rms_dbfs=_dbfs(power / x.size),
-                    peak_dbfs=_dbfs(peak * peak),
-                    clipping=last_clip_frame is not None and self._frames - last_clip_frame < hold,
-                    too_quiet=too_quiet,
-                )
+            samples = block.reshape(-1)[: max(0, limit - self._frames)]
+            if samples.size and not self._write(samples, meter):
+                continue
             if self._frames >= limit:
                 if limit == _MAX_WAV_FRAMES:
                     self._problem = "the recording reached the 4 GB size limit of WAV files"
                 self._end()
+
+    def _write(self, samples: np.ndarray, meter: _Meter) -> bool:
+        """Append ``samples`` to the file and measure them; False if writing failed."""
+        try:
+            self._append(samples.astype("<i2", copy=False).tobytes())
+        except OSError as exc:
+            self._fail_write(exc)
+            return False
+        # Level meter work happens here, off the real-time thread.
+        self._level = meter.measure(samples, self._frames)
+        return True
 
     def _check_stream(self) -> None:
         # Under the lock, stop() cannot close the stream between the check and its use.
@@ -467,3 +457,27 @@ class Recorder:
         closer = threading.Thread(target=close, name="rehearse-recorder-close", daemon=True)
         closer.start()
         closer.join(timeout=3.0)
+
+
+class _Meter:
+    """The input level of each block written, with clipping held on screen for a moment."""
+
+    def __init__(self, samplerate: int) -> None:
+        self._hold = CLIP_HOLD_SECONDS * samplerate
+        self._quiet = QuietWatch(samplerate)
+        self._last_clip_frame: int | None = None
+
+    def measure(self, samples: np.ndarray, frames: int) -> InputLevel:
+        """The level of ``samples`` (int16), written up to frame ``frames`` of the recording."""
+        x = samples.astype(np.float32) / 32768.0
+        power = float(np.dot(x, x))
+        peak = float(np.max(np.abs(x)))
+        if 20.0 * math.log10(max(peak, 1e-12)) >= CLIP_DBFS:
+            self._last_clip_frame = frames
+        clipping = self._last_clip_frame is not None and frames - self._last_clip_frame < self._hold
+        return InputLevel(
+            rms_dbfs=_dbfs(power / x.size),
+            peak_dbfs=_dbfs(peak * peak),
+            clipping=clipping,
+            too_quiet=self._quiet.add(x.size, power),
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -124,44 +125,31 @@ def _read(path: Path) -> dict[str, Any]:
         raise StorageError(f"{path}: cannot read settings: {reason}") from None
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in raw.items() if k in known and v != ""}
-
-    def fail(key: str, problem: str) -> StorageError:
-        return StorageError(f"{path}: '{key}' {problem}")
-
-    for key in ("input_device", "output_device", "model"):
-        if key not in values:
-            continue
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise fail(key, "must be a name in quotes")
-        values[key] = str(value)
-        if len(values[key]) > MAX_TEXT:
-            raise fail(key, f"is longer than {MAX_TEXT} characters")
-    if "target_seconds" in values:
-        target = values["target_seconds"]
-        if (
-            not isinstance(target, list)
-            or len(target) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in target)
-        ):
-            raise fail("target_seconds", "must be [low, high] in whole seconds")
-        low, high = target
-        if not 0 <= low < high:
-            raise fail("target_seconds", "needs 0 <= low < high")
-        values["target_seconds"] = (low, high)
-    if "extra_fillers" in values:
-        words = values["extra_fillers"]
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise fail("extra_fillers", "must be a list of strings")
-        if any(len(w) > MAX_TEXT for w in words):
-            raise fail("extra_fillers", f"has an entry longer than {MAX_TEXT} characters")
-        values["extra_fillers"] = tuple(w for w in words if w.strip())
-    if "targets" in values:
-        table = values["targets"]
-        if not isinstance(table, dict):
-            raise fail("targets", "must be a table of question = [low, high]")
-        values["targets"] = {str(k): _target(v, path, f"targets.{k}") for k, v in table.items()}
+    for key, value in values.items():
+        values[key] = _FIELDS[key](value, path, key)
     return values
+
+
+def _name(value: object, path: Path, key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise StorageError(f"{path}: '{key}' must be a name in quotes")
+    if len(str(value)) > MAX_TEXT:
+        raise StorageError(f"{path}: '{key}' is longer than {MAX_TEXT} characters")
+    return str(value)
+
+
+def _words(value: object, path: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise StorageError(f"{path}: '{key}' must be a list of strings")
+    if any(len(w) > MAX_TEXT for w in value):
+        raise StorageError(f"{path}: '{key}' has an entry longer than {MAX_TEXT} characters")
+    return tuple(w for w in value if w.strip())
+
+
+def _targets(value: object, path: Path, key: str) -> dict[str, tuple[int, int]]:
+    if not isinstance(value, dict):
+        raise StorageError(f"{path}: '{key}' must be a table of question = [low, high]")
+    return {str(k): _target(v, path, f"{key}.{k}") for k, v in value.items()}
 
 
 def _set_aside(path: Path) -> str:
@@ -175,6 +163,7 @@ def _set_aside(path: Path) -> str:
 
 
 def _target(value: object, path: Path, name: str) -> tuple[int, int]:
+    """``[low, high]`` in whole seconds with 0 <= low < high."""
     if (
         not isinstance(value, list)
         or len(value) != 2
@@ -185,3 +174,14 @@ def _target(value: object, path: Path, name: str) -> tuple[int, int]:
     if not 0 <= low < high:
         raise StorageError(f"{path}: '{name}' needs 0 <= low < high")
     return low, high
+
+
+# How each key of settings.toml is checked and read, each failure naming the key.
+_FIELDS: dict[str, Callable[[object, Path, str], Any]] = {
+    "input_device": _name,
+    "output_device": _name,
+    "model": _name,
+    "target_seconds": _target,
+    "targets": _targets,
+    "extra_fillers": _words,
+}

@@ -13,10 +13,10 @@ from typing import Any, Protocol, cast
 from textual.app import App
 
 from rehearse.language.rubric import Rubric
+from rehearse.service import Target
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import History
 from rehearse.storage.settings import Settings
-from rehearse.service import Target
 from rehearse.tui.services import PlayerFactory, RecorderFactory, Voice
 
 
