@@ -756,7 +756,7 @@ async def test_replay_steps_back_and_wraps_around_the_fillers(tmp_path: Path) ->
     attempt = store_attempt(app.store, "precision")
     marks = sorted(max(0.0, f.start - 0.6) for f in attempt.report.fillers.items)
     assert len(marks) >= 2
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await app.push_screen(ReplayScreen(find_question("precision-vs-recall"), attempt))
         screen = app.screen
         assert isinstance(screen, ReplayScreen)
@@ -766,6 +766,8 @@ async def test_replay_steps_back_and_wraps_around_the_fillers(tmp_path: Path) ->
         assert first + 1 < len(marks)
         await pilot.press("f")
         assert players[0].seeks[-1] == pytest.approx(marks[first])
+        # It says why that one counted: the rule that decided, as its table words it.
+        await wait_for(pilot, lambda: any("→ filler" in n for n in notifications_shown(app)))
         await pilot.press("f")
         assert players[0].seeks[-1] == pytest.approx(marks[first + 1])
         # F (shift+f) goes back to the one before.
@@ -774,8 +776,9 @@ async def test_replay_steps_back_and_wraps_around_the_fillers(tmp_path: Path) ->
         # Past the last filler, f wraps round to the first, and says so.
         await pilot.press(*["f"] * (len(marks) - first))
         assert players[0].seeks[-1] == pytest.approx(marks[0])
-        messages = [str(n.message) for n in app._notifications]
-        assert any("back to the first one" in m for m in messages)
+        await wait_for(
+            pilot, lambda: any("back to the first one" in n for n in notifications_shown(app))
+        )
         # Before the first, F wraps round to the last.
         await pilot.press("F")
         assert players[0].seeks[-1] == pytest.approx(marks[-1])

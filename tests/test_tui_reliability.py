@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tui_support import (
     ClockPlayer,
+    notifications_shown,
     screen_text,
     shared_transcriber,
     store_attempt,
@@ -31,7 +32,8 @@ SIZE = (100, 32)
 
 
 def messages(app: RehearseApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    """The notifications on screen, each as its title and message on one line."""
+    return [n.replace("\n", ": ", 1) for n in notifications_shown(app)]
 
 
 def built(data: Path, bank: Path | None = None) -> RehearseApp:
@@ -49,7 +51,7 @@ async def test_a_second_copy_on_the_same_folder_is_read_only(tmp_path: Path) -> 
         assert second.lock is None
         second._custom_recorder = wav_recorder("precision")
         second._custom_player = lambda path: ClockPlayer(path, speed=20)
-        async with second.run_test(size=SIZE) as pilot:
+        async with second.run_test(size=SIZE, notifications=True) as pilot:
             await wait_for_screen(pilot, QuestionsScreen)
             [notice] = [m for m in messages(second) if m.startswith("Read-only")]
             assert f"Another rehearse (pid {os.getpid()}) is using the data folder" in notice
@@ -95,8 +97,9 @@ async def test_a_bad_rubric_file_and_bad_settings_are_notices_not_a_crash(tmp_pa
     (data / "settings.toml").write_text("target_seconds = [90, 10]\n")
     app = built(data, bank)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_for_screen(pilot, QuestionsScreen)
+            await pilot.pause()
             notices = [m for m in messages(app) if m.startswith("Skipped")]
             assert len(notices) == 2
             assert any("broken.toml: field 'id' is missing" in m for m in notices)
@@ -117,7 +120,7 @@ async def test_a_damaged_history_is_said_plainly_with_the_repair(tmp_path: Path)
     database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
     app = built(tmp_path)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_for(pilot, lambda: any(m.startswith("History") for m in messages(app)))
             await pilot.pause()
             [problem] = [m for m in messages(app) if m.startswith("History")]

@@ -15,6 +15,8 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from rehearse.errors import RehearseError
+from rehearse.language.filler_rules import RULES
+from rehearse.language.fillers import Filler, explain_fillers
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
@@ -226,33 +228,60 @@ class ReplayScreen(Screen[None]):
         self._jump(self.position + delta)
 
     def action_next_filler(self) -> None:
-        self._step([f.start for f in self.report.fillers.items], forward=True, noun="filler")
+        self._step_filler(forward=True)
 
     def action_previous_filler(self) -> None:
-        self._step([f.start for f in self.report.fillers.items], forward=False, noun="filler")
+        self._step_filler(forward=False)
+
+    def _step_filler(self, forward: bool) -> None:
+        fillers = sorted(self.report.fillers.items, key=lambda f: f.start)
+        k = self._step([f.start for f in fillers], forward=forward, noun="filler")
+        if k is not None:
+            filler = fillers[k]
+            self.notify(f'"{filler.text}" at {clock(filler.start)}. {self._why(filler)}', timeout=4)
+
+    def _why(self, filler: Filler) -> str:
+        """Why ``filler`` counted: the rule that decided, in the words of its table."""
+        rule = RULES.get(filler.rule)
+        if rule is not None:
+            return rule.description
+        # A report saved before rules had names: ask the rules again, on its words, for the
+        # same filler nearest in time (such reports kept no word indices for it).
+        same = [
+            d
+            for d in explain_fillers(self.report.words)
+            if d.verdict == "filler" and d.text == filler.text
+        ]
+        nearest = min(same, key=lambda d: abs(d.start - filler.start), default=None)
+        if nearest is None or abs(nearest.start - filler.start) > 2.0:
+            return "counted as a filler"
+        return nearest.description
 
     def action_next_pause(self) -> None:
-        self._step([p.start for p in self.report.pauses], forward=True, noun="long pause")
+        self._step(sorted(p.start for p in self.report.pauses), forward=True, noun="long pause")
 
-    def _step(self, starts: list[float], forward: bool, noun: str) -> None:
-        """Jump to the next (or previous) of ``starts``, a lead-in before it; past the last one
-        it wraps around to the first (and before the first, to the last)."""
+    def _step(self, starts: list[float], forward: bool, noun: str) -> int | None:
+        """Jump to the next (or previous) of ``starts`` (in order), a lead-in before it; past
+        the last one it wraps around to the first (and before the first, to the last). Returns
+        the index of the one jumped to."""
         if not starts:
             self.notify(f"This answer has no {noun}s.")
-            return
-        marks = sorted(max(0.0, start - LEAD_IN_SECONDS) for start in starts)
+            return None
+        marks = [max(0.0, start - LEAD_IN_SECONDS) for start in starts]
         here = self.position
         if forward:
-            ahead = [m for m in marks if m > here + 0.05]
+            ahead = [k for k, m in enumerate(marks) if m > here + 0.05]
             if not ahead:
                 self.notify(f"No more {noun}s after this point: back to the first one.")
-            self._jump(ahead[0] if ahead else marks[0])
+            k = ahead[0] if ahead else 0
         else:
             # Half a second in, "previous" means the one before the one playing now.
-            behind = [m for m in marks if m < here - 0.5]
+            behind = [k for k, m in enumerate(marks) if m < here - 0.5]
             if not behind:
                 self.notify(f"No {noun}s before this point: round to the last one.")
-            self._jump(behind[-1] if behind else marks[-1])
+            k = behind[-1] if behind else len(marks) - 1
+        self._jump(marks[k])
+        return k
 
     def action_back(self) -> None:
         self._stop_player()
