@@ -269,8 +269,11 @@ class Transcriber:
         words = recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
         return rewrite(words, self.name, samples, self.hedge_odds)
 
-    def _decode_clip(self, clip: np.ndarray, prompt: str | None = FILLER_PROMPT) -> list[Word]:
-        """Plain decoding of one clip, with the filler prompt unless ``prompt`` is None."""
+    def _decode_clip(
+        self, clip: np.ndarray, prompt: str | None = FILLER_PROMPT, guard: bool = False
+    ) -> list[Word]:
+        """Plain decoding of one clip, with the filler prompt unless ``prompt`` is None;
+        ``guard`` drops the segments the model itself doubts are speech."""
         segments, _info = self._pipeline.model.transcribe(
             clip,
             language="en",
@@ -283,29 +286,15 @@ class Transcriber:
         return [
             Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
             for segment in segments
+            if not (guard and _invented(segment))
             for w in segment.words or ()
             if w.word.strip()
         ]
 
     def _decode_plain(self, clip: np.ndarray) -> list[Word]:
         """A stretch the prompted decoding lost, decoded again without the prompt (the prompt is
-        what made the batched pipeline skip it), with the first pass's guard against text
-        invented over noise."""
-        segments, _info = self._pipeline.model.transcribe(
-            clip,
-            language="en",
-            word_timestamps=True,
-            vad_filter=False,
-            condition_on_previous_text=False,
-            beam_size=5,
-        )
-        return [
-            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-            for segment in segments
-            if not _invented(segment)
-            for w in segment.words or ()
-            if w.word.strip()
-        ]
+        what made the batched pipeline skip it), guarded against text invented over noise."""
+        return self._decode_clip(clip, prompt=None, guard=True)
 
     def hesitation_odds(self, clips: Sequence[np.ndarray]) -> list[Odds]:
         """For each short clip, the probability that its first word is each hesitation."""
