@@ -11,21 +11,53 @@ import json
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from rehearse import __version__
 from rehearse.errors import StorageError
-from rehearse.scoring.score import Report, report_from_dict
+from rehearse.scoring.metrics import Metrics, measure, overrun, per_minute
+from rehearse.scoring.score import SCORING_REVISION, Report, report_from_dict
 from rehearse.storage.settings import ensure_writable
 
 DATABASE_FILE = "history.sqlite3"
 ATTEMPTS_FOLDER = "attempts"
 
-_MIGRATIONS: list[str] = [
+
+
+def _add_metrics_and_scoring(connection: sqlite3.Connection) -> None:
+    """1 -> 2: each attempt's rambling metrics and the scoring revision that produced it, and a
+    table for what the app remembers about the history itself (``meta``).
+
+    Attempts saved before this have revision 0 ("not recorded"); their metrics are worked out
+    from their stored reports, so trends cover them from the start.
+    """
+    connection.execute("ALTER TABLE attempts ADD COLUMN metrics_json TEXT NOT NULL DEFAULT '{}'")
+    connection.execute(
+        "ALTER TABLE attempts ADD COLUMN scoring_revision INTEGER NOT NULL DEFAULT 0"
+    )
+    connection.execute("ALTER TABLE attempts ADD COLUMN scored_by TEXT NOT NULL DEFAULT ''")
+    connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    for attempt_id, report_json in connection.execute(
+        "SELECT id, report_json FROM attempts"
+    ).fetchall():
+        try:
+            metrics = measure(report_from_dict(json.loads(report_json)))
+        except (ValueError, KeyError, TypeError, StorageError):
+            continue  # an unreadable report: Attempt.metrics falls back on the columns
+        connection.execute(
+            "UPDATE attempts SET metrics_json = ? WHERE id = ?",
+            (json.dumps(metrics.to_dict()), attempt_id),
+        )
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+_MIGRATIONS: list[Migration] = [
     # 0 -> 1
     """
     CREATE TABLE attempts (
@@ -49,8 +81,16 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX attempts_by_question ON attempts (question_id, created_at);
     """,
+    # 1 -> 2
+    _add_metrics_and_scoring,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
+# Every column but the report, which lists of attempts read only on demand.
+_LIST_COLUMNS = (
+    "id, created_at, question_id, audio_path, duration_seconds, speaking_seconds, target_low,"
+    " target_high, timing, word_count, words_per_minute, filler_count, fillers_per_minute,"
+    " pause_count, coverage_ratio, model, metrics_json, scoring_revision, scored_by"
+)
 # attempt_audio_name's file stem: the time, the question id, and a counter on a clash.
 _NAMED_RECORDING = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>[a-z0-9-]+?)(?:-\d+)?$")
 
@@ -74,11 +114,42 @@ class Attempt:
     pause_count: int
     coverage_ratio: float
     model: str
-    report_json: str
+    metrics_json: str = "{}"
+    scoring_revision: int = 0  # 0: saved before revisions were recorded
+    scored_by: str = ""  # the rehearse version that scored it
+    # Reports are large (every word with its times), so lists of attempts read one only when
+    # it is asked for: a history of thousands then lists in a blink.
+    load_report_json: Callable[[], str] = field(default=lambda: "{}", compare=False, repr=False)
+
+    @property
+    def report_json(self) -> str:
+        return self.load_report_json()
 
     @property
     def report(self) -> Report:
         return report_from_dict(json.loads(self.report_json))
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        data = json.loads(self.metrics_json)
+        if data:
+            return Metrics.from_dict(data)
+        # Only an attempt whose report could not be read when metrics were added lacks them:
+        # what the headline columns hold still counts.
+        return Metrics(
+            overrun_seconds=overrun(self.speaking_seconds, self.target_seconds),
+            fillers_per_minute=self.fillers_per_minute,
+            pauses_per_minute=per_minute(self.pause_count, self.speaking_seconds),
+            words_per_minute=self.words_per_minute,
+            coverage=self.coverage_ratio,
+            words_per_point=None,
+            first_point_seconds=None,
+        )
+
+    @property
+    def outdated(self) -> bool:
+        """Scored by older rules than this rehearse's: ``rehearse rescore`` brings it up to date."""
+        return self.scoring_revision < SCORING_REVISION
 
 
 def best_attempt(attempts: Sequence[Attempt]) -> Attempt | None:
@@ -89,6 +160,46 @@ def best_attempt(attempts: Sequence[Attempt]) -> Attempt | None:
         attempts,
         key=lambda a: (a.timing == "on-target", a.coverage_ratio, -a.fillers_per_minute),
     )
+
+
+def report_figures(
+    report: Report,
+    metrics: Metrics | None = None,
+    revision: int = SCORING_REVISION,
+    scored_by: str = __version__,
+) -> dict[str, Any]:
+    """An attempt's columns that follow from its report (all but when, what and where)."""
+    return {
+        "duration_seconds": report.duration_seconds,
+        "speaking_seconds": report.speaking_seconds,
+        "target_low": report.target_seconds[0],
+        "target_high": report.target_seconds[1],
+        "timing": report.timing,
+        "word_count": report.word_count,
+        "words_per_minute": report.words_per_minute,
+        "filler_count": report.fillers.count,
+        "fillers_per_minute": report.fillers.per_minute,
+        "pause_count": len(report.pauses),
+        "coverage_ratio": round(report.coverage.ratio, 4),
+        "model": report.model,
+        "report_json": json.dumps(report.to_dict()),
+        "metrics_json": json.dumps((metrics or measure(report)).to_dict()),
+        "scoring_revision": revision,
+        "scored_by": scored_by,
+    }
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """An attempt to insert as it is: a report whose recording is already in the data folder,
+    and the scoring that produced it (an imported history keeps its own)."""
+
+    report: Report
+    audio: Path
+    created_at: datetime
+    metrics: Metrics | None = None
+    revision: int = SCORING_REVISION
+    scored_by: str = __version__
 
 
 def attempt_audio_name(question_id: str, when: datetime, suffix: str = ".wav") -> str:
@@ -133,7 +244,11 @@ class History:
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             for step in range(version, SCHEMA_VERSION):
-                for statement in _MIGRATIONS[step].split(";"):
+                migration = _MIGRATIONS[step]
+                if callable(migration):
+                    migration(connection)
+                    continue
+                for statement in migration.split(";"):
                     if statement.strip():
                         connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {max(version, SCHEMA_VERSION)}")
@@ -174,50 +289,95 @@ class History:
                     f"cannot copy the recording into {target.parent}: {exc.strerror or exc}"
                 ) from None
             audio = target
-        stored = audio.resolve().relative_to(self.directory.resolve())
-        row: dict[str, Any] = {
-            "created_at": when.isoformat(timespec="seconds"),
-            "question_id": report.question,
-            "audio_path": str(stored),
-            "duration_seconds": report.duration_seconds,
-            "speaking_seconds": report.speaking_seconds,
-            "target_low": report.target_seconds[0],
-            "target_high": report.target_seconds[1],
-            "timing": report.timing,
-            "word_count": report.word_count,
-            "words_per_minute": report.words_per_minute,
-            "filler_count": report.fillers.count,
-            "fillers_per_minute": report.fillers.per_minute,
-            "pause_count": len(report.pauses),
-            "coverage_ratio": round(report.coverage.ratio, 4),
-            "model": report.model,
-            "report_json": json.dumps(report.to_dict()),
-        }
-        columns = ", ".join(row)
-        marks = ", ".join(f":{k}" for k in row)
+        (added,) = self.add_many([NewAttempt(report, audio, when)])
+        return added
+
+    def add_many(self, new: Sequence[NewAttempt]) -> list[Attempt]:
+        """Insert attempts whose recordings are already in the data folder, all or none."""
+        rows = []
+        for item in new:
+            stored = item.audio.resolve().relative_to(self.directory.resolve())
+            rows.append(
+                {
+                    "created_at": item.created_at.isoformat(timespec="seconds"),
+                    "question_id": item.report.question,
+                    "audio_path": str(stored),
+                    **report_figures(item.report, item.metrics, item.revision, item.scored_by),
+                }
+            )
+        ids = []
         with self._connect(write=True) as db:
-            cursor = db.execute(f"INSERT INTO attempts ({columns}) VALUES ({marks})", row)
-            attempt_id = cursor.lastrowid
-        assert attempt_id is not None
+            for row in rows:
+                columns = ", ".join(row)
+                marks = ", ".join(f":{k}" for k in row)
+                cursor = db.execute(f"INSERT INTO attempts ({columns}) VALUES ({marks})", row)
+                assert cursor.lastrowid is not None
+                ids.append(cursor.lastrowid)
+        return [self.get(attempt_id) for attempt_id in ids]
+
+    def replace_report(self, attempt_id: int, report: Report) -> Attempt:
+        """Put ``report`` (a rescore by the current rules) in place of the attempt's own.
+
+        One statement in one transaction: until it commits, the old figures stand whole, so an
+        interrupted rescore leaves every attempt valid.
+        """
+        figures = report_figures(report)
+        assignments = ", ".join(f"{k} = :{k}" for k in figures)
+        with self._connect(write=True) as db:
+            cursor = db.execute(
+                f"UPDATE attempts SET {assignments} WHERE id = :id", {**figures, "id": attempt_id}
+            )
+        if cursor.rowcount == 0:
+            raise StorageError(f"no attempt with id {attempt_id} in {self.path}")
         return self.get(attempt_id)
+
+    def meta(self, key: str) -> str | None:
+        """Something the app remembers about this history (e.g. that a rescore was offered)."""
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._connect(write=True) as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def get(self, attempt_id: int) -> Attempt:
         with self._connect() as db:
             row = db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
             raise StorageError(f"no attempt with id {attempt_id} in {self.path}")
-        return self._attempt(row)
+        report_json = row["report_json"]
+        return self._attempt(row, lambda: report_json)
 
-    def attempts(self, question_id: str | None = None) -> list[Attempt]:
-        """Attempts oldest first, for one question or all."""
-        query = "SELECT * FROM attempts"
-        params: tuple[Any, ...] = ()
+    def attempts(
+        self, question_id: str | None = None, since: datetime | None = None
+    ) -> list[Attempt]:
+        """Attempts oldest first, for one question or all, from ``since`` on if given."""
+        conditions, params = [], []
         if question_id:
-            query += " WHERE question_id = ?"
-            params = (question_id,)
+            conditions.append("question_id = ?")
+            params.append(question_id)
+        if since:
+            conditions.append("created_at >= ?")
+            params.append(since.isoformat(timespec="seconds"))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY created_at, id", params).fetchall()
-        return [self._attempt(r) for r in rows]
+            rows = db.execute(
+                f"SELECT {_LIST_COLUMNS} FROM attempts{where} ORDER BY created_at, id", params
+            ).fetchall()
+        return [self._attempt(r, self._report_loader(r["id"])) for r in rows]
+
+    def _report_loader(self, attempt_id: int) -> Callable[[], str]:
+        def load() -> str:
+            with self._connect() as db:
+                row = db.execute(
+                    "SELECT report_json FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+            if row is None:
+                raise StorageError(f"no attempt with id {attempt_id} in {self.path}")
+            return str(row[0])
+
+        return load
 
     def latest(self, question_id: str) -> Attempt | None:
         found = self.attempts(question_id)
@@ -260,7 +420,7 @@ class History:
             db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         attempt.audio_path.unlink(missing_ok=True)
 
-    def _attempt(self, row: sqlite3.Row) -> Attempt:
+    def _attempt(self, row: sqlite3.Row, report_json: Callable[[], str]) -> Attempt:
         return Attempt(
             id=row["id"],
             created_at=datetime.fromisoformat(row["created_at"]),
@@ -277,5 +437,8 @@ class History:
             pause_count=row["pause_count"],
             coverage_ratio=row["coverage_ratio"],
             model=row["model"],
-            report_json=row["report_json"],
+            metrics_json=row["metrics_json"],
+            scoring_revision=row["scoring_revision"],
+            scored_by=row["scored_by"],
+            load_report_json=report_json,
         )
