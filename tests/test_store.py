@@ -172,9 +172,10 @@ def test_a_database_of_the_released_layout_is_upgraded_keeping_every_row_and_rec
     before = raw_rows(folder)
     recordings = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.wav")}
     assert len(before) == 3 and len(recordings) == 3
-    assert sqlite3.connect(folder / "history.sqlite3").execute("PRAGMA user_version").fetchone()[
-        0
-    ] == 1
+    assert (
+        sqlite3.connect(folder / "history.sqlite3").execute("PRAGMA user_version").fetchone()[0]
+        == 1
+    )
 
     attempts = History(folder).attempts()
 

@@ -43,6 +43,7 @@ def scoring_version(revision: int = SCORING_REVISION, package: str | None = None
         return "not recorded (saved before scoring versions were kept)"
     return f"{package or __version__}, scoring {revision}"
 
+
 PAUSE_MIN_SECONDS = 1.0
 # A filler must have this much sound under it; with a filler prompt, Whisper writes "Uh," or
 # "Mhm." into trailing silence.

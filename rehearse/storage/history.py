@@ -29,7 +29,6 @@ DATABASE_FILE = "history.sqlite3"
 ATTEMPTS_FOLDER = "attempts"
 
 
-
 def _add_metrics_and_scoring(connection: sqlite3.Connection) -> None:
     """1 -> 2: each attempt's rambling metrics and the scoring revision that produced it, and a
     table for what the app remembers about the history itself (``meta``).
