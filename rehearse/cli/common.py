@@ -65,8 +65,13 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
 
         attempt_id = save_attempt(History(directory), report, audio).id
     if args.json:
+        from rehearse.scoring.metrics import measure
+        from rehearse.scoring.score import SCORING_REVISION
+
         payload = report.to_dict()
         payload["audio"] = str(audio)
+        payload["metrics"] = measure(report).to_dict()
+        payload["scoring_revision"] = SCORING_REVISION
         if attempt_id is not None:
             payload["attempt_id"] = attempt_id
         print(json.dumps(payload, ensure_ascii=False))

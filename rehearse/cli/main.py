@@ -12,11 +12,10 @@ from rehearse import __version__
 from rehearse.cli.common import add_scoring_options, score_and_print
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import load_bank
-from rehearse.storage.settings import data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rehearse.cli import audio_commands
+    from rehearse.cli import audio_commands, history_commands, transfer_commands
 
     parser = argparse.ArgumentParser(
         prog="rehearse",
@@ -51,11 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_scoring_options(score)
     score.set_defaults(handler=run_score)
 
-    history = sub.add_parser("history", help="list saved attempts")
-    history.add_argument("--question", help="only this question id")
-    history.add_argument("--json", action="store_true", help="print JSON")
-    history.set_defaults(handler=run_history)
-
+    history_commands.add_parsers(sub)
+    transfer_commands.add_parsers(sub)
     audio_commands.add_parsers(sub)
     return parser
 
@@ -102,47 +98,6 @@ def run_questions(args: argparse.Namespace) -> int:
     for r in bank:
         low, high = r.target_seconds
         table.add_row(r.id, r.category, r.question, f"{low}–{high} s")
-    Console().print(table)
-    return 0
-
-
-def run_history(args: argparse.Namespace) -> int:
-    from rehearse.storage.history import History
-
-    attempts = History(data_dir(args.data)).attempts(args.question)
-    if args.json:
-        rows = [
-            {
-                "id": a.id,
-                "created_at": a.created_at.isoformat(),
-                "question": a.question_id,
-                "audio": str(a.audio_path),
-                "speaking_seconds": a.speaking_seconds,
-                "timing": a.timing,
-                "fillers_per_minute": a.fillers_per_minute,
-                "coverage_ratio": a.coverage_ratio,
-            }
-            for a in attempts
-        ]
-        print(json.dumps(rows, indent=1))
-        return 0
-    if not attempts:
-        print("no attempts saved yet")
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("id", "when", "question", "spoken", "timing", "fillers/min", "coverage", box=None)
-    for a in attempts:
-        table.add_row(
-            str(a.id),
-            f"{a.created_at:%Y-%m-%d %H:%M}",
-            a.question_id,
-            f"{a.speaking_seconds:.0f} s",
-            a.timing,
-            f"{a.fillers_per_minute:.1f}",
-            f"{a.coverage_ratio:.0%}",
-        )
     Console().print(table)
     return 0
 

@@ -163,7 +163,7 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo(
         "first_point_seconds",
         "Time to the first point",
-        "to 1st point",
+        "1st point",
         "lower",
         2.0,
         "s",
