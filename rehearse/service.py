@@ -16,7 +16,8 @@ from pathlib import Path
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
 from rehearse.errors import RehearseError, UsageError
 from rehearse.language.rubric import Rubric
-from rehearse.scoring.score import SCORING_REVISION, Report, score
+from rehearse.scoring.metrics import SCORING_REVISION
+from rehearse.scoring.score import Report, score
 from rehearse.speech.transcribe import ProgressCallback, Transcriber
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings

@@ -9,8 +9,15 @@ from wordlists import tone_under, words_from
 
 from rehearse.audio.clip import VoiceActivity
 from rehearse.language.rubric import find_question, parse_rubric
-from rehearse.scoring.metrics import METRIC_BY_KEY, METRICS, Metrics, measure
-from rehearse.scoring.score import SCORING_REVISION, Report, score, scoring_version
+from rehearse.scoring.metrics import (
+    METRIC_BY_KEY,
+    METRICS,
+    SCORING_REVISION,
+    Metrics,
+    measure,
+    scoring_version,
+)
+from rehearse.scoring.score import Report, score
 
 RUBRIC = parse_rubric(
     {

@@ -23,7 +23,8 @@ from wordlists import tone_under, words_from
 from rehearse.audio.clip import VoiceActivity
 from rehearse.audio.metadata import file_date, parse_date, recorded_at
 from rehearse.language.rubric import find_question
-from rehearse.scoring.score import SCORING_REVISION, Report, score
+from rehearse.scoring.metrics import SCORING_REVISION
+from rehearse.scoring.score import Report, score
 from rehearse.storage.history import Attempt, History
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}

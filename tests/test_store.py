@@ -198,8 +198,7 @@ def test_a_database_of_the_released_layout_is_upgraded_keeping_every_row_and_rec
 
 
 def test_new_attempts_record_their_metrics_and_scoring(tmp_path, wav):
-    from rehearse.scoring.metrics import measure
-    from rehearse.scoring.score import SCORING_REVISION
+    from rehearse.scoring.metrics import SCORING_REVISION, measure
 
     report = make_report("um we used class weights and PR AUC")
     attempt = History(tmp_path).add(report, wav)
@@ -243,3 +242,21 @@ def test_meta_remembers_values(tmp_path):
     store.set_meta("rescore-offered", "1")
     store.set_meta("rescore-offered", "2")
     assert History(tmp_path).meta("rescore-offered") == "2"
+
+
+def test_the_upgrade_keeps_deleted_ids_retired_and_survives_an_unreadable_report(tmp_path):
+    folder = released_copy(tmp_path)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    db.execute("DELETE FROM attempts WHERE id = 3")
+    db.execute('UPDATE attempts SET report_json = \'{"not": "a report"}\' WHERE id = 2')
+    db.commit()
+    db.close()
+    store = History(folder)
+    broken = store.get(2)
+    # Its figures still give what they can; the rest is unknown rather than made up.
+    assert broken.metric("fillers_per_minute") == broken.fillers_per_minute
+    assert broken.pauses_per_minute == round(2 * 60 / broken.speaking_seconds, 1)
+    assert broken.overrun_seconds == 0 and broken.words_per_point is None
+    # A new attempt never takes the id of the one deleted before the upgrade.
+    new = store.add(store.get(1).report, store.get(1).audio_path)
+    assert new.id == 4

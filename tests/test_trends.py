@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from rehearse.scoring.metrics import METRIC_BY_KEY, Metrics
-from rehearse.scoring.score import SCORING_REVISION
+from rehearse.scoring.metrics import METRIC_BY_KEY, SCORING_REVISION, Metrics
 from rehearse.storage.history import Attempt
 from rehearse.storage.trends import (
     WINDOW,
@@ -59,7 +57,10 @@ def attempt(
         pause_count=1,
         coverage_ratio=coverage,
         model="test",
-        metrics_json=json.dumps(metrics.to_dict()),
+        overrun_seconds=metrics.overrun_seconds,
+        pauses_per_minute=metrics.pauses_per_minute,
+        words_per_point=metrics.words_per_point,
+        first_point_seconds=metrics.first_point_seconds,
         scoring_revision=revision,
         scored_by="0.1.0",
     )
@@ -154,7 +155,7 @@ def test_attempts_without_a_value_are_left_out_of_that_metric() -> None:
     # Nothing covered in the second attempt: no cost per point, and no first point.
     attempts = daily(START, words_per_point=[50.0, None, 30.0], coverage=[0.5, 0.0, 0.5])
     trend = metric_trend(METRIC_BY_KEY["words_per_point"], attempts)
-    assert trend.values == [50.0, 30.0]
+    assert trend.values == (50.0, 30.0)
     assert (trend.first, trend.latest, trend.best, trend.best_number) == (50.0, 30.0, 30.0, 3)
     assert trend.series[1].value is None and trend.series[1].average is None
     assert trend.direction == "improving"

@@ -65,8 +65,7 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
 
         attempt_id = save_attempt(History(directory), report, audio).id
     if args.json:
-        from rehearse.scoring.metrics import measure
-        from rehearse.scoring.score import SCORING_REVISION
+        from rehearse.scoring.metrics import SCORING_REVISION, measure
 
         payload = report.to_dict()
         payload["audio"] = str(audio)

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rehearse.cli.common import data_directory
 from rehearse.errors import UsageError
-from rehearse.scoring.metrics import METRIC_BY_KEY, METRICS
-from rehearse.scoring.score import scoring_version
+from rehearse.scoring.metrics import METRIC_BY_KEY, METRICS, scoring_version
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -163,7 +162,6 @@ CSV_COLUMNS = (
 
 def attempt_row(attempt: Attempt) -> dict[str, Any]:
     """An attempt as the flat record ``history --json`` and ``--csv`` print."""
-    metrics = attempt.metrics
     return {
         "id": attempt.id,
         "created_at": attempt.created_at.isoformat(),
@@ -177,7 +175,7 @@ def attempt_row(attempt: Attempt) -> dict[str, Any]:
         "word_count": attempt.word_count,
         "filler_count": attempt.filler_count,
         "pause_count": attempt.pause_count,
-        **{m.key: metrics.value(m.key) for m in METRICS},
+        **{m.key: attempt.metric(m.key) for m in METRICS},
         "scoring_revision": attempt.scoring_revision,
         "scored_by": attempt.scored_by,
     }
@@ -193,9 +191,12 @@ def run_history(args: argparse.Namespace) -> int:
             row = attempt_row(a)
             # Kept from the first layout of this output, which scripts may read.
             row["coverage_ratio"] = a.coverage_ratio
-            row["metrics"] = a.metrics.to_dict()
+            # Metrics.to_dict's shape, read straight from the row: thousands of attempts.
+            row["metrics"] = {m.key: row[m.key] for m in METRICS}
+            row["metrics"]["parts"] = json.loads(a.parts_json)
             rows.append(row)
-        print(json.dumps(rows, indent=1))
+        # One attempt a line: readable, and json's fast encoder does not indent.
+        print("[\n" + ",\n".join(json.dumps(row) for row in rows) + "\n]")
         return 0
     if args.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -210,12 +211,15 @@ def run_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_history_table(attempts: Sequence[Attempt]) -> None:
-    from rich.table import Table
+HISTORY_COLUMNS = ("id", "when", "question", "spoken", "timing", "fillers/min", "coverage")
+_RIGHT_ALIGNED = {"id", "spoken", "fillers/min", "coverage"}
 
-    table = Table("id", "when", "question", "spoken", "timing", "fillers/min", "coverage", box=None)
-    for a in attempts:
-        table.add_row(
+
+def print_history_table(attempts: Sequence[Attempt]) -> None:
+    """One line per attempt, in columns as wide as their longest value: nothing is cut short,
+    and thousands of attempts print at once (a rich table measures every cell many times)."""
+    rows = [
+        (
             f"{a.id}{'*' if a.outdated else ''}",
             f"{a.created_at:%Y-%m-%d %H:%M}",
             a.question_id,
@@ -224,14 +228,22 @@ def print_history_table(attempts: Sequence[Attempt]) -> None:
             f"{a.fillers_per_minute:.1f}",
             f"{a.coverage_ratio:.0%}",
         )
-    out = console()
-    out.print(table)
+        for a in attempts
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HISTORY_COLUMNS)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if name in _RIGHT_ALIGNED else cell.ljust(width)
+            for cell, width, name in zip(cells, widths, HISTORY_COLUMNS, strict=True)
+        ).rstrip()
+
+    sys.stdout.write("\n".join([line(HISTORY_COLUMNS), *map(line, rows)]) + "\n")
     outdated = sum(a.outdated for a in attempts)
     if outdated:
-        out.print(
+        print(
             f"* {_plural(outdated, 'attempt')} scored by older rules: 'rehearse rescore' brings"
-            " them up to date.",
-            style="dim",
+            " them up to date."
         )
 
 
@@ -351,12 +363,11 @@ def chart_text(trend: MetricTrend, width: int) -> Any:
 
 
 def metric_json(trend: MetricTrend) -> dict[str, Any]:
-    best_id = next((p.attempt_id for p in trend.series if p.number == trend.best_number), None)
     return {
         "first": trend.first,
         "latest": trend.latest,
         "best": trend.best,
-        "best_attempt": best_id,
+        "best_attempt": trend.best_attempt_id,
         "moving_average": trend.moving_average,
         "first_average": trend.before,
         "last_average": trend.after,

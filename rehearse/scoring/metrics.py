@@ -5,17 +5,37 @@ Every figure the history, the progress view and ``compare`` show about an attemp
 the app and the stored history can never disagree on what a metric means. The README's "Rambling
 metrics" section says the same in the user's words; keep the two in step.
 
-Changing what any metric means, or adding one, changes what the same recording scores: bump
-``rehearse.scoring.score.SCORING_REVISION`` with it.
+The module is light on purpose (no audio or language imports): the history and its trends read
+``SCORING_REVISION`` and the metric definitions without loading the scoring machinery.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rehearse.scoring.score import Report
+if TYPE_CHECKING:
+    from rehearse.scoring.score import Report
+
+# Which rules produced a report: each attempt stores it, so a trend can tell a real improvement
+# from a rule change, and `rehearse rescore` knows which attempts are out of date. Bump it in the
+# same commit as any change that would make the same recording score differently: the words
+# (transcription, decoding prompts, the second listens in rehearse.speech), the fillers
+# (rehearse.language.fillers, voiced_fillers in rehearse.scoring.score), pauses, coverage
+# matching, or what a metric below means. Refactors that keep every figure need no bump.
+# 0 is reserved for attempts saved before revisions were recorded.
+SCORING_REVISION = 1
+
+
+def scoring_version(revision: int = SCORING_REVISION, package: str | None = None) -> str:
+    """The version of the scoring as people read it: ``0.1.0, scoring 1``."""
+    from rehearse import __version__
+
+    if revision == 0:
+        return "not recorded (saved before scoring versions were kept)"
+    return f"{package or __version__}, scoring {revision}"
+
 
 Better = Literal["lower", "higher"]
 

@@ -25,24 +25,8 @@ Timing = Literal["short", "on-target", "long"]
 # report needs to read back whole: each filler's word indices, each match's end and strength.
 REPORT_FORMAT = 2
 
-# Which rules produced a report: each attempt stores it, so a trend can tell a real improvement
-# from a rule change, and `rehearse rescore` knows which attempts are out of date. Bump it in the
-# same commit as any change that would make the same recording score differently: the words
-# (transcription, decoding prompts, the second listens in rehearse.speech), the fillers
-# (rehearse.language.fillers, voiced_fillers below), pauses, coverage matching, or what a metric
-# in rehearse.scoring.metrics means. Refactors that keep every figure need no bump.
-# 0 is reserved for attempts saved before revisions were recorded.
-SCORING_REVISION = 1
-
-
-def scoring_version(revision: int = SCORING_REVISION, package: str | None = None) -> str:
-    """The version of the scoring as people read it: ``0.1.0, scoring 1``."""
-    from rehearse import __version__
-
-    if revision == 0:
-        return "not recorded (saved before scoring versions were kept)"
-    return f"{package or __version__}, scoring {revision}"
-
+# Anything here that would make the same words or audio score differently (fillers, pauses,
+# coverage) must bump SCORING_REVISION in rehearse.scoring.metrics in the same commit.
 
 PAUSE_MIN_SECONDS = 1.0
 # A filler must have this much sound under it; with a filler prompt, Whisper writes "Uh," or

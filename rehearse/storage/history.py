@@ -13,45 +13,112 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehearse import __version__
 from rehearse.errors import StorageError
-from rehearse.scoring.metrics import Metrics, measure, overrun, per_minute
-from rehearse.scoring.score import SCORING_REVISION, Report, report_from_dict
+from rehearse.scoring.metrics import SCORING_REVISION, Metrics, PartTime, measure
 from rehearse.storage.settings import ensure_writable
+
+if TYPE_CHECKING:
+    from rehearse.scoring.score import Report
 
 DATABASE_FILE = "history.sqlite3"
 ATTEMPTS_FOLDER = "attempts"
+
+
+# Every column of an attempt but its report, in table order.
+_FIGURE_COLUMNS = (
+    "id, created_at, question_id, audio_path, duration_seconds, speaking_seconds, target_low,"
+    " target_high, timing, word_count, words_per_minute, filler_count, fillers_per_minute,"
+    " pause_count, coverage_ratio, model"
+)
+# The rambling metrics that are not figures already (fillers_per_minute, words_per_minute and
+# coverage_ratio are), as columns, so trends over thousands of attempts parse nothing.
+_METRIC_COLUMNS = "overrun_seconds, pauses_per_minute, words_per_point, first_point_seconds"
+_LIST_COLUMNS = f"{_FIGURE_COLUMNS}, {_METRIC_COLUMNS}, parts_json, scoring_revision, scored_by"
+# Metric keys whose column has another name.
+_METRIC_COLUMN = {"coverage": "coverage_ratio"}
 
 
 def _add_metrics_and_scoring(connection: sqlite3.Connection) -> None:
     """1 -> 2: each attempt's rambling metrics and the scoring revision that produced it, and a
     table for what the app remembers about the history itself (``meta``).
 
-    Attempts saved before this have revision 0 ("not recorded"); their metrics are worked out
-    from their stored reports, so trends cover them from the start.
+    The table is rebuilt so that the report stays its last column: SQLite reads a row's columns
+    in order, and a report (every word with its times) is tens of kilobytes, so a column added
+    after it would make listing 10,000 attempts read the whole database. Ids, and the counter
+    that keeps a deleted attempt's id from coming back, are kept. Attempts saved before this
+    have revision 0 ("not recorded"); their metrics are worked out from their stored reports, so
+    trends cover them from the start.
     """
-    connection.execute("ALTER TABLE attempts ADD COLUMN metrics_json TEXT NOT NULL DEFAULT '{}'")
     connection.execute(
-        "ALTER TABLE attempts ADD COLUMN scoring_revision INTEGER NOT NULL DEFAULT 0"
+        """
+        CREATE TABLE attempts_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            audio_path TEXT NOT NULL,
+            duration_seconds REAL NOT NULL,
+            speaking_seconds REAL NOT NULL,
+            target_low INTEGER NOT NULL,
+            target_high INTEGER NOT NULL,
+            timing TEXT NOT NULL,
+            word_count INTEGER NOT NULL,
+            words_per_minute REAL NOT NULL,
+            filler_count INTEGER NOT NULL,
+            fillers_per_minute REAL NOT NULL,
+            pause_count INTEGER NOT NULL,
+            coverage_ratio REAL NOT NULL,
+            model TEXT NOT NULL,
+            overrun_seconds REAL NOT NULL DEFAULT 0,
+            pauses_per_minute REAL NOT NULL DEFAULT 0,
+            words_per_point REAL,
+            first_point_seconds REAL,
+            parts_json TEXT NOT NULL DEFAULT '[]',
+            scoring_revision INTEGER NOT NULL DEFAULT 0,
+            scored_by TEXT NOT NULL DEFAULT '',
+            report_json TEXT NOT NULL
+        )
+        """
     )
-    connection.execute("ALTER TABLE attempts ADD COLUMN scored_by TEXT NOT NULL DEFAULT ''")
+    # What the figures give already stands for an attempt whose report cannot be read.
+    connection.execute(
+        f"INSERT INTO attempts_v2 ({_FIGURE_COLUMNS}, overrun_seconds, pauses_per_minute,"
+        f" report_json) SELECT {_FIGURE_COLUMNS},"
+        " round(max(0, speaking_seconds - target_high), 1),"
+        " CASE WHEN speaking_seconds > 0"
+        " THEN round(pause_count * 60.0 / speaking_seconds, 1) ELSE 0 END,"
+        " report_json FROM attempts"
+    )
+    counter = connection.execute(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"
+    ).fetchone()
+    connection.execute("DROP TABLE attempts")
+    connection.execute("ALTER TABLE attempts_v2 RENAME TO attempts")
+    connection.execute("CREATE INDEX attempts_by_question ON attempts (question_id, created_at)")
+    if counter is not None:
+        connection.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'attempts'", (counter[0],)
+        )
     connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    from rehearse.scoring.score import report_from_dict
+
     for attempt_id, report_json in connection.execute(
         "SELECT id, report_json FROM attempts"
     ).fetchall():
         try:
             metrics = measure(report_from_dict(json.loads(report_json)))
         except (ValueError, KeyError, TypeError, StorageError):
-            continue  # an unreadable report: Attempt.metrics falls back on the columns
+            continue  # an unreadable report keeps what its figures give
+        columns = metric_columns(metrics)
+        assignments = ", ".join(f"{k} = :{k}" for k in columns)
         connection.execute(
-            "UPDATE attempts SET metrics_json = ? WHERE id = ?",
-            (json.dumps(metrics.to_dict()), attempt_id),
+            f"UPDATE attempts SET {assignments} WHERE id = :id", {**columns, "id": attempt_id}
         )
 
 
@@ -84,12 +151,6 @@ _MIGRATIONS: list[Migration] = [
     _add_metrics_and_scoring,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
-# Every column but the report, which lists of attempts read only on demand.
-_LIST_COLUMNS = (
-    "id, created_at, question_id, audio_path, duration_seconds, speaking_seconds, target_low,"
-    " target_high, timing, word_count, words_per_minute, filler_count, fillers_per_minute,"
-    " pause_count, coverage_ratio, model, metrics_json, scoring_revision, scored_by"
-)
 # attempt_audio_name's file stem: the time, the question id, and a counter on a clash.
 _NAMED_RECORDING = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>[a-z0-9-]+?)(?:-\d+)?$")
 
@@ -113,7 +174,11 @@ class Attempt:
     pause_count: int
     coverage_ratio: float
     model: str
-    metrics_json: str = "{}"
+    overrun_seconds: float = 0.0
+    pauses_per_minute: float = 0.0
+    words_per_point: float | None = None
+    first_point_seconds: float | None = None
+    parts_json: str = "[]"
     scoring_revision: int = 0  # 0: saved before revisions were recorded
     scored_by: str = ""  # the rehearse version that scored it
     # Reports are large (every word with its times), so lists of attempts read one only when
@@ -126,23 +191,27 @@ class Attempt:
 
     @property
     def report(self) -> Report:
+        # Imported here: listing attempts and their trends need none of the scoring machinery.
+        from rehearse.scoring.score import report_from_dict
+
         return report_from_dict(json.loads(self.report_json))
+
+    def metric(self, key: str) -> float | None:
+        """One rambling metric by its ``MetricInfo.key``."""
+        value = getattr(self, _METRIC_COLUMN.get(key, key))
+        return None if value is None else float(value)
 
     @cached_property
     def metrics(self) -> Metrics:
-        data = json.loads(self.metrics_json)
-        if data:
-            return Metrics.from_dict(data)
-        # Only an attempt whose report could not be read when metrics were added lacks them:
-        # what the headline columns hold still counts.
         return Metrics(
-            overrun_seconds=overrun(self.speaking_seconds, self.target_seconds),
+            overrun_seconds=self.overrun_seconds,
             fillers_per_minute=self.fillers_per_minute,
-            pauses_per_minute=per_minute(self.pause_count, self.speaking_seconds),
+            pauses_per_minute=self.pauses_per_minute,
             words_per_minute=self.words_per_minute,
             coverage=self.coverage_ratio,
-            words_per_point=None,
-            first_point_seconds=None,
+            words_per_point=self.words_per_point,
+            first_point_seconds=self.first_point_seconds,
+            parts=parts_from_json(self.parts_json),
         )
 
     @property
@@ -181,11 +250,26 @@ def report_figures(
         "pause_count": len(report.pauses),
         "coverage_ratio": round(report.coverage.ratio, 4),
         "model": report.model,
-        "report_json": json.dumps(report.to_dict()),
-        "metrics_json": json.dumps((metrics or measure(report)).to_dict()),
+        **metric_columns(metrics or measure(report)),
         "scoring_revision": revision,
         "scored_by": scored_by,
+        "report_json": json.dumps(report.to_dict()),
     }
+
+
+def metric_columns(metrics: Metrics) -> dict[str, Any]:
+    """The columns that hold the metrics the figures do not hold already."""
+    return {
+        "overrun_seconds": metrics.overrun_seconds,
+        "pauses_per_minute": metrics.pauses_per_minute,
+        "words_per_point": metrics.words_per_point,
+        "first_point_seconds": metrics.first_point_seconds,
+        "parts_json": json.dumps([asdict(p) for p in metrics.parts]),
+    }
+
+
+def parts_from_json(text: str) -> tuple[PartTime, ...]:
+    return tuple(PartTime(**p) for p in json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -342,7 +426,9 @@ class History:
 
     def get(self, attempt_id: int) -> Attempt:
         with self._connect() as db:
-            row = db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            row = db.execute(
+                f"SELECT {_LIST_COLUMNS}, report_json FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
         if row is None:
             raise StorageError(f"no attempt with id {attempt_id} in {self.path}")
         report_json = row["report_json"]
@@ -364,7 +450,7 @@ class History:
             rows = db.execute(
                 f"SELECT {_LIST_COLUMNS} FROM attempts{where} ORDER BY created_at, id", params
             ).fetchall()
-        return [self._attempt(r, self._report_loader(r["id"])) for r in rows]
+        return [self._attempt(r, self._report_loader(r[0])) for r in rows]
 
     def _report_loader(self, attempt_id: int) -> Callable[[], str]:
         def load() -> str:
@@ -419,25 +505,56 @@ class History:
             db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         attempt.audio_path.unlink(missing_ok=True)
 
-    def _attempt(self, row: sqlite3.Row, report_json: Callable[[], str]) -> Attempt:
+    def _attempt(self, row: Sequence[Any], report_json: Callable[[], str]) -> Attempt:
+        """An attempt from a row of ``_LIST_COLUMNS``, read by position: a list of thousands
+        builds in a fraction of the time lookups by name take."""
+        (
+            attempt_id,
+            created_at,
+            question_id,
+            audio_path,
+            duration_seconds,
+            speaking_seconds,
+            target_low,
+            target_high,
+            timing,
+            word_count,
+            words_per_minute,
+            filler_count,
+            fillers_per_minute,
+            pause_count,
+            coverage_ratio,
+            model,
+            overrun_seconds,
+            pauses_per_minute,
+            words_per_point,
+            first_point_seconds,
+            parts_json,
+            scoring_revision,
+            scored_by,
+        ) = row[:23]
         return Attempt(
-            id=row["id"],
-            created_at=datetime.fromisoformat(row["created_at"]),
-            question_id=row["question_id"],
-            audio_path=self.directory / row["audio_path"],
-            duration_seconds=row["duration_seconds"],
-            speaking_seconds=row["speaking_seconds"],
-            target_seconds=(row["target_low"], row["target_high"]),
-            timing=row["timing"],
-            word_count=row["word_count"],
-            words_per_minute=row["words_per_minute"],
-            filler_count=row["filler_count"],
-            fillers_per_minute=row["fillers_per_minute"],
-            pause_count=row["pause_count"],
-            coverage_ratio=row["coverage_ratio"],
-            model=row["model"],
-            metrics_json=row["metrics_json"],
-            scoring_revision=row["scoring_revision"],
-            scored_by=row["scored_by"],
-            load_report_json=report_json,
+            attempt_id,
+            datetime.fromisoformat(created_at),
+            question_id,
+            self.directory / audio_path,
+            duration_seconds,
+            speaking_seconds,
+            (target_low, target_high),
+            timing,
+            word_count,
+            words_per_minute,
+            filler_count,
+            fillers_per_minute,
+            pause_count,
+            coverage_ratio,
+            model,
+            overrun_seconds,
+            pauses_per_minute,
+            words_per_point,
+            first_point_seconds,
+            parts_json,
+            scoring_revision,
+            scored_by,
+            report_json,
         )

@@ -14,13 +14,13 @@ abroad counts on the date the user saw there. (A time-zone-aware time counts on 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from rehearse.scoring.metrics import METRICS, MetricInfo
-from rehearse.scoring.score import SCORING_REVISION
+from rehearse.scoring.metrics import METRICS, SCORING_REVISION, MetricInfo
 from rehearse.storage.history import Attempt
 
 WINDOW = 3
@@ -70,43 +70,60 @@ class SeriesPoint:
 @dataclass(frozen=True)
 class MetricTrend:
     info: MetricInfo
-    first: float | None
-    latest: float | None
+    attempt_ids: tuple[int, ...]
+    raw: tuple[float | None, ...]  # the metric of each attempt, oldest first; None: no value
+    values: tuple[float, ...]  # the same without the Nones
     best: float | None
     best_number: int | None  # which attempt (1 = the first) holds the best
     before: float | None  # the mean of the first attempts (see WINDOW)
     after: float | None  # the mean of the last attempts
     direction: Direction
-    series: tuple[SeriesPoint, ...]
+
+    @property
+    def first(self) -> float | None:
+        return self.values[0] if self.values else None
+
+    @property
+    def latest(self) -> float | None:
+        return self.values[-1] if self.values else None
 
     @property
     def moving_average(self) -> float | None:
-        return self.series[-1].average if self.series else None
+        recent = self.values[-WINDOW:]
+        return round(_mean(recent), 2) if recent else None
 
     @property
     def change(self) -> float | None:
         return None if self.before is None or self.after is None else self.after - self.before
 
     @property
-    def values(self) -> list[float]:
-        return [p.value for p in self.series if p.value is not None]
+    def best_attempt_id(self) -> int | None:
+        return None if self.best_number is None else self.attempt_ids[self.best_number - 1]
+
+    @property
+    def series(self) -> tuple[SeriesPoint, ...]:
+        """Each attempt with its value and the moving average at that point, for charts."""
+        points = []
+        recent: deque[float] = deque(maxlen=WINDOW)
+        for number, (attempt_id, value) in enumerate(
+            zip(self.attempt_ids, self.raw, strict=True), 1
+        ):
+            average = None
+            if value is not None:
+                recent.append(value)
+                average = round(sum(recent) / len(recent), 2)
+            points.append(SeriesPoint(number, attempt_id, value, average))
+        return tuple(points)
 
 
 def metric_trend(info: MetricInfo, attempts: Sequence[Attempt]) -> MetricTrend:
     """``info``'s figures over ``attempts`` (oldest first, one question). Attempts where the metric
     has no value (no point covered: no cost per point) are left out of its figures."""
-    series: list[SeriesPoint] = []
-    recent: list[float] = []
-    for number, attempt in enumerate(attempts, 1):
-        value = attempt.metrics.value(info.key)
-        if value is not None:
-            recent = [*recent, value][-WINDOW:]
-        average = round(_mean(recent), 2) if recent and value is not None else None
-        series.append(SeriesPoint(number, attempt.id, value, average))
-    known = [p for p in series if p.value is not None]
-    values = [p.value for p in known if p.value is not None]
-    best = info.best(values)
-    best_number = next((p.number for p in known if p.value == best), None)
+    key = info.key
+    raw = tuple(a.metric(key) for a in attempts)
+    values = tuple(v for v in raw if v is not None)
+    best = info.best(list(values))
+    best_number = raw.index(best) + 1 if best is not None else None
     before = after = None
     direction: Direction = "steady"
     if len(values) >= 2:
@@ -118,14 +135,14 @@ def metric_trend(info: MetricInfo, attempts: Sequence[Attempt]) -> MetricTrend:
         direction = "no direction"
     return MetricTrend(
         info=info,
-        first=values[0] if values else None,
-        latest=values[-1] if values else None,
+        attempt_ids=tuple(a.id for a in attempts),
+        raw=raw,
+        values=values,
         best=best,
         best_number=best_number,
         before=before,
         after=after,
         direction=direction,
-        series=tuple(series),
     )
 
 
@@ -232,8 +249,8 @@ def best_so_far(attempt: Attempt, earlier: Sequence[Attempt]) -> tuple[MetricInf
     however small); none for a first attempt, where there is nothing to beat."""
     records = []
     for info in METRICS:
-        value = attempt.metrics.value(info.key)
-        previous = [v for a in earlier if (v := a.metrics.value(info.key)) is not None]
+        value = attempt.metric(info.key)
+        previous = [v for a in earlier if (v := a.metric(info.key)) is not None]
         if info.better is None or value is None or not previous:
             continue
         best = info.best(previous)
