@@ -21,10 +21,13 @@ if __package__ in (None, ""):  # run as a file: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import DISCOURSE, HESITATION, Answer, load_answers
+from rehearse.audio.tts import VOICES as ALL_VOICES
 from rehearse.audio.tts import available_voices, synthesize_script
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 AUDIO_DIR = OUT_DIR / "audio"
+# The voices the filler rules were tuned on; the other families (flite-awb, flite-rms,
+# festival) are chosen with --voices.
 VOICES = ("piper", "espeak")
 
 
@@ -76,15 +79,14 @@ def _audio(
 
 def parse_voices(text: str) -> list[str]:
     voices = [v.strip() for v in text.split(",") if v.strip()]
-    unknown = [v for v in voices if v not in VOICES]
+    unknown = [v for v in voices if v not in ALL_VOICES]
     if unknown:
-        raise SystemExit(f"unknown voice(s) {', '.join(unknown)}: choose from {', '.join(VOICES)}")
+        raise SystemExit(
+            f"unknown voice(s) {', '.join(unknown)}: choose from {', '.join(ALL_VOICES)}"
+        )
     missing = [v for v in voices if v not in available_voices()]
     if missing:
-        raise SystemExit(
-            f"voice(s) not installed: {', '.join(missing)}"
-            " (piper: pip install 'rehearse[voice]'; espeak: apt-get install espeak-ng)"
-        )
+        raise SystemExit(f"voice(s) not installed: {', '.join(missing)} (run scripts/setup --test)")
     return voices
 
 
@@ -92,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated: piper,espeak")
+    parser.add_argument(
+        "--voices", default=",".join(VOICES), help=f"comma-separated, from {','.join(ALL_VOICES)}"
+    )
     parser.add_argument("--force", action="store_true", help="synthesize even if the file exists")
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
     args = parser.parse_args(argv)

@@ -340,7 +340,7 @@ def test_replay_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
 def test_record_and_score_end_to_end(tmp_path: Path, speech_wav: Path) -> None:
     out = tmp_path / "scored.wav"
     process = start_recording(
-        tmp_path, out, "--seconds", "6", "--question", "imbalanced-data", "--json"
+        tmp_path, out, "--seconds", "6", "--question", "imbalanced-data", "--json", "--explain"
     )
     play_into_mic(speech_wav)
     stdout, err = process.communicate(timeout=120)
@@ -348,3 +348,8 @@ def test_record_and_score_end_to_end(tmp_path: Path, speech_wav: Path) -> None:
     report = json.loads(stdout)
     assert report["audio"] == str(out)
     assert "billing" in json.dumps(report).lower()
+    # record shares score's options: --explain gives every candidate filler and its rule.
+    from rehearse.language.filler_rules import RULES
+
+    assert all(d["rule"] in RULES for d in report["filler_decisions"])
+    assert sum(d["counted"] for d in report["filler_decisions"]) == report["fillers"]["count"]

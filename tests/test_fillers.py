@@ -315,18 +315,6 @@ def test_a_sentence_opening_with_by_and_a_term_defines_it_despite_commas(text, e
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("It's kind on free knowledge.", ["kind of"]),
-        ("Then we tried kind on a bayesian approach.", ["kind of"]),
-        ("We sort on the timestamp first.", []),
-    ],
-)
-def test_kind_on_is_how_the_model_sometimes_writes_kind_of(text, expected):
-    assert fillers(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # The word before "I" counts only within its sentence: not "that I mean".
         ("The product manager loved that. I mean, we're off by six minutes.", ["i mean"]),
         # Commas on both sides: a parenthetical, even after "which".
@@ -414,20 +402,6 @@ def test_like_before_a_bare_verb_pads(text, expected):
     ],
 )
 def test_kind_of_after_that_or_which_hedges_a_verb(text, expected):
-    assert fillers(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Because it can sort on invent points that look real.", ["sort of"]),
-        ("Recall went from sort on a third to about two thirds.", ["sort of"]),
-        ("The complaint rate dropped, and we sort on, stopped getting angry calls.", ["sort of"]),
-        ("We sort on predicted risk and call the top hundred.", []),
-        ("Then we sort on price.", []),
-    ],
-)
-def test_sort_on_is_sort_of_misheard_unless_a_noun_follows(text, expected):
     assert fillers(text) == expected
 
 
@@ -576,31 +550,17 @@ def test_like_after_a_preposition_pads_its_object(text, expected):
     assert fillers(text) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("The rest were sort on half automated.", ["sort of"]),
-        ("The next choice sort on fall out of that.", ["sort of"]),
-        ("We sort on price and then on distance.", []),
-    ],
-)
-def test_sort_on_before_a_degree_or_a_phrasal_verb_is_sort_of(text, expected):
-    assert fillers(text) == expected
+# How tiny.en mishears "kind of" and "sort of" ("kind on", "sort on", "thought on") is put right
+# before these rules, by rehearse.speech.quirks: those cases are in tests/test_quirks.py.
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # How tiny.en hears espeak's "sort of" outside a noun phrase.
-        ("Some of them were sought on outdated.", ["sort of"]),
-        ("For the rest, we thought on stopped pretending.", ["sort of"]),
-        ("For most categories, it was hot on flat.", ["sort of"]),
-        ("Do you have any thought on the design?", []),
-        ("They were hot on the heels of the release.", []),
         ("I thought of a trick.", []),
         # A quantifier before "like" has no examples to give.
         ("A twelve month value, not some, like, infinite horizon thing.", ["like"]),
     ],
 )
-def test_sort_of_as_tiny_en_mishears_it_and_like_after_a_quantifier(text, expected):
+def test_thought_of_is_content_and_like_after_a_quantifier(text, expected):
     assert fillers(text) == expected

@@ -44,10 +44,15 @@ PLAN = [
 ]
 
 
-def make_report(question: str, text: str) -> Report:
+# Short answers need a short target: under a third of a 60-90 s target they would look cut short.
+TARGET = (3, 8)
+
+
+def make_report(question: str, text: str, target: tuple[int, int] = TARGET) -> Report:
     words = words_from(text, start=0.5, step=0.5)
     samples = tone_under(words, words[-1].end + 1)
-    return score(words, find_question(question), VoiceActivity.measure(samples), 9.0, "a.wav")
+    rubric = find_question(question)
+    return score(words, rubric, VoiceActivity.measure(samples), 9.0, "a.wav", target=target)
 
 
 def rehearse(data: Path, *args: str, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
@@ -299,3 +304,22 @@ def test_a_day_boundary_is_local_midnight(data: Path) -> None:
     leakage = result["questions"][0]
     assert leakage["practice_days"] == 4
     assert PLAN[1][0] - PLAN[0][0] == timedelta(minutes=20)
+
+
+def test_progress_leaves_tries_cut_short_out_of_the_figures(data: Path, tmp_path: Path) -> None:
+    before = json.loads(rehearse(data, "progress", "--json").stdout)["questions"][0]
+    # A false start: 2 s of a 60-90 s answer, with no fillers and a point covered.
+    store = History(data)
+    wav = tmp_path / "false-start.wav"
+    write_wav(wav, np.full(800, 0.5, dtype=np.float32), rate=16000)
+    store.add(
+        make_report("data-leakage", "split by time", target=(60, 90)),
+        wav,
+        when=datetime(2026, 3, 5, 9, 0),
+    )
+    after = json.loads(rehearse(data, "progress", "--json").stdout)["questions"][0]
+    assert after["attempts"] == before["attempts"] + 1 and after["cut_short"] == 1
+    assert after["practice_days"] == before["practice_days"] + 1
+    assert after["metrics"] == before["metrics"]
+    shown = rehearse(data, "progress", "--question", "data-leakage").stdout
+    assert "5 attempts (1 cut short)" in shown and "left out of the figures" in shown

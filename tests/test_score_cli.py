@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 import wave
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rehearse.audio.tts import synthesize_script, write_wav
+from rehearse.language.filler_rules import RULES
 
 pytestmark = pytest.mark.slow
 
@@ -192,3 +196,52 @@ def test_users_own_filler_words_from_settings(answer, tmp_path):
     assert result.returncode == 0, result.stderr
     by_word = json.loads(result.stdout)["fillers"]["by_word"]
     assert by_word == {"um": 2, "finally": 1}
+
+
+@pytest.fixture(scope="module")
+def explained(answer) -> dict:
+    path, _ = answer
+    result = rehearse("score", str(path), "--question", "imbalanced-data", "--json", "--explain")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_each_counted_filler_names_the_rule_that_made_it_one(scored):
+    assert scored["fillers"]["items"]
+    for item in scored["fillers"]["items"]:
+        assert item["rule"] in RULES
+        assert RULES[item["rule"]].verdict == "filler"
+    assert "filler_decisions" not in scored, "only --explain adds them"
+
+
+def test_explain_in_json_gives_every_candidate_and_the_rule_that_decided_it(explained):
+    decisions = explained["filler_decisions"]
+    for d in decisions:
+        rule = RULES[d["rule"]]
+        assert (d["verdict"], d["description"]) == (rule.verdict, rule.description)
+        assert d["counted"] is False or d["verdict"] == "filler"
+    # At least the fillers the report counts, and the content "like" of "Tools like SMOTE".
+    counted = Counter(d["text"] for d in decisions if d["counted"])
+    assert counted == Counter(explained["fillers"]["by_word"])
+    assert [d["rule"] for d in decisions if d["counted"]] == [
+        i["rule"] for i in explained["fillers"]["items"]
+    ]
+    assert any(d["verdict"] == "content" for d in decisions)
+
+
+def test_explain_prints_why_each_candidate_counted_after_the_report(answer, explained):
+    path, _ = answer
+    wide = dict(os.environ, COLUMNS="200")  # one line a row, as on a wide terminal
+    result = rehearse("score", str(path), "--question", "imbalanced-data", "--explain", env=wide)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("Transcript") < out.index("Why each possible filler counted or not")
+    table = out[out.index("Why each possible filler counted or not") :]
+    rows = [line for line in table.splitlines() if re.match(r"\s*\d+:\d\d\s", line)]
+    decisions = explained["filler_decisions"]
+    assert len(rows) == len(decisions)
+    for row, d in zip(rows, decisions, strict=True):
+        assert d["description"] in row
+        assert ("filler" if d["counted"] else d["verdict"]) in row
+    counted_rows = [r for r in rows if re.search(r"\s{2}filler\s{2}", r)]
+    assert len(counted_rows) == explained["fillers"]["count"]

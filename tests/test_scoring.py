@@ -87,6 +87,29 @@ def test_filler_in_silence_is_dropped_but_a_voiced_one_is_kept():
     assert [f.text for f in report.fillers.items] == ["um"]
 
 
+def test_explain_lists_every_candidate_and_which_the_report_counts():
+    from rich.console import Console
+
+    from rehearse.scoring.render import render_filler_decisions
+
+    spoken = words_from("we used tools like Spark, you know, and class weights um", step=0.5)
+    invented = Word("Mhm.", spoken[-1].end + 2.0, spoken[-1].end + 2.3)
+    report = scored([*spoken, invented], samples=tone_under(spoken, invented.end + 1))
+    assert [(d["text"], d["verdict"], d["counted"], d["rule"]) for d in report.explained()] == [
+        ("like", "content", False, "like.compares"),
+        ("you know", "filler", True, "you-know.set-off"),
+        ("um", "filler", True, "hesitation"),
+        ("hmm", "filler", False, "hesitation"),  # written into silence: not counted
+    ]
+    console = Console(width=160, record=True)
+    console.print(render_filler_decisions(report))
+    rows = console.export_text().splitlines()
+    assert any(r.split()[:4] == ["0:02", "like", "content", "like:"] for r in rows)
+    assert any("Mhm." in r and "filler, not counted" in r for r in rows)
+    # A report read back from the history has no decisions to explain.
+    assert report_from_dict(report.to_dict()).filler_decisions == ()
+
+
 def test_zero_length_filler_timed_beside_its_sound_is_kept():
     # Whisper sometimes times "um" as a zero-length word next to the sound it heard.
     words = [Word("So,", 0.0, 0.3), Word("um,", 1.0, 1.0), Word("the", 1.2, 1.4)]
@@ -137,11 +160,17 @@ def test_json_has_the_promised_fields_and_round_trips():
         "start": 0.5,
         "end": 0.9,
         "words": [1],
+        "rule": "hesitation",
     }
+    assert [i["rule"] for i in data["fillers"]["items"][1:]] == [
+        "like.set-off-by-commas",
+        "you-know.no-object",
+    ]
     assert [w["filler"] for w in data["words"]].count(True) == 4
     assert data["coverage"]["points"][0]["matched"] == "pr auc"
     assert report_from_dict(data).to_dict() == data
-    assert report_from_dict(data) == report
+    # The history stores the explanation too, so what it reads back is the whole report.
+    assert report_from_dict(json.loads(json.dumps(report.to_dict(explain=True)))) == report
 
 
 def test_a_report_stored_before_the_format_was_versioned_still_reads():
@@ -150,11 +179,13 @@ def test_a_report_stored_before_the_format_was_versioned_still_reads():
     data = json.loads(json.dumps(report.to_dict()))
     del data["format"]
     for item in data["fillers"]["items"]:
-        del item["words"]
+        del item["words"], item["rule"]
     for point in data["coverage"]["points"]:
         del point["end"], point["strength"]
     old = report_from_dict(data)
-    assert old.fillers == report.fillers
+    assert [(f.text, f.start, f.word_indices) for f in old.fillers.items] == [
+        (f.text, f.start, f.word_indices) for f in report.fillers.items
+    ]
     assert old.words == report.words and old.coverage.ratio == report.coverage.ratio
 
 

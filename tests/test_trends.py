@@ -31,6 +31,7 @@ def attempt(
     pace: float = 140.0,
     timing: str = "on-target",
     revision: int = SCORING_REVISION,
+    speaking: float = 78.0,
 ) -> Attempt:
     metrics = Metrics(
         overrun_seconds=overrun,
@@ -47,7 +48,7 @@ def attempt(
         question_id=question,
         audio_path=Path("attempts/x.wav"),
         duration_seconds=80.0,
-        speaking_seconds=78.0,
+        speaking_seconds=speaking,
         target_seconds=(60, 90),
         timing=timing,
         word_count=180,
@@ -262,3 +263,19 @@ def test_best_so_far_names_the_records_an_attempt_sets() -> None:
         "coverage",
         "words_per_point",
     ]
+
+
+def test_tries_cut_short_keep_their_place_but_count_in_no_figure() -> None:
+    # The second is a false start (10 s of a 60-90 s answer) with the fewest fillers of all.
+    attempts = daily(START, fillers=[4.0, 0.0, 3.0, 2.0], speaking=[70.0, 10.0, 75.0, 80.0])
+    question = progress(attempts, today=START.date()).questions[0]
+    fillers = question.metric("fillers_per_minute")
+    assert fillers.values == (4.0, 3.0, 2.0)
+    assert (fillers.best, fillers.best_number) == (2.0, 4)
+    assert [p.counted for p in fillers.series] == [True, False, True, True]
+    assert [p.value for p in fillers.series] == [4.0, 0.0, 3.0, 2.0]
+    assert fillers.series[1].average is None
+    assert question.cut_short == 1 and question.count == 4 and question.practice_days == 4
+    # Nor is a false start ever a record, or beaten by one.
+    assert best_so_far(attempts[1], attempts[:1]) == ()
+    assert [m.key for m in best_so_far(attempts[2], attempts[:2])] == ["fillers_per_minute"]

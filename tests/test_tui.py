@@ -1,8 +1,13 @@
 """Pilot tests of every screen and key of the app, on a temp data dir with the real question bank,
-real SQLite and the real bundled model (one per session). Reports come from synthesized speech."""
+real SQLite and the real bundled model (one per session).
+
+Saved attempts are stored reports (fixtures/reports), so what they show is the same on any
+machine; answers recorded in a test are scored live, and their tests assert only what holds on
+any CPU."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,22 +17,27 @@ from textual.widgets import DataTable, Input, OptionList, ProgressBar, Selection
 from tui_support import (
     ClockPlayer,
     GatedTranscriber,
+    HeldBackTranscriber,
     MissingMicrophone,
     make_app,
-    scored_answer,
+    notifications_shown,
     screen_text,
     speech_seconds,
     spoken_answer,
     static_text,
     store_attempt,
+    stored_report,
     wait_for,
     wait_for_screen,
     wav_recorder,
 )
 
+from rehearse.audio.recorder import Recorder
+from rehearse.errors import DeviceError
 from rehearse.language.rubric import find_question, load_bank
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.settings import Settings
+from rehearse.tui.app import help_sections
 from rehearse.tui.help import HelpScreen
 from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.mock_round import MockRoundScreen
@@ -114,11 +124,8 @@ async def test_questions_show_last_and_best_results(tmp_path: Path) -> None:
     store = app.store
     first = store_attempt(store, "precision")
     # A worse, later attempt: last and best now differ.
-    worse = scored_answer("walkthrough")
-    store.add(
-        type(worse)(**{**worse.__dict__, "question": "precision-vs-recall"}),
-        spoken_answer("walkthrough"),
-    )
+    worse = replace(stored_report("walkthrough"), question="precision-vs-recall")
+    store.add(worse, spoken_answer("walkthrough"), when=datetime(2026, 3, 15, 9, 0))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.results))  # type: ignore[attr-defined]
         await choose(pilot, "recall")
@@ -157,35 +164,31 @@ async def test_help_opens_anywhere_and_lists_every_screen(tmp_path: Path) -> Non
 
 
 async def test_h_opens_history(tmp_path: Path) -> None:
-    from rehearse.tui import history_screen as history
-
     app = make_app(tmp_path)
     store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
         await pilot.pause()
-        assert isinstance(app.screen, history.HistoryScreen)
+        assert isinstance(app.screen, HistoryScreen)
 
 
 async def test_history_opens_reports_and_replays(tmp_path: Path) -> None:
-    from rehearse.tui import history_screen as history
-
     app = make_app(tmp_path, player_factory=ClockPlayer)
     attempt = store_attempt(app.store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, history.HistoryScreen)
-        # The history screen only names the attempt; the app opens it.
-        app.screen.post_message(history.AttemptChosen(attempt.id))
+        await wait_for_screen(pilot, HistoryScreen)
+        # The history screen only asks; the app opens the report, then the replay.
+        await pilot.press("enter")
         await wait_for_screen(pilot, ReportScreen)
         assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
         await pilot.press("escape")
-        assert isinstance(app.screen, history.HistoryScreen)
-        app.screen.post_message(history.ReplayRequested(attempt.id))
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("p")
         await wait_for_screen(pilot, ReplayScreen)
+        assert app.screen.attempt.id == attempt.id  # type: ignore[attr-defined]
         await pilot.press("escape")
-        assert isinstance(app.screen, history.HistoryScreen)
+        assert isinstance(app.screen, HistoryScreen)
 
 
 async def test_l_opens_the_last_report_of_a_question(tmp_path: Path) -> None:
@@ -204,13 +207,16 @@ async def test_l_opens_the_last_report_of_a_question(tmp_path: Path) -> None:
 
 
 async def test_model_loads_in_the_background_at_start(tmp_path: Path) -> None:
-    transcriber = Transcriber()
+    transcriber = HeldBackTranscriber()
     app = make_app(tmp_path, transcriber=transcriber)
     async with app.run_test(size=SIZE) as pilot:
-        assert "loading the speech model" in screen_text(app) or app.model_status == "ready"
-        await wait_for(pilot, lambda: app.model_status == "ready")
+        await pilot.pause()
+        # The list is usable while the model loads, and says that it is loading.
+        assert "loading the speech model tiny.en (bundled) in the background" in screen_text(app)
+        assert isinstance(app.screen, QuestionsScreen)
+        transcriber.release()
+        await wait_for(pilot, lambda: "speech model tiny.en (bundled) ready" in screen_text(app))
         assert transcriber.loaded
-        assert "speech model tiny.en (bundled) ready" in screen_text(app)
 
 
 async def test_a_broken_model_is_reported_and_the_recording_kept(tmp_path: Path) -> None:
@@ -251,9 +257,8 @@ async def test_record_screen_shows_question_target_and_hidden_points(tmp_path: P
         screen = app.screen
         assert isinstance(screen, RecordScreen)
         text = screen_text(app)
-        assert find_question("precision-vs-recall").question in text.replace("\n", " ") or (
-            "How are precision and recall different" in text
-        )
+        question = static_text(screen.query_one("#question", Static))
+        assert question.strip() == find_question("precision-vs-recall").question
         assert "target 1:00–1:30" in text
         assert "Press space to start recording" in text
         points = screen.query_one("#points")
@@ -268,34 +273,38 @@ async def test_record_screen_shows_question_target_and_hidden_points(tmp_path: P
 
 
 async def test_the_clock_turns_green_in_the_window_and_red_past_it(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    # A fast "microphone": ten seconds of answer (speech, then silence) a second, past the window.
+    recorder = wav_recorder("precision", speed=10, silence_after=120)
+    app = make_app(tmp_path, recorder_factory=recorder)
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "recall")  # target 1:00–1:30
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, RecordScreen)
+        screen = await start_answer(pilot, "recall")  # target 1:00–1:30
         digits = screen.query_one("#elapsed")
         bar = screen.query_one(TimeBar)
+
+        def timing() -> str:
+            return static_text(screen.query_one("#timing-now", Static))
 
         def bar_styles() -> set[str]:
             rendered = bar.render()
             return {str(span.style) for span in rendered.spans}  # type: ignore[union-attr]
 
-        for seconds, label, css, colour in (
-            (30, "SHORT", "-short", "#4a90d9"),
-            (75, "ON TARGET", "-on-target", "green"),
-            (100, "TOO LONG", "-long", "bold red"),
-        ):
-            screen._show_elapsed(seconds)
-            await pilot.pause()
-            assert label in static_text(screen.query_one("#timing-now", Static))
-            assert digits.has_class(css)
-            assert colour in bar_styles()
-        assert "0:10 over: wrap up" in static_text(screen.query_one("#timing-now", Static))
-        # Before the window the bar has no green or red fill yet.
-        screen._show_elapsed(30)
-        await pilot.pause()
+        await wait_for(pilot, lambda: bar.elapsed > 10)
+        assert "SHORT" in timing() and "to the window" in timing()
+        assert digits.has_class("-short")
+        # Before the window the bar fills blue, with no green or red yet.
+        assert "#4a90d9" in bar_styles()
         assert "green" not in bar_styles() and "bold red" not in bar_styles()
+        # Waits on the clock, a few seconds past each edge, so the bar has filled a cell there.
+        await wait_for(pilot, lambda: bar.elapsed > 68)
+        assert "ON TARGET" in timing()
+        assert digits.has_class("-on-target") and "green" in bar_styles()
+        assert "in the window" in timing() and "left" in timing()
+        await wait_for(pilot, lambda: bar.elapsed > 98)
+        assert "TOO LONG" in timing()
+        assert digits.has_class("-long") and "bold red" in bar_styles()
+        assert "over: wrap up" in timing()
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
 
 
 async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path: Path) -> None:
@@ -319,7 +328,8 @@ async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path:
         # Replaced, not stacked: escape goes straight back to the questions.
         assert [type(s) for s in app.screen_stack[1:]] == [QuestionsScreen, ReportScreen]
         report = report_screen.report
-        assert report.fillers.count >= 2 and "um" in report.fillers.by_word
+        # Scored live: the model's words differ between CPUs, so no exact words here.
+        assert report.fillers.count >= 2
         assert report.timing == "short"
         assert report.coverage.ratio >= 5 / 6
         attempts = app.store.attempts("precision-vs-recall")
@@ -367,34 +377,47 @@ async def test_escape_while_recording_discards_the_file(tmp_path: Path) -> None:
 
 async def test_no_microphone_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=MissingMicrophone)
-    async with app.run_test(size=SIZE) as pilot:
+    # Notifications on, as in the real app: the test reads them off the screen.
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: "no microphone found" in screen_text(app))
         assert screen.state == "ready"
-        assert any("no microphone found" in str(n.message) for n in app._notifications)
+        await wait_for(
+            pilot, lambda: any("no microphone found" in n for n in notifications_shown(app))
+        )
+        assert any(n.startswith("Microphone\n") for n in notifications_shown(app))
         assert not list(tmp_path.rglob("*.wav"))
 
 
 async def test_an_unknown_device_with_the_real_recorder_is_a_message(tmp_path: Path) -> None:
     settings = Settings(input_device="no-such-microphone-anywhere")
-    app = make_app(tmp_path, settings=settings)
+    # What the real recorder says depends on the machine's devices (none at all, or none by
+    # that name); whichever it is, the screen must show it word for word.
+    with pytest.raises(DeviceError) as refused:
+        Recorder(tmp_path / "probe.wav", device="no-such-microphone-anywhere").start()
+    app = make_app(tmp_path / "data", settings=settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_answer(pilot, "recall")
-        await wait_for(pilot, lambda: screen.state == "ready" and "✘" in screen_text(app))
-        text = screen_text(app)
-        assert "no-such-microphone-anywhere" in text or "PortAudio" in text or "microphone" in text
+        status = screen.query_one("#record-status", Static)
+        await wait_for(pilot, lambda: "✘" in static_text(status))
+        assert screen.state == "ready"
+        assert static_text(status).startswith(f"✘ {refused.value}\n")
         assert not list(tmp_path.rglob("*.wav"))
 
 
 async def test_a_recorder_problem_is_shown_and_the_answer_still_scored(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=8, fail_after=9))
-    async with app.run_test(size=SIZE) as pilot:
+    # Notifications on, as in the real app: the test reads them off the screen.
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await choose(pilot, "recall")
         await pilot.press("enter", "space")
         # No second space: the recording ends by itself when the "device" goes away.
         await wait_for_screen(pilot, ReportScreen)
-        messages = [str(n.message) for n in app._notifications]
-        assert any("stopped responding" in m for m in messages)
+        # The warning stays on screen over the report.
+        await wait_for(
+            pilot, lambda: any("stopped responding" in n for n in notifications_shown(app))
+        )
+        assert any(n.startswith("Recording stopped early\n") for n in notifications_shown(app))
         (attempt,) = app.store.attempts()
         assert 8.5 <= attempt.duration_seconds <= 10
         assert attempt.word_count > 10
@@ -433,7 +456,7 @@ async def test_quitting_while_a_screen_is_still_mounting_raises_nothing(
             "replay": lambda: ReplayScreen(rubric, attempt),
             "history": lambda: HistoryScreen(app.store, app.bank),
             "settings": SettingsScreen,
-            "help": HelpScreen,
+            "help": lambda: HelpScreen(help_sections()),
         }
         app.push_screen(screens[which]())
         # Leaving the block closes the app at once; an error in the screen's mount re-raises here.
@@ -478,12 +501,11 @@ async def test_report_of_an_ordered_rubric_shows_seconds_per_point(tmp_path: Pat
 async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     store = app.store
-    earlier = scored_answer("walkthrough")
-    store.add(
-        type(earlier)(**{**earlier.__dict__, "question": "precision-vs-recall"}),
-        spoken_answer("walkthrough"),
-        when=datetime(2026, 3, 13, 8, 0),
+    # Another answer, long enough not to look cut short, as an earlier try at this question.
+    earlier = replace(
+        stored_report("walkthrough"), question="precision-vs-recall", speaking_seconds=40.0
     )
+    store.add(earlier, spoken_answer("walkthrough"), when=datetime(2026, 3, 13, 8, 0))
     attempt = store_attempt(store, "precision")
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ReportScreen(find_question("precision-vs-recall"), attempt))
@@ -492,12 +514,12 @@ async def test_report_compares_with_the_previous_attempt(tmp_path: Path) -> None
             pilot,
             lambda: all(
                 part in screen_text(app)
-                for part in ("Since the attempt of 13 Mar 08:00", "Fillers/min", "pts")
+                for part in ("Compared with #1 (13 Mar 08:00)", "Fillers/min", "pts")
             ),
         )
-        text = screen_text(app)
-        assert "Fillers/min" in text and "Coverage" in text and "→" in text
-        assert "pts" in text
+        change = " ".join(static_text(app.screen.query_one("#change", Static)).split())
+        assert "Time 0:40 → 0:23 -17 s further from the target" in change
+        assert "Coverage" in change and "pts" in change
 
 
 async def test_report_keys_replay_retry_and_back(tmp_path: Path) -> None:
@@ -739,7 +761,8 @@ async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path:
     when = datetime(2026, 5, 1, 8, 15, 0)
     leftover = app.store.new_audio_path("precision-vs-recall", when)
     leftover.write_bytes(spoken_answer("precision").read_bytes())
-    async with app.run_test(size=SIZE) as pilot:
+    # Notifications on, as in the real app: the test reads them off the screen.
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         # Recovery waits for the model and scores in a worker: poll the store, as a user would.
         await wait_for(pilot, lambda: bool(app.store.attempts()))
         await pilot.pause()
@@ -748,6 +771,11 @@ async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path:
         assert attempt.question_id == "precision-vs-recall"
         assert attempt.created_at == when
         assert attempt.word_count > 10
-        assert any("Recovered" in (n.title or "") for n in app._notifications)
+        await wait_for(
+            pilot,
+            lambda: any(
+                n.startswith("Recovered\nScored 1 recording(s)") for n in notifications_shown(app)
+            ),
+        )
     # Once saved, it is not scored again.
     assert app.store.unsaved_recordings() == []

@@ -1,89 +1,50 @@
 """The history screen, driven through a tiny host app on a real SQLite history.
 
-Attempts are real reports: hand-made word lists scored against bundled rubrics, with a synthetic
-tone under every word so the filler rules see sound where the words are.
+Attempts are stored reports (fixtures/reports/history.json, written by fixtures/make_reports.py
+from PLAN's hand-made word lists), so every figure and snapshot is the same on any machine.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from textual.app import App
 from textual.message import Message
-from textual.widgets import Select, Static, Tabs
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Select, Static, Tabs
 from textual.widgets.data_table import ColumnKey
 from textual_plotext import PlotextPlot
-from tui_support import screen_text
-
-from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
-from rehearse.audio.tts import write_wav
-from rehearse.language.rubric import Rubric, load_bank
-from rehearse.scoring.score import Report, score
-from rehearse.storage.history import DATABASE_FILE, Attempt, History
-from rehearse.text.words import Word
-from rehearse.tui.history_screen import (
-    ALL_QUESTIONS,
-    EMPTY_MESSAGE,
-    AttemptChosen,
-    AttemptTable,
-    ConfirmDelete,
-    HistoryScreen,
-    ReplayRequested,
-    TrendSeries,
-    filler_trend,
-    format_seconds,
+from tui_support import (
+    ClockPlayer,
+    make_app,
+    screen_text,
+    silent_recording,
+    static_text,
+    stored_history,
+    wait_for,
+    wait_for_screen,
 )
 
+from rehearse.language.rubric import Rubric, find_question, load_bank
+from rehearse.scoring.render import clock
+from rehearse.scoring.score import Report
+from rehearse.storage.history import DATABASE_FILE, Attempt, History
+from rehearse.storage.progress import TrendSeries
+from rehearse.storage.trends import filler_trend
+from rehearse.tui.confirm import ConfirmDelete
+from rehearse.tui.history_parts import AttemptTable
+from rehearse.tui.history_screen import ALL_QUESTIONS, EMPTY_MESSAGE, HistoryScreen
+from rehearse.tui.navigation import ReplayRequested, ReportRequested
+from rehearse.tui.replay import ReplayScreen
+from rehearse.tui.report import ReportScreen
+
 BANK = load_bank()
-RUBRICS = {r.id: r for r in BANK}
-# Words that are neither fillers nor near any rubric phrase, to pad answers to a length.
-PADDING = ["alpha", "bravo", "charlie", "delta", "echo"]
-PADDING += ["foxtrot", "golf", "hotel", "india", "juliet"]
-
-
-def answer_words(phrases: list[str], fillers: int, speaking: float, wpm: float) -> list[Word]:
-    """Words evenly spread over exactly ``speaking`` seconds at ``wpm``: the phrases, then
-    padding with the fillers spread through it (never inside a phrase, which would split it)."""
-    content = [t for p in phrases for t in p.split()]
-    total = max(round(wpm * speaking / 60), len(content) + fillers + 1)
-    padding = iter(PADDING * (total // len(PADDING) + 1))
-    rest = [next(padding) for _ in range(total - len(content) - fillers)]
-    gap = len(rest) // (fillers + 1)
-    for n in range(fillers, 0, -1):
-        # Set off with a comma, as Whisper writes a spoken filler.
-        rest.insert(n * gap, "um,")
-    tokens = content + rest
-    step = speaking / (len(tokens) - 0.2)
-    words = []
-    for i, token in enumerate(tokens):
-        start = 0.5 + i * step
-        words.append(Word(token, round(start, 3), round(start + 0.8 * step, 3)))
-    return words
-
-
-def tone_under(words: list[Word], seconds: float) -> np.ndarray:
-    rng = np.random.default_rng(7)
-    samples = (0.001 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
-    for w in words:
-        a, b = int(w.start * SAMPLE_RATE), int(w.end * SAMPLE_RATE)
-        t = np.arange(b - a) / SAMPLE_RATE
-        samples[a:b] += (0.3 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
-    return samples
-
-
-def make_report(
-    question: str, speaking: float, fillers: int, phrases: list[str], wpm: float = 130
-) -> Report:
-    words = answer_words(phrases, fillers, speaking, wpm)
-    seconds = words[-1].end + 1.0
-    activity = VoiceActivity.measure(tone_under(words, seconds))
-    return score(words, RUBRICS[question], activity, seconds, "answer.wav", model="test")
 
 
 @dataclass(frozen=True)
@@ -142,16 +103,20 @@ PLAN: tuple[Planned, ...] = (
 
 @pytest.fixture(scope="module")
 def reports() -> list[Report]:
-    # Scoring is pure, so the module shares one set of reports; each test gets its own store.
-    return [make_report(p.question, p.speaking, p.fillers, list(p.phrases), p.wpm) for p in PLAN]
+    # The module shares one set of reports; each test gets its own store.
+    return stored_history()
+
+
+def test_stored_reports_are_the_plan(reports: list[Report]) -> None:
+    assert [r.question for r in reports] == [p.question for p in PLAN]
+    for planned, report in zip(PLAN, reports, strict=True):
+        assert report.speaking_seconds == pytest.approx(planned.speaking, abs=0.5)
+        assert report.fillers.count == planned.fillers
 
 
 @pytest.fixture
 def wav(tmp_path: Path) -> Path:
-    path = tmp_path / "outside" / "answer.wav"
-    path.parent.mkdir()
-    write_wav(path, tone_under(answer_words(["a b"], 0, 1.0, 120), 1.5), rate=SAMPLE_RATE)
-    return path
+    return silent_recording(tmp_path / "outside" / "answer.wav", 1.5)
 
 
 @pytest.fixture
@@ -177,11 +142,20 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HistoryScreen(self.store, self.bank))
 
-    def on_attempt_chosen(self, message: AttemptChosen) -> None:
+    def on_report_requested(self, message: ReportRequested) -> None:
         self.posted.append(message)
 
     def on_replay_requested(self, message: ReplayRequested) -> None:
         self.posted.append(message)
+
+
+async def filter_choices(pilot: Pilot[Any]) -> list[str]:
+    """The question filter's choices as the user sees them: f, enter opens the list."""
+    await pilot.press("f", "enter")
+    shown = pilot.app.screen.query_one("SelectOverlay", OptionList)
+    choices = [str(option.prompt) for option in shown.options]
+    await pilot.press("escape")  # closes the list; the filter keeps the focus
+    return choices
 
 
 def screen_of(app: App[Any]) -> HistoryScreen:
@@ -236,10 +210,12 @@ async def test_table_lists_every_attempt_newest_first_with_its_figures(
         screen = screen_of(app)
         assert row_ids(screen) == [a.id for a in reversed(filled)]
         rows = table_rows(screen)
-        # The newest: 75 s spoken, 1 filler in 75 s, 5 of 6 points, about 125 words a minute.
+        # The newest: the fourth at data-leakage, 75 s spoken, 1 filler in 75 s, 5 of 6 points,
+        # about 125 words a minute.
         assert rows[0] == [
             "2026-03-09 07:30",
             "data-leakage",
+            "4",
             "1:15",
             "on target",
             "0.8",
@@ -247,7 +223,9 @@ async def test_table_lists_every_attempt_newest_first_with_its_figures(
             f"{filled[5].words_per_minute:.0f}",
         ]
         assert abs(filled[5].words_per_minute - 125) <= 2
-        assert [r[3] for r in rows] == [
+        # Each attempt's number at its question, as the summary, the charts and the report say.
+        assert [r[2] for r in rows] == ["4", "1", "3", "1", "2", "1"]
+        assert [r[4] for r in rows] == [
             "on target",
             "on target",
             "on target",
@@ -255,9 +233,9 @@ async def test_table_lists_every_attempt_newest_first_with_its_figures(
             "long",
             "short",
         ]
-        assert [r[2] for r in rows] == ["1:15", "1:01", "1:22", "1:10", "1:35", "0:48"]
+        assert [r[3] for r in rows] == ["1:15", "1:01", "1:22", "1:10", "1:35", "0:48"]
         # 6 fillers over 48 s is 7.5 a minute; 2 of 6 points is 33%.
-        assert rows[5][4:6] == ["7.5", "33%"]
+        assert rows[5][5:7] == ["7.5", "33%"]
         assert [r[1] for r in rows] == [a.question_id for a in reversed(filled)]
         assert "History · 6 attempts" in str(screen.query_one("#heading", Static).render())
 
@@ -270,7 +248,7 @@ async def test_verdicts_are_coloured_by_timing(store: History, filled: list[Atte
         screen = screen_of(app)
         table = screen.query_one(AttemptTable)
         styles = {
-            table.get_row_at(i)[3].plain: str(table.get_row_at(i)[3].style)
+            table.get_row_at(i)[4].plain: str(table.get_row_at(i)[4].style)
             for i in range(table.row_count)
         }
         variables = app.theme_variables
@@ -282,6 +260,55 @@ async def test_verdicts_are_coloured_by_timing(store: History, filled: list[Atte
 
 
 @pytest.mark.asyncio
+async def test_the_heading_counts_the_attempts_the_filter_shows(
+    store: History, filled: list[Attempt]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert screen_text(app).splitlines()[0].strip().startswith("History · 6 attempts")
+        select: Select[str] = screen.query_one("#question-filter", Select)
+        select.value = "overfitting"
+        await pilot.pause()
+        assert screen_text(app).splitlines()[0].strip().startswith("History · 1 of 6 attempts")
+        select.value = "data-leakage"
+        await pilot.pause()
+        assert screen_text(app).splitlines()[0].strip().startswith("History · 4 of 6 attempts")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (100, 32), (120, 40), (160, 50)])
+async def test_the_screen_says_what_better_and_best_mean(
+    store: History, filled: list[Attempt], size: tuple[int, int]
+) -> None:
+    app = Host(store, BANK)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        # In words, not only in a tooltip that needs a mouse.
+        assert "Fillers/min: first tries → latest ones; better means fewer fillers now." in text
+        if size[1] >= 40:
+            assert "Best: on target, then most points, then fewest fillers" in text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("size", "fit"), [((80, 24), 5), ((100, 32), 12), ((120, 40), 14)])
+async def test_the_table_shows_as_many_rows_as_fit(
+    store: History, reports: list[Report], wav: Path, size: tuple[int, int], fit: int
+) -> None:
+    for day in range(20):
+        planned = PLAN[day % len(PLAN)]
+        store.add(reports[day % len(PLAN)], wav, when=planned.when + timedelta(days=10 * day))
+    app = Host(store, BANK)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        dated = re.compile(r"^ \d{4}-\d\d-\d\d \d\d:\d\d ")
+        shown = [line for line in screen_text(app).splitlines() if dated.match(line)]
+        assert len(shown) >= fit
+
+
+@pytest.mark.asyncio
 async def test_filter_shows_one_question_and_charts_it(
     store: History, filled: list[Attempt]
 ) -> None:
@@ -289,13 +316,14 @@ async def test_filter_shows_one_question_and_charts_it(
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         screen = screen_of(app)
+        # Questions with attempts only, in the bank's order, each with its count.
+        assert await filter_choices(pilot) == [
+            "All questions",
+            "data-leakage (4)",
+            "overfitting (1)",
+            "precision-vs-recall (1)",
+        ]
         select: Select[str] = screen.query_one("#question-filter", Select)
-        options = [value for _, value in select._options]
-        # Questions with attempts only, in the bank's order.
-        bank_order = [r.id for r in BANK]
-        expected = sorted({a.question_id for a in filled}, key=bank_order.index)
-        assert options == [ALL_QUESTIONS, *expected]
-
         select.value = "data-leakage"
         await pilot.pause()
         leakage = [a for a in filled if a.question_id == "data-leakage"]
@@ -334,7 +362,7 @@ async def test_filter_is_reachable_from_the_keyboard(store: History, filled: lis
         # Back on the rows, so enter opens the newest data-leakage attempt.
         assert app.focused is screen.query_one(AttemptTable)
         await pilot.press("enter")
-        assert [m.attempt_id for m in app.posted] == [filled[5].id]  # type: ignore[attr-defined]
+        assert [m.attempt for m in app.posted] == [filled[5]]  # type: ignore[attr-defined]
 
 
 @pytest.mark.asyncio
@@ -490,9 +518,9 @@ def test_filler_trend_compares_the_first_and_last_three(
     trend = filler_trend(leakage)
     # Four attempts: two at each end, so no attempt is compared with itself.
     assert trend is not None and trend.window == 2
-    assert trend.before == round((7.5 + 2.5) / 2, 1)
-    assert trend.after == round((1.5 + 0.8) / 2, 1)
-    assert trend.direction == "better"
+    assert trend.before == (7.5 + 2.5) / 2
+    assert trend.after == pytest.approx((1.5 + 0.8) / 2)
+    assert trend.direction == "improving"
     assert filler_trend(leakage[:1]) is None
     six = leakage + leakage[::-1]
     assert filler_trend(six) is not None and filler_trend(six).window == 3  # type: ignore[union-attr]
@@ -511,7 +539,7 @@ async def test_summary_line_gives_attempts_trend_and_best(
         leakage = by_question["data-leakage"]
         assert leakage.attempts == 4
         assert leakage.trend is not None
-        assert (leakage.trend.before, leakage.trend.after) == (5.0, 1.1)
+        assert (leakage.trend.before, leakage.trend.after) == (5.0, 1.15)
         # The store's best: on target, most covered, fewest fillers -> the fourth (75 s, 83%).
         assert leakage.best == store.best("data-leakage") == filled[5]
         assert leakage.best_number == 4
@@ -529,8 +557,8 @@ async def test_summary_line_gives_attempts_trend_and_best(
         )
 
 
-def test_format_seconds() -> None:
-    assert [format_seconds(s) for s in (0, 9.4, 59.6, 75, 600.2)] == [
+def test_times_are_minutes_and_seconds() -> None:
+    assert [clock(s) for s in (0, 9.4, 59.6, 75, 600.2)] == [
         "0:00",
         "0:09",
         "1:00",
@@ -552,9 +580,9 @@ async def test_enter_and_p_post_messages_for_the_cursor_attempt(
         await pilot.press("enter")
         await pilot.press("down", "p")
         await pilot.pause()
-        assert [(type(m), m.attempt_id) for m in app.posted] == [  # type: ignore[attr-defined]
-            (AttemptChosen, filled[5].id),
-            (ReplayRequested, filled[4].id),
+        assert [(type(m), m.attempt) for m in app.posted] == [  # type: ignore[attr-defined]
+            (ReportRequested, filled[5]),
+            (ReplayRequested, filled[4]),
         ]
 
 
@@ -636,8 +664,11 @@ async def test_deleting_the_last_attempt_of_the_filtered_question_clears_the_fil
         assert screen.filter == ALL_QUESTIONS
         assert filled[4].id not in row_ids(screen)
         assert len(row_ids(screen)) == 5
-        values = [v for _, v in screen.query_one("#question-filter", Select)._options]
-        assert "overfitting" not in values
+        assert await filter_choices(pilot) == [
+            "All questions",
+            "data-leakage (4)",
+            "precision-vs-recall (1)",
+        ]
 
 
 @pytest.mark.asyncio
@@ -714,7 +745,7 @@ async def test_verdict_colours_follow_the_theme(store: History, filled: list[Att
         app.theme = "textual-light"
         await pilot.pause()
         table = screen_of(app).query_one(AttemptTable)
-        assert str(table.get_row_at(0)[3].style) == app.theme_variables["success"]
+        assert str(table.get_row_at(0)[4].style) == app.theme_variables["success"]
 
 
 # ---------------------------------------------------------------------------- snapshots
@@ -722,8 +753,7 @@ async def test_verdict_colours_follow_the_theme(store: History, filled: list[Att
 
 def snapshot_app(tmp_path: Path, reports: list[Report]) -> Host:
     store = History(tmp_path / "snap")
-    audio = tmp_path / "snap-answer.wav"
-    write_wav(audio, np.zeros(1600, dtype=np.float32), rate=SAMPLE_RATE)
+    audio = silent_recording(tmp_path / "snap-answer.wav", 0.1)
     for planned, report in zip(PLAN, reports, strict=True):
         store.add(report, audio, when=planned.when)
     return Host(store, BANK)
@@ -735,3 +765,122 @@ def test_snapshot_100x32(snap_compare: Any, tmp_path: Path, reports: list[Report
 
 def test_snapshot_80x24(snap_compare: Any, tmp_path: Path, reports: list[Report]) -> None:
     assert snap_compare(snapshot_app(tmp_path, reports), terminal_size=(80, 24))
+
+
+# ---------------------------------------------------------------------------- with the real app
+# The history, its reports and its replays in the real app, as a user goes from one to another.
+
+
+def real_app(tmp_path: Path, reports: list[Report], wav: Path) -> Any:
+    app = make_app(tmp_path / "app", player_factory=ClockPlayer)
+    for planned, report in zip(PLAN, reports, strict=True):
+        app.store.add(report, wav, when=planned.when)
+    return app
+
+
+def head_of(app: App[Any]) -> str:
+    """The line under the question on a report or replay screen."""
+    return screen_text(app).splitlines()[1].strip()
+
+
+def change_text(app: App[Any]) -> str:
+    return static_text(app.screen.query_one("#change", Static))
+
+
+@pytest.mark.asyncio
+async def test_attempts_are_numbered_alike_in_the_table_summary_report_and_replay(
+    tmp_path: Path, reports: list[Report], wav: Path
+) -> None:
+    app = real_app(tmp_path, reports, wav)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("h")
+        await wait_for_screen(pilot, HistoryScreen)
+        screen = screen_of(app)
+        # The newest row is data-leakage's fourth attempt, and its best.
+        assert table_rows(screen)[0][1:3] == ["data-leakage", "4"]
+        assert "4 attempts · best #4 " in screen_text(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReportScreen)
+        await wait_for(pilot, lambda: head_of(app).startswith("Attempt 4 of 4 · 09 Mar 2026"))
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HistoryScreen)
+        # Two rows down: data-leakage's third attempt.
+        await pilot.press("down", "down")
+        assert table_rows(screen)[2][1:3] == ["data-leakage", "3"]
+        await pilot.press("p")
+        await wait_for_screen(pilot, ReplayScreen)
+        assert head_of(app).startswith("Attempt 3 of 4 · 07 Mar 2026")
+        await pilot.press("escape")
+
+
+@pytest.mark.asyncio
+async def test_the_report_compares_with_the_best_earlier_try_that_was_not_cut_short(
+    tmp_path: Path, reports: list[Report], wav: Path
+) -> None:
+    app = make_app(tmp_path / "app")
+    good, later = reports[5], reports[3]  # 1:15 on target; 1:22 on target, more fillers
+    # A false start: 13 s of a 60-90 s answer (anything under a third of the low end).
+    aborted = replace(reports[0], speaking_seconds=13.0, timing="short")
+    app.store.add(good, wav, when=datetime(2026, 3, 10, 9, 0))
+    app.store.add(aborted, wav, when=datetime(2026, 3, 11, 9, 0))
+    attempt = app.store.add(later, wav, when=datetime(2026, 3, 12, 9, 0))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.push_screen(ReportScreen(find_question("data-leakage"), attempt))
+        await wait_for(pilot, lambda: "Compared with" in change_text(app))
+        lines = [" ".join(line.split()) for line in change_text(app).splitlines()]
+        assert lines[0] == (
+            "Compared with #1 (10 Mar 09:00), your best attempt before this one"
+            " (1 try under 0:20 left out as cut short)"
+        )
+        assert "Time 1:15 → 1:22 +7 s both on target" in lines
+        assert "Fillers/min 0.8 → 1.5 +0.7 more fillers" in lines
+        assert "Coverage 83% → 83% +0 pts as many points" in lines
+        assert "0:13" not in change_text(app)
+        assert head_of(app).startswith("Attempt 3 of 3 · ")
+
+
+@pytest.mark.asyncio
+async def test_a_try_cut_short_says_so_and_is_still_compared(
+    tmp_path: Path, reports: list[Report], wav: Path
+) -> None:
+    app = make_app(tmp_path / "app")
+    app.store.add(reports[5], wav, when=datetime(2026, 3, 10, 9, 0))
+    aborted = replace(reports[0], speaking_seconds=13.0, timing="short")
+    attempt = app.store.add(aborted, wav, when=datetime(2026, 3, 11, 9, 0))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.push_screen(ReportScreen(find_question("data-leakage"), attempt))
+        await wait_for(pilot, lambda: "Compared with" in change_text(app))
+        text = " ".join(change_text(app).split())
+        assert "Time 1:15 → 0:13 -62 s further from the target" in text
+        assert (
+            "This try is under 0:20, so it looks cut short: later ones are not compared with it"
+            in text
+        )
+
+
+@pytest.mark.asyncio
+async def test_the_first_attempt_says_what_it_is_compared_with(
+    tmp_path: Path, reports: list[Report], wav: Path
+) -> None:
+    app = real_app(tmp_path, reports, wav)
+    first = app.store.attempts("data-leakage")[0]
+    only = app.store.attempts("overfitting")[0]
+    async with app.run_test(size=(100, 32)) as pilot:
+        rubric = find_question("data-leakage")
+        await app.push_screen(ReportScreen(rubric, first))
+        await wait_for(pilot, lambda: "First attempt" in change_text(app))
+        # Three came after it: it is not "the one the next will be compared to" any more.
+        text = " ".join(change_text(app).split())
+        assert text == (
+            "First attempt at this question, so nothing earlier to compare it with;"
+            " 3 attempts since."
+        )
+        assert head_of(app).startswith("Attempt 1 of 4 · 02 Mar 2026")
+        app.pop_screen()
+        await app.push_screen(ReportScreen(find_question("overfitting"), only))
+        await wait_for(pilot, lambda: "First attempt" in change_text(app))
+        text = " ".join(change_text(app).split())
+        assert text == (
+            "First attempt at this question: the next ones will be compared with"
+            " your best attempt before them."
+        )

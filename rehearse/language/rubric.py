@@ -56,76 +56,89 @@ def load_rubric(path: Path) -> Rubric:
 
 
 def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
-    def fail(field: str, problem: str) -> RubricError:
-        return RubricError(f"{path}: field '{field}' {problem}")
-
-    def text(table: dict[str, Any], key: str, field: str) -> str:
-        value = table.get(key)
-        if value is None:
-            raise fail(field, "is missing")
-        if not isinstance(value, str) or not value.strip():
-            raise fail(field, "must be a non-empty string")
-        return value.strip()
-
-    rubric_id = text(raw, "id", "id")
-    if not _ID.match(rubric_id):
-        raise fail("id", f"must use only a-z, 0-9 and '-' (got {rubric_id!r})")
-    question = text(raw, "question", "question")
+    fields = _Fields(path)
+    rubric_id = fields.identifier(raw, "id", "id")
+    question = fields.text(raw, "question", "question")
     category = raw.get("category", "Uncategorised")
     if not isinstance(category, str) or not category.strip():
-        raise fail("category", "must be a non-empty string")
-
-    target = raw.get("target_seconds", list(DEFAULT_TARGET))
-    if (
-        not isinstance(target, list)
-        or len(target) != 2
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in target)
-        or not 0 <= target[0] < target[1]
-    ):
-        raise fail("target_seconds", "must be two numbers [low, high] with 0 <= low < high")
-
+        raise fields.fail("category", "must be a non-empty string")
+    low, high = fields.target(raw.get("target_seconds", list(DEFAULT_TARGET)))
     ordered = raw.get("ordered", False)
     if not isinstance(ordered, bool):
-        raise fail("ordered", "must be true or false")
+        raise fields.fail("ordered", "must be true or false")
+    return Rubric(
+        id=rubric_id,
+        question=question,
+        points=fields.points(raw.get("points")),
+        category=category.strip(),
+        target_seconds=(low, high),
+        ordered=ordered,
+        path=path,
+    )
 
-    raw_points = raw.get("points")
-    if raw_points is None:
-        raise fail("points", "is missing (add at least one [[points]] table)")
-    if not isinstance(raw_points, list) or not raw_points:
-        raise fail("points", "must be a non-empty array of [[points]] tables")
-    points: list[Point] = []
-    seen: set[str] = set()
-    for n, item in enumerate(raw_points, start=1):
-        where = f"points[{n}]"
+
+@dataclass(frozen=True)
+class _Fields:
+    """Reads and checks the fields of the rubric at ``path``; every error names its field."""
+
+    path: Path
+
+    def fail(self, field: str, problem: str) -> RubricError:
+        return RubricError(f"{self.path}: field '{field}' {problem}")
+
+    def text(self, table: dict[str, Any], key: str, field: str) -> str:
+        value = table.get(key)
+        if value is None:
+            raise self.fail(field, "is missing")
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, "must be a non-empty string")
+        return value.strip()
+
+    def identifier(self, table: dict[str, Any], key: str, field: str) -> str:
+        value = self.text(table, key, field)
+        if not _ID.match(value):
+            raise self.fail(field, f"must use only a-z, 0-9 and '-' (got {value!r})")
+        return value
+
+    def target(self, target: Any) -> tuple[int, int]:
+        if (
+            not isinstance(target, list)
+            or len(target) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in target)
+            or not 0 <= target[0] < target[1]
+        ):
+            raise self.fail(
+                "target_seconds", "must be two numbers [low, high] with 0 <= low < high"
+            )
+        return int(target[0]), int(target[1])
+
+    def points(self, raw_points: Any) -> tuple[Point, ...]:
+        if raw_points is None:
+            raise self.fail("points", "is missing (add at least one [[points]] table)")
+        if not isinstance(raw_points, list) or not raw_points:
+            raise self.fail("points", "must be a non-empty array of [[points]] tables")
+        points: list[Point] = []
+        for n, item in enumerate(raw_points, start=1):
+            points.append(self.point(item, f"points[{n}]", {p.id for p in points}))
+        return tuple(points)
+
+    def point(self, item: Any, where: str, seen: set[str]) -> Point:
         if not isinstance(item, dict):
-            raise fail(where, "must be a table")
-        point_id = text(item, "id", f"{where}.id")
-        if not _ID.match(point_id):
-            raise fail(f"{where}.id", f"must use only a-z, 0-9 and '-' (got {point_id!r})")
+            raise self.fail(where, "must be a table")
+        point_id = self.identifier(item, "id", f"{where}.id")
         if point_id in seen:
-            raise fail(f"{where}.id", f"repeats the id {point_id!r}")
-        seen.add(point_id)
-        label = text(item, "label", f"{where}.label")
+            raise self.fail(f"{where}.id", f"repeats the id {point_id!r}")
+        label = self.text(item, "label", f"{where}.label")
         phrases = item.get("phrases")
         if phrases is None:
-            raise fail(f"{where}.phrases", "is missing")
+            raise self.fail(f"{where}.phrases", "is missing")
         if (
             not isinstance(phrases, list)
             or not phrases
             or not all(isinstance(p, str) and p.strip() for p in phrases)
         ):
-            raise fail(f"{where}.phrases", "must be a non-empty array of non-empty strings")
-        points.append(Point(point_id, label, tuple(p.strip() for p in phrases)))
-
-    return Rubric(
-        id=rubric_id,
-        question=question,
-        points=tuple(points),
-        category=category.strip(),
-        target_seconds=(int(target[0]), int(target[1])),
-        ordered=ordered,
-        path=path,
-    )
+            raise self.fail(f"{where}.phrases", "must be a non-empty array of non-empty strings")
+        return Point(point_id, label, tuple(p.strip() for p in phrases))
 
 
 def load_bank(directory: Path | None = None) -> list[Rubric]:

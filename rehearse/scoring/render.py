@@ -10,6 +10,7 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.score import Report
 
 TIMING_STYLE = {"short": "yellow", "on-target": "green", "long": "red"}
+VERDICT_STYLE = {"filler": "bold magenta", "content": "green"}
 
 
 def clock(seconds: float) -> str:
@@ -80,3 +81,30 @@ def render_report(report: Report, rubric: Rubric) -> Group:
     parts.append(Text("Transcript", style="bold"))
     parts.append(transcript_with_fillers(report) if report.words else Text("(nothing said)", "dim"))
     return Group(*parts)
+
+
+def render_filler_decisions(report: Report) -> Table | Text:
+    """Every candidate filler, in order: when, the words, the verdict and the rule's reason."""
+    if not report.filler_decisions:
+        return Text("Nothing was said that could be a filler.", style="dim")
+    table = Table(
+        "time",
+        "words",
+        "verdict",
+        "why",
+        title="Why each possible filler counted or not",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+    )
+    uncounted = False
+    for item, decision in zip(report.explained(), report.filler_decisions, strict=True):
+        heard = " ".join(report.words[i].text for i in decision.word_indices)
+        verdict = Text(decision.verdict, style=VERDICT_STYLE[decision.verdict])
+        if decision.verdict == "filler" and not item["counted"]:
+            verdict, uncounted = Text("filler, not counted", style="dim"), True
+        table.add_row(clock(decision.start), heard, verdict, decision.description)
+    if uncounted:
+        table.caption = "not counted: no sound under it, or one sound written as several"
+        table.caption_justify = "left"
+    return table

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from rehearse.audio.clip import Span, VoiceActivity
 from rehearse.errors import StorageError
 from rehearse.language.coverage import Coverage, score_coverage
-from rehearse.language.fillers import Filler, find_fillers
+from rehearse.language.fillers import Decision, Filler, explain_fillers
 from rehearse.language.rubric import Rubric
 from rehearse.speech.hesitations import EDGE_SECONDS, isolated_stretches
 from rehearse.text.words import Word, transcript_text
@@ -66,6 +66,9 @@ class Report:
     coverage: Coverage
     model: str = ""
     notes: tuple[str, ...] = field(default=())
+    # Every candidate filler, counted or not, with the rule that decided it (``--explain``).
+    # Not kept in the history: a report read back has none.
+    filler_decisions: tuple[Decision, ...] = field(default=())
 
     @property
     def word_count(self) -> int:
@@ -85,9 +88,10 @@ class Report:
     def filler_word_indices(self) -> frozenset[int]:
         return frozenset(i for f in self.fillers.items for i in f.word_indices)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The JSON report; ``explain`` adds ``filler_decisions`` (the history keeps them too)."""
         filler_words = self.filler_word_indices
-        return {
+        data = {
             "format": REPORT_FORMAT,
             "question": self.question,
             "audio": self.audio,
@@ -109,6 +113,7 @@ class Report:
                         "start": f.start,
                         "end": f.end,
                         "words": list(f.word_indices),
+                        "rule": f.rule,
                     }
                     for f in self.fillers.items
                 ],
@@ -150,6 +155,27 @@ class Report:
                 for i, w in enumerate(self.words)
             ],
         }
+        if explain:
+            data["filler_decisions"] = self.explained()
+        return data
+
+    def explained(self) -> list[dict[str, Any]]:
+        """``filler_decisions`` as JSON objects; ``counted`` says whether the report counts it."""
+        counted = {f.word_indices[0] for f in self.fillers.items if f.word_indices}
+        return [
+            {
+                "text": d.text,
+                "kind": d.kind,
+                "start": d.start,
+                "end": d.end,
+                "words": list(d.word_indices),
+                "verdict": d.verdict,
+                "counted": d.verdict == "filler" and d.word_indices[0] in counted,
+                "rule": d.rule,
+                "description": d.description,
+            }
+            for d in self.filler_decisions
+        ]
 
 
 def timing_verdict(speaking_seconds: float, target: tuple[int, int]) -> Timing:
@@ -228,7 +254,16 @@ def detect_fillers(
     words: Sequence[Word], activity: VoiceActivity, extra: Sequence[str] = ()
 ) -> list[Filler]:
     """The fillers a report counts: found in the words, and with sound under them."""
-    return voiced_fillers(find_fillers(words, extra, paused(words, activity)), words, activity)
+    return judge_fillers(words, activity, extra)[0]
+
+
+def judge_fillers(
+    words: Sequence[Word], activity: VoiceActivity, extra: Sequence[str] = ()
+) -> tuple[list[Filler], list[Decision]]:
+    """The fillers a report counts, and every candidate with the rule that decided it."""
+    decisions = explain_fillers(words, extra, paused(words, activity))
+    found = [d.as_filler() for d in decisions if d.verdict == "filler"]
+    return voiced_fillers(found, words, activity), decisions
 
 
 def paused(words: Sequence[Word], activity: VoiceActivity) -> frozenset[int]:
@@ -265,7 +300,7 @@ def score(
         )
     speaking = round(words[-1].end - words[0].start, 2) if words else 0.0
     target = target or rubric.target_seconds
-    fillers = detect_fillers(words, activity, extra_fillers)
+    fillers, decisions = judge_fillers(words, activity, extra_fillers)
     per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
     pauses = (
         tuple(activity.silences(words[0].start, words[-1].end, PAUSE_MIN_SECONDS)) if words else ()
@@ -284,6 +319,7 @@ def score(
         coverage=score_coverage(rubric, words, filler_indices),
         model=model,
         notes=tuple(notes),
+        filler_decisions=tuple(decisions),
     )
 
 
@@ -317,7 +353,12 @@ def report_from_dict(data: dict[str, Any]) -> Report:
             )
         items.append(
             Filler(
-                item["text"], item.get("kind", "hesitation"), item["start"], item["end"], indices
+                item["text"],
+                item.get("kind", "hesitation"),
+                item["start"],
+                item["end"],
+                indices,
+                item.get("rule", ""),
             )
         )
     points = tuple(
@@ -352,4 +393,17 @@ def report_from_dict(data: dict[str, Any]) -> Report:
         coverage=Coverage(points, data["coverage"]["in_order"]),
         model=data.get("model", ""),
         notes=tuple(data.get("notes", ())),
+        filler_decisions=tuple(
+            Decision(
+                d["text"],
+                d["kind"],
+                d["start"],
+                d["end"],
+                tuple(d["words"]),
+                d["verdict"],
+                d["rule"],
+                d["description"],
+            )
+            for d in data.get("filler_decisions", ())
+        ),
     )

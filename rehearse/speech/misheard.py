@@ -9,7 +9,9 @@ Where the words were said as heard, the odds were 0.000 (three in those answers)
 (23 in synthesized sentences such as "we cannot ship", "I thought of a fix", "short of what we
 needed"). Such words are written as the hedge, and the filler rules then judge it like any other.
 
-Pure functions: the model comes in as the ``PrefixWeigher`` callable.
+Which words are suspects is the model's own quirk: the table is in ``rehearse.speech.quirks``,
+which calls ``restore`` with the entries it confirms by listening. Pure functions: the model
+comes in as the ``PrefixWeigher`` callable.
 """
 
 from __future__ import annotations
@@ -22,22 +24,13 @@ import numpy as np
 from rehearse.audio.clip import SAMPLE_RATE
 from rehearse.text.words import Word
 
-# What tiny.en writes for each hedge, as normalised words.
-MISHEARINGS: Mapping[tuple[str, ...], str] = {
-    ("cannot",): "kind of",
-    ("can", "not"): "kind of",
-    ("can't", "on"): "kind of",
-    ("thought", "on"): "sort of",
-    ("thought", "of"): "sort of",
-    ("sought", "on"): "sort of",
-    ("sought", "of"): "sort of",
-    ("hot", "on"): "sort of",
-    ("short", "of"): "sort of",
-}
+Mishearings = Mapping[tuple[str, ...], str]
+"""Heard words (normalised) and the hedge each may stand for: ("cannot",) -> "kind of"."""
+# The hedges the model's odds can be asked about (``Transcriber.hedge_odds``).
 HEDGES = ("kind of", "sort of")
 # The odds above which the heard words give way: five times the most that words said as heard
 # got. The three misheard "sort of"s below it (0.01-0.09) are "thought on" and "sought on", which
-# the filler rules already read as "sort of".
+# the quirks table also rewrites by their context.
 LEANING = 0.1
 # The model hears the suspect words in their sentence: the prefix starts at a word this far
 # before them, and the clip runs on a little after them. With 4 s of words before, the odds under
@@ -68,12 +61,12 @@ class Suspect:
     hedge: str
 
 
-def suspects(words: Sequence[Word]) -> list[Suspect]:
-    """Every run of words in ``words`` that ``MISHEARINGS`` lists, left to right."""
+def suspects(words: Sequence[Word], mishearings: Mishearings) -> list[Suspect]:
+    """Every run of words in ``words`` that ``mishearings`` lists, left to right."""
     found: list[Suspect] = []
     i = 0
     while i < len(words):
-        for heard, hedge in MISHEARINGS.items():
+        for heard, hedge in mishearings.items():
             n = len(heard)
             # A sentence end between two heard words parts them: "I can. Not yet."
             inside = all(
@@ -117,9 +110,11 @@ def as_hedge(words: Sequence[Word], suspect: Suspect) -> list[Word]:
     return [Word(head, start, first_end, probability), Word(tail + trail, split, end, probability)]
 
 
-def restore(words: Sequence[Word], samples: np.ndarray, weigh: PrefixWeigher) -> tuple[Word, ...]:
-    """``words`` with the suspects the model leans to hearing as hedges rewritten as them."""
-    found = suspects(words)
+def restore(
+    words: Sequence[Word], samples: np.ndarray, weigh: PrefixWeigher, mishearings: Mishearings
+) -> tuple[Word, ...]:
+    """``words`` with the ``mishearings`` the model leans to hearing as hedges rewritten."""
+    found = suspects(words, mishearings)
     if not found:
         return tuple(words)
     odds = weigh([probe(samples, words, s) for s in found])

@@ -23,7 +23,8 @@ from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
 from rehearse.speech import completeness
 from rehearse.speech.hesitations import Odds, recover
-from rehearse.speech.misheard import HEDGES, Probe, restore
+from rehearse.speech.misheard import HEDGES, Probe
+from rehearse.speech.quirks import rewrite
 from rehearse.text.words import Word
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -222,10 +223,11 @@ class Transcriber:
     def refine(
         self, samples: np.ndarray, words: tuple[Word, ...], activity: VoiceActivity
     ) -> tuple[Word, ...]:
-        """A second listen: put back the hesitations dropped, and the hedges misheard."""
+        """A second listen: put back the hesitations dropped; then undo how this model mishears
+        fillers (its quirks: by a second listen for the hedges, and by the words around)."""
         self.load()
         words = recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
-        return restore(words, samples, self.hedge_odds)
+        return rewrite(words, self.name, samples, self.hedge_odds)
 
     def _decode_clip(self, clip: np.ndarray, prompt: str | None = FILLER_PROMPT) -> list[Word]:
         """Plain decoding of one clip, with the filler prompt unless ``prompt`` is None."""

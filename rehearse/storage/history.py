@@ -253,7 +253,7 @@ def report_figures(
         **metric_columns(metrics or measure(report)),
         "scoring_revision": revision,
         "scored_by": scored_by,
-        "report_json": json.dumps(report.to_dict()),
+        "report_json": json.dumps(report.to_dict(explain=True)),
     }
 
 

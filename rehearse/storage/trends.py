@@ -7,6 +7,11 @@ current streak, and whether the attempts were scored by different rules. Pure fu
 attempts, oldest first, so every figure is tested on hand-made lists; the command line and the
 app only present them.
 
+A try shorter than a third of its target's low end was most likely stopped early (a false start,
+a slip of the space bar): it counts as practice (attempts, days, streaks) and keeps its number and
+its point on the charts, but the figures (firsts, bests, trends, the share inside the target)
+leave it out. The history screen (``rehearse.storage.progress``) goes by the same rule.
+
 A practice *day* is the user's local calendar date when they practised: attempts are stored with
 the wall-clock time where they were made, so 23:50 and 00:10 are two days, and an attempt made
 abroad counts on the date the user saw there. (A time-zone-aware time counts on its own date.)
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from rehearse.scoring.metrics import METRICS, SCORING_REVISION, MetricInfo
+from rehearse.scoring.metrics import METRIC_BY_KEY, METRICS, SCORING_REVISION, MetricInfo
 from rehearse.storage.history import Attempt
 
 WINDOW = 3
@@ -28,7 +33,24 @@ WINDOW = 3
 ("the first three against the last three"; fewer when there are fewer than six attempts, so an
 attempt is never compared with itself)."""
 
+CUT_SHORT_FRACTION = 1 / 3
+"""A try shorter than this share of its target's low end looks cut short."""
+
 Direction = Literal["improving", "worsening", "steady", "no direction"]
+
+
+def cut_short_under(attempt: Attempt) -> float:
+    """Spoken seconds under which ``attempt`` looks cut short."""
+    return attempt.target_seconds[0] * CUT_SHORT_FRACTION
+
+
+def is_cut_short(attempt: Attempt) -> bool:
+    return attempt.speaking_seconds < cut_short_under(attempt)
+
+
+def counted(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """The attempts that figures count: all but the ones cut short."""
+    return [a for a in attempts if not is_cut_short(a)]
 
 
 def practice_day(when: datetime) -> date:
@@ -64,19 +86,23 @@ class SeriesPoint:
     number: int
     attempt_id: int
     value: float | None
-    average: float | None  # the moving average over the last WINDOW values up to this one
+    average: float | None  # the moving average over the last WINDOW counted values up to here
+    counted: bool  # False for a try cut short: on the chart, but in no figure
 
 
 @dataclass(frozen=True)
 class MetricTrend:
+    """One metric over one question's attempts, oldest first."""
+
     info: MetricInfo
     attempt_ids: tuple[int, ...]
-    raw: tuple[float | None, ...]  # the metric of each attempt, oldest first; None: no value
-    values: tuple[float, ...]  # the same without the Nones
+    raw: tuple[float | None, ...]  # each attempt's value; None: the metric has none
+    counts: tuple[bool, ...]  # whether each attempt counts (False: cut short)
+    values: tuple[float, ...]  # the values the figures use: counted, not None
     best: float | None
     best_number: int | None  # which attempt (1 = the first) holds the best
-    before: float | None  # the mean of the first attempts (see WINDOW)
-    after: float | None  # the mean of the last attempts
+    before: float | None  # the mean of the first counted values (see WINDOW)
+    after: float | None  # the mean of the last ones
     direction: Direction
 
     @property
@@ -93,6 +119,11 @@ class MetricTrend:
         return round(_mean(recent), 2) if recent else None
 
     @property
+    def window(self) -> int:
+        """How many values at each end ``before`` and ``after`` average (0 below two)."""
+        return min(WINDOW, len(self.values) // 2)
+
+    @property
     def change(self) -> float | None:
         return None if self.before is None or self.after is None else self.after - self.before
 
@@ -105,25 +136,28 @@ class MetricTrend:
         """Each attempt with its value and the moving average at that point, for charts."""
         points = []
         recent: deque[float] = deque(maxlen=WINDOW)
-        for number, (attempt_id, value) in enumerate(
-            zip(self.attempt_ids, self.raw, strict=True), 1
+        for number, (attempt_id, value, counts) in enumerate(
+            zip(self.attempt_ids, self.raw, self.counts, strict=True), 1
         ):
             average = None
-            if value is not None:
+            if value is not None and counts:
                 recent.append(value)
                 average = round(sum(recent) / len(recent), 2)
-            points.append(SeriesPoint(number, attempt_id, value, average))
+            points.append(SeriesPoint(number, attempt_id, value, average, counts))
         return tuple(points)
 
 
 def metric_trend(info: MetricInfo, attempts: Sequence[Attempt]) -> MetricTrend:
-    """``info``'s figures over ``attempts`` (oldest first, one question). Attempts where the metric
-    has no value (no point covered: no cost per point) are left out of its figures."""
+    """``info``'s figures over ``attempts`` (oldest first, one question). Tries cut short, and
+    attempts where the metric has no value (no point covered: no cost per point), are left out
+    of the figures but keep their place in the series."""
     key = info.key
     raw = tuple(a.metric(key) for a in attempts)
-    values = tuple(v for v in raw if v is not None)
+    counts = tuple(not is_cut_short(a) for a in attempts)
+    kept = [(n, v) for n, (v, c) in enumerate(zip(raw, counts, strict=True), 1) if c]
+    values = tuple(v for _, v in kept if v is not None)
     best = info.best(list(values))
-    best_number = raw.index(best) + 1 if best is not None else None
+    best_number = next((n for n, v in kept if v is not None and v == best), None)
     before = after = None
     direction: Direction = "steady"
     if len(values) >= 2:
@@ -137,6 +171,7 @@ def metric_trend(info: MetricInfo, attempts: Sequence[Attempt]) -> MetricTrend:
         info=info,
         attempt_ids=tuple(a.id for a in attempts),
         raw=raw,
+        counts=counts,
         values=values,
         best=best,
         best_number=best_number,
@@ -144,6 +179,13 @@ def metric_trend(info: MetricInfo, attempts: Sequence[Attempt]) -> MetricTrend:
         after=after,
         direction=direction,
     )
+
+
+def filler_trend(attempts: Sequence[Attempt]) -> MetricTrend | None:
+    """The fillers-per-minute trend the history screen sums a question up with; ``None`` until
+    two attempts count."""
+    trend = metric_trend(METRIC_BY_KEY["fillers_per_minute"], attempts)
+    return trend if len(trend.values) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -160,6 +202,11 @@ class QuestionProgress:
     @property
     def count(self) -> int:
         return len(self.attempts)
+
+    @property
+    def cut_short(self) -> int:
+        """Tries cut short: practice, but in no figure."""
+        return sum(is_cut_short(a) for a in self.attempts)
 
     @property
     def revisions(self) -> tuple[int, ...]:
@@ -179,9 +226,11 @@ class QuestionProgress:
 
 
 def on_target_share(attempts: Sequence[Attempt]) -> float:
-    if not attempts:
+    """The share of the attempts that count (not cut short) spoken inside the target window."""
+    full = counted(attempts)
+    if not full:
         return 0.0
-    return sum(a.timing == "on-target" for a in attempts) / len(attempts)
+    return sum(a.timing == "on-target" for a in full) / len(full)
 
 
 def question_progress(
@@ -245,12 +294,16 @@ def progress(
 
 
 def best_so_far(attempt: Attempt, earlier: Sequence[Attempt]) -> tuple[MetricInfo, ...]:
-    """The metrics on which ``attempt`` beats every earlier attempt at its question (a record,
-    however small); none for a first attempt, where there is nothing to beat."""
+    """The metrics on which ``attempt`` beats every earlier attempt at its question that counts
+    (a record, however small); none for a first attempt, where there is nothing to beat, or for
+    a try cut short."""
+    previous_attempts = counted(earlier)
+    if is_cut_short(attempt) or not previous_attempts:
+        return ()
     records = []
     for info in METRICS:
         value = attempt.metric(info.key)
-        previous = [v for a in earlier if (v := a.metric(info.key)) is not None]
+        previous = [v for a in previous_attempts if (v := a.metric(info.key)) is not None]
         if info.better is None or value is None or not previous:
             continue
         best = info.best(previous)

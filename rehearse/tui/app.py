@@ -1,15 +1,20 @@
-"""The rehearsal app: dependencies are handed in, so tests run it on temp dirs and real audio."""
+"""The rehearsal app: dependencies are handed in, so tests run it on temp dirs and real audio.
+
+The app is the one navigator: screens post the requests in ``navigation`` and the app shows the
+screen asked for. Screens see the app only as ``context.AppContext``, so none imports it.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
@@ -17,7 +22,23 @@ from rehearse.scoring.score import Report
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings
+from rehearse.tui.context import AppContext
+from rehearse.tui.help import HelpScreen, HelpSection
+from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
+from rehearse.tui.mock_round import MockRoundScreen
+from rehearse.tui.navigation import (
+    AnswerRequested,
+    HistoryRequested,
+    MockRoundRequested,
+    ReplayRequested,
+    ReportRequested,
+    SettingsRequested,
+)
+from rehearse.tui.questions import QuestionsScreen
+from rehearse.tui.record import RecordScreen
+from rehearse.tui.replay import ReplayScreen
+from rehearse.tui.report import ReportScreen
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
@@ -25,12 +46,23 @@ from rehearse.tui.services import (
     real_player_factory,
     real_recorder_factory,
 )
+from rehearse.tui.settings_screen import SettingsScreen
+
+SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
+    ("Questions", QuestionsScreen),
+    ("Record", RecordScreen),
+    ("Report", ReportScreen),
+    ("History", HistoryScreen),
+    ("Replay", ReplayScreen),
+    ("Mock round", MockRoundScreen),
+    ("Settings", SettingsScreen),
+)
+"""Every screen, in the order the help lists them."""
 
 
-class AttemptRequest(Protocol):
-    """The shape of the history screen's ``AttemptChosen`` and ``ReplayRequested``."""
-
-    attempt_id: int
+def help_sections() -> list[HelpSection]:
+    """The help screen's content: each screen's purpose and keys, from its own bindings."""
+    return [HelpSection(name, getattr(s, "HELP", ""), s.BINDINGS) for name, s in SCREENS]
 
 
 class RehearseApp(App[int]):
@@ -95,8 +127,6 @@ class RehearseApp(App[int]):
     # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from rehearse.tui.questions import QuestionsScreen
-
         self.push_screen(QuestionsScreen())
         # Loading takes seconds: do it now, in the background, so the first answer need not wait.
         if self.transcriber.loaded:
@@ -151,45 +181,72 @@ class RehearseApp(App[int]):
         self.model_status = "loading"
         self.load_model()
 
-    # -- requests from the history screen (it only names an attempt) --------------------------
+    # -- navigation: the screens ask, the app shows ------------------------------------------
 
-    def on_attempt_chosen(self, message: AttemptRequest) -> None:
-        self.open_attempt(message.attempt_id, replay=False)
+    def _show(self, screen: Screen[Any], replacing: Screen[Any] | None = None) -> None:
+        # Replace only the screen that asked: something else (the help) may be on top by now.
+        if replacing is not None and self.screen is replacing:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
-    def on_replay_requested(self, message: AttemptRequest) -> None:
-        self.open_attempt(message.attempt_id, replay=True)
-
-    @work(thread=True, group="open-attempt")
-    def open_attempt(self, attempt_id: int, replay: bool) -> None:
-        try:
-            attempt = self.store.get(attempt_id)
-            report = attempt.report
-        except RehearseError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.call_from_thread(self._show_attempt, attempt, report, replay)
-
-    def _show_attempt(self, attempt: Attempt, report: Report, replay: bool) -> None:
-        from rehearse.tui.replay import ReplayScreen
-        from rehearse.tui.report import ReportScreen
-
+    def _rubric_of(self, attempt: Attempt) -> Rubric:
         # A question since removed from the bank still has its report and recording.
-        rubric = self.rubric(attempt.question_id) or Rubric(
+        return self.rubric(attempt.question_id) or Rubric(
             attempt.question_id, attempt.question_id, ()
         )
-        if replay:
-            if not attempt.audio_path.is_file():
-                self.notify(f"The recording {attempt.audio_path} is gone.", severity="error")
-                return
-            self.push_screen(ReplayScreen(rubric, attempt, report))
+
+    def _report_of(self, attempt: Attempt, report: Report | None) -> Report | None:
+        if report is not None:
+            return report
+        try:
+            return attempt.report
+        except RehearseError as error:
+            self.notify(str(error), severity="error")
+            return None
+
+    def on_answer_requested(self, message: AnswerRequested) -> None:
+        screen = RecordScreen(
+            message.rubric,
+            in_round=message.in_round,
+            caption=message.caption,
+            read_aloud=message.read_aloud,
+        )
+        if message.answered is not None:
+            self.push_screen(screen, callback=message.answered)
         else:
-            self.push_screen(ReportScreen(rubric, attempt, report))
+            self._show(screen, message.replacing)
+
+    def on_report_requested(self, message: ReportRequested) -> None:
+        attempt = message.attempt
+        report = self._report_of(attempt, message.report)
+        if report is not None:
+            rubric = message.rubric or self._rubric_of(attempt)
+            self._show(ReportScreen(rubric, attempt, report), message.replacing)
+
+    def on_replay_requested(self, message: ReplayRequested) -> None:
+        attempt = message.attempt
+        if not attempt.audio_path.is_file():
+            self.notify(f"The recording {attempt.audio_path} is gone.", severity="error")
+            return
+        report = self._report_of(attempt, message.report)
+        if report is not None:
+            self.push_screen(
+                ReplayScreen(message.rubric or self._rubric_of(attempt), attempt, report)
+            )
+
+    def on_history_requested(self, _: HistoryRequested) -> None:
+        self.push_screen(HistoryScreen(self.store, self.bank))
+
+    def on_mock_round_requested(self, _: MockRoundRequested) -> None:
+        self.push_screen(MockRoundScreen())
+
+    def on_settings_requested(self, _: SettingsRequested) -> None:
+        self.push_screen(SettingsScreen())
 
     def action_help(self) -> None:
-        from rehearse.tui.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(help_sections()))
 
 
 def build_app(
@@ -222,3 +279,7 @@ def run(data: str | Path | None = None, bank: Path | None = None, model: str | N
         return error.exit_code
     result = app.run()
     return result if isinstance(result, int) else 0
+
+
+# mypy checks here that the app gives the screens everything they read through AppContext.
+_APP_CONTEXT: type[AppContext] = RehearseApp

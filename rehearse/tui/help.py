@@ -1,45 +1,34 @@
-"""Every screen's keys in one place, read from the screens' own bindings so it never drifts."""
+"""Every screen's keys in one place, read from the screens' own bindings so it never drifts.
+
+The app hands the sections in (it knows the screens), so this module imports none of them.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 
-def screens() -> list[tuple[str, type[Screen[Any]]]]:
-    from rehearse.tui.mock_round import MockRoundScreen
-    from rehearse.tui.questions import QuestionsScreen
-    from rehearse.tui.record import RecordScreen
-    from rehearse.tui.replay import ReplayScreen
-    from rehearse.tui.report import ReportScreen
-    from rehearse.tui.settings_screen import SettingsScreen
+@dataclass(frozen=True)
+class HelpSection:
+    """One screen in the help: its name, what it is for, and its key bindings."""
 
-    found: list[tuple[str, type[Screen[Any]]]] = [
-        ("Questions", QuestionsScreen),
-        ("Record", RecordScreen),
-        ("Report", ReportScreen),
-        ("Replay", ReplayScreen),
-        ("Mock round", MockRoundScreen),
-        ("Settings", SettingsScreen),
-    ]
-    try:
-        from rehearse.tui.history_screen import HistoryScreen
-    except ImportError:
-        pass
-    else:
-        found.insert(3, ("History", HistoryScreen))
-    return found
+    name: str
+    summary: str
+    bindings: Sequence[BindingType]
 
 
-def key_table(screen: type[Screen[Any]]) -> Text:
+def key_table(bindings: Sequence[BindingType]) -> Text:
     table = Text()
-    for binding in screen.BINDINGS:
+    for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
         key = binding.key_display or {
@@ -63,6 +52,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__()
+        self.sections = sections
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
@@ -75,12 +68,12 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="help-intro",
             )
-            for name, screen in screens():
-                summary = getattr(screen, "HELP", "")
+            for section in self.sections:
                 yield Static(
-                    Text.assemble((name, "bold"), (f"  {summary}", "dim")), classes="help-title"
+                    Text.assemble((section.name, "bold"), (f"  {section.summary}", "dim")),
+                    classes="help-title",
                 )
-                yield Static(key_table(screen), classes="help-keys")
+                yield Static(key_table(section.bindings), classes="help-keys")
         yield Footer(show_command_palette=False)
 
     def action_close(self) -> None:

@@ -1,348 +1,62 @@
 """The history screen: every saved attempt, a filter by question, and trend charts per question.
 
-The screen only reads the store (small SQLite queries) except when deleting, which runs in a
-thread worker because it also removes the recording from disk. What to do with a chosen attempt
-(open its report, replay it) is the app's business: the screen posts ``AttemptChosen`` and
-``ReplayRequested`` and lets them bubble up.
+What the rows, summaries and charts say comes from ``rehearse.storage.progress``; this screen
+lays it out, colours it and handles the keys. It only reads the store (small SQLite queries)
+except when deleting, which runs in a thread worker because it also removes the recording from
+disk. Opening a chosen attempt's report or replaying it is the app's business: the screen posts
+``ReportRequested`` or ``ReplayRequested`` and lets them bubble up.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal, Self
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Label, Select, Static, Tab, Tabs
-from textual_plotext import PlotextPlot
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static, Tab, Tabs
 
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
-from rehearse.scoring.render import clock as format_seconds
-from rehearse.storage.history import Attempt, History, best_attempt
+from rehearse.storage.history import Attempt, History
+from rehearse.storage.progress import Progress, QuestionSummary, TrendSeries
+from rehearse.storage.trends import WINDOW
+from rehearse.tui.charts import CHART_KINDS, CHART_TABS, TrendChart
+from rehearse.tui.confirm import ConfirmDelete
+from rehearse.tui.history_parts import (
+    AttemptTable,
+    Colours,
+    summary_grid,
+    summary_line,
+    theme_colours,
+)
+from rehearse.tui.navigation import ReplayRequested, ReportRequested
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""
 
 EMPTY_MESSAGE = "No attempts yet — answer a question to start your history"
 
-VERDICT_LABELS: dict[str, str] = {"short": "short", "on-target": "on target", "long": "long"}
-# Theme variables, so the verdicts follow the app's theme instead of fixed terminal colours.
-_VERDICT_COLOURS: dict[str, str] = {"short": "warning", "on-target": "success", "long": "error"}
-
-TREND_WINDOW = 3
-"""How many attempts at each end the filler trend compares ("first vs last three")."""
-STEADY_FILLERS_PER_MINUTE = 0.5
-"""A change in fillers per minute smaller than this is noise, not progress."""
-
 # Terminal sizes where the layout changes (history_screen.tcss holds the layouts themselves).
 WIDE_COLUMNS = 130
 TALL_ROWS = 40
 VERY_TALL_ROWS = 56
 
+# What the summaries' words mean, on screen: the first line always, both when there is room.
+LEGEND = (
+    "Fillers/min: first tries → latest ones; better means fewer fillers now.\n"
+    "Best: on target, then most points, then fewest fillers; tries cut short don't count."
+)
 SUMMARY_TOOLTIP = (
     "Best: on target first, then most points covered, then fewest fillers.\n"
     "Fillers/min: the mean of the first attempts → the mean of the last ones "
-    f"(up to {TREND_WINDOW} each)."
+    f"(up to {WINDOW} each).\n"
+    "A try shorter than a third of the target's low end looks cut short: it counts for neither."
 )
-
-CHART_IDS: tuple[str, ...] = ("duration", "fillers", "coverage")
-_CHART_TABS: dict[str, str] = {
-    "duration": "Spoken time",
-    "fillers": "Fillers/min",
-    "coverage": "Coverage",
-}
-
-# Table columns other than the question, with their widths: the question takes what is left,
-# so the table fits 80 columns and shows whole ids in a wider terminal.
-_FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("date", "Date", 16),
-    ("time", "Time", 5),
-    ("verdict", "Verdict", 9),
-    ("fillers", "Fill/min", 8),
-    ("coverage", "Cover", 5),
-    ("pace", "WPM", 3),
-)
-_QUESTION_MIN_WIDTH = 12
-_QUESTION_MAX_WIDTH = 28  # the longest id in the bundled bank is 27
-_CELL_PADDING = 1  # DataTable's default, on each side of every column
-_SCROLLBAR_WIDTH = 1  # matches scrollbar-size-vertical in history_screen.tcss
-
-
-class AttemptChosen(Message):
-    """The user picked an attempt in the history: the app opens its report."""
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__()
-        self.attempt_id = attempt_id
-
-
-class ReplayRequested(Message):
-    """The user asked to hear an attempt again: the app opens the replay screen."""
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__()
-        self.attempt_id = attempt_id
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``value`` (min 1)."""
-    if value <= 1:
-        return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for factor in (1, 2, 2.5, 5, 10):
-        if factor * magnitude >= value:
-            return float(factor * magnitude)
-    return float(10 * magnitude)
-
-
-def truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-@dataclass(frozen=True)
-class TrendSeries:
-    """What the three charts plot for one question, oldest attempt first (x = attempt number)."""
-
-    question_id: str
-    attempt_numbers: tuple[int, ...]
-    speaking_seconds: tuple[float, ...]
-    target_low: tuple[int, ...]
-    target_high: tuple[int, ...]
-    fillers_per_minute: tuple[float, ...]
-    coverage_percent: tuple[float, ...]
-
-    @classmethod
-    def of(cls, question_id: str, attempts: Sequence[Attempt]) -> TrendSeries:
-        """``attempts`` oldest first, all at ``question_id``."""
-        return cls(
-            question_id=question_id,
-            attempt_numbers=tuple(range(1, len(attempts) + 1)),
-            speaking_seconds=tuple(a.speaking_seconds for a in attempts),
-            target_low=tuple(a.target_seconds[0] for a in attempts),
-            target_high=tuple(a.target_seconds[1] for a in attempts),
-            fillers_per_minute=tuple(a.fillers_per_minute for a in attempts),
-            coverage_percent=tuple(round(a.coverage_ratio * 100, 1) for a in attempts),
-        )
-
-    def __len__(self) -> int:
-        return len(self.attempt_numbers)
-
-    def band(self, which: Literal["low", "high"]) -> tuple[list[float], list[float]]:
-        """A target line as steps: each attempt's target spans x ± 0.5.
-
-        Targets can differ between attempts (a target override changed), and a step line still
-        draws a visible line when there is a single attempt.
-        """
-        values = self.target_low if which == "low" else self.target_high
-        xs: list[float] = []
-        ys: list[float] = []
-        for number, value in zip(self.attempt_numbers, values, strict=True):
-            xs += [number - 0.5, number + 0.5]
-            ys += [float(value), float(value)]
-        return xs, ys
-
-
-@dataclass(frozen=True)
-class FillerTrend:
-    """Mean fillers per minute over the first and the last ``window`` attempts."""
-
-    before: float
-    after: float
-    window: int
-
-    @property
-    def direction(self) -> Literal["better", "worse", "steady"]:
-        change = self.after - self.before
-        if abs(change) < STEADY_FILLERS_PER_MINUTE:
-            return "steady"
-        return "better" if change < 0 else "worse"
-
-
-def filler_trend(attempts: Sequence[Attempt]) -> FillerTrend | None:
-    """First vs last three attempts; with fewer than six the two windows shrink so they never
-    overlap (an attempt compared with itself would hide a real change). ``None`` below two."""
-    if len(attempts) < 2:
-        return None
-    window = min(TREND_WINDOW, len(attempts) // 2)
-    first = [a.fillers_per_minute for a in attempts[:window]]
-    last = [a.fillers_per_minute for a in attempts[-window:]]
-    return FillerTrend(round(sum(first) / window, 1), round(sum(last) / window, 1), window)
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    """The one-line summary of a question's attempts."""
-
-    question_id: str
-    attempts: int
-    best: Attempt | None
-    best_number: int  # the best attempt's x on the charts (1 = the first attempt)
-    trend: FillerTrend | None
-
-    @classmethod
-    def of(cls, question_id: str, attempts: Sequence[Attempt], best: Attempt | None) -> Self:
-        """``attempts`` oldest first; ``best`` as ``History.best`` picks it."""
-        number = next((n for n, a in enumerate(attempts, 1) if best and a.id == best.id), 0)
-        return cls(question_id, len(attempts), best, number, filler_trend(attempts))
-
-    def attempts_text(self) -> Text:
-        return Text(f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}", end="")
-
-    def best_text(self, colours: dict[str, str]) -> Text:
-        best = self.best
-        if best is None:
-            return Text("–", end="")
-        text = Text(f"#{self.best_number} {format_seconds(best.speaking_seconds)} ", end="")
-        text.append_text(verdict_text(best.timing, colours))
-        text.append(f" {best.coverage_ratio:.0%}")
-        return text
-
-    def trend_text(self, colours: dict[str, str]) -> Text:
-        trend = self.trend
-        if trend is None:
-            return Text("trend after 2 attempts", style="dim", end="")
-        text = Text(f"{trend.before:.1f}→{trend.after:.1f} ", end="")
-        style = {"better": colours["success"], "worse": colours["error"]}.get(trend.direction, "")
-        text.append(trend.direction, style=style)
-        return text
-
-    def line(self, colours: dict[str, str], with_id: bool = True) -> Text:
-        """Everything on one line; ``with_id=False`` where something nearby names the question
-        already, which lets the line fit 80 columns."""
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        if with_id:
-            line.append(self.question_id, style="bold")
-            line.append(" · ")
-        line.append_text(self.attempts_text())
-        line.append(" · best ")
-        line.append_text(self.best_text(colours))
-        line.append(" · fillers/min ")
-        line.append_text(self.trend_text(colours))
-        return line
-
-
-def summary_grid(
-    summaries: Sequence[QuestionSummary], charted: str | None, colours: dict[str, str]
-) -> Table:
-    """One row per question, in columns, so several summaries can be compared at a glance."""
-    grid = Table(box=None, expand=True, padding=(0, 1), show_edge=False, header_style="bold")
-    grid.add_column("", width=1, no_wrap=True)
-    grid.add_column("Question", ratio=1, min_width=12, no_wrap=True, overflow="ellipsis")
-    grid.add_column("Tries", justify="right", no_wrap=True)
-    grid.add_column("Best", no_wrap=True, overflow="ellipsis")
-    grid.add_column("Fillers/min", no_wrap=True, overflow="ellipsis")
-    for summary in summaries:
-        is_charted = summary.question_id == charted
-        grid.add_row(
-            "▶" if is_charted else "",
-            Text(summary.question_id, style="bold" if is_charted else ""),
-            str(summary.attempts),
-            summary.best_text(colours),
-            summary.trend_text(colours),
-        )
-    return grid
-
-
-def verdict_text(timing: str, colours: dict[str, str]) -> Text:
-    colour = colours.get(_VERDICT_COLOURS.get(timing, ""), "")
-    return Text(VERDICT_LABELS.get(timing, timing), style=colour, end="")
-
-
-class AttemptTable(DataTable[Text]):
-    """The attempts table; ``enter`` is re-bound only to show in the footer."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open report"),
-    ]
-
-    class Resized(Message):
-        """The table's width changed: the question column should take the new room."""
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.post_message(self.Resized())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # An empty table has nothing to open: keep "Open report" out of the footer.
-        if action == "select_cursor":
-            return self.row_count > 0
-        return super().check_action(action, parameters)
-
-
-class ConfirmDelete(ModalScreen[bool]):
-    """Asks before deleting an attempt: its recording goes too, and that cannot be undone."""
-
-    DEFAULT_CSS = """
-    ConfirmDelete {
-        align: center middle;
-    }
-    ConfirmDelete > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        padding: 1 2;
-        border: thick $error;
-        background: $surface;
-    }
-    ConfirmDelete #confirm-text {
-        width: 100%;
-        margin-bottom: 1;
-    }
-    ConfirmDelete Horizontal {
-        width: 100%;
-        height: auto;
-        align-horizontal: right;
-    }
-    ConfirmDelete Button {
-        margin-left: 2;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Delete"),
-        Binding("n,escape", "answer(False)", "Keep"),
-    ]
-
-    def __init__(self, attempt: Attempt, question: str | None = None) -> None:
-        super().__init__()
-        self.attempt = attempt
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        a = self.attempt
-        text = Text.assemble(
-            "Delete the attempt at ",
-            (a.question_id, "bold"),
-            f" from {a.created_at:%Y-%m-%d %H:%M}",
-            f" ({format_seconds(a.speaking_seconds)} spoken) and its recording?",
-        )
-        if self.question:
-            text.append(f"\n\n{self.question}", style="italic")
-        with Vertical():
-            yield Static(text, id="confirm-text")
-            with Horizontal():
-                yield Button("Keep (n)", id="keep")
-                yield Button("Delete (y)", id="delete", variant="error")
-
-    def on_mount(self) -> None:
-        # Keep is the safe default for a stray enter.
-        self.query_one("#keep", Button).focus()
-
-    def action_answer(self, delete: bool) -> None:
-        self.dismiss(delete)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "delete")
 
 
 class HistoryScreen(Screen[None]):
@@ -379,14 +93,12 @@ class HistoryScreen(Screen[None]):
         self.store = store
         self.bank = bank
         self._rubrics = {r.id: r for r in bank}
-        self.attempts: list[Attempt] = []  # oldest first, as the store returns them
+        self.progress = Progress([])
         self.filter: str = ALL_QUESTIONS
         self.chart_question: str | None = None
         self.series: TrendSeries | None = None
         self.summaries: list[QuestionSummary] = []
-        self._table_width = 0
         self._load_error: str | None = None
-        self._bests: dict[str, Attempt | None] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="toolbar"):
@@ -401,17 +113,18 @@ class HistoryScreen(Screen[None]):
         yield Static(EMPTY_MESSAGE, id="empty")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
-                yield AttemptTable(cursor_type="row", zebra_stripes=True, id="attempts")
+                yield AttemptTable(id="attempts")
                 # Under the table: just above the charts when stacked, beside them when wide.
                 with VerticalScroll(id="summary-box", can_focus=False):
                     yield Static(id="summaries").with_tooltip(SUMMARY_TOOLTIP)
+                yield Static(LEGEND, id="legend")
             with Vertical(id="chart-pane"):
                 yield Tabs(
-                    *(Tab(_CHART_TABS[c], id=f"tab-{c}") for c in CHART_IDS), id="chart-tabs"
+                    *(Tab(CHART_TABS[c], id=f"tab-{c}") for c in CHART_KINDS), id="chart-tabs"
                 )
-                for chart in CHART_IDS:
-                    shown = " -shown" if chart == CHART_IDS[0] else ""
-                    yield PlotextPlot(id=f"{chart}-chart", classes="chart" + shown)
+                for kind in CHART_KINDS:
+                    shown = " -shown" if kind == CHART_KINDS[0] else ""
+                    yield TrendChart(kind, id=f"{kind}-chart", classes="chart" + shown)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -435,112 +148,71 @@ class HistoryScreen(Screen[None]):
     def reload(self) -> None:
         """Read the store again and redraw everything from it."""
         try:
-            self.attempts = self.store.attempts()
-            questions = self._questions()
-            # Read here, not per redraw: resizing redraws the summaries many times a second.
-            self._bests = {q: best_attempt(self._attempts_at(q)) for q in questions}
+            self.progress = Progress(self.store.attempts(), [r.id for r in self.bank])
             self._load_error = None
         except RehearseError as exc:
-            self.attempts, questions, self._bests = [], [], {}
+            self.progress = Progress([])
             self._load_error = str(exc)
             self.notify(str(exc), title="History", severity="error")
-        if self.filter not in questions:
+        if self.filter not in self.progress.questions:
             self.filter = ALL_QUESTIONS
-        self._update_filter_options(questions)
+        self._update_filter_options()
         self._redraw()
 
     def _redraw(self) -> None:
         self._fill_table()
         self._update_state()
 
-    def _questions(self) -> list[str]:
-        """Questions with attempts, in the bank's order, then any no longer in the bank."""
-        present = {a.question_id for a in self.attempts}
-        ordered = [r.id for r in self.bank if r.id in present]
-        return ordered + sorted(present - set(ordered))
+    @property
+    def attempts(self) -> list[Attempt]:
+        """Every attempt in the history, oldest first."""
+        return self.progress.attempts
 
-    def visible_attempts(self) -> list[Attempt]:
-        """The table's rows: newest first, filtered."""
-        rows = [a for a in self.attempts if self.filter in (ALL_QUESTIONS, a.question_id)]
-        return sorted(rows, key=lambda a: (a.created_at, a.id), reverse=True)
-
-    def _attempts_at(self, question_id: str) -> list[Attempt]:
-        return [a for a in self.attempts if a.question_id == question_id]
+    def _filtered(self) -> str | None:
+        return None if self.filter == ALL_QUESTIONS else self.filter
 
     @property
     def current_attempt(self) -> Attempt | None:
         """The attempt under the table cursor."""
-        table = self.query_one(AttemptTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is None:
-            return None
-        return next((a for a in self.attempts if a.id == int(key)), None)
+        attempt_id = self.query_one(AttemptTable).attempt_id
+        return None if attempt_id is None else self.progress.find(attempt_id)
 
-    def _colours(self) -> dict[str, str]:
-        variables = self.app.theme_variables
-        return {name: variables.get(name, name) for name in ("success", "warning", "error")}
+    def _colours(self) -> Colours:
+        return theme_colours(self.app.theme_variables)
 
     # ------------------------------------------------------------------ widgets
 
-    def _update_filter_options(self, questions: list[str]) -> None:
+    def _update_filter_options(self) -> None:
         select: Select[str] = self.query_one("#question-filter", Select)
         options = [("All questions", ALL_QUESTIONS)]
-        counts = {q: len(self._attempts_at(q)) for q in questions}
-        options += [(f"{q} ({counts[q]})", q) for q in questions]
+        options += [
+            (f"{q} ({len(self.progress.attempts_at(q))})", q) for q in self.progress.questions
+        ]
         with select.prevent(Select.Changed):
             select.set_options(options)
             select.value = self.filter
 
-    def _question_width(self) -> int:
-        table = self.query_one(AttemptTable)
-        fixed = sum(width for _, _, width in _FIXED_COLUMNS)
-        padding = 2 * _CELL_PADDING * (len(_FIXED_COLUMNS) + 1)
-        room = table.size.width - fixed - padding - _SCROLLBAR_WIDTH
-        return max(_QUESTION_MIN_WIDTH, min(_QUESTION_MAX_WIDTH, room))
-
     def _fill_table(self) -> None:
-        table = self.query_one(AttemptTable)
-        kept = self.current_attempt if table.row_count else None
-        old_row = table.cursor_row
-        question_width = self._question_width()
-        self._table_width = table.size.width
-        table.clear(columns=True)
-        for key, label, width in _FIXED_COLUMNS[:1]:
-            table.add_column(label, width=width, key=key)
-        table.add_column("Question", width=question_width, key="question")
-        for key, label, width in _FIXED_COLUMNS[1:]:
-            table.add_column(label, width=width, key=key)
-        colours = self._colours()
-        rows = self.visible_attempts()
-        for a in rows:
-            table.add_row(
-                Text(f"{a.created_at:%Y-%m-%d %H:%M}"),
-                Text(truncate(a.question_id, question_width)),
-                Text(format_seconds(a.speaking_seconds), justify="right"),
-                verdict_text(a.timing, colours),
-                Text(f"{a.fillers_per_minute:.1f}", justify="right"),
-                Text(f"{a.coverage_ratio:.0%}", justify="right"),
-                Text(f"{a.words_per_minute:.0f}", justify="right"),
-                key=str(a.id),
-            )
-        if not rows:
-            return
-        # Keep the cursor on the same attempt; after a delete, on the row that took its place.
-        ids = [a.id for a in rows]
-        row = ids.index(kept.id) if kept is not None and kept.id in ids else old_row
-        table.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)
+        rows = self.progress.rows(self._filtered())
+        self.query_one(AttemptTable).show(rows, self._colours())
 
     def _update_state(self) -> None:
         empty = not self.attempts
         self.set_class(empty, "-empty")
         self.query_one("#empty", Static).update(self._load_error or EMPTY_MESSAGE)
-        total = len(self.attempts)
-        heading = "History" if empty else f"History · {total} attempt{'s' if total != 1 else ''}"
-        self.query_one("#heading", Label).update(heading)
+        self.query_one("#heading", Label).update(self._heading())
         self._update_charts()
         self.refresh_bindings()
+
+    def _heading(self) -> str:
+        """The count follows the filter: "4 of 6 attempts" while one question is shown."""
+        total = self.progress.count()
+        if not total:
+            return "History"
+        plural = "s" if total != 1 else ""
+        if self.filter == ALL_QUESTIONS:
+            return f"History · {total} attempt{plural}"
+        return f"History · {self.progress.count(self.filter)} of {total} attempt{plural}"
 
     def _charted_question(self) -> str | None:
         if self.filter != ALL_QUESTIONS:
@@ -571,16 +243,12 @@ class HistoryScreen(Screen[None]):
         elif self._room_for_one_summary():
             questions = [charted] if charted else []
         else:
-            questions = self._questions()
-        self.summaries = [
-            QuestionSummary.of(q, self._attempts_at(q), self._bests.get(q))
-            for q in questions
-            if self._attempts_at(q)
-        ]
+            questions = self.progress.questions
+        self.summaries = [s for q in questions if (s := self.progress.summary(q)) is not None]
         colours = self._colours()
         shown: Text | Table
         if len(self.summaries) == 1:
-            shown = self.summaries[0].line(colours, with_id=False)
+            shown = summary_line(self.summaries[0], colours, with_id=False)
         else:
             shown = summary_grid(self.summaries, charted, colours)
         self.query_one("#summaries", Static).update(shown)
@@ -588,82 +256,10 @@ class HistoryScreen(Screen[None]):
     def _update_charts(self) -> None:
         question = self._charted_question()
         self.chart_question = question
-        attempts = self._attempts_at(question) if question else []
-        self.series = TrendSeries.of(question, attempts) if question else None
-        self._draw_duration(self.series)
-        self._draw_fillers(self.series)
-        self._draw_coverage(self.series)
+        self.series = self.progress.series(question) if question else None
+        for chart in self.query(TrendChart):
+            chart.show(self.series)
         self._update_summaries()
-
-    def _chart(self, name: str) -> PlotextPlot:
-        return self.query_one(f"#{name}-chart", PlotextPlot)
-
-    def _rgb(self, variable: str) -> tuple[int, int, int]:
-        return Color.parse(self.app.theme_variables.get(variable, "white")).rgb
-
-    def _start_chart(self, name: str, title: str, series: TrendSeries | None) -> PlotextPlot:
-        chart = self._chart(name)
-        plt = chart.plt
-        plt.clear_figure()
-        chart.refresh()
-        if not series:
-            plt.title(title)
-            return chart
-        # The question leads the title because, unfiltered, the charts follow the cursor.
-        plt.title(f"{series.question_id} · {title}")
-        # Half an attempt of margin either side keeps the end points off the frame; whole-number
-        # ticks because attempts are counted, not measured.
-        plt.xlim(0.5, len(series) + 0.5)
-        numbers = [float(n) for n in series.attempt_numbers]
-        step = max(1, len(numbers) // 10)
-        plt.xticks(numbers[::step], [f"{n:g}" for n in numbers[::step]])
-        return chart
-
-    def _plot_trend(
-        self, chart: PlotextPlot, series: TrendSeries, values: Sequence[float], colour: str
-    ) -> None:
-        """A thin line through the attempts, with a dot on each one."""
-        xs, ys = list(series.attempt_numbers), list(values)
-        rgb = self._rgb(colour)
-        chart.plt.plot(xs, ys, color=rgb, marker="braille")
-        chart.plt.scatter(xs, ys, color=rgb, marker="●")
-
-    def _draw_duration(self, series: TrendSeries | None) -> None:
-        targets = sorted({*series.target_low, *series.target_high}) if series else []
-        if series and len(targets) == 2:
-            title = f"spoken seconds, target {targets[0]}–{targets[1]} s"
-        else:
-            title = "spoken seconds against the target"
-        chart = self._start_chart("duration", title, series)
-        if not series:
-            return
-        band = self._rgb("success")
-        chart.plt.plot(*series.band("low"), color=band, marker="─")
-        chart.plt.plot(*series.band("high"), color=band, marker="─")
-        self._plot_trend(chart, series, series.speaking_seconds, "primary")
-        top = max(max(series.speaking_seconds) * 1.1, targets[-1] * 1.2)
-        chart.plt.ylim(0, top)
-        # Ticks on the target lines say what the band is without a legend over the data.
-        ticks = [0.0, *map(float, targets)]
-        chart.plt.yticks(ticks, [f"{t:g}" for t in ticks])
-
-    def _draw_fillers(self, series: TrendSeries | None) -> None:
-        chart = self._start_chart("fillers", "fillers per minute", series)
-        if not series:
-            return
-        self._plot_trend(chart, series, series.fillers_per_minute, "accent")
-        top = nice_ceiling(max(series.fillers_per_minute) * 1.1)
-        chart.plt.ylim(0, top)
-        ticks = [0, top / 2, top]
-        chart.plt.yticks(ticks, [f"{t:g}" for t in ticks])
-
-    def _draw_coverage(self, series: TrendSeries | None) -> None:
-        chart = self._start_chart("coverage", "rubric points covered", series)
-        if not series:
-            return
-        self._plot_trend(chart, series, series.coverage_percent, "success")
-        chart.plt.ylim(0, 105)
-        chart.plt.yticks([0, 50, 100], ["0%", "50%", "100%"])
 
     # ------------------------------------------------------------------ events
 
@@ -673,12 +269,6 @@ class HistoryScreen(Screen[None]):
         if self._built:
             self._update_summaries()
         self.refresh_bindings()
-
-    @on(AttemptTable.Resized)
-    def _table_resized(self) -> None:
-        # The question column takes the table's spare width, so a new width re-lays the table.
-        if self.query_one(AttemptTable).size.width != self._table_width and self.attempts:
-            self._fill_table()
 
     @on(Select.Changed, "#question-filter")
     def _filter_changed(self, event: Select.Changed) -> None:
@@ -702,8 +292,8 @@ class HistoryScreen(Screen[None]):
     @on(Tabs.TabActivated, "#chart-tabs")
     def _chart_tab(self, event: Tabs.TabActivated) -> None:
         shown = (event.tab.id or "").removeprefix("tab-")
-        for chart in CHART_IDS:
-            self._chart(chart).set_class(chart == shown, "-shown")
+        for chart in self.query(TrendChart):
+            chart.set_class(chart.kind == shown, "-shown")
 
     # ------------------------------------------------------------------ actions
 
@@ -725,12 +315,12 @@ class HistoryScreen(Screen[None]):
     def action_choose(self) -> None:
         attempt = self.current_attempt
         if attempt is not None:
-            self.post_message(AttemptChosen(attempt.id))
+            self.post_message(ReportRequested(attempt))
 
     def action_replay(self) -> None:
         attempt = self.current_attempt
         if attempt is not None:
-            self.post_message(ReplayRequested(attempt.id))
+            self.post_message(ReplayRequested(attempt))
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#question-filter", Select))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -27,10 +27,9 @@ from textual.widgets import (
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.storage.history import Attempt
+from rehearse.tui.context import AppContext, context
+from rehearse.tui.navigation import AnswerRequested, ReportRequested
 from rehearse.tui.widgets import TIMING_LABEL, TIMING_STYLE, titled
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 ROUND_SIZES = (3, 4, 5)
 
@@ -57,8 +56,8 @@ class MockRoundScreen(Screen[None]):
         self.answers: list[tuple[Rubric, Attempt | None]] = []
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     def compose(self) -> ComposeResult:
         counts = Counter(r.category for r in self.rehearse.bank)
@@ -142,21 +141,19 @@ class MockRoundScreen(Screen[None]):
     # -- the round ------------------------------------------------------------------------------
 
     def _ask_next(self) -> None:
-        from rehearse.tui.record import RecordScreen
-
         number = len(self.answers)
         if number >= len(self.questions):
             self._show_summary()
             return
         rubric = self.questions[number]
-        self.app.push_screen(
-            RecordScreen(
+        self.post_message(
+            AnswerRequested(
                 rubric,
                 in_round=True,
                 caption=f"Mock round {number + 1}/{len(self.questions)}",
                 read_aloud=True,
-            ),
-            callback=self._answered,
+                answered=self._answered,
+            )
         )
 
     def _answered(self, attempt: Attempt | None) -> None:
@@ -226,13 +223,11 @@ class MockRoundScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#round-table")
     def _open_report(self, event: DataTable.RowSelected) -> None:
-        from rehearse.tui.report import ReportScreen
-
         index = event.cursor_row
         if 0 <= index < len(self.answers):
             rubric, attempt = self.answers[index]
             if attempt is not None:
-                self.app.push_screen(ReportScreen(rubric, attempt))
+                self.post_message(ReportRequested(attempt, rubric=rubric))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -20,10 +20,15 @@ from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.storage.history import Attempt, best_attempt
+from rehearse.tui.context import AppContext, context
+from rehearse.tui.navigation import (
+    AnswerRequested,
+    HistoryRequested,
+    MockRoundRequested,
+    ReportRequested,
+    SettingsRequested,
+)
 from rehearse.tui.widgets import TIMING_STYLE, target_label
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,8 @@ class QuestionsScreen(Screen[None]):
         self.results: dict[str, Results] = {}
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,11 +212,9 @@ class QuestionsScreen(Screen[None]):
         return self.rehearse.rubric(option.id) if option and option.id else None
 
     def start_attempt(self, question_id: str) -> None:
-        from rehearse.tui.record import RecordScreen
-
         rubric = self.rehearse.rubric(question_id)
         if rubric is not None:
-            self.app.push_screen(RecordScreen(rubric))
+            self.post_message(AnswerRequested(rubric))
 
     def action_start(self) -> None:
         rubric = self.selected_rubric()
@@ -232,26 +235,15 @@ class QuestionsScreen(Screen[None]):
             self.set_focus(self.query_one("#questions", OptionList))
 
     def action_history(self) -> None:
-        try:
-            from rehearse.tui.history_screen import HistoryScreen
-        except ImportError:
-            self.notify("The history screen is not part of this build yet.", severity="warning")
-            return
-        self.app.push_screen(HistoryScreen(self.rehearse.store, self.rehearse.bank))
+        self.post_message(HistoryRequested())
 
     def action_mock_round(self) -> None:
-        from rehearse.tui.mock_round import MockRoundScreen
-
-        self.app.push_screen(MockRoundScreen())
+        self.post_message(MockRoundRequested())
 
     def action_settings(self) -> None:
-        from rehearse.tui.settings_screen import SettingsScreen
-
-        self.app.push_screen(SettingsScreen())
+        self.post_message(SettingsRequested())
 
     def action_last_report(self) -> None:
-        from rehearse.tui.report import ReportScreen
-
         rubric = self.selected_rubric()
         if rubric is None:
             return
@@ -259,7 +251,7 @@ class QuestionsScreen(Screen[None]):
         if results is None or results.latest is None:
             self.notify("No attempt at this question yet: press Enter to answer it.")
             return
-        self.app.push_screen(ReportScreen(rubric, results.latest))
+        self.post_message(ReportRequested(results.latest, rubric=rubric))
 
     async def action_quit(self) -> None:
         self.app.exit(0)

@@ -4,7 +4,7 @@ then scoring in a worker thread with progress, and the report in place of this s
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -22,6 +22,7 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.service import save_attempt, score_recording
 from rehearse.storage.history import Attempt
+from rehearse.tui.context import AppContext, context
 from rehearse.tui.messages import (
     AnswerScored,
     LevelMeasured,
@@ -32,6 +33,7 @@ from rehearse.tui.messages import (
     ScoringFailed,
     TranscriptionProgressed,
 )
+from rehearse.tui.navigation import ReportRequested
 from rehearse.tui.services import RecorderLike
 from rehearse.tui.widgets import (
     TIMING_LABEL,
@@ -41,9 +43,6 @@ from rehearse.tui.widgets import (
     target_label,
     timing_now,
 )
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 # Under this, the user most likely pressed space twice by mistake: nothing worth scoring.
 MIN_ANSWER_SECONDS = 0.5
@@ -77,8 +76,8 @@ class RecordScreen(Screen[Attempt | None]):
         self._poll: Timer | None = None
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     @property
     def target(self) -> tuple[int, int]:
@@ -369,9 +368,9 @@ class RecordScreen(Screen[Attempt | None]):
         if self.in_round:
             self.dismiss(scored.attempt)
             return
-        from rehearse.tui.report import ReportScreen
-
-        self.app.switch_screen(ReportScreen(self.rubric, scored.attempt, scored.report))
+        self.post_message(
+            ReportRequested(scored.attempt, scored.report, self.rubric, replacing=self)
+        )
 
 
 def _discard(recorder: RecorderLike) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,12 +19,11 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt
+from rehearse.storage.progress import standing
+from rehearse.tui.context import AppContext, context
 from rehearse.tui.messages import PlaybackFailed, PlaybackFinished, PlaybackMoved, PlaybackStarted
 from rehearse.tui.services import PlayerLike
 from rehearse.tui.widgets import TranscriptView, word_at
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
 SEEK_SECONDS = 5.0
 # Jumps land a little before the filler or pause, so the listener hears what led into it.
@@ -75,15 +74,24 @@ class ReplayScreen(Screen[None]):
         )
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
+
+    def _number(self) -> str:
+        """The attempt's number at its question, as the history and the report give it."""
+        try:
+            attempts = self.rehearse.store.attempts(self.attempt.question_id)
+        except RehearseError:
+            return ""  # the date alone still says which attempt this is
+        place = standing(attempts, self.attempt)
+        return f"Attempt {place.number} of {place.total} · "
 
     def compose(self) -> ComposeResult:
         yield Static(
             Text.assemble(
                 (self.rubric.question, "bold"),
                 "\n",
-                (f"Attempt {self.attempt.id} · {self.attempt.created_at:%d %b %Y %H:%M}", "dim"),
+                (f"{self._number()}{self.attempt.created_at:%d %b %Y %H:%M}", "dim"),
             ),
             id="replay-head",
         )

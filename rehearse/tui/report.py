@@ -1,9 +1,9 @@
 """The report on one attempt: timing, pace, fillers, pauses, the rubric checklist, the change
-since the previous attempt, and the transcript with fillers picked out."""
+since the best earlier attempt, and the transcript with fillers picked out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -21,6 +21,10 @@ from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt
+from rehearse.storage.progress import Comparison, Standing, Verdict, compare, standing
+from rehearse.storage.trends import cut_short_under, is_cut_short
+from rehearse.tui.context import AppContext, context
+from rehearse.tui.navigation import AnswerRequested, ReplayRequested
 from rehearse.tui.widgets import (
     TIMING_LABEL,
     TIMING_STYLE,
@@ -29,14 +33,13 @@ from rehearse.tui.widgets import (
     titled,
 )
 
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
 
+class StandingFound(Message):
+    """Where the attempt stands among its question's attempts, read from the store."""
 
-class PreviousFound(Message):
-    def __init__(self, previous: Attempt | None, problem: str | None = None) -> None:
+    def __init__(self, standing: Standing | None, problem: str | None = None) -> None:
         super().__init__()
-        self.previous = previous
+        self.standing = standing
         self.problem = problem
 
 
@@ -97,51 +100,110 @@ def checklist(report: Report) -> Table:
     return table
 
 
-def _distance(seconds: float, target: tuple[int, int]) -> float:
-    low, high = target
-    return max(low - seconds, 0.0, seconds - high)
+_WORDS: dict[str, dict[Verdict, str]] = {
+    "time": {
+        "better": "closer to the target",
+        "worse": "further from the target",
+        "same": "as close to the target",
+    },
+    "fillers": {"better": "fewer fillers", "worse": "more fillers", "same": "as many fillers"},
+    "coverage": {"better": "more points", "worse": "fewer points", "same": "as many points"},
+}
+_STYLES: dict[Verdict, str] = {"better": "green", "worse": "red", "same": "dim"}
 
 
-def change_since(attempt: Attempt, previous: Attempt | None) -> RenderableType:
-    """The attempt against the one before it: green where it improved, red where it slipped."""
-    if previous is None:
-        return Text(
-            "First attempt at this question: the next one will be compared to it.",
-            style="dim italic",
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _without_baseline(attempt: Attempt, place: Standing) -> Text:
+    if place.number > 1:
+        earlier = _plural(place.number - 1, "try", "tries")
+        text = (
+            f"Nothing earlier to compare it with: the {earlier} before it looked cut short"
+            f" (under {clock(cut_short_under(attempt))})."
         )
+    elif place.later:
+        text = (
+            "First attempt at this question, so nothing earlier to compare it with;"
+            f" {_plural(place.later, 'attempt', 'attempts')} since."
+        )
+    else:
+        text = (
+            "First attempt at this question: the next ones will be compared with"
+            " your best attempt before them."
+        )
+    return Text(text, style="dim italic")
 
-    def arrow(better: bool | None) -> str:
-        return "green" if better else "red" if better is False else "dim"
 
-    target = attempt.target_seconds
-    seconds = attempt.speaking_seconds - previous.speaking_seconds
-    closer = _distance(attempt.speaking_seconds, target) - _distance(
-        previous.speaking_seconds, target
-    )
-    fillers = attempt.fillers_per_minute - previous.fillers_per_minute
-    coverage = (attempt.coverage_ratio - previous.coverage_ratio) * 100
+def change_since(attempt: Attempt, place: Standing) -> RenderableType:
+    """The attempt against the best earlier one that was not cut short, saying which one that
+    is, and whether each figure got better or worse in words as well as in colour."""
+    parts: list[RenderableType] = []
+    baseline = place.baseline
+    if baseline is None:
+        parts.append(_without_baseline(attempt, place))
+    else:
+        heading = Text(
+            f"Compared with #{place.baseline_number} ({baseline.created_at:%d %b %H:%M}),"
+            " your best attempt before this one",
+            style="dim",
+        )
+        if place.left_out:
+            left_out = _plural(place.left_out, "try", "tries")
+            heading.append(
+                f" ({left_out} under {clock(cut_short_under(attempt))} left out as cut short)"
+            )
+        parts += [heading, _change_table(compare(attempt, baseline))]
+    if is_cut_short(attempt):
+        parts.append(
+            Text(
+                f"This try is under {clock(cut_short_under(attempt))}, so it looks cut short:"
+                " later ones are not compared with it.",
+                style="yellow",
+            )
+        )
+    return Group(*parts)
+
+
+def _change_table(comparison: Comparison) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_row(
-        "Time",
-        f"{clock(previous.speaking_seconds)} → {clock(attempt.speaking_seconds)}",
-        Text(f"{seconds:+.0f} s", style=arrow(None if abs(closer) < 1 else closer < 0)),
-    )
-    table.add_row(
-        "Fillers/min",
-        f"{previous.fillers_per_minute:.1f} → {attempt.fillers_per_minute:.1f}",
-        Text(f"{fillers:+.1f}", style=arrow(None if abs(fillers) < 0.05 else fillers < 0)),
-    )
-    table.add_row(
-        "Coverage",
-        f"{previous.coverage_ratio:.0%} → {attempt.coverage_ratio:.0%}",
-        Text(f"{coverage:+.0f} pts", style=arrow(None if abs(coverage) < 0.5 else coverage > 0)),
-    )
-    return Group(
-        Text(f"Since the attempt of {previous.created_at:%d %b %H:%M}", style="dim"), table
-    )
+    table.add_column(no_wrap=True, justify="right")
+    # The words wrap, so a narrow panel keeps every figure whole.
+    table.add_column(ratio=1)
+    time, fillers, coverage = comparison.time, comparison.fillers, comparison.coverage
+    time_words = _WORDS["time"][time.verdict]
+    if comparison.both_on_target:
+        time_words = "both on target"
+    rows = [
+        (
+            "Time",
+            f"{clock(time.before)} → {clock(time.after)}",
+            f"{time.delta:+.0f} s",
+            time,
+            time_words,
+        ),
+        (
+            "Fillers/min",
+            f"{fillers.before:.1f} → {fillers.after:.1f}",
+            f"{fillers.delta:+.1f}",
+            fillers,
+            _WORDS["fillers"][fillers.verdict],
+        ),
+        (
+            "Coverage",
+            f"{coverage.before:.0f}% → {coverage.after:.0f}%",
+            f"{coverage.delta:+.0f} pts",
+            coverage,
+            _WORDS["coverage"][coverage.verdict],
+        ),
+    ]
+    for label, values, delta, change, words in rows:
+        style = _STYLES[change.verdict]
+        table.add_row(label, values, Text(delta, style=style), Text(words, style=style))
+    return table
 
 
 class ReportScreen(Screen[None]):
@@ -159,26 +221,30 @@ class ReportScreen(Screen[None]):
         self.attempt = attempt
         self.report = report or attempt.report
         # Held here rather than queried, so a late answer never looks for a widget already gone.
+        self.head = Static(self._head(None), id="report-head")
         self.change = Static(Text("…", style="dim"), id="change", classes="panel")
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
+
+    def _head(self, place: Standing | None) -> Text:
+        """The question, then the attempt's number at it (once read from the store) and date."""
+        report = self.report
+        number = f"Attempt {place.number} of {place.total} · " if place else ""
+        return Text.assemble(
+            (self.rubric.question, "bold"),
+            "\n",
+            (
+                f"{number}{self.attempt.created_at:%d %b %Y %H:%M} · "
+                f"target {target_label(report.target_seconds)} · model {report.model}",
+                "dim",
+            ),
+        )
 
     def compose(self) -> ComposeResult:
         report = self.report
-        yield Static(
-            Text.assemble(
-                (self.rubric.question, "bold"),
-                "\n",
-                (
-                    f"Attempt {self.attempt.id} · {self.attempt.created_at:%d %b %Y %H:%M} · "
-                    f"target {target_label(report.target_seconds)} · model {report.model}",
-                    "dim",
-                ),
-            ),
-            id="report-head",
-        )
+        yield self.head
         with VerticalScroll(id="report-body"):
             with Horizontal(id="report-top"):
                 with Vertical(id="report-left"):
@@ -198,36 +264,29 @@ class ReportScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.find_previous()
+        self.find_standing()
 
-    @work(thread=True, exclusive=True, group="previous")
-    def find_previous(self) -> None:
+    @work(thread=True, exclusive=True, group="standing")
+    def find_standing(self) -> None:
         try:
-            previous = self.rehearse.store.previous(self.attempt)
+            attempts = self.rehearse.store.attempts(self.attempt.question_id)
         except RehearseError as error:
-            self.post_message(PreviousFound(None, str(error)))
+            self.post_message(StandingFound(None, str(error)))
             return
-        self.post_message(PreviousFound(previous))
+        self.post_message(StandingFound(standing(attempts, self.attempt)))
 
-    def on_previous_found(self, message: PreviousFound) -> None:
-        change = self.change
-        if message.problem:
-            change.update(Text(message.problem, style="red"))
-        else:
-            change.update(change_since(self.attempt, message.previous))
+    def on_standing_found(self, message: StandingFound) -> None:
+        if message.standing is None:
+            self.change.update(Text(message.problem or "", style="red"))
+            return
+        self.head.update(self._head(message.standing))
+        self.change.update(change_since(self.attempt, message.standing))
 
     def action_replay(self) -> None:
-        from rehearse.tui.replay import ReplayScreen
-
-        if not self.attempt.audio_path.is_file():
-            self.notify(f"The recording {self.attempt.audio_path} is gone.", severity="error")
-            return
-        self.app.push_screen(ReplayScreen(self.rubric, self.attempt, self.report))
+        self.post_message(ReplayRequested(self.attempt, self.report, self.rubric))
 
     def action_retry(self) -> None:
-        from rehearse.tui.record import RecordScreen
-
-        self.app.switch_screen(RecordScreen(self.rubric))
+        self.post_message(AnswerRequested(self.rubric, replacing=self))
 
     def action_back(self) -> None:
         self.dismiss(None)

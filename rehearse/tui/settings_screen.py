@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,9 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from rehearse.audio.devices import list_devices
 from rehearse.errors import RehearseError, UsageError
 from rehearse.storage.settings import parse_target
-
-if TYPE_CHECKING:
-    from rehearse.tui.app import RehearseApp
+from rehearse.tui.context import AppContext, context
 
 DEFAULT = "__default__"
 
@@ -43,8 +41,8 @@ class SettingsScreen(Screen[None]):
     AUTO_FOCUS = "#input-device"
 
     @property
-    def rehearse(self) -> RehearseApp:
-        return cast("RehearseApp", self.app)
+    def rehearse(self) -> AppContext:
+        return context(self.app)
 
     def compose(self) -> ComposeResult:
         settings = self.rehearse.settings

@@ -1,0 +1,971 @@
+"""The filler rules as data: for each discourse phrase, an ordered table of named rules.
+
+Discourse markers ("like", "you know", "I mean", "kind of", ...) double as content ("tools like
+Spark", "this kind of model", "I mean the test set"). For each phrase, the rules are tried in
+order on the candidate's ``Context``; the first whose condition holds decides, and the table's
+last rule, which has no condition, is the default. Each rule carries its own examples, and
+tests/test_filler_rules.py checks that each is decided by that very rule, so a rule that an
+earlier one shadows shows up as a failing example.
+
+An example is a sentence and the verdict for the first candidate of the table's phrase in it; a
+``/`` between words marks a pause in the sound there (see ``example_words``). The rules read
+English only: how one model mishears a filler ("kind on") is put right before them, in
+``rehearse.speech.quirks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rehearse.language.filler_context import Condition, Context, Verdict, ends_clause, ends_sentence
+from rehearse.text.lexicon import (
+    AMOUNTS,
+    APPROXIMATORS,
+    ARTICLES,
+    BE_CONTRACTIONS,
+    BE_FORMS,
+    CARDINALS,
+    CLAUSE_CONJUNCTIONS,
+    CONDITIONAL_MODALS,
+    CONDITIONALS,
+    DEMONSTRATIVES,
+    DETERMINERS,
+    DO_FORMS,
+    FRACTIONS,
+    INDEFINITE_ARTICLES,
+    MODALS,
+    NEGATED_MODALS,
+    NUMBER_WORDS,
+    OBJECT_PRONOUNS,
+    PARTICLES,
+    PERSONAL_SUBJECTS,
+    PLURAL_AMOUNTS,
+    POSSESSIVE_DETERMINERS,
+    PREPOSITIONS,
+    QUANTIFIERS,
+    SUBJECT_CONTRACTIONS,
+    SUBJECT_PRONOUNS,
+    TIME_CONJUNCTIONS,
+    TIME_SPANS,
+    WH_WORDS,
+    WOULD_CONTRACTIONS,
+    can_be_a_noun,
+    irregular_past,
+    only_a_verb,
+    superlative,
+    word_classes,
+)
+from rehearse.text.words import Word, hesitation_form
+
+Example = tuple[str, Verdict]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way a candidate is judged; ``when`` is ``None`` for a table's default."""
+
+    name: str
+    verdict: Verdict
+    description: str  # one line a user can read: "like: introduces examples … → content"
+    examples: tuple[Example, ...]
+    when: Condition | None = None
+
+    def holds(self, context: Context) -> bool:
+        return self.when is None or self.when(context)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A discourse phrase: how it may be spelled, and its ordered table of rules."""
+
+    name: str
+    # The words as spoken, and what the report calls them: ("kinda",) is "kind of".
+    spellings: Mapping[tuple[str, ...], str]
+    rules: tuple[Rule, ...]
+
+    def decide(self, context: Context) -> Rule:
+        return next(rule for rule in self.rules if rule.holds(context))
+
+
+def example_words(example: str) -> tuple[list[Word], frozenset[int]]:
+    """An example's words, one every 0.4 s, and the indices ``/`` marks as set off by a pause."""
+    words: list[Word] = []
+    paused: set[int] = set()
+    for token in example.split():
+        if token == "/":
+            paused.add(len(words))
+            continue
+        t = round(len(words) * 0.4, 3)
+        words.append(Word(token, t, round(t + 0.32, 3)))
+    return words, frozenset(paused)
+
+
+# ---------------------------------------------------------------------------------------------
+# Word sets the rules share (closed classes come from the lexicon)
+
+# "is it like a funnel", "that's like still useful": a form of "be".
+_COPULAS = BE_FORMS | BE_CONTRACTIONS
+# Objects that "like", "literally" and "kind of" look for after a verb. "you", "him" and "her"
+# are left out: "you" is as often the next clause's subject, "her" a determiner.
+_OBJECTS = frozenset({"it", "that", "this", "them", "me", "us", "everything", "anything"})
+# "A kind of" hedges one of these, where the content use names a type with a noun.
+_NUMBERS = CARDINALS | {"half"}
+
+# ---------------------------------------------------------------------------------------------
+# like
+
+# Before "like", these make it a verb or a preposition of comparison, i.e. content, even with
+# pauses around it ("I like boosting", "what the data should look like, and…").
+_SEEMING = frozenset(
+    [
+        "look", "looks", "looked", "looking", "seem", "seems", "seemed", "feel", "feels", "felt",
+        "sound", "sounds", "sounded",
+    ]
+)  # fmt: skip
+_LIKE_IS_A_VERB_OR_COMPARES_AFTER = (
+    PERSONAL_SUBJECTS
+    | DO_FORMS
+    | _SEEMING
+    | {"something", "anything", "nothing", "things", "stuff"}  # "something like that"
+    | {"much", "more", "less"}  # "much like", "more like a guess"
+    | {"exactly", "just", "very", "really", "also", "not"}  # "just like", "really like it"
+)
+# "I'd like two", but "I'd, like, keep one": after these, only commas or pauses around "like"
+# make it padding, and not even they when what is wanted follows ("I'd like the model to…").
+_WANTING = CONDITIONAL_MODALS | WOULD_CONTRACTIONS
+_WANTED = frozenset(
+    ["to", "people", "everyone", "everybody", "every", "each", "all", "some", "more"]
+)
+# After a form of "be", "like" compares with these ("it's like a funnel", "like what we had").
+_COMPARED = INDEFINITE_ARTICLES | {"this", "that"} | {"what", "when", "how", "if"}
+# "like as much as", "like as long as": "as" and these make an amount.
+_AS_MUCH = frozenset({"much", "many", "long", "often", "big"})
+# "sources, like a two tower model", "small things, like whether a timezone": after a noun set
+# off by a comma or a pause, "like" introduces examples (content), unless what follows is an
+# amount, a degree or a clause of its own ("transactions, like, millions of rows").
+_NOT_EXAMPLES = (
+    NUMBER_WORDS
+    | PLURAL_AMOUNTS
+    | SUBJECT_PRONOUNS
+    | SUBJECT_CONTRACTIONS
+    | {"every", "all", "most"}
+    | {"about", "around", "only", "just", "even"}
+    | {"always", "never", "straight", "actually", "honestly"}
+)
+# Words the lexicon also lists as nouns that cannot have examples: "I, like, always", "end up,
+# like, spamming", "not some, like, infinite horizon".
+_NOT_NAMES = (
+    SUBJECT_PRONOUNS
+    | OBJECT_PRONOUNS
+    | DEMONSTRATIVES
+    | POSSESSIVE_DETERMINERS
+    | QUANTIFIERS
+    | WH_WORDS
+    | PARTICLES
+    | {"in", "on", "over", "there", "here", "now", "then"}
+)
+# "with like a monthly review", "dropped by like a third": a preposition takes its object, and
+# "like" in between pads it ("of" and "over" are left out: "sort of like a funnel", "handed work
+# over like a relay" compare).
+_TAKES_AN_OBJECT = PREPOSITIONS - {"of", "over"}
+
+
+def _gives_an_example(c: Context) -> bool:
+    """Whether "like", after a noun, introduces examples of it: "metrics, like conversion rate",
+    "career stuff, like, how to push back"; not "transactions, like, millions of rows"."""
+    if not c.before or not c.after:
+        return False
+    classes = word_classes(c.before)
+    if "NOUN" not in classes or "AUX" in classes or c.before in _NOT_NAMES:
+        return False
+    if c.before in _COPULAS or _starts_a_clause(c.before) or c.after in _NOT_EXAMPLES:
+        return False
+    if _approximates(c.after, c.after2):
+        return False
+    return not _starts_a_verb_phrase(c, c.end + 1)
+
+
+def _starts_a_clause(token: str) -> bool:
+    """A conjunction or a hesitation: after it, "like" pads ("and like the recall")."""
+    return token in CLAUSE_CONJUNCTIONS or hesitation_form(token) is not None
+
+
+def _approximates(after: str, after2: str) -> bool:
+    """Whether "like" before ``after`` and ``after2`` approximates an amount or hedges a degree:
+    "like three weeks", "it was like a two minute switch", "like a 4 % lift", "like as much as",
+    "like suspiciously great", "complained, like constantly". That is padding wherever "like"
+    stands, unless a verb of liking or seeming comes first ("I'd like two", "looks like far
+    less"), which the rules before this one catch."""
+    if after in APPROXIMATORS or _is_a_number(after):
+        return True
+    amount = after2 in AMOUNTS or after2 in _NUMBERS or _is_a_number(after2)
+    if after in INDEFINITE_ARTICLES and amount:
+        return True
+    # "like nine hours", "like several weeks", and a number misheard: "like high hours".
+    if after2 in TIME_SPANS and after not in DETERMINERS:
+        return True
+    if after == "as" and after2 in _AS_MUCH:
+        return True
+    return after.endswith("ly") and word_classes(after) == {"ADV"}
+
+
+def _is_a_number(token: str) -> bool:
+    return token.replace(".", "").isdigit()
+
+
+def _starts_a_verb_phrase(c: Context, k: int) -> bool:
+    """Whether word ``k`` is a verb, not an -ing form, with its object or adverb after it."""
+    token = c.token_at(k)
+    if k + 1 >= len(c.tokens) or token.endswith("ing") or c.text(k).rstrip().endswith(","):
+        return False
+    following = c.tokens[k + 1]
+    if only_a_verb(token):
+        # A participle before a noun describes it: "features like filled values".
+        if token.endswith("ed") and following not in _OBJECTS and can_be_a_noun(following):
+            return False
+        return following in _OBJECTS or word_classes(following) != {"NOUN"}
+    # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
+    # when no noun follows it: "the rate like fell off a cliff".
+    return irregular_past(token) and not can_be_a_noun(following)
+
+
+def _closes_with_a_fraction(c: Context) -> bool:
+    """ "…, I like a third,": a subject does not like an amount that closes the clause."""
+    fraction = c.after == "a" and c.after2 in FRACTIONS and ends_clause(c.text(c.end + 2))
+    return c.before_past_hesitation in PERSONAL_SUBJECTS and fraction
+
+
+def _compares_after_be(c: Context) -> bool:
+    """ "it's like a funnel", "it's like giving the underdog a ticket": like a thing or an act."""
+    acts = len(c.after) > 4 and c.after.endswith("ing")
+    return c.before_past_hesitation in _COPULAS and (c.after in _COMPARED or acts)
+
+
+def _modal_before_a_verb(c: Context) -> bool:
+    """ "you can like audit every decision"; the verb "like" takes an object ("will like it")."""
+    verb = "VERB" in word_classes(c.after) and c.after not in _OBJECTS
+    return c.before_past_hesitation in MODALS and verb
+
+
+def _wants(c: Context) -> bool:
+    wanted = c.after in _WANTED or c.after in DETERMINERS or c.after in _OBJECTS
+    return c.before_past_hesitation in _WANTING and wanted
+
+
+LIKE = Phrase(
+    name="like",
+    spellings={("like",): "like"},
+    rules=(
+        Rule(
+            "like.example-after-noun",
+            "content",
+            "like: introduces examples after a noun set off by a comma or a pause → content",
+            (
+                ("We wrote simple rules, like if the ticket mentions a refund.", "content"),
+                ("We wrote down the primary metric, like, conversion rate.", "content"),
+                ("Sometimes career stuff, like, how to push back on a request.", "content"),
+                ("The simple claims / like / a cracked windscreen were waiting.", "content"),
+            ),
+            lambda c: (c.set_off_before or c.paused) and _gives_an_example(c),
+        ),
+        Rule(
+            "like.set-off-by-commas",
+            "filler",
+            "like: set off by commas on both sides → filler",
+            (
+                ("I would, like, tune the threshold.", "filler"),
+                ("Raw transactions, like, millions of rows per month.", "filler"),
+                ("And I, like, always sanity check the results.", "filler"),
+            ),
+            lambda c: c.set_off_before and c.comma_after,
+        ),
+        Rule(
+            "like.fraction-closes-clause",
+            "filler",
+            'like: before "a third," or another fraction that closes the clause → filler',
+            (("Search results dropped, I like a third, and reviews fell.", "filler"),),
+            _closes_with_a_fraction,
+        ),
+        Rule(
+            "like.verb-or-comparison",
+            "content",
+            "like: after a subject, a verb of seeming or a comparison word, it is the verb or"
+            " compares → content",
+            (
+                ("I like XGBoost for tabular data.", "content"),
+                ("It looks like far less data.", "content"),
+                ("I / like / boosting with small trees.", "content"),
+            ),
+            lambda c: c.before_past_hesitation in _LIKE_IS_A_VERB_OR_COMPARES_AFTER,
+        ),
+        Rule(
+            "like.after-preposition",
+            "filler",
+            "like: between a preposition and its object → filler",
+            (
+                ("We got the capacity we asked for with like a monthly review.", "filler"),
+                ("It went from like movies to shopping.", "filler"),
+            ),
+            lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT,
+        ),
+        Rule(
+            "like.what-is-wanted",
+            "content",
+            "like: after would or I'd, before what is wanted → content",
+            (
+                ("I'd like the model to give calibrated probabilities.", "content"),
+                ("I'd / like / people to send small pull requests.", "content"),
+            ),
+            _wants,
+        ),
+        Rule(
+            "like.set-off-by-pauses",
+            "filler",
+            "like: set off by pauses (or a pause and a comma) on both sides → filler",
+            (("And I'd / like / keep a small slice.", "filler"),),
+            lambda c: (c.set_off_before or c.paused) and (c.comma_after or c.paused_after),
+        ),
+        Rule(
+            "like.wanting",
+            "content",
+            "like: after would, should or I'd, it says what is wanted → content",
+            (("I'd like two of them.", "content"),),
+            lambda c: c.before_past_hesitation in _WANTING,
+        ),
+        Rule(
+            "like.modal-before-verb",
+            "filler",
+            "like: between a modal and a verb → filler",
+            (("With the rules you can like audit every decision.", "filler"),),
+            _modal_before_a_verb,
+        ),
+        Rule(
+            "like.before-bare-verb",
+            "filler",
+            "like: before a bare verb, which cannot be what is liked or compared → filler",
+            (
+                ("There isn't one right answer, and people like expect a single number.", "filler"),
+                ("Monday the click through rate like fell off a cliff.", "filler"),
+            ),
+            lambda c: _starts_a_verb_phrase(c, c.end + 1),
+        ),
+        Rule(
+            "like.approximates",
+            "filler",
+            'like: before an amount or a degree, it means "about" → filler',
+            (
+                ("We spent like three weeks on it.", "filler"),
+                ("It took like a few hundred labels.", "filler"),
+                ("The analysts complained, like constantly.", "filler"),
+                ("The job took like high hours on a bad day.", "filler"),
+            ),
+            lambda c: _approximates(c.after, c.after2),
+        ),
+        Rule(
+            "like.compares-after-be",
+            "content",
+            "like: after a form of be, before a thing or an action it compares → content",
+            (
+                ("It's like a funnel.", "content"),
+                ("It's like giving the underdog a lottery ticket.", "content"),
+            ),
+            _compares_after_be,
+        ),
+        Rule(
+            "like.hedges-after-be",
+            "filler",
+            "like: after a form of be, before anything else → filler",
+            (("The second version was like the real fix.", "filler"),),
+            lambda c: c.before_past_hesitation in _COPULAS,
+        ),
+        Rule(
+            "like.before-comma-or-after-conjunction",
+            "filler",
+            "like: before a comma, or after a conjunction or a hesitation → filler",
+            (
+                ("and like the recall dropped.", "filler"),
+                ("The labels like, the ones from March, came late.", "filler"),
+            ),
+            lambda c: c.comma_after or _starts_a_clause(c.before_past_hesitation),
+        ),
+        Rule(
+            "like.compares",
+            "content",
+            "like: otherwise it compares or gives examples → content",
+            (
+                ("We used tools like Spark and Flink.", "content"),
+                ("We handed work over like a relay.", "content"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# you know
+
+# "do you know the base rate", "unless you know every user saw it", "as you know the label…": a
+# question, a condition or a time is about knowing something.
+_ABOUT_KNOWING_AFTER = (
+    DO_FORMS | CONDITIONALS | TIME_CONJUNCTIONS | {"as", "would", "might", "what", "to"}
+)
+# "you know the label", "you know how", "You know you need one": "know" has an object.
+_KNOWN = (
+    SUBJECT_PRONOUNS
+    | OBJECT_PRONOUNS
+    | WH_WORDS
+    | ARTICLES
+    | DEMONSTRATIVES
+    | POSSESSIVE_DETERMINERS
+    | {"if", "about", "more"}
+)
+# "and you know they adapt", "but you know a warmup fixed it": after a conjunction that starts
+# the clause, "you know" pads the clause's own subject. Not after "so" ("so you know it works"
+# is "so that you know"); and "and you know I …" is left to the default.
+_PADDING_CONJUNCTIONS = CLAUSE_CONJUNCTIONS - {"so", "or"}
+_PADDED_SUBJECTS = (SUBJECT_PRONOUNS - {"i"}) | INDEFINITE_ARTICLES | {"that"}
+
+YOU_KNOW = Phrase(
+    name="you-know",
+    spellings={("you", "know"): "you know"},
+    rules=(
+        Rule(
+            "you-know.about-knowing",
+            "content",
+            "you know: in a question, a condition or a time clause, it is about knowing → content",
+            (
+                ("Do you know the base rate?", "content"),
+                (
+                    "Unless you know every user saw the right model, the result means nothing.",
+                    "content",
+                ),
+                ("As you know the label arrives a month later.", "content"),
+            ),
+            lambda c: (
+                c.before in _ABOUT_KNOWING_AFTER and not (c.set_off_before and c.set_off_after)
+            ),
+        ),
+        Rule(
+            "you-know.set-off",
+            "filler",
+            "you know: followed by a comma or other punctuation → filler",
+            (
+                ("You know, the labels were noisy.", "filler"),
+                ("It was slow, you know, in production.", "filler"),
+                ("It broke, and when, you know, the load spiked, nobody was on call.", "filler"),
+            ),
+            lambda c: c.set_off_after,
+        ),
+        Rule(
+            "you-know.no-object",
+            "filler",
+            'you know: nothing that "know" could have as its object follows → filler',
+            (("So, um, the you know metric was off.", "filler"),),
+            lambda c: c.after not in _KNOWN,
+        ),
+        Rule(
+            "you-know.pads-the-subject",
+            "filler",
+            "you know: after and, but or because, before the clause's subject → filler",
+            (
+                ("We had a blocklist and you know a human review of the rest.", "filler"),
+                ("They tell you because you know they want it fixed.", "filler"),
+            ),
+            lambda c: c.before in _PADDING_CONJUNCTIONS and c.after in _PADDED_SUBJECTS,
+        ),
+        Rule(
+            "you-know.has-object",
+            "content",
+            'you know: "know" has an object → content',
+            (
+                ("You know the answer already.", "content"),
+                ("You know you need one eventually.", "content"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# I mean
+
+# "what I mean", "do I mean", "the rates which I mean": "mean" is the verb of the clause.
+_MEANING_AFTER = DO_FORMS | {"what", "which", "that", "you"}
+# After "I mean" these start a clause or a comment of their own: it pads what follows.
+_PADDED_AFTER_MEAN = (
+    PERSONAL_SUBJECTS
+    | {"there", "that's", "it's"}
+    | {"honestly", "basically", "like", "so", "yeah", "well", "okay", "sure", "really"}
+    | {"if", "when", "in"}
+    | {"better", "worse"}  # "I mean better, but…": a comparative, not a thing meant
+)
+_CLAUSE_STARTERS = CLAUSE_CONJUNCTIONS | {"then"}
+# "I mean it, don't build one", "I mean it.": "it" is the object of "mean" when a clause ends
+# after it or a word follows that cannot have "it" as its subject.
+_MEANT = frozenset({"it", "that"})
+_NOT_AFTER_IT = frozenset({"don't", "do", "never", "please", "and", "but", "so", "because"})
+# "I mean that literally", "I mean it seriously": the adverb says how the object is meant.
+_SINCERELY = frozenset({"literally", "seriously", "sincerely", "honestly"})
+# "When I say judge, I mean a model": "mean" defines a word that was said.
+_SAYING = frozenset({"say", "said", "says", "saying"})
+
+
+def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
+    """Whether a clause ends after word ``k``: punctuation, the end, or a word in ``stops``."""
+    if k >= len(c.tokens):
+        return False
+    if k + 1 == len(c.tokens) or c.text(k).rstrip().endswith((",", ";", ":", ".", "?", "!")):
+        return True
+    return c.tokens[k + 1] in stops
+
+
+def _means_an_object(c: Context) -> bool:
+    """Whether "I mean" has the word after it as its object: "I mean it.", "I mean that
+    literally"."""
+    k = c.end + 1
+    if c.token_at(k) not in _MEANT:
+        return False
+    if _ends_at(c, k, _NOT_AFTER_IT):
+        return True
+    # The adverb must close the clause: in "I mean, that literally never happened" it does not.
+    return c.token_at(k + 1) in _SINCERELY and _ends_at(c, k + 1, frozenset())
+
+
+def _defines_a_word(c: Context) -> bool:
+    """Whether "I mean" defines a term: "By drift I mean…", "When I say X, I mean…"."""
+    words, tokens, i = c.words, c.tokens, c.start
+    # "regularisation by capacity I mean": "by" and a term of one or two words, no comma between.
+    for k in (i - 2, i - 3):
+        if k >= 0 and tokens[k] == "by" and not any(ends_clause(w.text) for w in words[k:i]):
+            return True
+    for k in range(i - 1, max(-1, i - 9), -1):
+        if ends_sentence(words[k].text):
+            return False  # "I" opens a sentence: nothing before it belongs to this one
+        if tokens[k] in _SAYING:
+            return True
+        if k == 0 or ends_sentence(words[k - 1].text):
+            # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
+            return tokens[k] == "by" or (tokens[k] in _CLAUSE_STARTERS and tokens[k + 1] == "by")
+    return False
+
+
+I_MEAN = Phrase(
+    name="i-mean",
+    spellings={("i", "mean"): "i mean"},
+    rules=(
+        Rule(
+            "i-mean.defines-a-term",
+            "content",
+            'I mean: defines a term ("by drift I mean", "when I say X, I mean") → content',
+            (
+                ("By drift I mean a change in the inputs.", "content"),
+                ("When I say slices, I mean segments.", "content"),
+                ("And by rare, I mean, under a hundred examples.", "content"),
+                ("We split by patient I mean the grouping key.", "content"),
+            ),
+            _defines_a_word,
+        ),
+        Rule(
+            "i-mean.means-it",
+            "content",
+            'I mean: "I mean it", "I mean that literally" → content',
+            (
+                ("I mean it. Nobody reads the docs.", "content"),
+                ("I mean it, the outer folds never saw a tuning decision.", "content"),
+                ("She met them, and I mean that literally.", "content"),
+            ),
+            _means_an_object,
+        ),
+        Rule(
+            "i-mean.set-off",
+            "filler",
+            "I mean: set off by punctuation on both sides → filler",
+            (
+                ("I mean, we shipped it anyway.", "filler"),
+                ("Not just different approval rates, which, I mean, can have reasons.", "filler"),
+            ),
+            lambda c: c.set_off_before and c.set_off_after,
+        ),
+        Rule(
+            "i-mean.what-i-mean",
+            "content",
+            'I mean: "what I mean", "do I mean", "which I mean": the verb of its clause → content',
+            (
+                ("That is what I mean.", "content"),
+                ("The rates which I mean are the approval rates.", "content"),
+            ),
+            lambda c: c.before in _MEANING_AFTER,
+        ),
+        Rule(
+            "i-mean.punctuation-after",
+            "filler",
+            "I mean: followed by punctuation, or by nothing → filler",
+            (("So I mean, we shipped it.", "filler"),),
+            lambda c: c.set_off_after or not c.after,
+        ),
+        Rule(
+            "i-mean.before-a-clause",
+            "filler",
+            "I mean: before a clause or a comment of its own (we, there, honestly, …) → filler",
+            (
+                ("So I mean we shipped it anyway.", "filler"),
+                ("That got us to seventy percent. I mean better, but storage was next.", "filler"),
+            ),
+            lambda c: c.after in _PADDED_AFTER_MEAN or hesitation_form(c.after) is not None,
+        ),
+        Rule(
+            "i-mean.after-conjunction",
+            "filler",
+            "I mean: after a conjunction, unless a noun phrase follows → filler",
+            (
+                ("Because I mean half the noise came from one vendor.", "filler"),
+                ("And I mean nobody checked the joins.", "filler"),
+            ),
+            lambda c: c.before in _CLAUSE_STARTERS and c.after not in DETERMINERS,
+        ),
+        Rule(
+            "i-mean.has-object",
+            "content",
+            'I mean: "mean" has an object ("I mean the validation set") → content',
+            (
+                ("I mean the validation set, not the test set.", "content"),
+                ("On the full validation set. And I mean the real one.", "content"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# kind of, sort of, kinda, sorta
+
+# Before "kind of", these make it name a type: "this kind of model", "what sort of data".
+_TYPE_DETERMINERS = (
+    DEMONSTRATIVES
+    | ARTICLES
+    | {"what", "which", "whatever"}
+    | {"some", "any", "every", "each"}
+    | {"one", "same", "different", "other", "another"}
+)
+# After these, "kind of" may hedge a verb ("that kind of kills the sale", "which sort of
+# helped"): they stand alone as subjects, where "a", "the" or "what" need the noun.
+_KIND_SUBJECTS = frozenset({"that", "which", "this"})
+# "the first kind of", "a new sort of": with an adjective between, a determiner still picks a
+# type ("the simplest sort of check": superlatives too).
+_TYPE_ADJECTIVES = frozenset(
+    [
+        "first", "second", "third", "fourth", "last", "next", "same", "other", "different",
+        "new", "right", "wrong", "only", "main", "worst", "best", "whole", "particular",
+        "specific", "certain", "usual", "typical", "classic", "common", "rare", "nasty",
+        "subtle", "obvious", "simple", "hard", "easy",
+    ]
+)  # fmt: skip
+# "a kind of curved relationship", "a sort of two tower model": after a determiner, "kind of"
+# still hedges when an adjective or a number follows, where the content use needs a noun.
+_ADJECTIVE_ENDINGS = ("ed", "ive", "ous", "ful", "less", "able", "ible", "ish")
+_HEDGED_ADJECTIVES = frozenset(
+    [
+        "big", "small", "good", "bad", "hard", "easy", "new", "old", "long", "short", "high",
+        "low", "random", "weird", "slow", "fast", "similar", "obvious", "messy", "noisy", "tricky",
+        "odd", "strange", "rough", "fuzzy", "hacky", "clunky", "fragile", "brittle",
+    ]
+)  # fmt: skip
+
+
+def _hedged(token: str, after: str) -> bool:
+    """Whether ``token`` reads as an adjective or a number, which "a kind of" can hedge."""
+    if token in _NUMBERS or token in _HEDGED_ADJECTIVES or _is_a_number(token):
+        return True
+    # By its ending alone, a word is an adjective only with a noun to describe: "the kind of
+    # fixed that works" is "fix" misheard.
+    describes = after not in DETERMINERS and after not in ("which", "who")
+    return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS) and describes
+
+
+def _acts(token: str, after: str) -> bool:
+    """Whether ``token`` reads as a verb after "that kind of": "gave us", "closed the gap"."""
+    classes = word_classes(token)
+    if "VERB" not in classes or "AUX" in classes or token.endswith("ing"):
+        return False
+    has_object = after in DETERMINERS or after in _OBJECTS
+    if can_be_a_noun(token):
+        # "that kind of search saved us" names a type; "that kind of kills the sale" has the -s
+        # of a verb and an object.
+        return token.endswith("s") and has_object
+    return classes == {"VERB"} or has_object
+
+
+def _type_after_an_adjective(c: Context) -> bool:
+    described = c.before in _TYPE_ADJECTIVES or superlative(c.before)
+    return c.before2 in DETERMINERS and described and not c.set_off_before
+
+
+KIND_OF = Phrase(
+    name="kind-of",
+    spellings={
+        ("kind", "of"): "kind of",
+        ("sort", "of"): "sort of",
+        ("kinda",): "kind of",
+        ("sorta",): "sort of",
+    },
+    rules=(
+        Rule(
+            "kind-of.nothing-after",
+            "content",
+            "kind of: nothing follows it in the transcript → content",
+            (("That was the kind of", "content"),),
+            lambda c: not c.after,
+        ),
+        Rule(
+            "kind-of.set-off",
+            "filler",
+            "kind of: set off by commas or pauses on both sides → filler",
+            (
+                ("It's a rollback plan, which, kind of, sounds boring.", "filler"),
+                ("It's a rollback plan, which / kind of / sounds boring.", "filler"),
+                ("It was, kinda, fine.", "filler"),
+            ),
+            lambda c: (c.set_off_before or c.paused) and (c.set_off_after or c.paused_after),
+        ),
+        Rule(
+            "kind-of.hedges-a-verb",
+            "filler",
+            "kind of: after that, which or this, before a verb → filler",
+            (
+                ("The message disappears, and that kind of kills the sale.", "filler"),
+                ("We cropped the sky instead, which kind of gave us the best results.", "filler"),
+            ),
+            lambda c: c.before in _KIND_SUBJECTS and _acts(c.after, c.after2),
+        ),
+        Rule(
+            "kind-of.hedges-an-adjective",
+            "filler",
+            "kind of: before an adjective or a number → filler",
+            (
+                ("A linear model on a kind of curved relationship.", "filler"),
+                ("We tried a sort of two tower model.", "filler"),
+                ("It was kind of slow.", "filler"),
+            ),
+            lambda c: _hedged(c.after, c.after2),
+        ),
+        Rule(
+            "kind-of.names-a-type",
+            "content",
+            "kind of: after this, what, a, the, … it names a type → content",
+            (
+                ("This kind of model overfits.", "content"),
+                ("What sort of data do we have?", "content"),
+                ("That kind of search saved us a week.", "content"),
+                ("What kinda model did you use?", "content"),
+            ),
+            lambda c: c.before in _TYPE_DETERMINERS,
+        ),
+        Rule(
+            "kind-of.type-after-adjective",
+            "content",
+            'kind of: after a determiner and an adjective ("the first kind of") → content',
+            (
+                ("The first kind of fix is resampling.", "content"),
+                ("We added the simplest sort of consistency check.", "content"),
+            ),
+            _type_after_an_adjective,
+        ),
+        Rule(
+            "kind-of.hedges",
+            "filler",
+            "kind of: otherwise it hedges what follows → filler",
+            (
+                ("The model kind of sees the future.", "filler"),
+                ("We sorta rebuilt it.", "filler"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# basically
+
+BASICALLY = Phrase(
+    name="basically",
+    spellings={("basically",): "basically"},
+    rules=(
+        Rule(
+            "basically.always",
+            "filler",
+            "basically: a sentence adverb that adds nothing to what it frames → filler",
+            (
+                ("Basically, the model memorised the data.", "filler"),
+                ("We basically retrained.", "filler"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# literally
+
+# "quite literally", "too literally": degree words only modify the literal sense.
+_LITERAL_DEGREE = frozenset({"quite", "rather", "too", "so", "very", "more", "less", "not"})
+_SAME = frozenset({"same", "identical"})
+# "those were literally mislabelled", "the labels were literally wrong": after a form of "be",
+# "literally" before a participle or an adjective of state says the state is real (content).
+_STATE_WORDS = frozenset(
+    [
+        "wrong", "right", "true", "false", "identical", "empty", "zero", "broken", "done",
+        "gone", "lost", "stuck", "frozen", "hidden", "written", "shown", "given", "taken",
+        "known", "built", "missing", "invisible", "impossible", "unusable", "useless",
+    ]
+)  # fmt: skip
+_STATE_ENDINGS = ("ed", "able", "ible", "less")
+# "take it literally", "read that literally": verbs of taking something in a sense.
+_READING = frozenset(
+    ["take", "takes", "took", "taken", "taking", "read", "reads", "reading", "interpret", "meant"]
+)
+# "took literally forever", "took us literally two days": a time measured, not a reading.
+_TIMES = TIME_SPANS | INDEFINITE_ARTICLES | {"forever", "ages", "all", "every"}
+_CLAUSE_GOES_ON = frozenset({"is", "was", "and", "so", "but", "too", "either", "because"})
+# Words right before "literally" that show no object stands between it and a verb of reading.
+_NOT_AN_OBJECT = _READING | _OBJECTS | _COPULAS
+
+
+def _the_same(c: Context) -> bool:
+    """ "literally the same code", "was literally the escalation flag": it really was that.
+    A superlative after "the" is an exaggeration ("literally the longest week")."""
+    exaggerates = c.after2 in ("most", "best", "worst") or superlative(c.after2)
+    return c.after in _SAME or (c.after == "the" and not exaggerates)
+
+
+def _describes_state(token: str) -> bool:
+    """Whether ``token`` reads as a participle or an adjective of state ("mislabelled")."""
+    return token in _STATE_WORDS or (len(token) > 4 and token.endswith(_STATE_ENDINGS))
+
+
+def _read_as(c: Context) -> bool:
+    """Whether an object, or a verb of reading up to four words before, comes in its clause."""
+    if c.before in _OBJECTS:
+        return True
+    for k in range(c.start - 1, max(-1, c.start - 5), -1):
+        # "…biased toward obvious takes. We were literally": that verb's clause is over.
+        if ends_clause(c.words[k].text):
+            return False
+        if c.tokens[k] in _READING:
+            return True
+    return False
+
+
+def _read_in_a_going_clause(c: Context) -> bool:
+    """ "take the style rules literally either", "one rule I take literally is": after a verb of
+    reading and its object, or right after the verb with the clause going on. "It took us
+    literally two days" and "took literally forever" measure a time instead."""
+    if not _read_as(c) or c.set_off_before or c.after in _TIMES or c.after in _NUMBERS:
+        return False
+    return c.before not in _NOT_AN_OBJECT or c.after in _CLAUSE_GOES_ON
+
+
+LITERALLY = Phrase(
+    name="literally",
+    spellings={("literally",): "literally"},
+    rules=(
+        Rule(
+            "literally.after-a-degree-word",
+            "content",
+            'literally: after "quite", "too", "not", … it keeps its literal sense → content',
+            (("I mean that quite literally.", "content"),),
+            lambda c: c.before in _LITERAL_DEGREE,
+        ),
+        Rule(
+            "literally.the-same",
+            "content",
+            'literally: "literally the same", "literally the flag": it really was → content',
+            (
+                ("They use literally the same code.", "content"),
+                ("One of the top features was literally the escalation flag.", "content"),
+            ),
+            _the_same,
+        ),
+        Rule(
+            "literally.before-negated-modal",
+            "content",
+            'literally: before "cannot", "can\'t", … it says it really cannot → content',
+            (("An underpowered test literally cannot detect the effect.", "content"),),
+            lambda c: c.after in NEGATED_MODALS and not c.set_off_before,
+        ),
+        Rule(
+            "literally.closes-a-clause",
+            "content",
+            "literally: ends the sentence without a comma before it → content",
+            (("They take it literally.", "content"),),
+            lambda c: (not c.after or c.ends_sentence) and not c.set_off_before,
+        ),
+        Rule(
+            "literally.describes-a-state",
+            "content",
+            "literally: after a form of be, before a word of state ('wrong', 'mislabelled')"
+            " → content",
+            (
+                ("A third of those were literally mislabelled.", "content"),
+                ("The vendor labels were literally wrong on one item in eight.", "content"),
+            ),
+            lambda c: (
+                c.before in _COPULAS
+                and not (c.set_off_before or c.comma_after or c.paused)
+                and _describes_state(c.after)
+            ),
+        ),
+        Rule(
+            "literally.how-it-is-read",
+            "content",
+            "literally: how something is read ('take it literally, so') → content",
+            (
+                ("They take it literally, so we added a note.", "content"),
+                ("Some took it literally as a verdict on their writing.", "content"),
+                ("If you take the system prompt literally, it says never reveal data.", "content"),
+            ),
+            lambda c: (c.comma_after or c.after == "as") and not c.set_off_before and _read_as(c),
+        ),
+        Rule(
+            "literally.how-it-is-read-on",
+            "content",
+            "literally: after a verb of reading, with its clause going on → content",
+            (
+                ("I don't take the style rules literally either.", "content"),
+                (
+                    "And one rule I take literally is that every interviewer writes feedback.",
+                    "content",
+                ),
+            ),
+            _read_in_a_going_clause,
+        ),
+        Rule(
+            "literally.exaggerates",
+            "filler",
+            "literally: otherwise it only adds emphasis → filler",
+            (
+                ("The tree literally memorises the data.", "filler"),
+                ("It took us literally two days.", "filler"),
+                ("The estimate was / literally wrong.", "filler"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Hesitations and the user's own fillers: always fillers, no context needed.
+
+HESITATION = Rule(
+    "hesitation",
+    "filler",
+    "um, uh, er, hmm, ah in any spelling: a hesitation → filler",
+    (("So, um, the model.", "filler"), ("Ummm, the model.", "filler")),
+)
+CUSTOM = Rule(
+    "custom",
+    "filler",
+    "one of your own fillers (extra_fillers in settings.toml) → filler",
+    (),
+)
+
+PHRASES: tuple[Phrase, ...] = (LIKE, YOU_KNOW, I_MEAN, KIND_OF, BASICALLY, LITERALLY)
+RULES: Mapping[str, Rule] = {
+    rule.name: rule
+    for rule in (HESITATION, CUSTOM, *(r for phrase in PHRASES for r in phrase.rules))
+}
+"""Every rule by its name."""
