@@ -273,9 +273,12 @@ class HistoryScreen(Screen[None]):
     @on(Select.Changed, "#question-filter")
     def _filter_changed(self, event: Select.Changed) -> None:
         value = event.value
-        self.filter = value if isinstance(value, str) else ALL_QUESTIONS
-        self._fill_table()
-        self._update_state()
+        chosen = value if isinstance(value, str) else ALL_QUESTIONS
+        # The Select announces its first value too: the table already shows it.
+        if chosen != self.filter or not self.query_one(AttemptTable).row_count:
+            self.filter = chosen
+            self._fill_table()
+            self._update_state()
         # Back to the rows: a filter is chosen in order to look at them.
         self.set_focus(self.query_one(AttemptTable))
 
