@@ -10,8 +10,10 @@ from rehearse.scoring.compare import Comparison, MetricChange, Opcode
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 
-# Runs of unchanged words longer than this are shortened to their ends, so the changes stand out.
+# Runs of unchanged words longer than this (and a few more) are shortened to their ends, so the
+# changes stand out.
 KEEP_EQUAL_WORDS = 12
+_LEFT_OUT_AT_LEAST = 4
 
 
 def _verdict_style(better: bool | None) -> str:
@@ -105,7 +107,7 @@ def _words(report: Report, start: int, end: int, style: str = "") -> Text:
 
 def _shortened(report: Report, start: int, end: int) -> Text:
     """An unchanged run, its middle left out when it is long."""
-    if end - start <= KEEP_EQUAL_WORDS:
+    if end - start < KEEP_EQUAL_WORDS + _LEFT_OUT_AT_LEAST:
         return _words(report, start, end, "dim")
     half = KEEP_EQUAL_WORDS // 2
     text = _words(report, start, start + half, "dim")

@@ -234,8 +234,10 @@ def on_target_share(attempts: Sequence[Attempt]) -> float:
 
 
 def question_progress(
-    question_id: str, attempts: Sequence[Attempt], today: date
+    question_id: str, attempts: Sequence[Attempt], today: date | None = None
 ) -> QuestionProgress:
+    """The progress of one question's ``attempts`` (oldest first); ``today`` as in ``progress``."""
+    today = today or date.today()
     days = {practice_day(a.created_at) for a in attempts}
     return QuestionProgress(
         question_id=question_id,
