@@ -75,14 +75,17 @@ def build(folder: Path, count: int) -> History:
     bank = load_bank()
     print(f"building {count} attempts in {folder} ...", file=sys.stderr)
     reports = [answer(r, n) for r in bank for n in range(3)]
-    recording = folder / "attempts" / "shared.wav"
-    recording.parent.mkdir(parents=True, exist_ok=True)
-    recording.write_bytes(b"")  # the rows only need a path; nothing here reads audio
+    recordings = folder / "attempts" / "bench"
+    recordings.mkdir(parents=True, exist_ok=True)
     start = datetime(2025, 1, 1, 8, 0)
-    new = [
-        NewAttempt(reports[n % len(reports)], recording, start + timedelta(minutes=53 * n))
-        for n in range(count)
-    ]
+    new = []
+    for n in range(count):
+        # The rows only need a path, but a recording belongs to one attempt: one each.
+        recording = recordings / f"{n:06d}.wav"
+        recording.write_bytes(b"")
+        new.append(
+            NewAttempt(reports[n % len(reports)], recording, start + timedelta(minutes=53 * n))
+        )
     for chunk in range(0, count, 1000):
         store.add_many(new[chunk : chunk + 1000])
     return store

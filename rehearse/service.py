@@ -1,38 +1,120 @@
 """What the command line and the app both do with a recording: score it, save it, recover it.
 
 The CLI handlers and the Textual screens only parse and present; every decision they share is
-made here once: which target length applies (a ``--target`` flag, else the saved setting, else
-the question's own), which of the user's own fillers count, and how a finished or interrupted
-recording becomes an attempt in the history.
+made here once: which target length applies (a ``--target`` flag, else the user's own for that
+question, else the question's own), which of the user's own fillers count, and how a finished or
+interrupted recording becomes an attempt in the history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
 from rehearse.errors import RehearseError, UsageError
-from rehearse.language.rubric import Rubric
+from rehearse.language.rubric import DEFAULT_TARGET, Rubric
 from rehearse.scoring.metrics import SCORING_REVISION
 from rehearse.scoring.score import Report, score
-from rehearse.speech.transcribe import ProgressCallback, Transcriber
+from rehearse.speech.transcribe import (
+    LISTENING_AGAIN,
+    TRANSCRIBING,
+    ProgressCallback,
+    Transcriber,
+)
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings
 from rehearse.text.words import Word
+
+READING = "reading"
+SCORING = "scoring"
+STAGES = (READING, TRANSCRIBING, LISTENING_AGAIN, SCORING)
+"""What scoring a recording goes through, in order; ``progress`` names them as they run."""
+STAGE_LABELS = {
+    READING: "Reading the recording",
+    TRANSCRIBING: "Transcribing what you said",
+    LISTENING_AGAIN: "Listening again for ums, uhs and hedges",
+    SCORING: "Scoring timing, pace, fillers and points",
+}
+# Roughly how the time of scoring an answer splits between the stages, for one overall bar.
+STAGE_WEIGHTS = {READING: 0.05, TRANSCRIBING: 0.6, LISTENING_AGAIN: 0.3, SCORING: 0.05}
+
+
+def overall_fraction(stage: str, fraction: float) -> float:
+    """How far scoring is as a whole, from the stage under way and how far that stage is."""
+    done = 0.0
+    for name in STAGES:
+        if name == stage:
+            return min(1.0, done + STAGE_WEIGHTS[name] * max(0.0, min(1.0, fraction)))
+        done += STAGE_WEIGHTS[name]
+    return done
+
+
+TargetSource = Literal["flag", "yours", "question"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The target length that applies to a question, and whose it is."""
+
+    seconds: tuple[int, int]
+    source: TargetSource  # a --target flag, the user's own for this question, or the rubric's
+
+
+def target_for(
+    rubric: Rubric, settings: Settings | None = None, override: tuple[int, int] | None = None
+) -> Target:
+    """The one place that decides the target: a flag, else the user's own for this question,
+    else the question's.
+
+    An older settings file has one ``target_seconds`` for every question. It was set against the
+    60-90 s that most questions show, so it stands in for the user's own target only on questions
+    whose target is that default: never on a 2-4 minute design question.
+    """
+    if override:
+        return Target(override, "flag")
+    if settings is not None:
+        own = settings.targets.get(rubric.id)
+        if own:
+            return Target(own, "yours")
+        if settings.target_seconds and rubric.target_seconds == DEFAULT_TARGET:
+            return Target(settings.target_seconds, "yours")
+    return Target(rubric.target_seconds, "question")
 
 
 def resolve_target(
     rubric: Rubric, settings: Settings | None = None, override: tuple[int, int] | None = None
 ) -> tuple[int, int]:
-    """The target length of an answer: ``override`` (a flag), else the setting, else the rubric."""
-    if override:
-        return override
-    if settings is not None and settings.target_seconds:
-        return settings.target_seconds
-    return rubric.target_seconds
+    """The target length of an answer, in seconds (see ``target_for``)."""
+    return target_for(rubric, settings, override).seconds
+
+
+def with_target(
+    settings: Settings, bank: Sequence[Rubric], question_id: str, target: tuple[int, int] | None
+) -> Settings:
+    """``settings`` with the user's own target for one question set, or removed with ``None``.
+
+    An older file's single ``target_seconds`` is first spread over the questions it applies to,
+    so that changing or resetting one question leaves the others as they were.
+    """
+    targets = dict(settings.targets)
+    if settings.target_seconds:
+        for rubric in bank:
+            if rubric.target_seconds == DEFAULT_TARGET:
+                targets.setdefault(rubric.id, settings.target_seconds)
+    if target is None:
+        targets.pop(question_id, None)
+    else:
+        targets[question_id] = target
+    return replace(settings, target_seconds=None, targets=targets)
+
+
+def without_targets(settings: Settings) -> Settings:
+    """``settings`` with every question back on its own target."""
+    return replace(settings, target_seconds=None, targets={})
 
 
 def analyse_clip(
@@ -47,13 +129,13 @@ def analyse_clip(
     activity = VoiceActivity.measure(clip.samples)
     words: tuple[Word, ...] = ()
     notes: tuple[str, ...] = ()
+    # Nothing but silence is not transcribed: the model gets no chance to invent "Thank you."
     if activity.any_voice:
         transcript = transcriber.transcribe(clip.samples, progress, activity)
         words, notes = transcript.words, transcript.notes
-    elif progress:
-        # Nothing but silence: don't give the model a chance to invent "Thank you."
-        progress(1.0)
-    return score(
+    if progress:
+        progress(SCORING, 0.0)
+    report = score(
         words,
         rubric,
         activity,
@@ -64,6 +146,9 @@ def analyse_clip(
         model=transcriber.name,
         notes=notes,
     )
+    if progress:
+        progress(SCORING, 1.0)
+    return report
 
 
 def analyse_file(
@@ -74,7 +159,10 @@ def analyse_file(
     extra_fillers: Sequence[str] = (),
     progress: ProgressCallback | None = None,
 ) -> Report:
-    return analyse_clip(load_audio(path), rubric, transcriber, target, extra_fillers, progress)
+    if progress:
+        progress(READING, 0.0)
+    clip = load_audio(path)
+    return analyse_clip(clip, rubric, transcriber, target, extra_fillers, progress)
 
 
 def score_recording(
@@ -111,29 +199,55 @@ class Recovered:
     problems: tuple[str, ...]
 
 
+# A WAV header and nothing after it: a recording that never got its first block of audio.
+_EMPTY_WAV_BYTES = 44
+
+
 def recover_recordings(
     history: History,
     rubric_for: Callable[[str], Rubric | None],
     transcriber: Transcriber,
     settings: Settings,
 ) -> Recovered:
-    """Score what a crash, a kill or a quit mid-answer left on disk without a history row."""
+    """Bring back what a crash, a kill or a failed save left on disk without a history row.
+
+    A recording whose report was already written beside it gets its row back from that report;
+    any other is scored now. Recordings a live process is still making or saving are left alone.
+    """
+    saved, problems = 0, []
     try:
+        for recording in history.unsaved_reports():
+            try:
+                history.restore(recording)
+                saved += 1
+            except RehearseError as error:
+                problems.append(str(error))
+        history.write_missing_sidecars()
         leftovers = history.unsaved_recordings()
     except RehearseError as error:
-        return Recovered(0, (str(error),))
-    saved, problems = 0, []
+        return Recovered(saved, (*problems, str(error)))
     for path, question_id, when in leftovers:
         rubric = rubric_for(question_id)
         if rubric is None:
             continue  # a question since removed from the bank: leave its file alone
+        if _holds_no_audio(path):
+            path.unlink(missing_ok=True)  # named, then the process died before any audio came
+            continue
         try:
             report = score_recording(path, rubric, transcriber, settings)
             save_attempt(history, report, path, when=when)
             saved += 1
         except RehearseError as error:
-            problems.append(str(error))
+            if not history.in_use(path) and path.exists():
+                problems.append(str(error))
     return Recovered(saved, tuple(problems))
+
+
+def _holds_no_audio(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= _EMPTY_WAV_BYTES
+    except OSError:
+        return False
 
 
 # -- rescoring ------------------------------------------------------------------------------------

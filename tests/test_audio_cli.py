@@ -65,11 +65,10 @@ def start_recording(data: Path, out: Path, *args: str) -> subprocess.Popen[str]:
 
 def parser() -> argparse.ArgumentParser:
     # The subcommands as the lead's CLI mounts them, without depending on the rest of the CLI.
-    top = argparse.ArgumentParser(prog="rehearse")
-    top.add_argument("--data")
-    top.add_argument("--bank")
-    top.add_argument("--model")
-    audio_cli.add_parsers(top.add_subparsers(dest="command"))
+    from rehearse.cli.main import global_options
+
+    top = argparse.ArgumentParser(prog="rehearse", parents=[global_options(after_command=False)])
+    audio_cli.add_parsers(top.add_subparsers(dest="command"), [global_options(after_command=True)])
     return top
 
 
@@ -107,7 +106,7 @@ def test_record_for_n_seconds_captures_the_speech_and_saves_the_device(
     listing = run(tmp_path, "devices")
     assert listing.returncode == 0, listing.stderr
     pulse_rows = [line for line in listing.stdout.splitlines() if " pulse " in line]
-    assert "(saved)" in pulse_rows[0]  # the microphones come first
+    assert pulse_rows[0].split()[-1] == "saved"  # the microphones come first
 
 
 def test_sigkill_mid_answer_leaves_a_playable_file_up_to_the_kill(
@@ -246,8 +245,21 @@ def test_devices_lists_microphones_and_speakers(tmp_path: Path) -> None:
     microphones, speakers = out.split("Speakers:")
     for section in (microphones, speakers):
         assert " pulse " in section
-        assert "(default)" in section
+        assert any(line.split()[-1] == "default" for line in section.splitlines() if line)
     assert not (tmp_path / "settings.toml").exists()
+
+
+def test_devices_names_the_default_and_the_saved_microphone_in_words(tmp_path: Path) -> None:
+    # The system default is ALSA's "default" device; saving "pulse" makes them two devices that
+    # used to get the same "*".
+    (tmp_path / "settings.toml").write_text('input_device = "pulse"\n')
+    done = run(tmp_path, "devices")
+    assert done.returncode == 0, done.stderr
+    assert "*" not in done.stdout
+    microphones = done.stdout.split("Speakers:")[0].splitlines()
+    rows = {line.split()[1]: line.split()[6:] for line in microphones if line[:3].strip().isdigit()}
+    assert rows["pulse"] == ["saved"]
+    assert rows["default"] == ["default"]
 
 
 def test_doctor_all_fine(tmp_path: Path) -> None:
@@ -255,9 +267,20 @@ def test_doctor_all_fine(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     names = [line.split(":")[0].split(None, 1)[1] for line in lines]
-    assert names == ["PortAudio", "microphone", "speakers", "speech model", "data directory"]
+    assert names == [
+        "PortAudio",
+        "microphone",
+        "speakers",
+        "speech model",
+        "data directory",
+        "settings",
+        "question bank",
+        "history",
+        "library messages",
+    ]
     assert all(line.startswith("OK ") for line in lines), done.stdout
     assert "records at 16000 Hz" in lines[1]
+    assert lines[-1].endswith(f"they go to {(tmp_path / 'data' / 'messages.log').resolve()}")
 
 
 def test_doctor_reports_an_unwritable_data_directory(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -106,14 +107,39 @@ def test_rubric_missing_a_field(tone, tmp_path):
     )
 
 
-def test_malformed_rubric_in_the_bank_names_the_file(tmp_path):
+GOOD_RUBRIC = (
+    'id = "good"\nquestion = "Q?"\n[[points]]\nid = "a"\nlabel = "A"\nphrases = ["alpha"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ('id = "broken"\n', "'question'"),
+        ("", "'id'"),
+        ("\x00\xff not toml [[[", "not valid TOML"),
+        (GOOD_RUBRIC.replace('"good"', '"' + "x" * 300 + '"'), "'id' is 300 characters"),
+    ],
+    ids=["missing-field", "empty", "garbage", "long-id"],
+)
+def test_a_bad_rubric_in_the_bank_is_skipped_with_one_warning(tmp_path, content, field):
+    (tmp_path / "good.toml").write_text(GOOD_RUBRIC)
+    (tmp_path / "broken.toml").write_bytes(content.encode("utf-8", "surrogateescape"))
+    listed = rehearse("--bank", str(tmp_path), "questions", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [q["id"] for q in json.loads(listed.stdout)] == ["good"]
+    [warning] = listed.stderr.splitlines()
+    assert warning.startswith("rehearse: warning: ") and "broken.toml" in warning
+    assert field in warning and "skipped" in warning
+
+
+def test_asking_for_the_skipped_question_names_its_problem(tmp_path, tone):
     (tmp_path / "broken.toml").write_text('id = "broken"\n')
-    assert_one_line_error(
-        rehearse("--bank", str(tmp_path), "questions"), "broken.toml", "'question'"
-    )
+    result = rehearse("--bank", str(tmp_path), "score", str(tone), "--question", "broken")
+    assert_one_line_error(result, "broken.toml", "'question' is missing")
 
 
-def test_unwritable_data_directory(tone, tmp_path):
+def test_unwritable_data_directory_still_prints_the_report(tone, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     result = rehearse(
@@ -124,8 +150,14 @@ def test_unwritable_data_directory(tone, tmp_path):
         "--question",
         "imbalanced-data",
         "--save",
+        "--json",
     )
-    assert_one_line_error(result, "data directory", str(blocker / "data"))
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["question"] == "imbalanced-data"
+    problem = result.stderr.strip().splitlines()[-1]
+    assert problem.startswith("rehearse: the report was not saved to the history: ")
+    assert "cannot write to the data directory" in problem and str(blocker / "data") in problem
 
 
 def test_bad_target(tone):
@@ -166,4 +198,13 @@ def test_named_model_that_cannot_be_downloaded(tone, tmp_path):
         env=env,
     )
     line = assert_one_line_error(result, "'base.en'", "could not be downloaded")
-    assert "leaving out --model" in line
+    assert line.endswith("available offline here: tiny.en (bundled)")
+
+
+def test_a_model_name_that_does_not_exist_is_said_in_whole(tone):
+    # faster-whisper's own message lists every size name; it used to be cut at 160 characters,
+    # mid-word ("... distil-lar.").
+    line = assert_one_line_error(score(tone, "--model", "huge.en"), "'huge.en'")
+    assert "neither a model folder nor a Whisper model name" in line
+    assert "base.en" in line and "turbo" in line
+    assert line.endswith("available offline here: tiny.en (bundled)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from conftest import (
     while_playing,
 )
 
+from rehearse.audio.devices import sound_sources
 from rehearse.audio.recorder import InputLevel, Recorder, RecordingResult
 from rehearse.errors import DeviceError, StorageError
 
@@ -285,3 +287,50 @@ def test_a_full_disk_ends_the_recording_and_keeps_a_playable_file(tmp_path: Path
         assert result.seconds > 0.5
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_thinking_pause_after_speech_is_not_too_quiet(tmp_path: Path, speech_wav: Path) -> None:
+    # The warning is for a muted or distant microphone; a few seconds of silence after speaking
+    # is someone thinking, and warning then only makes them doubt a working microphone.
+    recorder = Recorder(tmp_path / "pause.wav", device="pulse")
+    recorder.start()
+    try:
+        wait_until_flowing(recorder)
+        play_into_mic(speech_wav)
+        levels = []
+        deadline = time.monotonic() + 4.0
+        while time.monotonic() < deadline:
+            levels.append(recorder.level())
+            time.sleep(0.1)
+    finally:
+        recorder.stop()
+    assert levels[-1].rms_dbfs < -50  # the microphone hears silence by the end
+    assert not any(level.too_quiet for level in levels)
+
+
+@pytest.mark.parametrize(("source", "hears_speech"), [("vmic", True), ("vsilence", False)])
+def test_a_sound_server_source_is_what_gets_recorded(
+    tmp_path: Path, speech_wav: Path, source: str, hears_speech: bool
+) -> None:
+    # Both go through ALSA's "pulse" device; only the chosen source may be heard. vsilence is a
+    # second virtual microphone that only ever hears silence.
+    assert source in [s.name for s in sound_sources()]
+    recorder = Recorder(tmp_path / f"{source}.wav", device=f"pulse:{source}")
+    recorder.start()
+    try:
+        wait_until_flowing(recorder)
+        play_into_mic(speech_wav)
+    finally:
+        result = recorder.stop()
+    heard, _ = read_mono(result.path)
+    loudest = float(np.max(np.abs(heard)))
+    assert (loudest > 0.05) == hears_speech, loudest
+    assert "PULSE_SOURCE" not in os.environ  # only for the opening of that one stream
+
+
+def test_an_unplugged_source_is_a_one_line_device_error(tmp_path: Path) -> None:
+    with pytest.raises(DeviceError) as caught:
+        Recorder(tmp_path / "x.wav", device="pulse:usb-mic-unplugged").start()
+    assert "'usb-mic-unplugged' is not connected" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "x.wav").exists()

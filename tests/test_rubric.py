@@ -125,6 +125,26 @@ def test_find_question_unknown_id_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown question 'nope'"):
         find_question("nope")
     assert find_question("imbalanced-data").id == "imbalanced-data"
+    with pytest.raises(UsageError, match="did you mean 'imbalanced-data'"):
+        find_question("imbalanced")
+
+
+def test_a_pinned_question_and_its_category_come_first(tmp_path):
+    def rubric(rid: str, category: str) -> str:
+        return GOOD.replace('"imbalanced-data"', f'"{rid}"').replace(
+            '"Technical screening"', f'"{category}"'
+        )
+
+    write(tmp_path, rubric("a-first", "A"), "a.toml")
+    write(tmp_path, rubric("z-other", "Z"), "z1.toml")
+    # TOML keys after a table belong to it: put pinned before the [[points]].
+    text = rubric("z-walk", "Z").replace("ordered = false", "ordered = false\npinned = true")
+    write(tmp_path, text, "z2.toml")
+    assert [r.id for r in load_bank(tmp_path)] == ["z-walk", "z-other", "a-first"]
+    assert next(r.id for r in load_bank()) == "project-walkthrough"
+    write(tmp_path, GOOD.replace("ordered = false", 'pinned = "yes"'), "bad.toml")
+    with pytest.raises(RubricError, match="'pinned' must be true or false"):
+        load_bank(tmp_path)
 
 
 def test_duplicate_ids_in_a_bank_are_refused(tmp_path):

@@ -1,3 +1,5 @@
+import tomllib
+
 import pytest
 
 from rehearse.errors import StorageError
@@ -10,10 +12,18 @@ def test_settings_round_trip(tmp_path):
         output_device="3",
         model="base.en",
         target_seconds=(45, 75),
+        targets={"overfitting": (30, 50), "design-search-ranking": (150, 200)},
         extra_fillers=("right", "at the end of the day"),
     )
     saved.save(tmp_path)
     assert Settings.load(tmp_path) == saved
+    # The per-question targets are a [targets] table a person can edit, after the plain keys.
+    text = (tmp_path / "settings.toml").read_text()
+    assert tomllib.loads(text)["targets"] == {
+        "design-search-ranking": [150, 200],
+        "overfitting": [30, 50],
+    }
+    assert text.index("[targets]") > text.index("extra_fillers")
 
 
 def test_missing_settings_are_defaults(tmp_path):
@@ -26,6 +36,8 @@ def test_missing_settings_are_defaults(tmp_path):
         "target_seconds = [90, 60]\n",
         'target_seconds = "long"\n',
         "extra_fillers = [1, 2]\n",
+        "[targets]\noverfitting = [90, 60]\n",
+        'targets = "long"\n',
         "x = \n",
     ],
 )

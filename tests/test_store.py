@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -113,6 +114,9 @@ def test_unsaved_recordings_are_the_named_files_without_a_row(tmp_path, wav):
     saved = store.add(make_report("class weights"), wav, when=datetime(2026, 1, 1, 10))
     left = store.new_audio_path("design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
     left.write_bytes(wav.read_bytes())
+    # Still being made by this process: not a leftover. Once its maker is gone, it is.
+    assert store.unsaved_recordings() == []
+    store.release(left)
     (left.parent / "notes.wav").write_bytes(b"")  # not a name rehearse gives: left alone
     assert store.unsaved_recordings() == [
         (left, "design-fraud-pipeline", datetime(2026, 1, 2, 11, 0, 5))
@@ -193,7 +197,9 @@ def test_a_database_of_the_released_layout_is_upgraded_keeping_every_row_and_rec
     walkthrough = next(a for a in attempts if a.question_id == "project-walkthrough")
     assert [p.id for p in walkthrough.metrics.parts][:2] == ["problem", "data-label"]
     # Saving after the upgrade works and is marked with the current rules.
-    new = History(folder).add(attempts[0].report, attempts[0].audio_path)
+    # (a copy of a recording: a recording already saved belongs to its attempt)
+    copy = shutil.copyfile(attempts[0].audio_path, tmp_path / "again.wav")
+    new = History(folder).add(attempts[0].report, copy)
     assert not new.outdated and new.scored_by
 
 
@@ -258,5 +264,45 @@ def test_the_upgrade_keeps_deleted_ids_retired_and_survives_an_unreadable_report
     assert broken.pauses_per_minute == round(2 * 60 / broken.speaking_seconds, 1)
     assert broken.overrun_seconds == 0 and broken.words_per_point is None
     # A new attempt never takes the id of the one deleted before the upgrade.
-    new = store.add(store.get(1).report, store.get(1).audio_path)
+    copy = shutil.copyfile(store.get(1).audio_path, tmp_path / "again.wav")
+    new = store.add(store.get(1).report, copy)
     assert new.id == 4
+
+
+def test_the_upgraded_schema_keeps_one_attempt_per_recording_and_the_question_index(tmp_path):
+    folder = released_copy(tmp_path)
+    History(folder).attempts()  # 1 -> 2 (one attempt per recording) -> 3 (metrics)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    indexes = {r[1]: r[2] for r in db.execute("PRAGMA index_list(attempts)")}
+    db.close()
+    assert indexes["attempts_by_audio"] == 1 and "attempts_by_question" in indexes
+
+
+def test_imported_and_rescored_attempts_come_back_from_a_rebuild_with_their_metrics(tmp_path, wav):
+    from rehearse.scoring.metrics import SCORING_REVISION, measure
+    from rehearse.storage.history import NewAttempt, sidecar_of
+
+    store = History(tmp_path)
+    saved = store.add(make_report("um class weights"), wav, when=datetime(2026, 1, 1, 10))
+    rescored = store.replace_report(saved.id, make_report("class weights and PR AUC"))
+    placed = store.new_audio_path("imbalanced-data", datetime(2025, 6, 1, 9))
+    placed.write_bytes(wav.read_bytes())
+    (imported,) = store.add_many(
+        [NewAttempt(make_report("um um"), placed, datetime(2025, 6, 1, 9), None, 0, "0.0.9")]
+    )
+    assert sidecar_of(imported.audio_path).exists() and not store.in_use(placed)
+    # A recording belongs to one attempt, imported or not.
+    with pytest.raises(StorageError, match="one attempt"):
+        store.add_many([NewAttempt(make_report("again"), placed, datetime(2025, 6, 2, 9))])
+
+    store.path.write_bytes(b"not a database")
+    assert store.check() is not None
+    rebuilt = store.rebuild()
+    assert rebuilt.restored == 2 and rebuilt.skipped == ()
+    by_time = {a.created_at: a for a in History(tmp_path).attempts()}
+    again = by_time[datetime(2026, 1, 1, 10)]
+    assert again.report == rescored.report and again.scoring_revision == SCORING_REVISION
+    old = by_time[datetime(2025, 6, 1, 9)]
+    assert (old.scoring_revision, old.scored_by) == (0, "0.0.9") and old.outdated
+    for attempt in by_time.values():
+        assert attempt.metrics == measure(attempt.report)

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, ProgressBar, SelectionList, Static
 from tui_support import (
     ClockPlayer,
+    ClockVoice,
     GatedTranscriber,
     HeldBackTranscriber,
     MissingMicrophone,
@@ -32,12 +35,18 @@ from tui_support import (
     wav_recorder,
 )
 
+from rehearse.audio.clip import VoiceActivity
 from rehearse.audio.recorder import Recorder
-from rehearse.errors import DeviceError
+from rehearse.audio.tts import write_wav
+from rehearse.errors import DeviceError, ModelError
 from rehearse.language.rubric import find_question, load_bank
-from rehearse.speech.transcribe import Transcriber
+from rehearse.scoring.score import score
+from rehearse.speech.transcribe import Transcriber, bundled_model_path
+from rehearse.storage.history import attempt_audio_name
 from rehearse.storage.settings import Settings
+from rehearse.text.words import Word
 from rehearse.tui.app import help_sections
+from rehearse.tui.confirm import ConfirmScreen
 from rehearse.tui.help import HelpScreen
 from rehearse.tui.history_screen import HistoryScreen
 from rehearse.tui.mock_round import MockRoundScreen
@@ -46,6 +55,7 @@ from rehearse.tui.record import RecordScreen
 from rehearse.tui.replay import ReplayScreen
 from rehearse.tui.report import ReportScreen
 from rehearse.tui.settings_screen import SettingsScreen
+from rehearse.tui.target_dialog import TargetScreen
 from rehearse.tui.widgets import LevelMeter, TimeBar, TranscriptView
 
 pytestmark = pytest.mark.asyncio
@@ -53,8 +63,9 @@ SIZE = (100, 32)
 
 
 async def choose(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
-    """Filter the question list down to one question and highlight it."""
-    await pilot.press("slash", *words, "enter")
+    """Filter the question list down to one question and move to the list, where it is
+    highlighted (enter in the filter would open it at once)."""
+    await pilot.press("slash", *words, "tab")
     await pilot.pause()
 
 
@@ -79,12 +90,14 @@ async def test_questions_lists_the_bank_by_category(tmp_path: Path) -> None:
         ids = [o.id for o in questions.options if o.id]
         assert ids == [r.id for r in load_bank()]
         headers = [str(o.prompt) for o in questions.options if o.id is None]
-        categories = sorted({r.category for r in load_bank()})
-        assert [h.strip("▌") for h in headers] == categories
+        # The walkthrough, the answer most worth rehearsing, comes first with its category.
+        categories = sorted({r.category for r in load_bank()} - {"Project deep dive"})
+        assert [h.strip("▌") for h in headers] == ["Project deep dive", *categories]
+        assert ids[0] == "project-walkthrough"
         assert "not tried yet" in screen_text(app)
         # The highlighted option is a question, never a category header.
         assert questions.highlighted_option is not None
-        assert questions.highlighted_option.id == ids[0]
+        assert questions.highlighted_option.id == "project-walkthrough"
 
 
 async def test_filter_narrows_and_escape_clears(tmp_path: Path) -> None:
@@ -111,12 +124,34 @@ async def test_keys_typed_in_one_burst_follow_the_focus(tmp_path: Path) -> None:
         await pilot.pause()
         for key, character in [("slash", "/"), *((c, c) for c in "recall"), ("enter", "\r")]:
             app.post_message(events.Key(key, character))
-        await pilot.pause()
+        await wait_for_screen(pilot, RecordScreen)
+        assert app.screen.rubric.id == "precision-vs-recall"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
         assert app.screen.query_one("#filter", Input).value == "recall"
-        assert app.focused is app.screen.query_one("#questions", OptionList)
         # In the filter, "/" is a character like any other (focus selects the old words).
         await pilot.press("slash", "a", "slash", "b")
         assert app.screen.query_one("#filter", Input).value == "a/b"
+
+
+async def test_enter_in_the_filter_opens_the_match(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # One match: one enter opens it.
+        await pilot.press("slash", *"overfit", "enter")
+        await wait_for_screen(pilot, RecordScreen)
+        assert app.screen.rubric.id == "overfitting"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        # Several: the arrows move the highlight from the filter, enter opens that one.
+        await pilot.press("slash", *"design", "down", "enter")
+        await wait_for_screen(pilot, RecordScreen)
+        designs = [r.id for r in load_bank() if r.id.startswith("design-")]
+        assert app.screen.rubric.id == designs[1]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        # No match: enter opens nothing.
+        await pilot.press("slash", *"zzzz", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
 
 
 async def test_questions_show_last_and_best_results(tmp_path: Path) -> None:
@@ -219,7 +254,9 @@ async def test_model_loads_in_the_background_at_start(tmp_path: Path) -> None:
         assert transcriber.loaded
 
 
-async def test_a_broken_model_is_reported_and_the_recording_kept(tmp_path: Path) -> None:
+async def test_a_model_that_cannot_load_stops_recording_before_it_starts(tmp_path: Path) -> None:
+    # Recording with it would only end in "Scoring failed": the record screen refuses and
+    # says why and how to fix it.
     not_a_model = tmp_path / "not-a-model"
     not_a_model.mkdir()
     app = make_app(
@@ -232,18 +269,41 @@ async def test_a_broken_model_is_reported_and_the_recording_kept(tmp_path: Path)
         assert "not a CTranslate2 Whisper model" in (app.model_problem or "")
         assert "✘ speech model" in screen_text(app)
         screen = await start_answer(pilot, "recall")
+        await pilot.pause(0.3)
+        assert screen.state == "ready" and screen.recorder is None
+        text = " ".join(screen_text(app).split())
+        assert "Recording is off: the speech model cannot be used" in text
+        assert "not a CTranslate2 Whisper model" in text
+        assert "Choose another model in Settings" in text
+        assert "--model" not in text
+        assert not list((tmp_path / "data").rglob("*.wav"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionsScreen)
+
+
+async def test_a_scoring_failure_keeps_the_recording(tmp_path: Path) -> None:
+    # The model loaded, but transcribing fails (out of memory, say): the answer is kept.
+    class FailsWhenUsed(Transcriber):
+        def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+            raise ModelError("the model ran out of memory")
+
+    transcriber = FailsWhenUsed()
+    transcriber.load()
+    app = make_app(
+        tmp_path / "data",
+        transcriber=transcriber,
+        recorder_factory=wav_recorder("precision", speed=20),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.recorder is not None)
         await wait_for(pilot, lambda: screen.recorder.elapsed > 3)  # type: ignore[union-attr]
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.state == "failed")
-        text = screen_text(app)
-        assert "Could not score the answer" in text
+        assert "Could not score the answer" in screen_text(app)
         kept = list((tmp_path / "data" / "attempts").rglob("*.wav"))
         assert len(kept) == 1 and kept[0].stat().st_size > 44
         assert app.store.attempts() == []
-        await pilot.press("escape")
-        assert isinstance(app.screen, QuestionsScreen)
-        assert kept[0].exists()
 
 
 # -- Record ----------------------------------------------------------------------------------------
@@ -303,8 +363,10 @@ async def test_the_clock_turns_green_in_the_window_and_red_past_it(tmp_path: Pat
         assert "TOO LONG" in timing()
         assert digits.has_class("-long") and "bold red" in bar_styles()
         assert "over: wrap up" in timing()
-        await pilot.press("escape")
-        assert isinstance(app.screen, QuestionsScreen)
+        await pilot.press("escape")  # something was recorded: it asks before throwing it away
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for_screen(pilot, QuestionsScreen)
 
 
 async def test_space_records_and_the_report_replaces_the_record_screen(tmp_path: Path) -> None:
@@ -360,19 +422,55 @@ async def test_help_open_while_scoring_finishes_then_the_report(tmp_path: Path) 
         assert [type(s) for s in app.screen_stack[1:]] == [QuestionsScreen, ReportScreen]
 
 
-async def test_escape_while_recording_discards_the_file(tmp_path: Path) -> None:
+async def test_escape_while_recording_asks_before_throwing_the_answer_away(
+    tmp_path: Path,
+) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=1))
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: screen.state == "recording")
         recorder = screen.recorder
         assert recorder is not None
-        await wait_for(pilot, lambda: recorder.elapsed > 0.5)
+        await wait_for(pilot, lambda: recorder.elapsed > 1.0)
         await pilot.press("escape")
-        assert isinstance(app.screen, QuestionsScreen)
+        await wait_for_screen(pilot, ConfirmScreen)
+        assert "Throw away this answer?" in screen_text(app)
+        assert "y  Throw it away" in screen_text(app) and "n  Keep recording" in screen_text(app)
+        # No: the recording goes on as if nothing happened.
+        await pilot.press("n")
+        assert app.screen is screen and screen.state == "recording"
+        before = recorder.elapsed
+        await wait_for(pilot, lambda: recorder.elapsed > before + 0.5)
+        # Yes: thrown away, and back to the questions.
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for_screen(pilot, QuestionsScreen)
         await wait_for(pilot, lambda: not recorder.path.exists())
         await app.workers.wait_for_complete()
         assert app.store.attempts() == []
+
+
+async def test_scoring_shows_each_stage_as_it_runs(tmp_path: Path) -> None:
+    transcriber = GatedTranscriber(hold="listening again")
+    app = make_app(
+        tmp_path, recorder_factory=wav_recorder("precision", speed=8), transcriber=transcriber
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        record = await start_answer(pilot, "recall")
+        await wait_for(pilot, lambda: record.state == "recording")
+        await wait_for(pilot, lambda: record.recorder.elapsed > 4)  # type: ignore[union-attr]
+        await pilot.press("space")
+        # Held in the second listen: the first decoding is done and the screen says where it is.
+        await wait_for(pilot, lambda: "Step 3 of 4" in screen_text(app))
+        text = screen_text(app)
+        assert "Listening again for ums, uhs and hedges" in text
+        assert "press space to record" not in text
+        assert "microphone closed" in text
+        bar = record.query_one("#scoring-progress", ProgressBar)
+        assert 0.6 <= (bar.percentage or 0) < 1.0
+        transcriber.release()
+        await wait_for_screen(pilot, ReportScreen)
 
 
 async def test_no_microphone_is_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -485,6 +583,42 @@ async def test_report_shows_figures_checklist_and_transcript(tmp_path: Path) -> 
         ]
         assert [w.lower().strip(",.") for w in filler_spans][:1] == ["um"]
         assert "[1.6s pause]" in rendered.plain
+
+
+async def test_the_report_names_every_kind_of_filler(tmp_path: Path) -> None:
+    # Eight kinds: the summary used to stop at the top four.
+    kinds = ["um", "uh", "er", "hmm", "right", "okay", "anyway", "whatever"]
+    words = []
+    for n, kind in enumerate(kinds * 2):
+        words += [
+            Word(f"{kind},", n * 2.0, n * 2.0 + 0.4),
+            Word("model", n * 2.0 + 0.6, n * 2.0 + 1.0),
+        ]
+    rubric = find_question("overfitting")
+    # Sound under every word: a filler counts only where something was said.
+    samples = np.zeros(16000 * 34, dtype=np.float32)
+    noise = np.random.default_rng(0).standard_normal(len(samples)).astype(np.float32) * 0.1
+    for word in words:
+        span = slice(round(word.start * 16000), round(word.end * 16000))
+        samples[span] = noise[span]
+    report = score(
+        words,
+        rubric,
+        VoiceActivity.measure(samples),
+        34.0,
+        extra_fillers=["right", "okay", "anyway", "whatever"],
+    )
+    app = make_app(tmp_path)
+    audio = tmp_path / "answer.wav"
+    write_wav(audio, samples, rate=16000)
+    attempt = app.store.add(report, audio)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ReportScreen(rubric, attempt))
+        await pilot.pause()
+        figures = " ".join(static_text(app.screen.query_one("#figures", Static)).split())
+        assert report.fillers.by_word == dict.fromkeys(kinds, 2)
+        for kind in kinds:
+            assert f"{kind} ×2" in figures, kind
 
 
 async def test_report_of_an_ordered_rubric_shows_seconds_per_point(tmp_path: Path) -> None:
@@ -611,6 +745,42 @@ async def test_replay_plays_to_the_end_and_again(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: not screen.finished and screen.position < 5)
 
 
+async def test_replay_steps_back_and_wraps_around_the_fillers(tmp_path: Path) -> None:
+    players: list[ClockPlayer] = []
+
+    def player(path: Path) -> ClockPlayer:
+        players.append(ClockPlayer(path))
+        return players[-1]
+
+    app = make_app(tmp_path, player_factory=player)
+    attempt = store_attempt(app.store, "precision")
+    marks = sorted(max(0.0, f.start - 0.6) for f in attempt.report.fillers.items)
+    assert len(marks) >= 2
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ReplayScreen(find_question("precision-vs-recall"), attempt))
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await wait_for(pilot, lambda: screen.player is not None)
+        await pilot.press("space")  # paused: the position stays where each jump lands
+        first = next(k for k, m in enumerate(marks) if m > screen.position + 0.05)
+        assert first + 1 < len(marks)
+        await pilot.press("f")
+        assert players[0].seeks[-1] == pytest.approx(marks[first])
+        await pilot.press("f")
+        assert players[0].seeks[-1] == pytest.approx(marks[first + 1])
+        # F (shift+f) goes back to the one before.
+        await pilot.press("F")
+        assert players[0].seeks[-1] == pytest.approx(marks[first])
+        # Past the last filler, f wraps round to the first, and says so.
+        await pilot.press(*["f"] * (len(marks) - first))
+        assert players[0].seeks[-1] == pytest.approx(marks[0])
+        messages = [str(n.message) for n in app._notifications]
+        assert any("back to the first one" in m for m in messages)
+        # Before the first, F wraps round to the last.
+        await pilot.press("F")
+        assert players[0].seeks[-1] == pytest.approx(marks[-1])
+
+
 async def test_replay_without_speakers_says_so(tmp_path: Path) -> None:
     settings = Settings(output_device="no-such-speaker-anywhere")
     app = make_app(tmp_path, settings=settings)
@@ -625,10 +795,9 @@ async def test_replay_without_speakers_says_so(tmp_path: Path) -> None:
 
 
 async def test_mock_round_runs_questions_in_a_row_then_sums_up(tmp_path: Path) -> None:
-    spoken: list[str] = []
-    app = make_app(
-        tmp_path, recorder_factory=wav_recorder("precision", speed=12), speak=spoken.append
-    )
+    voice = ClockVoice()
+    spoken = voice.read
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision", speed=12), voice=voice)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         screen = app.screen
@@ -679,14 +848,66 @@ async def test_mock_round_runs_questions_in_a_row_then_sums_up(tmp_path: Path) -
         assert isinstance(app.screen, QuestionsScreen)
 
 
-async def test_escape_in_a_mock_round_ends_it(tmp_path: Path) -> None:
+async def test_escape_in_a_mock_round_asks_then_ends_it(tmp_path: Path) -> None:
     app = make_app(tmp_path, recorder_factory=wav_recorder("precision"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m", "g")
         await wait_for_screen(pilot, RecordScreen)
+        record = app.screen
         await pilot.press("escape")
+        await wait_for_screen(pilot, ConfirmScreen)
+        assert "End the mock round here?" in screen_text(app)
+        await pilot.press("n")
+        assert app.screen is record
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await wait_for_screen(pilot, MockRoundScreen)
         assert "0 of 3 questions answered" in screen_text(app)
+
+
+async def test_escape_while_a_question_is_read_stops_the_voice_at_once(tmp_path: Path) -> None:
+    voice = ClockVoice(seconds=30)
+    app = make_app(tmp_path, recorder_factory=wav_recorder("precision"), voice=voice)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "g")
+        await wait_for_screen(pilot, RecordScreen)
+        record = app.screen
+        assert isinstance(record, RecordScreen)
+        await wait_for(pilot, lambda: len(voice.read) == 1 and record.state == "reading")
+        await pilot.press("escape")
+        # The voice stops with the key, not when the question has been read out.
+        await wait_for(pilot, lambda: len(voice.finished_at) == 1, timeout=2)
+        assert voice.finished_at[0] - voice.stopped_at[0] < 0.5
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("n")  # carry on with the round
+        assert app.screen is record
+        await wait_for(pilot, lambda: record.state == "ready")
+        assert "r reads it again" in screen_text(app)
+        # r reads the same question again; space then records as usual.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(voice.read) == 2 and record.state == "reading")
+        assert voice.read[1] == voice.read[0] == record.rubric.question
+        await pilot.press("r")  # again, mid-reading: the first reading stops, a new one starts
+        await wait_for(pilot, lambda: len(voice.read) == 3 and len(voice.finished_at) == 2)
+        assert record.state == "reading"
+        voice.stop()
+        await wait_for(pilot, lambda: record.state == "ready")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: record.state == "recording")
+
+
+async def test_the_chosen_round_size_is_marked_in_words(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await wait_for_screen(pilot, MockRoundScreen)
+        text = screen_text(app)
+        assert "3 questions ✔ chosen" in text and "4 questions ✔" not in text
+        await pilot.press("5")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "5 questions ✔ chosen" in text and "3 questions ✔" not in text
 
 
 async def test_mock_round_needs_a_category(tmp_path: Path) -> None:
@@ -705,27 +926,93 @@ async def test_mock_round_needs_a_category(tmp_path: Path) -> None:
 # -- Settings --------------------------------------------------------------------------------------
 
 
-async def test_settings_save_target_and_model(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_settings_refuse_a_model_that_cannot_load(tmp_path: Path) -> None:
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    app = make_app(tmp_path / "data")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
-        await wait_for(pilot, lambda: "found" in screen_text(app) or "✘" in screen_text(app))
-        screen.query_one("#target", Input).value = "ninety"
+        screen.query_one("#model", Input).value = str(not_a_model)
         await pilot.press("ctrl+s")
-        assert app.screen is screen  # refused: the target is not a range
-        screen.query_one("#target", Input).value = "20-40"
+        await wait_for(pilot, lambda: "nothing was saved" in screen_text(app))
+        text = " ".join(screen_text(app).split())
+        assert "cannot be used" in text and "not a CTranslate2 Whisper model" in text
+        assert "Clear the field for the bundled tiny.en" in text
+        assert "--model" not in text  # a message for the app, not the command line
+        assert app.screen is screen
+        assert not (tmp_path / "data" / "settings.toml").exists()
+        assert app.settings.model is None and app.model_status == "ready"
+        # A model that loads is saved, and used from the next answer on.
+        bundled = str(bundled_model_path())
+        screen.query_one("#model", Input).value = bundled
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, QuestionsScreen)
-        assert app.settings.target_seconds == (20, 40)
-        assert Settings.load(tmp_path).target_seconds == (20, 40)
-        # The override applies at once, to every question.
-        await choose(pilot, "recall")
-        assert "0:20–0:40" in screen_text(app)
-        await pilot.press("s")
+        await wait_for_screen(pilot, QuestionsScreen)
+        assert Settings.load(tmp_path / "data").model == bundled
+        assert app.transcriber.model_spec == bundled and app.model_status == "ready"
+
+
+async def test_a_target_of_your_own_applies_to_that_question_only(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "overfit")
+        await pilot.press("t")
+        await wait_for_screen(pilot, TargetScreen)
+        assert "The question's own target is 1:00–1:30" in screen_text(app)
+        await pilot.press(*"ninety", "enter")
+        assert "must look like 60-90" in screen_text(app)  # refused, said in the dialog
+        await pilot.press("ctrl+u", *"45-75", "enter")
+        await wait_for_screen(pilot, QuestionsScreen)
+        assert Settings.load(tmp_path).targets == {"overfitting": (45, 75)}
+        text = screen_text(app)
+        assert "0:45–1:15 (yours)" in text
+        # Shown where the target is shown: the record screen says whose it is.
+        await pilot.press("enter")
+        await wait_for_screen(pilot, RecordScreen)
+        caption = static_text(app.screen.query_one("#record-caption", Static))
+        assert "target 0:45–1:15 (yours; the question's is 1:00–1:30)" in caption
         await pilot.press("escape")
-        assert isinstance(app.screen, QuestionsScreen)
+        # The long design questions keep their own two to four minutes.
+        await choose(pilot, "subscribers cancel")
+        assert "2:00–4:00" in screen_text(app) and "(yours)" not in screen_text(app)
+        assert app.target_for(find_question("design-churn-delayed-labels")) == (120, 240)
+        # Reset: back to the question's own.
+        await choose(pilot, "overfit")
+        await pilot.press("t")
+        await wait_for_screen(pilot, TargetScreen)
+        await pilot.press("ctrl+r")
+        await wait_for_screen(pilot, QuestionsScreen)
+        assert "1:00–1:30" in screen_text(app) and "(yours)" not in screen_text(app)
+        assert Settings.load(tmp_path).targets == {}
+
+
+async def test_an_old_global_target_leaves_the_long_questions_alone(tmp_path: Path) -> None:
+    # settings.toml from before per-question targets: one target_seconds for every question.
+    Settings(target_seconds=(45, 75)).save(tmp_path)
+    app = make_app(tmp_path, settings=Settings.load(tmp_path))
+    bank = {r.id: r for r in load_bank()}
+    assert app.target_for(bank["overfitting"]) == (45, 75)
+    assert app.target_for(bank["design-search-ranking"]) == (120, 240)
+    assert app.target_for(bank["deploy-and-monitor"]) == (60, 120)
+    async with app.run_test(size=SIZE) as pilot:
+        # Resetting one question keeps the others as they were, and the file moves to [targets].
+        await choose(pilot, "overfit")
+        await pilot.press("t", "ctrl+r")
+        await wait_for_screen(pilot, QuestionsScreen)
+        saved = Settings.load(tmp_path)
+        assert saved.target_seconds is None
+        assert "overfitting" not in saved.targets and saved.targets["regularization"] == (45, 75)
+        assert app.target_for(bank["regularization"]) == (45, 75)
+        # Settings lists them, and resets them all.
+        await pilot.press("s")
+        await wait_for_screen(pilot, SettingsScreen)
+        assert "regularization: 0:45–1:15" in screen_text(app)
+        await pilot.click("#reset-targets")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, QuestionsScreen)
+    assert Settings.load(tmp_path).targets == {}
+    assert app.target_for(bank["regularization"]) == (60, 90)
 
 
 # -- Start-up --------------------------------------------------------------------------------------
@@ -759,7 +1046,9 @@ async def test_build_app_uses_the_saved_settings(tmp_path: Path) -> None:
 async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     when = datetime(2026, 5, 1, 8, 15, 0)
-    leftover = app.store.new_audio_path("precision-vs-recall", when)
+    # As a process that died mid-answer leaves it: named, written, no longer claimed.
+    leftover = tmp_path / attempt_audio_name("precision-vs-recall", when)
+    leftover.parent.mkdir(parents=True)
     leftover.write_bytes(spoken_answer("precision").read_bytes())
     # Notifications on, as in the real app: the test reads them off the screen.
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -779,3 +1068,46 @@ async def test_recordings_left_by_a_crash_are_scored_on_the_next_start(tmp_path:
         )
     # Once saved, it is not scored again.
     assert app.store.unsaved_recordings() == []
+
+
+async def test_the_question_list_shows_recovered_attempts(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    store_attempt(app.store, "precision", when=datetime(2026, 4, 30, 8, 0))
+    leftover = app.store.new_audio_path("precision-vs-recall", datetime(2026, 5, 1, 8, 15, 0))
+    leftover.write_bytes(spoken_answer("precision").read_bytes())
+    app.store.release(leftover)  # as a crashed session leaves it: nobody is writing it any more
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "recall")
+        await wait_for(pilot, lambda: len(app.store.attempts()) == 2)
+        # Without a key pressed or a screen changed, the list catches up with the history.
+        await wait_for(pilot, lambda: "(2 tries)" in screen_text(app), timeout=10)
+
+
+async def test_at_80x24_every_talking_point_and_the_footer_fit(tmp_path: Path) -> None:
+    rubric = find_question("design-churn-delayed-labels")  # seven points, a two-line question
+    app = make_app(tmp_path, recorder_factory=wav_recorder("walkthrough", speed=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.rstrip().endswith("q Quit ? Help"), footer  # every key, none cut off
+        await app.push_screen(RecordScreen(rubric))
+        await wait_for_screen(pilot, RecordScreen)
+        record = app.screen
+        assert isinstance(record, RecordScreen)
+        await pilot.press("t")
+        for state in ("ready", "recording"):
+            if state == "recording":
+                await pilot.press("space")
+                await wait_for(pilot, lambda: record.recorder is not None)
+                await wait_for(pilot, lambda: record.recorder.elapsed > 2)  # type: ignore[union-attr]
+            await pilot.pause()
+            lines = screen_text(app).splitlines()
+            assert len(lines) == 24
+            text = "\n".join(lines)
+            for point in rubric.points:
+                assert point.label in text, (state, point.label)
+            assert "Start / stop" in lines[-1]  # the footer has the last line to itself
+            assert "Talking points (t hides them)" in text
+        # The large digits made way for the points; the time is still shown, in words.
+        assert "0:0" in static_text(record.query_one("#timing-now", Static))
+        await pilot.press("space")

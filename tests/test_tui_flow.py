@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from rehearse.tui.questions import QuestionsScreen
 from rehearse.tui.record import RecordScreen
 from rehearse.tui.replay import ReplayScreen
 from rehearse.tui.report import ReportScreen
-from rehearse.tui.services import piper_speaker
+from rehearse.tui.services import piper_voice
 from rehearse.tui.settings_screen import SettingsScreen
 from rehearse.tui.widgets import TranscriptView
 
@@ -40,7 +41,7 @@ async def test_answer_on_the_virtual_microphone_end_to_end(tmp_path: Path) -> No
     settings = Settings(input_device="pulse", output_device="pulse", target_seconds=(15, 40))
     app = make_app(tmp_path / "data", settings=settings)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("slash", *"precision and recall", "enter", "enter")
+        await pilot.press("slash", *"precision and recall", "enter")  # opens the one match
         record = app.screen
         assert isinstance(record, RecordScreen)
         assert record.rubric.id == "precision-vs-recall"
@@ -122,10 +123,52 @@ async def test_settings_offer_the_virtual_devices_and_save_them(tmp_path: Path) 
     assert saved.input_device == "pulse" and saved.output_device == "pulse"
 
 
+@pytest.mark.asyncio
+async def test_settings_offer_the_sound_servers_microphones_by_name(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        await wait_for(pilot, lambda: "microphones" in screen_text(app), timeout=20)
+        select = screen.query_one("#input-device", Select)
+        select.focus()
+        await pilot.press("enter")  # open the list, as a user would
+        await pilot.pause()
+        shown = screen_text(app)
+        # As the desktop names them (pactl), before ALSA's "pulse" and "default".
+        assert "Virtual Source vmic on Monitor of Null Output (vmic)" in shown
+        assert shown.index("Null Input (vsilence)") < shown.index("pulse (ALSA)")
+        assert "(vspeaker.monitor)" not in shown  # a speaker's monitor is no microphone
+        await pilot.press("escape")
+        select.value = "pulse:vsilence"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, QuestionsScreen)
+    assert Settings.load(tmp_path).input_device == "pulse:vsilence"
+
+
 def test_the_offline_voice_reads_a_question_aloud() -> None:
-    speak = piper_speaker(lambda: "pulse")
-    assert speak is not None, "the Piper voice is part of the test extras"
+    voice = piper_voice(lambda: "pulse")
+    assert voice is not None, "the Piper voice is part of the test extras"
     started = time.monotonic()
-    speak("How do you handle imbalanced data?")
+    voice.say("How do you handle imbalanced data?")
     # It returns once the question has been heard: about two seconds of speech.
     assert 1.0 < time.monotonic() - started < 20
+
+
+def test_the_offline_voice_stops_at_once() -> None:
+    voice = piper_voice(lambda: "pulse")
+    assert voice is not None
+    long_question = (
+        "Design a system that flags subscribers likely to cancel, when you only find out"
+        " weeks afterwards whether they really left, and say how you would monitor it."
+    )
+    reading = threading.Thread(target=voice.say, args=(long_question,))
+    reading.start()
+    time.sleep(3.0)  # synthesized and playing by now
+    assert reading.is_alive()
+    stopped = time.monotonic()
+    voice.stop()
+    reading.join(timeout=5)
+    assert not reading.is_alive()
+    assert time.monotonic() - stopped < 0.5

@@ -4,6 +4,7 @@ history of stored reports (the history screen's PLAN), driven with Textual's Pil
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import datetime
@@ -221,7 +222,8 @@ async def test_an_only_attempt_has_nothing_to_compare_with(tmp_path: Path) -> No
 async def test_a_report_says_best_so_far_when_it_is(tmp_path: Path) -> None:
     app, saved = app_with_history(tmp_path)
     # A later try as poor as the first: it sets no record.
-    worse = app.store.add(stored_history()[0], saved[0].audio_path, when=datetime(2026, 3, 10, 9))
+    again = shutil.copyfile(saved[0].audio_path, tmp_path / "again.wav")  # one attempt a file
+    worse = app.store.add(stored_history()[0], again, when=datetime(2026, 3, 10, 9))
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
         await pilot.press("down", "enter")  # #4 of data-leakage: on target, fewest fillers
@@ -311,7 +313,11 @@ async def test_a_long_history_shows_a_page_of_rows_and_more_on_the_way_down(
     count = PAGE_ROWS + 60
     start = PLAN[0].when
     step = PLAN[1].when - start
-    app.store.add_many([NewAttempt(report, audio, start + n * step) for n in range(count)])
+    # A recording belongs to one attempt: each gets its own name (a hard link, to be quick).
+    copies = [audio.with_name(f"copy-{n}.wav") for n in range(count)]
+    for copy in copies:
+        os.link(audio, copy)
+    app.store.add_many([NewAttempt(report, copies[n], start + n * step) for n in range(count)])
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history(pilot)
         table = history.query_one(AttemptTable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -17,8 +18,12 @@ from tui_support import spoken_answer
 ROOT = Path(__file__).resolve().parent.parent
 REHEARSE = ROOT / ".venv" / "bin" / "rehearse"
 
-# COLUMNS and LINES (set by some test runners) would override the real terminal size in the app.
-TERMINAL_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+def terminal_env() -> dict[str, str]:
+    # COLUMNS and LINES (set by some test runners) would override the real terminal size in the
+    # app. Read at each call: the virtual_audio fixture adds the sound server's address later.
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -35,7 +40,7 @@ class Terminal:
             capture_output=True,
             text=True,
             timeout=20,
-            env=TERMINAL_ENV,
+            env=terminal_env(),
         )
         assert done.returncode == 0, f"tmux {args[0]} failed: {done.stderr}"
         return done.stdout
@@ -119,7 +124,7 @@ def test_rehearse_in_tmux(tmp_path: Path, terminal: Terminal) -> None:
     terminal.wait_for("(1 try)")
     terminal.wait_for("How are precision and recall different")
     terminal.wait_gone("Applied ML design")
-    terminal.keys("Enter")  # from the filter to the list
+    terminal.keys("Tab")  # from the filter to the list (enter would open the match)
     # Focus moves on the app's next turn; a key sent in the same instant would still land in the
     # filter (no person types that fast).
     time.sleep(0.5)
@@ -150,3 +155,123 @@ def test_rehearse_in_tmux(tmp_path: Path, terminal: Terminal) -> None:
 
     terminal.type("q")
     terminal.wait_for("rehearse exited with 0", timeout=20)
+
+
+def start_app(terminal: Terminal, data: Path, env: str = "") -> None:
+    """The app at 100x30 in the terminal, with ``env`` (NAME=value ...) set for it."""
+    command = f"{shlex.quote(str(REHEARSE))} --data {shlex.quote(str(data))}"
+    terminal.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", "sleep 600")
+    terminal.tmux("set-option", "-t", "app", "window-size", "manual")
+    terminal.tmux("resize-window", "-t", "app", "-x", "100", "-y", "30")
+    terminal.tmux(
+        "respawn-pane",
+        "-k",
+        "-t",
+        "app",
+        f"env {env} {command}; echo rehearse exited with $?; sleep 120",
+    )
+    terminal.wait_for("speech model tiny.en (bundled) ready", timeout=60)
+
+
+def assert_no_library_text(shown: str) -> None:
+    for text in ("ALSA lib", "underrun", "Expression 'ret' failed", "pa_linux_alsa"):
+        assert text not in shown, f"{text!r} is painted on the screen:\n{shown}"
+
+
+def leave_to_the_questions(terminal: Terminal) -> None:
+    """From Replay: back to the report, to the questions, then quit."""
+    terminal.keys("Escape")
+    terminal.wait_for("Rubric checklist")
+    time.sleep(0.3)  # two escapes in a row would read as one alt+escape
+    terminal.keys("Escape")
+    terminal.wait_for("(1 try)")
+    terminal.type("q")
+    terminal.wait_for("rehearse exited with 0", timeout=20)
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+@pytest.mark.usefixtures("virtual_audio")
+def test_sound_library_messages_never_reach_the_screen(tmp_path: Path, terminal: Terminal) -> None:
+    from tui_support import store_attempt
+
+    from rehearse.storage.history import History
+    from rehearse.storage.settings import Settings
+
+    data = tmp_path / "data"
+    store_attempt(History(data), "precision")  # fillers and long pauses to jump to
+    Settings(output_device="pulse").save(data)
+
+    # Seeking about in Replay: f, n and the arrows, again and again, on the real speakers.
+    start_app(terminal, data)
+    terminal.type("/")
+    terminal.type("recall")
+    terminal.wait_for("(1 try)")
+    terminal.keys("Tab")
+    time.sleep(0.5)
+    terminal.type("l")
+    terminal.wait_for("Rubric checklist")
+    terminal.type("p")
+    terminal.wait_for("▶")
+    for key in ["f", "n", "Right", "Left", "f", "f", "f", "F", "n", "n", "Right", "Right"]:
+        if len(key) == 1:
+            terminal.type(key)
+        else:
+            terminal.keys(key)
+        time.sleep(0.4)
+        assert_no_library_text(terminal.screen())
+    leave_to_the_questions(terminal)
+    terminal.tmux("kill-session", "-t", "app")
+
+    # Speakers that refuse the stream: ALSA and PortAudio print several lines each time.
+    start_app(terminal, data, env="PULSE_SINK=no-such-speakers")
+    terminal.type("/")
+    terminal.type("recall")
+    terminal.wait_for("(1 try)")
+    terminal.keys("Tab")
+    time.sleep(0.5)
+    terminal.type("l")
+    terminal.wait_for("Rubric checklist")
+    terminal.type("p")
+    shown = terminal.wait_for("cannot play", timeout=30)
+    assert_no_library_text(shown)
+    time.sleep(1.0)
+    assert_no_library_text(terminal.screen())
+    leave_to_the_questions(terminal)
+
+    # They are kept in the data directory, and doctor says where.
+    log = data / "messages.log"
+    assert "ALSA lib" in log.read_text()
+    doctor = subprocess.run(
+        [str(REHEARSE), "--data", str(data), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = next(x for x in doctor.stdout.splitlines() if "library messages" in x)
+    assert str(log.resolve()) in line
+    assert int(line.split(": ", 1)[1].split()[0]) > 0
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+@pytest.mark.usefixtures("virtual_audio")
+def test_record_draws_its_meter_on_the_terminal_and_keeps_stdout_clean(
+    tmp_path: Path, terminal: Terminal
+) -> None:
+    out, report = tmp_path / "answer.wav", tmp_path / "report.json"
+    command = (
+        f"{shlex.quote(str(REHEARSE))} record {shlex.quote(str(out))} --seconds 4"
+        f" --device pulse --question imbalanced-data --json --data {shlex.quote(str(tmp_path))}"
+        f" > {shlex.quote(str(report))}; echo record exited with $?; sleep 60"
+    )
+    terminal.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command)
+    # stderr is the terminal: the level meter redraws there while recording.
+    shown = terminal.wait_for("dBFS", timeout=20)
+    meter = next(line for line in shown.splitlines() if "dBFS" in line)
+    assert " / 0:04.0  mic " in meter
+    terminal.wait_for("record exited with 0", timeout=120)
+    # stdout went to the file: one JSON object, no meter, no progress.
+    lines = report.read_text().splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["question"] == "imbalanced-data"

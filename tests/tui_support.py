@@ -30,9 +30,9 @@ from textual.widgets import Static
 
 from rehearse.audio.recorder import (
     CLIP_DBFS,
-    QUIET_DBFS,
     SILENCE_DBFS,
     InputLevel,
+    QuietWatch,
     RecordingResult,
 )
 from rehearse.audio.tts import SAMPLE_RATE as TTS_RATE
@@ -110,6 +110,7 @@ class WavRecorder:
     def _run(self) -> None:
         assert self._wav is not None
         block = round(RATE * BLOCK_SECONDS)
+        quiet = QuietWatch(RATE)  # the real recorder's rule for "too quiet"
         began = time.monotonic()
         while not self._stop.is_set() and self._frames < len(self.samples):
             due = began + (self._frames / RATE) / self.speed
@@ -126,7 +127,7 @@ class WavRecorder:
                 rms,
                 _db(peak * peak),
                 clipping=_db(peak * peak) >= CLIP_DBFS,
-                too_quiet=rms < QUIET_DBFS and self.elapsed > 2,
+                too_quiet=quiet.add(len(chunk), power * len(chunk)),
             )
             if self.fail_after is not None and self.elapsed >= self.fail_after:
                 self._problem = (
@@ -253,6 +254,28 @@ class ClockPlayer:
         self.finished.set()
 
 
+class ClockVoice:
+    """Reads each question silently for ``seconds`` by the clock and notes what it read;
+    ``stop`` ends a reading at once, as the real voice does (same ``say``/``stop`` as Piper's)."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.read: list[str] = []
+        self.stopped_at: list[float] = []  # time.monotonic() of each stop()
+        self.finished_at: list[float] = []  # when each reading ended, heard out or stopped
+        self._current = threading.Event()
+
+    def say(self, text: str) -> None:
+        current = self._current = threading.Event()
+        self.read.append(text)
+        current.wait(self.seconds)
+        self.finished_at.append(time.monotonic())
+
+    def stop(self) -> None:
+        self.stopped_at.append(time.monotonic())
+        self._current.set()
+
+
 # -- shared, expensive things: one per test session ------------------------------------------------
 
 PRECISION_SCRIPT: list[str | float] = [
@@ -289,20 +312,31 @@ class GatedTranscriber(Transcriber):
     the test calls ``release``.
 
     For tests about what happens while scoring runs: a short answer can otherwise be scored
-    before the test's next key arrives.
+    before the test's next key arrives. ``hold="listening again"`` holds it later, after the
+    first decoding, in the second listen.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hold: str = "transcribing") -> None:
         super().__init__()
         self._released = threading.Event()
+        self.hold = hold
 
     def release(self) -> None:
         self._released.set()
 
-    def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+    def _wait(self) -> None:
         if not self._released.wait(60):
             raise AssertionError("the test never released the transcription")
+
+    def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+        if self.hold == "transcribing":
+            self._wait()
         return super().transcribe(samples, progress, activity)
+
+    def refine(self, samples: Any, words: Any, activity: Any) -> Any:
+        if self.hold == "listening again":
+            self._wait()
+        return super().refine(samples, words, activity)
 
 
 class HeldBackTranscriber(Transcriber):
@@ -381,7 +415,7 @@ def make_app(
     data: Path,
     recorder_factory: Callable[[Path], Any] | None = None,
     player_factory: Callable[[Path], Any] | None = None,
-    speak: Callable[[str], None] | None = None,
+    voice: Any = None,
     settings: Settings | None = None,
     transcriber: Transcriber | None = None,
 ) -> RehearseApp:
@@ -395,7 +429,7 @@ def make_app(
         data_dir=data,
         recorder_factory=recorder_factory,
         player_factory=player_factory,
-        speak=speak,
+        voice=voice,
     )
 
 

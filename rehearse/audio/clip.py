@@ -95,6 +95,20 @@ def _check_wav_header(path: Path) -> None:
             offset += 8 + chunk_size + (chunk_size & 1)
 
 
+# Frames squared at a time: a float64 copy of a whole hour of audio would be 460 MB.
+_POWER_BLOCK_FRAMES = 6000
+
+
+def _frame_power(samples: np.ndarray, frames: int, hop: int) -> np.ndarray:
+    """Mean square of each ``hop``-sample frame, a block of frames at a time (same figures)."""
+    power = np.empty(frames, dtype=np.float64)
+    for first in range(0, frames, _POWER_BLOCK_FRAMES):
+        last = min(frames, first + _POWER_BLOCK_FRAMES)
+        block = samples[first * hop : last * hop].astype(np.float64).reshape(-1, hop)
+        power[first:last] = (block**2).mean(axis=1)
+    return power
+
+
 @dataclass(frozen=True)
 class VoiceActivity:
     """Which 10 ms frames of a recording carry sound above its noise floor."""
@@ -109,8 +123,8 @@ class VoiceActivity:
         if frames == 0:
             return cls(np.zeros(0, dtype=bool), 0.0)
         # 30 ms windows stepped every 10 ms, so a frame's level does not hinge on one cycle.
-        padded = np.concatenate([samples[: frames * hop], np.zeros(2 * hop, dtype=np.float32)])
-        power = (padded.astype(np.float64) ** 2).reshape(-1, hop).mean(axis=1)
+        # The two frames of zeros after the end have power 0.
+        power = np.concatenate([_frame_power(samples, frames, hop), np.zeros(2)])
         power = np.convolve(power, np.ones(3) / 3, mode="valid")[:frames]
         level = 10 * np.log10(np.maximum(power, 1e-10))
         floor = float(np.percentile(level, 10))

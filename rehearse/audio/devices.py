@@ -7,10 +7,21 @@ of every module that merely mentions audio.
 A device may be named by its index (as shown by ``rehearse devices``) or by any case-insensitive
 part of its name. Names are what gets saved in the settings, because indices shift whenever a
 device is plugged in or out.
+
+Through ALSA, PortAudio sees a PulseAudio or PipeWire desktop as two devices, "pulse" and
+"default", behind which the real microphones hide. Those are the sound server's *sources*, named
+as the desktop's sound settings name them; ``pulse:SOURCE`` records from one of them, through the
+"pulse" device with ``PULSE_SOURCE`` set while the stream opens.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
@@ -27,6 +38,7 @@ DEVICES_HINT = "run 'rehearse devices' to see the choices"
 PREFERRED_SAMPLERATE = 16000
 
 Kind = Literal["input", "output"]
+SOURCE_PREFIX = "pulse:"  # a sound-server source, recorded through ALSA's "pulse" device
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,80 @@ class AudioDevice:
         return f"{self.name} ({self.host_api})" if self.host_api else self.name
 
 
+@dataclass(frozen=True)
+class SoundSource:
+    """A microphone as the PulseAudio/PipeWire sound server names it."""
+
+    name: str  # alsa_input.usb-Blue_Yeti-00.analog-stereo: what PULSE_SOURCE takes
+    description: str  # "Yeti Stereo Microphone Analog Stereo": what a person recognises
+    monitor: bool  # a speaker's monitor (what is being played), not a microphone
+
+    @property
+    def spec(self) -> str:
+        return SOURCE_PREFIX + self.name
+
+
+def sound_sources() -> list[SoundSource]:
+    """The sound server's sources (``pactl``), or none when there is no such server."""
+    pactl = shutil.which("pactl")
+    if pactl is None:
+        return []
+    done = _run([pactl, "--format=json", "list", "sources"])
+    if done is not None:
+        try:
+            return [
+                SoundSource(
+                    str(item["name"]),
+                    str(item.get("description") or item["name"]),
+                    bool(item.get("monitor_source")),  # set (to the sink) only on monitors
+                )
+                for item in json.loads(done)
+            ]
+        except (ValueError, TypeError, KeyError):
+            pass
+    # An older pactl without JSON: the short list has names only.
+    done = _run([pactl, "list", "short", "sources"])
+    names = [line.split("\t")[1] for line in (done or "").splitlines() if "\t" in line]
+    return [SoundSource(name, name, name.endswith(".monitor")) for name in names]
+
+
+def _run(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def split_source(spec: str | int | None) -> tuple[str | int | None, str | None]:
+    """A device spec as (PortAudio device, sound-server source): ``pulse:vmic`` is
+    ("pulse", "vmic"); anything else has no source."""
+    if isinstance(spec, str) and spec.startswith(SOURCE_PREFIX):
+        return "pulse", spec[len(SOURCE_PREFIX) :]
+    return spec, None
+
+
+@contextlib.contextmanager
+def opening_source(source: str | None) -> Iterator[None]:
+    """Open a stream inside this block to record from ``source`` (None: no change).
+
+    ALSA's pulse plugin reads ``PULSE_SOURCE`` when it connects, that is while the stream opens;
+    it is put back at once so that nothing else opened later follows it.
+    """
+    if source is None:
+        yield
+        return
+    before = os.environ.get("PULSE_SOURCE")
+    os.environ["PULSE_SOURCE"] = source
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PULSE_SOURCE", None)
+        else:
+            os.environ["PULSE_SOURCE"] = before
+
+
 def load_sounddevice() -> ModuleType:
     """Import ``sounddevice``, turning a missing PortAudio into a ``DeviceError``."""
     try:
@@ -55,7 +141,8 @@ def load_sounddevice() -> ModuleType:
         raise DeviceError(
             "the Python package sounddevice is missing: run scripts/setup to reinstall rehearse"
         ) from None
-    return sounddevice
+    module: ModuleType = sounddevice
+    return module
 
 
 def rescan_devices() -> None:
@@ -112,8 +199,19 @@ def list_devices() -> list[AudioDevice]:
 
 
 def resolve_input_device(spec: str | int | None) -> AudioDevice:
-    """The microphone ``spec`` names (index or part of the name); ``None`` is the system default."""
-    return _resolve(spec, "input")
+    """The microphone ``spec`` names (index or part of the name); ``None`` is the system default.
+
+    For a sound-server source (``pulse:NAME``) it is the "pulse" device that records from it.
+    """
+    device_spec, source = split_source(spec)
+    if source is not None:
+        known = [s.name for s in sound_sources()]
+        if known and source not in known:
+            raise DeviceError(
+                f"the microphone {source!r} is not connected (the sound server has"
+                f" {', '.join(known)}): {DEVICES_HINT}"
+            )
+    return _resolve(device_spec, "input")
 
 
 def resolve_output_device(spec: str | int | None) -> AudioDevice:

@@ -6,12 +6,17 @@ callback only copies a slice of an array: no disk reads, no decoding, nothing th
 ``position`` is what is *audible*, not what was handed to PortAudio: the callback notes when each
 block will reach the speaker (its DAC time), and the position is interpolated from that, so word
 highlighting does not run ahead of the voice by the output latency.
+
+Once open, the stream runs until ``stop()``: pausing, seeking and even reaching the end only
+change what the callback copies (silence past the end or while paused). Reopening a stream on
+every jump is what made ALSA report underruns; a running stream with a generous buffer does not.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,11 @@ from rehearse.audio.devices import AudioDevice, load_sounddevice, one_line, reso
 from rehearse.errors import AudioError, DeviceError
 
 POSITION_INTERVAL = 0.05  # on_position at 20 Hz: smooth word highlighting, negligible load
+# The output buffer. With PortAudio's "high" latency (about 35 ms on ALSA's pulse device) every
+# new stream began with an underrun; 0.1 s still ran dry now and then on a loaded two-core
+# machine, 0.2 s did not. Pause, resume and seeks are heard that much later; the position follows
+# what is heard (see above), so the highlighted word stays with the voice.
+OUTPUT_LATENCY = 0.2
 
 
 def load_audio(path: Path) -> tuple[np.ndarray, int]:
@@ -54,7 +64,8 @@ class Player:
 
     ``finished`` is set when playback ends, by reaching the end or by ``stop()``. ``on_position``
     is called with the audible position in seconds about 20 times a second while playing, from a
-    background thread (a UI must hand it over to its own thread), and once more when playback ends.
+    background thread (a UI must hand it over to its own thread), and once more at the end. The
+    speakers stay open, playing silence, from the first ``play()`` until ``stop()``.
     """
 
     def __init__(
@@ -62,14 +73,15 @@ class Player:
         path: Path,
         device: str | int | None = None,
         on_position: Callable[[float], None] | None = None,
+        audio: tuple[np.ndarray, int] | None = None,
     ) -> None:
         self.path = Path(path)
         self.on_position = on_position
         self.finished = threading.Event()
-        audio, rate = load_audio(self.path)
+        samples, rate = audio if audio is not None else load_audio(self.path)
         self._sd = load_sounddevice()
         self.device: AudioDevice = resolve_output_device(device)
-        self._audio, self.samplerate = self._fit_device(audio, rate)
+        self._audio, self.samplerate = self._fit_device(samples, rate)
         self.channels = int(self._audio.shape[1])
         # _lock guards what the audio callback shares with other threads; it is held only for a
         # slice copy, so the callback never waits long. _control serializes open/close.
@@ -81,6 +93,16 @@ class Player:
         self._paused = False
         self._stream: Any = None
         self._ticker: threading.Thread | None = None
+        self._closed = threading.Event()  # the ticker of the current stream stops on it
+        self.underruns = 0  # blocks the speakers ran out of audio (ALSA's "underrun occurred")
+
+    @classmethod
+    def from_samples(
+        cls, samples: np.ndarray, samplerate: int, device: str | int | None = None
+    ) -> Player:
+        """A player of audio already in memory (a synthesized question): no file is written."""
+        frames = np.ascontiguousarray(samples, dtype=np.float32).reshape(len(samples), -1)
+        return cls(Path("speech.wav"), device=device, audio=(frames, samplerate))
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -123,15 +145,19 @@ class Player:
     def play(self) -> None:
         """Start (from the current position, or the beginning if at the end) or resume."""
         with self._control:
-            if self._stream is not None and not self.finished.is_set():
-                self.resume()
+            if self._stream is not None:
+                # The stream still runs (paused, or playing silence past the end): carry on.
+                with self._lock:
+                    if self.finished.is_set() and self._frame >= len(self._audio):
+                        self._frame = 0
+                    self._restart_at(self._frame)
+                    self._paused = False
+                self.finished.clear()
                 return
-            self._close_stream()
             with self._lock:
                 if self._frame >= len(self._audio):
                     self._frame = 0
-                self._floor = self._frame
-                self._anchor = None
+                self._restart_at(self._frame)
                 self._paused = False
             self.finished.clear()
             try:
@@ -140,16 +166,20 @@ class Player:
                     channels=self.channels,
                     samplerate=self.samplerate,
                     dtype="float32",
+                    latency=OUTPUT_LATENCY,
                     callback=self._callback,
-                    finished_callback=self.finished.set,
                 )
                 stream.start()
             except Exception as exc:
                 self.finished.set()
                 raise DeviceError(f"cannot play on {self.device.name}: {one_line(exc)}") from None
             self._stream = stream
+            self._closed = threading.Event()
             self._ticker = threading.Thread(
-                target=self._tick, args=(stream,), name="rehearse-player-position", daemon=True
+                target=self._tick,
+                args=(stream, self._closed),
+                name="rehearse-player-position",
+                daemon=True,
             )
             self._ticker.start()
 
@@ -175,20 +205,17 @@ class Player:
             self.pause()
 
     def seek(self, seconds: float) -> None:
+        """Go to ``seconds``; after the end, ``play()`` carries on from there."""
         frame = round(max(0.0, seconds) * self.samplerate)
         with self._lock:
-            self._frame = min(frame, len(self._audio))
-            self._floor = self._frame
-            self._anchor = None
+            self._restart_at(min(frame, len(self._audio)))
 
     def stop(self) -> None:
-        """Stop at once and rewind; sets ``finished``."""
+        """Stop at once, release the speakers and rewind; sets ``finished``."""
         with self._control:
             self._close_stream()
             with self._lock:
-                self._frame = 0
-                self._floor = 0
-                self._anchor = None
+                self._restart_at(0)
                 self._paused = False
             self.finished.set()
 
@@ -198,42 +225,71 @@ class Player:
 
     # -- threads -------------------------------------------------------------------------------
 
+    def _restart_at(self, frame: int) -> None:
+        """Under ``_lock``: the next block starts at ``frame``, and the position reads it."""
+        self._frame = frame
+        self._floor = frame
+        self._anchor = None
+
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        if status.output_underflow:
+            self.underruns += 1
         with self._lock:
-            if self._paused:
-                outdata.fill(0)
-                return
             first = self._frame
-            chunk = self._audio[first : first + frames]
+            chunk = self._audio[first : first + frames] if not self._paused else self._audio[:0]
             count = len(chunk)
             outdata[:count] = chunk
             self._frame = first + count
             if count:
                 self._anchor = (float(time_info.outputBufferDacTime), first, count)
         if count < frames:
+            # Paused, or past the end: silence, and the stream keeps running for the next play.
             outdata[count:] = 0
-            raise self._sd.CallbackStop
 
-    def _tick(self, stream: Any) -> None:
+    def _tick(self, stream: Any, closed: threading.Event) -> None:
+        """Report the position while playing, and set ``finished`` once the end is heard."""
+        last: float | None = None
+        ended_at: float | None = None
+        while not closed.wait(POSITION_INTERVAL):
+            if self.finished.is_set():
+                last, ended_at = None, None
+                continue
+            if not self._active(stream):
+                self.finished.set()  # the device went away: nothing more will be heard
+                continue
+            position = self.position
+            if self.on_position is not None and position != last:
+                self.on_position(position)
+            last = position
+            if self._frame < len(self._audio):
+                ended_at = None
+                continue
+            # Everything has been handed over: done once it has been heard (or, where the host
+            # reports no timing, once the buffer has surely played out).
+            ended_at = ended_at or time.monotonic()
+            waited = time.monotonic() - ended_at > self._latency(stream) + 0.2
+            if position >= self.duration or waited:
+                self.finished.set()
+                if self.on_position is not None:
+                    self.on_position(self.position)
+
+    @staticmethod
+    def _active(stream: Any) -> bool:
         try:
-            last: float | None = None
-            while not self.finished.wait(POSITION_INTERVAL):
-                position = self.position
-                if self.on_position is not None and position != last:
-                    self.on_position(position)
-                last = position
-            if self.on_position is not None:
-                self.on_position(self.position)
-        finally:
-            # Release the device as soon as playback is over (or on_position broke), rather than
-            # at the next play(); a newer stream started meanwhile is not ours to close.
-            with self._control:
-                if self._stream is stream:
-                    self._close_stream()
-                    self.finished.set()
+            return bool(stream.active)
+        except Exception:
+            return False
+
+    @staticmethod
+    def _latency(stream: Any) -> float:
+        try:
+            return float(stream.latency)
+        except Exception:
+            return OUTPUT_LATENCY
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
+        self._closed.set()
         if stream is None:
             return
         with contextlib.suppress(Exception):

@@ -32,8 +32,10 @@ from rehearse.audio.devices import (
     check_input_samplerate,
     load_sounddevice,
     one_line,
+    opening_source,
     pick_input_samplerate,
     resolve_input_device,
+    split_source,
 )
 from rehearse.errors import DeviceError, StorageError
 
@@ -41,6 +43,10 @@ SILENCE_DBFS = -120.0  # stands in for -inf so levels stay plain, comparable, JS
 CLIP_DBFS = -0.1  # 16-bit full scale is -0.0003 dBFS; anything this close has hit the rails
 QUIET_DBFS = -50.0  # a working microphone in a quiet room still hears more than this
 QUIET_WINDOW_SECONDS = 2.0  # short pauses between sentences must not count as "too quiet"
+SPEECH_DBFS = -40.0  # a block this loud is a voice: the microphone evidently works
+# Once a voice has been heard, a quiet stretch is someone thinking: only this long a silence
+# (a microphone muted mid-answer) is worth a warning.
+QUIET_AFTER_SPEECH_SECONDS = 15.0
 CLIP_HOLD_SECONDS = 0.5  # long enough for a UI polling a few times a second to see it
 BLOCK_SECONDS = 0.05  # small blocks keep the level meter lively and the file at most 50 ms behind
 STALL_SECONDS = 2.0  # far beyond any scheduling hiccup; a live microphone delivers every 50 ms
@@ -56,7 +62,7 @@ class InputLevel:
     rms_dbfs: float  # of the latest block
     peak_dbfs: float  # of the latest block
     clipping: bool  # a sample reached CLIP_DBFS within the last CLIP_HOLD_SECONDS
-    too_quiet: bool  # the last QUIET_WINDOW_SECONDS stayed below QUIET_DBFS
+    too_quiet: bool  # too quiet for a working microphone: see ``QuietWatch``
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,46 @@ class RecordingResult:
 
 
 _QUIET_LEVEL = InputLevel(SILENCE_DBFS, SILENCE_DBFS, clipping=False, too_quiet=False)
+
+
+class QuietWatch:
+    """Says when the input is too quiet to be a working microphone, from block after block.
+
+    Before any voice was heard, QUIET_WINDOW_SECONDS below QUIET_DBFS on average is a muted or
+    distant microphone. After a voice was heard, silence is someone thinking about the next
+    sentence, and only QUIET_AFTER_SPEECH_SECONDS of it in a row earns the warning.
+    """
+
+    def __init__(self, samplerate: int) -> None:
+        self.window = round(QUIET_WINDOW_SECONDS * samplerate)
+        self.after_speech = round(QUIET_AFTER_SPEECH_SECONDS * samplerate)
+        self._blocks: deque[tuple[int, float]] = deque()
+        self._frames = 0
+        self._power = 0.0
+        self._quiet_run = 0  # frames since the last block at or above QUIET_DBFS
+        self.heard_speech = False
+
+    def add(self, frames: int, power: float) -> bool:
+        """Take one block (its frame count and summed squared samples); True if too quiet."""
+        if frames <= 0:
+            return self.too_quiet
+        rms = _dbfs(power / frames)
+        self.heard_speech = self.heard_speech or rms >= SPEECH_DBFS
+        self._quiet_run = self._quiet_run + frames if rms < QUIET_DBFS else 0
+        self._blocks.append((frames, power))
+        self._frames += frames
+        self._power += power
+        while self._blocks and self._frames - self._blocks[0][0] >= self.window:
+            n, p = self._blocks.popleft()
+            self._frames -= n
+            self._power -= p
+        return self.too_quiet
+
+    @property
+    def too_quiet(self) -> bool:
+        if self._frames < self.window or _dbfs(max(self._power, 0.0) / self._frames) >= QUIET_DBFS:
+            return False
+        return not self.heard_speech or self._quiet_run >= self.after_speech
 
 
 def _dbfs(power: float) -> float:
@@ -112,6 +158,8 @@ class Recorder:
     ) -> None:
         self.path = Path(path)
         self.device_spec = device
+        # A sound-server source ("pulse:NAME") is recorded through ALSA's "pulse" device.
+        self.source = split_source(device)[1]
         self.device: AudioDevice | None = None  # known once started
         self.samplerate = samplerate or 0
         self.max_seconds = max_seconds
@@ -177,15 +225,16 @@ class Recorder:
         # The stream is opened before the file is created, so that a busy or broken microphone
         # does not truncate an earlier recording at the same path.
         try:
-            self._stream = sd.InputStream(
-                device=device.index,
-                channels=1,
-                samplerate=rate,
-                dtype="int16",
-                blocksize=max(1, round(rate * BLOCK_SECONDS)),
-                callback=self._callback,
-                finished_callback=self._stream_finished.set,
-            )
+            with opening_source(self.source):
+                self._stream = sd.InputStream(
+                    device=device.index,
+                    channels=1,
+                    samplerate=rate,
+                    dtype="int16",
+                    blocksize=max(1, round(rate * BLOCK_SECONDS)),
+                    callback=self._callback,
+                    finished_callback=self._stream_finished.set,
+                )
         except Exception as exc:
             raise DeviceError(
                 f"cannot open the microphone {device.name}: {one_line(exc)}"
@@ -253,9 +302,7 @@ class Recorder:
         limit = _MAX_WAV_FRAMES
         if self.max_seconds is not None:
             limit = min(limit, round(self.max_seconds * self.samplerate))
-        quiet_window: deque[tuple[int, float]] = deque()
-        quiet_frames = 0
-        quiet_power = 0.0
+        quiet = QuietWatch(self.samplerate)
         last_clip_frame: int | None = None
         while True:
             try:
@@ -284,21 +331,13 @@ class Recorder:
                 peak = float(np.max(np.abs(x)))
                 if 20.0 * math.log10(max(peak, 1e-12)) >= CLIP_DBFS:
                     last_clip_frame = self._frames
-                quiet_window.append((x.size, power))
-                quiet_frames += x.size
-                quiet_power += power
-                window = round(QUIET_WINDOW_SECONDS * self.samplerate)
-                while quiet_window and quiet_frames - quiet_window[0][0] >= window:
-                    n, p = quiet_window.popleft()
-                    quiet_frames -= n
-                    quiet_power -= p
+                too_quiet = quiet.add(x.size, power)
                 hold = CLIP_HOLD_SECONDS * self.samplerate
                 self._level = InputLevel(
                     rms_dbfs=_dbfs(power / x.size),
                     peak_dbfs=_dbfs(peak * peak),
                     clipping=last_clip_frame is not None and self._frames - last_clip_frame < hold,
-                    too_quiet=quiet_frames >= window
-                    and _dbfs(max(quiet_power, 0.0) / quiet_frames) < QUIET_DBFS,
+                    too_quiet=too_quiet,
                 )
             if self._frames >= limit:
                 if limit == _MAX_WAV_FRAMES:

@@ -109,7 +109,8 @@ def _resample(samples: np.ndarray, rate: int, wanted: int) -> np.ndarray:
     if rate == wanted or samples.size == 0:
         return samples
     times = np.arange(round(len(samples) * wanted / rate)) * (rate / wanted)
-    return np.interp(times, np.arange(len(samples)), samples).astype(np.float32)
+    resampled: np.ndarray = np.interp(times, np.arange(len(samples)), samples)
+    return resampled.astype(np.float32)
 
 
 def synthesize_script(

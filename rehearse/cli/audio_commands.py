@@ -16,32 +16,45 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from rehearse.cli.common import (
+    INCOMPLETE_EXIT,
     add_scoring_options,
     data_directory,
     read_settings,
+    resolve_rubric,
     score_and_print,
 )
+from rehearse.cli.data_checks import check_files, repair
 from rehearse.errors import DeviceError, RehearseError, StorageError, UsageError
 from rehearse.storage.settings import Settings, ensure_writable
 
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from rehearse.audio.devices import SoundSource
     from rehearse.audio.recorder import InputLevel
 
-RECORDING_PROBLEM_EXIT = 3
+RECORDING_PROBLEM_EXIT = INCOMPLETE_EXIT
 _METER_INTERVAL = 0.1
 
 CheckFn = Callable[[str, bool, str], None]
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_parsers(
+    subparsers: argparse._SubParsersAction, parents: Sequence[argparse.ArgumentParser] = ()
+) -> None:
+    """Add the audio commands; ``parents`` carries the options every command takes."""
+    common = list(parents)
     devices = subparsers.add_parser(
-        "devices", help="list microphones and speakers", description="List audio devices."
+        "devices",
+        help="list microphones and speakers",
+        description="List audio devices.",
+        parents=common,
     )
     devices.set_defaults(handler=run_devices)
 
@@ -50,6 +63,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         help="record an answer from the microphone",
         description="Record from the microphone into a WAV file until --seconds or Ctrl-C "
         "(Ctrl-C keeps a complete file and exits 0). With --question or --rubric, score it.",
+        parents=common,
     )
     record.add_argument("out", type=Path, metavar="OUT.wav", help="the WAV file to write")
     record.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
@@ -66,6 +80,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "replay",
         help="play a recording or a saved attempt",
         description="Play an audio file, or the recording of a saved attempt. Ctrl-C stops.",
+        parents=common,
     )
     replay.add_argument(
         "file_or_attempt", metavar="FILE_OR_ATTEMPT_ID", help="an audio file or an attempt id"
@@ -79,6 +94,13 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "doctor",
         help="check audio, speech model and data directory",
         description="Check that everything rehearse needs works, and say how to fix what does not.",
+        parents=common,
+    )
+    doctor.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild a damaged history from the recordings, set a bad settings file aside and"
+        " save recordings left unsaved (close the app first)",
     )
     doctor.set_defaults(handler=run_doctor)
 
@@ -109,21 +131,26 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes)}:{secs:04.1f}"
 
 
-def _is_tty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 # -- devices ---------------------------------------------------------------------------------------
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    from rehearse.audio.devices import list_devices, resolve_input_device, resolve_output_device
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+
+    from rehearse.audio.devices import (
+        list_devices,
+        resolve_input_device,
+        resolve_output_device,
+        sound_sources,
+        split_source,
+    )
 
     settings = read_settings(data_directory(args))
     devices = list_devices()
+    # A saved sound-server source is marked among the sources, not on the "pulse" device.
+    saved_source = split_source(settings.input_device)[1]
     saved: dict[str, int | None] = {"input": None, "output": None}
     notes = []
     for kind, spec, resolve in (
@@ -133,36 +160,75 @@ def run_devices(args: argparse.Namespace) -> int:
         if spec is None:
             continue
         try:
+            if kind == "input" and saved_source is not None:
+                resolve(spec)  # is it still connected?
+                continue
             saved[kind] = resolve(spec).index
         except DeviceError:
             noun = "microphone" if kind == "input" else "speakers"
             notes.append(f"the saved {noun} {spec!r} is not connected")
 
-    width = max([len(d.name) for d in devices] + [4])
+    console = Console()
     for kind, title in (("input", "Microphones"), ("output", "Speakers")):
-        print(f"{title}:")
+        console.print(f"{title}:", style="bold", highlight=False)
         rows = [
             d
             for d in devices
             if (d.max_input_channels if kind == "input" else d.max_output_channels) > 0
         ]
         if not rows:
-            print("  (none)")
+            console.print("  (none)")
+            continue
+        table = Table(box=None, header_style="dim", pad_edge=False)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("name", no_wrap=True)  # what --device takes: never cut
+        table.add_column("host API")
+        table.add_column("channels", justify="right")
+        table.add_column("rate", justify="right")
+        # The system's default and the one saved in the settings are different things: each is
+        # named in words, once.
+        table.add_column("")
         for d in rows:
             is_default = d.is_default_input if kind == "input" else d.is_default_output
             channels = d.max_input_channels if kind == "input" else d.max_output_channels
             marks = [
                 m for m, on in (("default", is_default), ("saved", saved[kind] == d.index)) if on
             ]
-            print(
-                f"  {'*' if marks else ' '} {d.index:>3}  {d.name:<{width}}  {d.host_api:<10}"
-                f" {channels:>3} ch  {d.default_samplerate:>6.0f} Hz"
-                + (f"  ({', '.join(marks)})" if marks else "")
+            table.add_row(
+                str(d.index),
+                d.name,
+                d.host_api,
+                str(channels),
+                f"{d.default_samplerate:.0f} Hz",
+                ", ".join(marks),
             )
+        console.print(Padding(table, (0, 0, 0, 2), expand=False))
+        if kind == "input" and any(d.name == "pulse" for d in rows):
+            _print_sources(console, sound_sources(), saved_source)
     for note in notes:
-        print(f"note: {note}")
-    print("Choose one with: rehearse record --device NUMBER_OR_NAME --save-device OUT.wav")
+        console.print(f"note: {note}", highlight=False)
+    console.print(
+        "Choose one with: rehearse record --device NUMBER_OR_NAME --save-device OUT.wav",
+        highlight=False,
+    )
     return 0
+
+
+def _print_sources(console: Console, sources: list[SoundSource], saved: str | None) -> None:
+    from rich.padding import Padding
+    from rich.table import Table
+
+    microphones = [s for s in sources if not s.monitor]
+    if not microphones:
+        return
+    console.print("The sound server's microphones (--device pulse:NAME):", highlight=False)
+    table = Table(box=None, header_style="dim", pad_edge=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("description")
+    table.add_column("")
+    for source in microphones:
+        table.add_row(source.name, source.description, "saved" if source.name == saved else "")
+    console.print(Padding(table, (0, 0, 0, 2), expand=False))
 
 
 # -- record ----------------------------------------------------------------------------------------
@@ -182,37 +248,55 @@ def run_record(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise UsageError(f"{out} is a directory: give a file name such as {out / 'answer.wav'}")
 
+    # Before recording: an unknown question must not cost the user their answer.
+    rubric = resolve_rubric(args) if scoring else None
     directory = data_directory(args)
     settings = read_settings(directory)
     spec = args.device if args.device else settings.input_device
 
-    recorder = Recorder(out, device=spec, max_seconds=args.seconds)
+    history = None
+    target = out
+    if args.save:
+        from rehearse.storage.history import History
+
+        # Into the data folder first, under the name the app's recovery looks for: if this
+        # process is killed, the next start of the app scores and saves what was recorded.
+        assert rubric is not None
+        history = History(directory)
+        target = history.new_audio_path(rubric.id)
+    recorder = Recorder(target, device=spec, max_seconds=args.seconds)
     stop = threading.Event()
     with _stop_on_signals(stop):
-        recorder.start()
+        try:
+            recorder.start()
+        except BaseException:
+            if history is not None:  # nothing was recorded: give the reserved name back
+                history.release(target)
+                target.unlink(missing_ok=True)
+            raise
         try:
             assert recorder.device is not None
+            # A sound-server source is named as such; it is recorded through "pulse".
+            name = recorder.source or recorder.device.name
             print(
-                f"recording from {recorder.device.name} at {recorder.samplerate} Hz"
-                " — Ctrl-C to stop",
+                f"recording from {name} at {recorder.samplerate} Hz — Ctrl-C to stop",
                 file=sys.stderr,
                 flush=True,
             )
             if args.save_device:
-                settings.input_device = recorder.device.name
+                settings.input_device = str(spec) if recorder.source else recorder.device.name
                 settings.save(directory)
-                print(f"saved {recorder.device.name} as your microphone", file=sys.stderr)
-            meter = _is_tty(sys.stderr)
-            while recorder.is_recording and not stop.wait(_METER_INTERVAL):
-                if meter and recorder.is_recording:
-                    _show_level(recorder.elapsed, recorder.level(), args.seconds)
-            if meter:
-                print(file=sys.stderr)
+                print(f"saved {name} as your microphone", file=sys.stderr)
+            with _live_line() as show:
+                while recorder.is_recording and not stop.wait(_METER_INTERVAL):
+                    if show is not None and recorder.is_recording:
+                        show(_level_line(recorder.elapsed, recorder.level(), args.seconds))
         finally:
             # Always close the file properly, whatever went wrong above.
             result = recorder.stop()
 
-    summary = f"recorded {result.seconds:.1f} s to {result.path} ({result.samplerate} Hz)"
+    copied = _copy_out(result.path, out) if result.path != out else None
+    summary = f"recorded {result.seconds:.1f} s to {out} ({result.samplerate} Hz)"
     if result.overflows:
         summary += (
             f"; the computer fell behind {result.overflows} time(s) and a few milliseconds of"
@@ -221,23 +305,64 @@ def run_record(args: argparse.Namespace) -> int:
     print(summary, file=sys.stderr, flush=True)
     if result.problem:
         print(f"rehearse: {result.problem}", file=sys.stderr, flush=True)
+    if copied:
+        print(f"rehearse: {copied}", file=sys.stderr, flush=True)
     code = 0
     if scoring:
-        code = score_and_print(result.path, args)
-    return RECORDING_PROBLEM_EXIT if result.problem else code
+        code = score_and_print(result.path, args, rubric=rubric, shown_as=out)
+    return RECORDING_PROBLEM_EXIT if result.problem or copied else code
 
 
-def _show_level(elapsed: float, level: InputLevel, limit: float | None) -> None:
-    # -60..0 dBFS mapped onto 20 cells: speech sits around the middle.
-    cells = max(0, min(20, round((level.rms_dbfs + 60) / 3)))
-    bar = "#" * cells + "-" * (20 - cells)
-    warning = " CLIPPING: move back" if level.clipping else ""
-    if level.too_quiet:
-        warning = " too quiet: is the microphone muted?"
-    total = f" / {_clock(limit)}" if limit else ""
-    line = f"\r{_clock(elapsed)}{total}  [{bar}] {level.rms_dbfs:6.1f} dBFS{warning}"
-    sys.stderr.write(f"{line:<80}")
-    sys.stderr.flush()
+def _copy_out(recording: Path, out: Path) -> str | None:
+    """Copy the data folder's recording to the path the user gave; the problem, if any."""
+    import shutil
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(recording, out)
+    except OSError as exc:
+        return f"cannot write {out} ({exc.strerror or exc}); the recording is kept in {recording}"
+    return None
+
+
+@contextlib.contextmanager
+def _live_line() -> Iterator[Callable[[RenderableType], None] | None]:
+    """A line on stderr that redraws in place, or None when stderr is not a terminal (a log or
+    a pipe gets the summary lines only). stdout is never touched: it carries reports and JSON."""
+    from rich.console import Console
+    from rich.live import Live
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Live(console=console, transient=True, auto_refresh=False) as live:
+        yield lambda line: live.update(line, refresh=True)
+
+
+def _level_line(elapsed: float, level: InputLevel, limit: float | None) -> RenderableType:
+    from rich.text import Text
+
+    from rehearse.audio.recorder import SILENCE_DBFS
+
+    # -60..0 dBFS over 30 cells: speech sits around the middle.
+    cells = 30
+    fill = max(0, min(cells, round((level.rms_dbfs + 60) / 60 * cells)))
+    colour = "red" if level.clipping else "yellow" if level.rms_dbfs > -6 else "green"
+    shown = f"{level.rms_dbfs:4.0f} dBFS" if level.rms_dbfs > SILENCE_DBFS else "  -∞ dBFS"
+    line = Text.assemble(
+        (_clock(elapsed), "bold"),
+        f" / {_clock(limit)}" if limit else "",
+        "  mic ",
+        ("█" * fill, colour),
+        ("·" * (cells - fill), "dim"),
+        f" {shown}",
+    )
+    if level.clipping:
+        line.append("  CLIPPING: move back", "bold red")
+    elif level.too_quiet:
+        line.append("  too quiet: is the microphone muted?", "bold yellow")
+    return line
 
 
 # -- replay ----------------------------------------------------------------------------------------
@@ -258,7 +383,6 @@ def run_replay(args: argparse.Namespace) -> int:
 
     player = Player(path, device=spec)
     stop = threading.Event()
-    progress = _is_tty(sys.stderr)
     with _stop_on_signals(stop):
         player.play()
         try:
@@ -268,20 +392,33 @@ def run_replay(args: argparse.Namespace) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-            while not player.wait(_METER_INTERVAL):
-                if stop.is_set():
-                    break
-                if progress:
-                    line = f"\r{_clock(player.position)} / {_clock(player.duration)}"
-                    sys.stderr.write(line)
-                    sys.stderr.flush()
+            with _progress_bar(player.duration) as show:
+                while not player.wait(_METER_INTERVAL):
+                    if stop.is_set():
+                        break
+                    if show is not None:
+                        show(player.position)
             heard = player.duration if player.finished.is_set() else player.position
         finally:
             player.stop()
-    if progress:
-        print(file=sys.stderr)
     print(f"played {_clock(heard)} of {_clock(player.duration)}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(duration: float) -> Iterator[Callable[[float], None] | None]:
+    """A bar of the position on stderr when it is a terminal; None otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.fields[at]} / " + _clock(duration)), BarColumn(bar_width=None))
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("replay", total=max(duration, 0.01), at=_clock(0))
+        yield lambda seconds: progress.update(task, completed=seconds, at=_clock(seconds))
 
 
 # -- doctor ----------------------------------------------------------------------------------------
@@ -295,11 +432,12 @@ def run_doctor(args: argparse.Namespace) -> int:
         print(f"{'OK' if ok else 'PROBLEM':<8} {name}: {detail}", flush=True)
 
     directory = data_directory(args)
+    if getattr(args, "repair", False):
+        repair(args, directory)
     settings = Settings()
-    try:
-        settings = read_settings(directory)
-    except RehearseError as exc:
-        check("settings", False, f"{exc}; fix or delete that file")
+    # The devices to check are the saved ones; a bad file is reported with the other files.
+    with contextlib.suppress(RehearseError):
+        settings = Settings.load(directory) if directory.is_dir() else Settings()
 
     portaudio = _check_portaudio(check)
     if portaudio:
@@ -314,7 +452,28 @@ def run_doctor(args: argparse.Namespace) -> int:
         check("data directory", True, f"{directory.resolve()} is writable")
     except StorageError as exc:
         check("data directory", False, f"{exc}; choose another with --data DIR or $REHEARSE_HOME")
+    check_files(check, args, directory)
+    _report_library_messages(check, directory)
     return 0 if all(ok for ok, _, _ in results) else 1
+
+
+def _report_library_messages(check: CheckFn, directory: Path) -> None:
+    """Where the app keeps what ALSA, PortAudio and the speech model printed (never a problem
+    in itself, but the first place to look when sound misbehaves)."""
+    from rehearse.tui.terminal import MESSAGES_LOG, SESSION_MARK
+
+    log = directory / MESSAGES_LOG
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        check("library messages", True, f"none yet; while the app runs they go to {log.resolve()}")
+        return
+    last = text.rsplit(SESSION_MARK, 1)[-1].splitlines()[1:]
+    check(
+        "library messages",
+        True,
+        f"{len(last)} line(s) from the app's last session in {log.resolve()}",
+    )
 
 
 def _check_portaudio(check: CheckFn) -> bool:

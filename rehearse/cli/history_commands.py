@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -28,9 +29,14 @@ DEFAULT_CHART = "fillers_per_minute"
 RESCORE_HINT = "run 'rehearse rescore' so the trends compare like with like"
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_parsers(
+    subparsers: argparse._SubParsersAction, parents: Sequence[argparse.ArgumentParser] = ()
+) -> None:
+    """Add these commands; ``parents`` carries the options every command takes."""
+    common = list(parents)
     history = subparsers.add_parser(
         "history",
+        parents=common,
         help="list saved attempts",
         description="List saved attempts, oldest first.",
     )
@@ -45,6 +51,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     progress = subparsers.add_parser(
         "progress",
+        parents=common,
         help="are you rambling less? trends per question and metric",
         description="Per question and rambling metric: first, best, latest, the average of the "
         "last three attempts and whether it is improving; the share inside the target window, "
@@ -64,6 +71,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     compare = subparsers.add_parser(
         "compare",
+        parents=common,
         help="what changed between two attempts",
         description="Compare attempt B with attempt A: every metric, fillers by word, pauses, "
         "points gained and lost, and the two transcripts aligned.",
@@ -79,6 +87,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     delete = subparsers.add_parser(
         "delete",
+        parents=common,
         help="delete attempts and their recordings",
         description="Delete attempts from the history, with their recordings. Asks first; "
         "--yes skips the question (needed when not run from a terminal).",
@@ -238,13 +247,40 @@ def print_history_table(attempts: Sequence[Attempt]) -> None:
             for cell, width, name in zip(cells, widths, HISTORY_COLUMNS, strict=True)
         ).rstrip()
 
-    sys.stdout.write("\n".join([line(HISTORY_COLUMNS), *map(line, rows)]) + "\n")
+    if sum(widths) + 2 * (len(widths) - 1) > shutil.get_terminal_size().columns:
+        # Too wide for the terminal (a long question id): a table that wraps the other columns
+        # around the ids, which are what the user types next and are never cut. Slower to lay
+        # out, so only when the plain columns do not fit.
+        _print_wrapped_table(rows)
+    else:
+        sys.stdout.write("\n".join([line(HISTORY_COLUMNS), *map(line, rows)]) + "\n")
     outdated = sum(a.outdated for a in attempts)
     if outdated:
         print(
             f"* {_plural(outdated, 'attempt')} scored by older rules: 'rehearse rescore' brings"
             " them up to date."
         )
+
+
+def _print_wrapped_table(rows: Sequence[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in HISTORY_COLUMNS:
+        fixed = name in ("id", "question")
+        table.add_column(
+            name.replace("/", " /"),  # the header may wrap there
+            justify="right" if name in _RIGHT_ALIGNED else "left",
+            no_wrap=fixed,
+            overflow="fold",
+            min_width=max(len(name), *(len(r[HISTORY_COLUMNS.index(name)]) for r in rows))
+            if fixed
+            else None,
+        )
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
 
 
 # -- progress --------------------------------------------------------------------------------------

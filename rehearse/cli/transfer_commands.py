@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,9 +22,14 @@ if TYPE_CHECKING:
     from rehearse.speech.transcribe import Transcriber
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_parsers(
+    subparsers: argparse._SubParsersAction, parents: Sequence[argparse.ArgumentParser] = ()
+) -> None:
+    """Add these commands; ``parents`` carries the options every command takes."""
+    common = list(parents)
     rescore = subparsers.add_parser(
         "rescore",
+        parents=common,
         help="score saved attempts again with the current rules",
         description="Score saved recordings again with this version's rules, so trends compare "
         "like with like. With no arguments: the attempts scored by older rules. Each attempt "
@@ -34,13 +39,11 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     which = rescore.add_mutually_exclusive_group()
     which.add_argument("--question", metavar="ID", help="every attempt at this question")
     which.add_argument("--all", action="store_true", help="every attempt")
-    rescore.add_argument(
-        "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
-    )
     rescore.set_defaults(handler=run_rescore)
 
     imports = subparsers.add_parser(
         "import",
+        parents=common,
         help="score existing recordings and add them to the history",
         description="Score recordings made elsewhere and add them to the history, each on the "
         "date the file gives (a date in its metadata, else its modification time). A recording "
@@ -53,13 +56,11 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     imports.add_argument(
         "--target", metavar="LOW-HIGH", help="target length in seconds, e.g. 60-90"
     )
-    imports.add_argument(
-        "--model", default=argparse.SUPPRESS, help="Whisper model (see rehearse --help)"
-    )
     imports.set_defaults(handler=run_import)
 
     export = subparsers.add_parser(
         "export",
+        parents=common,
         help="write the whole history and its recordings to a zip",
         description="Write every attempt, its report and its recording to one zip file, to "
         "move your history to another machine ('rehearse import-history' reads it).",
@@ -69,6 +70,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     import_history = subparsers.add_parser(
         "import-history",
+        parents=common,
         help="add the attempts of an exported history zip",
         description="Add the attempts of a zip made by 'rehearse export'. The whole zip is "
         "checked first; attempts already in this history are not added twice.",

@@ -6,8 +6,10 @@ be added, existing ones keep their meaning.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 from rehearse.errors import RubricError, UsageError
 
 DEFAULT_TARGET = (60, 90)
-_ID = re.compile(r"^[a-z0-9-]+$")
+# Ids name recordings and files: short, lower case, no leading '-', safe on every file system.
+MAX_ID_LENGTH = 64
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class Rubric:
     target_seconds: tuple[int, int] = DEFAULT_TARGET
     ordered: bool = False
     path: Path | None = None
+    # Listed first, with its category: the question people come to rehearse most.
+    pinned: bool = False
 
 
 def bundled_rubrics_dir() -> Path:
@@ -66,6 +72,9 @@ def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
     ordered = raw.get("ordered", False)
     if not isinstance(ordered, bool):
         raise fields.fail("ordered", "must be true or false")
+    pinned = raw.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise fields.fail("pinned", "must be true or false")
     return Rubric(
         id=rubric_id,
         question=question,
@@ -74,6 +83,7 @@ def parse_rubric(raw: dict[str, Any], path: Path) -> Rubric:
         target_seconds=(low, high),
         ordered=ordered,
         path=path,
+        pinned=pinned,
     )
 
 
@@ -96,8 +106,12 @@ class _Fields:
 
     def identifier(self, table: dict[str, Any], key: str, field: str) -> str:
         value = self.text(table, key, field)
+        if len(value) > MAX_ID_LENGTH:
+            raise self.fail(field, f"is {len(value)} characters long; the most is {MAX_ID_LENGTH}")
         if not _ID.match(value):
-            raise self.fail(field, f"must use only a-z, 0-9 and '-' (got {value!r})")
+            raise self.fail(
+                field, f"must use only a-z, 0-9 and '-', not first (got {value[:MAX_ID_LENGTH]!r})"
+            )
         return value
 
     def target(self, target: Any) -> tuple[int, int]:
@@ -141,25 +155,72 @@ class _Fields:
         return Point(point_id, label, tuple(p.strip() for p in phrases))
 
 
-def load_bank(directory: Path | None = None) -> list[Rubric]:
-    """Every rubric in ``directory`` (default: the bundled bank), sorted by category then id."""
+def load_bank(directory: Path | None = None, problems: list[str] | None = None) -> list[Rubric]:
+    """Every rubric in ``directory`` (default: the bundled bank), in ``bank_order``.
+
+    With ``problems``, a bad file (or one repeating another's id) is skipped and its one-line
+    problem appended there, so one broken file costs one question, not the bank; without it, the
+    first problem is raised.
+    """
     directory = directory or bundled_rubrics_dir()
     if not directory.is_dir():
         raise RubricError(f"{directory}: the question bank folder does not exist")
-    rubrics = [load_rubric(p) for p in sorted(directory.glob("*.toml"))]
+    rubrics: list[Rubric] = []
     by_id: dict[str, Path | None] = {}
-    for rubric in rubrics:
-        if rubric.id in by_id:
-            raise RubricError(
-                f"{rubric.path}: field 'id' repeats {rubric.id!r} from {by_id[rubric.id]}"
-            )
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            rubric = load_rubric(path)
+            if rubric.id in by_id:
+                raise RubricError(
+                    f"{rubric.path}: field 'id' repeats {rubric.id!r} from {by_id[rubric.id]}"
+                )
+        except RubricError as error:
+            if problems is None:
+                raise
+            problems.append(f"{error} (skipped)")
+            continue
         by_id[rubric.id] = rubric.path
-    return sorted(rubrics, key=lambda r: (r.category, r.id))
+        rubrics.append(rubric)
+    return bank_order(rubrics)
 
 
-def find_question(question_id: str, directory: Path | None = None) -> Rubric:
-    bank = load_bank(directory)
+def bank_order(rubrics: Sequence[Rubric]) -> list[Rubric]:
+    """By category then id, except that pinned questions and their category come first."""
+    pinned_categories = {r.category for r in rubrics if r.pinned}
+    return sorted(
+        rubrics,
+        key=lambda r: (r.category not in pinned_categories, r.category, not r.pinned, r.id),
+    )
+
+
+def find_question(
+    question_id: str, directory: Path | None = None, problems: list[str] | None = None
+) -> Rubric:
+    """The bank's rubric ``question_id``; ``problems`` as for ``load_bank``."""
+    skipped: list[str] = []
+    bank = load_bank(directory, skipped if problems is not None else None)
     for rubric in bank:
         if rubric.id == question_id:
+            if problems is not None:
+                problems += skipped
             return rubric
-    raise UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")
+    # The question asked for may be the very file that was skipped: its problem is the answer.
+    own_file = f"{(directory or bundled_rubrics_dir()) / question_id}.toml:"
+    for problem in skipped:
+        if problem.startswith(own_file):
+            raise RubricError(problem.removesuffix(" (skipped)"))
+    if problems is not None:
+        problems += skipped
+    raise unknown_question(question_id, [r.id for r in bank])
+
+
+def unknown_question(question_id: str, known: Sequence[str]) -> UsageError:
+    """The usage error for an id that is not among ``known``, naming the closest ones."""
+    close = difflib.get_close_matches(question_id, known, n=3, cutoff=0.5)
+    if not close:
+        # A fragment ("walkthrough") is no close match by ratio, but it names the question.
+        close = [k for k in known if question_id and question_id in k][:3]
+    if close:
+        guess = " or ".join(f"'{k}'" for k in close)
+        return UsageError(f"unknown question '{question_id}': did you mean {guess}?")
+    return UsageError(f"unknown question '{question_id}': 'rehearse questions' lists the bank")

@@ -33,7 +33,11 @@ BATCHED_OPTIONS: dict[str, Any] = {
     "language": "en",
     "word_timestamps": True,
     "vad_filter": True,
-    "batch_size": 8,
+    # Memory grows with the batch: each 30 s window holds its encoder's attention (6 heads of
+    # 1500 x 1500 floats, 54 MB) and a cross-attention cache for each of its 5 beams. A batch of
+    # 8 peaked at 0.9 GB on a 156 s answer, 2 at 0.5 GB, with the same words and no more CPU
+    # time on 2-4 threads (benchmarks/memory.py).
+    "batch_size": 2,
     "beam_size": 5,
 }
 BUNDLED_MODEL_NAME = "tiny.en"
@@ -45,10 +49,12 @@ ODDS_SPELLINGS = {
     "hmm": (" Hmm", " mm"),
     "ah": (" Ah", " ah", "Ah"),
 }
-ODDS_BATCH = 8
+ODDS_BATCH = 2  # full 30 s windows encoded at once: see batch_size above for the memory
 
-ProgressCallback = Callable[[float], None]
-"""Called with the fraction of the audio transcribed so far, from 0.0 to 1.0."""
+ProgressCallback = Callable[[str, float], None]
+"""Called with the stage under way and the fraction of it done, from 0.0 to 1.0."""
+TRANSCRIBING = "transcribing"  # the first decoding; its fraction moves with each segment
+LISTENING_AGAIN = "listening again"  # the second listens for hesitations and misheard hedges
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,23 @@ def describe_model(spec: str | None) -> str:
     return spec if spec else f"{BUNDLED_MODEL_NAME} (bundled)"
 
 
+def offline_models() -> list[str]:
+    """The models that load without a network: the bundled one, and any size name already in
+    the local Hugging Face cache."""
+    found = [describe_model(None)]
+    try:
+        from faster_whisper import available_models
+        from faster_whisper.utils import _MODELS
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return found
+    for name in available_models():
+        repo = _MODELS.get(name)
+        if repo and isinstance(try_to_load_from_cache(repo, "model.bin"), str):
+            found.append(name)
+    return found
+
+
 class Transcriber:
     """Loads the model once (lazily, or ahead of time with ``load``) and transcribes clips.
 
@@ -141,6 +164,12 @@ class Transcriber:
     def _load_pipeline(self) -> Any:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
+        from rehearse.offline import keep_offline
+
+        # The voice-activity session is made on the first transcription: switch telemetry off
+        # now, in case the host program imported onnxruntime before rehearse.
+        keep_offline(load_onnxruntime=True)
+
         spec = self.model_spec
         options: dict[str, Any] = {
             "device": "cpu",
@@ -160,21 +189,27 @@ class Transcriber:
             model = WhisperModel(source, local_files_only=True, **options)
         except Exception as local_error:
             if source != spec or "/" in spec:
-                raise ModelError(f"cannot load the model {spec or source}: {local_error}") from None
+                reason = " ".join(str(local_error).split()) or type(local_error).__name__
+                raise ModelError(f"cannot load the model {spec or source}: {reason}") from None
             model = self._download(spec, options)
         return BatchedInferencePipeline(model)
 
     @staticmethod
     def _download(name: str, options: dict[str, Any]) -> Any:
-        from faster_whisper import WhisperModel
+        from faster_whisper import WhisperModel, available_models
 
+        if name not in available_models():
+            raise ModelError(
+                f"'{name}' is neither a model folder nor a Whisper model name (the names are"
+                f" {', '.join(available_models())}); available offline here:"
+                f" {', '.join(offline_models())}"
+            )
         try:
             return WhisperModel(name, **options)
-        except Exception as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        except Exception:
             raise ModelError(
-                f"the model '{name}' is not on this machine and could not be downloaded"
-                f" (offline?): {reason[:160]}. Use the bundled model by leaving out --model."
+                f"the model '{name}' is not on this machine and could not be downloaded (no"
+                f" network?); available offline here: {', '.join(offline_models())}"
             ) from None
 
     def transcribe(
@@ -191,6 +226,8 @@ class Transcriber:
         seconds = len(samples) / SAMPLE_RATE
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript((), self.name, seconds)
+        if progress:
+            progress(TRANSCRIBING, 0.0)
         segments, _info = self._pipeline.transcribe(
             samples, initial_prompt=FILLER_PROMPT, **BATCHED_OPTIONS
         )
@@ -211,13 +248,16 @@ class Transcriber:
                         )
                     )
             if progress and seconds:
-                progress(min(1.0, segment.end / seconds))
+                progress(TRANSCRIBING, min(1.0, segment.end / seconds))
         if progress:
-            progress(1.0)
+            progress(TRANSCRIBING, 1.0)
+            progress(LISTENING_AGAIN, 0.0)
         words.sort(key=lambda w: w.start)
         activity = activity or VoiceActivity.measure(samples)
         complete, notes = completeness.complete(words, samples, activity, self._decode_plain)
         refined = self.refine(samples, complete, activity)
+        if progress:
+            progress(LISTENING_AGAIN, 1.0)
         return Transcript(refined, self.name, seconds, tuple(notes))
 
     def refine(

@@ -30,7 +30,7 @@ from rehearse import __version__
 from rehearse.errors import StorageError
 from rehearse.scoring.metrics import Metrics
 from rehearse.scoring.score import Report, report_from_dict
-from rehearse.storage.history import Attempt, History, NewAttempt
+from rehearse.storage.history import Attempt, History, NewAttempt, sidecar_of
 
 ARCHIVE_KIND = "rehearse-history"
 ARCHIVE_VERSION = 1
@@ -300,8 +300,16 @@ def import_archive(history: History, path: Path, progress: Progress | None = Non
             history.add_many(new)
         except BaseException:
             for file in written:
+                history.release(file)
                 file.unlink(missing_ok=True)
+                sidecar_of(file).unlink(missing_ok=True)
             raise
+    # An attempt whose recording was not in the archive had a name reserved all the same (so no
+    # two attempts share one); the empty placeholder and its report go, the row keeps the name.
+    for item, attempt in zip(new, fresh, strict=True):
+        if not attempt.recording:
+            item.audio.unlink(missing_ok=True)
+            sidecar_of(item.audio).unlink(missing_ok=True)
     return Imported(len(fresh), len(attempts) - len(fresh))
 
 
@@ -310,11 +318,12 @@ def _place_recording(
 ) -> NewAttempt:
     """Copy an attempt's recording into the data folder; the attempt to add for it."""
     suffix = Path(attempt.recording).suffix.lower() if attempt.recording else ".wav"
+    # The name is reserved (created, and claimed by this process until add_many saves it).
     target = history.new_audio_path(attempt.question_id, attempt.created_at, suffix)
+    written.append(target)
     if attempt.recording:
         try:
-            with archive.open(attempt.recording) as source, target.open("xb") as out:
-                written.append(target)
+            with archive.open(attempt.recording) as source, target.open("wb") as out:
                 shutil.copyfileobj(source, out, _CHUNK)
         except OSError as exc:
             raise StorageError(

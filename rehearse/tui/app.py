@@ -7,8 +7,9 @@ screen asked for. Screens see the app only as ``context.AppContext``, so none im
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -22,12 +23,13 @@ from rehearse.scoring.score import Report
 from rehearse.service import Rescored
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
+from rehearse.storage.lock import FolderLock
 from rehearse.storage.settings import Settings
 from rehearse.tui.compare_screen import CompareScreen
 from rehearse.tui.context import AppContext
 from rehearse.tui.help import HelpScreen, HelpSection
 from rehearse.tui.history_screen import HistoryScreen
-from rehearse.tui.messages import ModelFailed, ModelLoaded, RecordingsRecovered
+from rehearse.tui.messages import HistoryChanged, ModelFailed, ModelLoaded, RecordingsRecovered
 from rehearse.tui.mock_round import MockRoundScreen
 from rehearse.tui.navigation import (
     AnswerRequested,
@@ -49,7 +51,7 @@ from rehearse.tui.rescore import RescoreScreen
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
-    Speak,
+    Voice,
     real_player_factory,
     real_recorder_factory,
 )
@@ -67,6 +69,9 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("Settings", SettingsScreen),
 )
 """Every screen, in the order the help lists them."""
+
+if TYPE_CHECKING:
+    from rehearse.service import Target
 
 
 def help_sections() -> list[HelpSection]:
@@ -101,7 +106,8 @@ class RehearseApp(App[int]):
         data_dir: Path,
         recorder_factory: RecorderFactory | None = None,
         player_factory: PlayerFactory | None = None,
-        speak: Speak | None = None,
+        voice: Voice | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.bank = bank
@@ -111,8 +117,11 @@ class RehearseApp(App[int]):
         self.data_dir = data_dir
         self._custom_recorder = recorder_factory
         self._custom_player = player_factory
-        self.speak = speak
+        self.voice = voice
         self.model_problem: str | None = None
+        # Problems that cost one thing, not the app: a skipped rubric file, a bad settings file.
+        self.notices = tuple(notices)
+        self.lock: FolderLock | None = None
 
     # -- dependencies that follow the settings --------------------------------------------------
 
@@ -126,12 +135,21 @@ class RehearseApp(App[int]):
         return self._custom_player or real_player_factory(self.settings.output_device)
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]:
-        from rehearse.service import resolve_target
+        return self.target(rubric).seconds
 
-        return resolve_target(rubric, self.settings)
+    def target(self, rubric: Rubric) -> Target:
+        """The target length of ``rubric`` and whose it is (the user's own, or the question's)."""
+        from rehearse.service import target_for
+
+        return target_for(rubric, self.settings)
 
     def rubric(self, question_id: str) -> Rubric | None:
         return next((r for r in self.bank if r.id == question_id), None)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this session may not record or delete (another copy has the folder), or None."""
+        return self.store.read_only
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -143,7 +161,13 @@ class RehearseApp(App[int]):
             self.offer_rescore()
         else:
             self.load_model()
-        self.recover_recordings()
+        for notice in self.notices:
+            self.notify(notice, title="Skipped", severity="warning", timeout=20)
+        if self.read_only:
+            # The copy that has the folder recovers its recordings; this one must not touch them.
+            self.notify(self.read_only, title="Read-only", severity="warning", timeout=30)
+        else:
+            self.recover_recordings()
 
     @work(thread=True, exclusive=True, group="model")
     def load_model(self) -> None:
@@ -165,6 +189,9 @@ class RehearseApp(App[int]):
 
     def on_recordings_recovered(self, message: RecordingsRecovered) -> None:
         if message.saved:
+            # The question list shows each question's last result: it must see these too.
+            for screen in self.screen_stack:
+                screen.post_message(HistoryChanged())
             self.notify(
                 f"Scored {message.saved} recording(s) left by an interrupted session;"
                 " they are in History (h).",
@@ -199,13 +226,22 @@ class RehearseApp(App[int]):
         self.model_status = "failed"
         self.notify(message.message, title="Speech model", severity="error", timeout=15)
 
-    def switch_model(self, model: str | None) -> None:
-        """Use another model from the next answer on; it loads in the background."""
-        if model == self.transcriber.model_spec:
+    def switch_model(self, model: str | None, loaded: Transcriber | None = None) -> None:
+        """Use another model from the next answer on: ``loaded`` if the caller already loaded
+        it, else it loads in the background."""
+        if model == self.transcriber.model_spec and self.model_status != "failed":
             return
-        self.transcriber = Transcriber(model)
-        self.model_status = "loading"
-        self.load_model()
+        self.transcriber = loaded or Transcriber(model)
+        if self.transcriber.loaded:
+            self.post_message(ModelLoaded())
+        else:
+            self.model_status = "loading"
+            self.load_model()
+
+    def stop_voice(self) -> None:
+        """Stop reading a question aloud, at once."""
+        if self.voice is not None:
+            self.voice.stop()
 
     # -- navigation: the screens ask, the app shows ------------------------------------------
 
@@ -307,22 +343,39 @@ class RehearseApp(App[int]):
 def build_app(
     data: str | Path | None = None, bank: Path | None = None, model: str | None = None
 ) -> RehearseApp:
-    """The app on the user's data directory, question bank, model and audio devices."""
+    """The app on the user's data directory, question bank, model and audio devices.
+
+    The first copy of the app on a data folder takes its lock (``RehearseApp.lock``, released by
+    ``run``); a second copy opens read-only.
+    """
     from rehearse.language.rubric import load_bank
+    from rehearse.storage.lock import FolderBusy
     from rehearse.storage.settings import data_dir, ensure_writable
-    from rehearse.tui.services import piper_speaker
+    from rehearse.tui.services import piper_voice
 
     directory = ensure_writable(data_dir(data))
-    settings = Settings.load(directory)
+    notices: list[str] = []
+    settings = Settings.load(directory, notices)
+    questions = load_bank(bank, notices)
+    lock, read_only = None, None
+    try:
+        lock = FolderLock.acquire(directory)
+    except FolderBusy as busy:
+        read_only = (
+            f"{str(busy)[0].upper()}{str(busy)[1:]}, so this window is read-only: browse the"
+            " history and replay, but record or delete in the other one"
+        )
     app = RehearseApp(
-        bank=load_bank(bank),
-        store=History(directory),
+        bank=questions,
+        store=History(directory, read_only=read_only),
         transcriber=Transcriber(model or settings.model),
         settings=settings,
         data_dir=directory,
+        notices=notices,
     )
+    app.lock = lock
     # The voice follows the speakers chosen in Settings, even after a change.
-    app.speak = piper_speaker(lambda: app.settings.output_device)
+    app.voice = piper_voice(lambda: app.settings.output_device)
     return app
 
 
@@ -332,7 +385,15 @@ def run(data: str | Path | None = None, bank: Path | None = None, model: str | N
     except RehearseError as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return error.exit_code
-    result = app.run()
+    from rehearse.tui.terminal import MESSAGES_LOG, library_messages_to
+
+    try:
+        # What ALSA and co. print would otherwise land on top of the screen.
+        with library_messages_to(app.data_dir / MESSAGES_LOG):
+            result = app.run()
+    finally:
+        if app.lock is not None:
+            app.lock.release()
     return result if isinstance(result, int) else 0
 
 

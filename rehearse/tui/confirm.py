@@ -1,4 +1,6 @@
-"""Asking before an attempt is deleted: its recording goes with it, and that cannot be undone."""
+"""Questions asked before something that cannot be undone: deleting an attempt with its
+recording, throwing an answer away, ending a mock round. Each dismisses with True only for an
+explicit yes."""
 
 from __future__ import annotations
 
@@ -57,3 +59,44 @@ class ConfirmDelete(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "delete")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "No", show=False),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            text = Text(self.question, style="bold")
+            if self.detail:
+                text.append(f"\n{self.detail}", style="dim")
+            yield Static(text, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                # The keys are written on the buttons: they work without a mouse or colours.
+                yield Button(f"y  {self.yes}", variant="error", id="confirm-yes")
+                yield Button(f"n  {self.no}", variant="primary", id="confirm-no")
+
+    def on_mount(self) -> None:
+        # The safe choice has the focus: a stray enter keeps what was recorded.
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

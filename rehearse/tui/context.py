@@ -13,10 +13,11 @@ from typing import Any, Protocol, cast
 from textual.app import App
 
 from rehearse.language.rubric import Rubric
+from rehearse.service import Target
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import History
 from rehearse.storage.settings import Settings
-from rehearse.tui.services import PlayerFactory, RecorderFactory, Speak
+from rehearse.tui.services import PlayerFactory, RecorderFactory, Voice
 
 
 class AppContext(Protocol):
@@ -28,12 +29,18 @@ class AppContext(Protocol):
     settings: Settings
     transcriber: Transcriber
     data_dir: Path
-    speak: Speak | None
+    voice: Voice | None
     model_problem: str | None
 
     @property
     def model_status(self) -> str:
         """``loading``, ``ready`` or ``failed``: a reactive that screens may also watch."""
+        ...
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this copy of the app may not record or delete (another copy has the data
+        folder), or None."""
         ...
 
     @property
@@ -44,10 +51,19 @@ class AppContext(Protocol):
 
     def target_for(self, rubric: Rubric) -> tuple[int, int]: ...
 
+    def target(self, rubric: Rubric) -> Target:
+        """The target length of ``rubric`` and whose it is (the user's own, or the question's)."""
+        ...
+
     def rubric(self, question_id: str) -> Rubric | None: ...
 
-    def switch_model(self, model: str | None) -> None:
-        """Use another model from the next answer on; it loads in the background."""
+    def switch_model(self, model: str | None, loaded: Transcriber | None = None) -> None:
+        """Use another model from the next answer on: ``loaded`` if the caller already loaded
+        it, else it loads in the background."""
+        ...
+
+    def stop_voice(self) -> None:
+        """Stop reading a question aloud, at once."""
         ...
 
 

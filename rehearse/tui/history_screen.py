@@ -93,7 +93,9 @@ class HistoryScreen(Screen[None]):
         Binding("c", "next_chart", "Chart"),
         Binding("g", "progress", "Progress", tooltip="Every metric of the question, with trends"),
         # Out of the footer, which has no room left at 80 columns; the help lists it.
-        Binding("m", "mark", "Mark", show=False, tooltip="Mark an attempt to compare (two at most)"),
+        Binding(
+            "m", "mark", "Mark", show=False, tooltip="Mark an attempt to compare (two at most)"
+        ),
         Binding(
             "v",
             "compare",

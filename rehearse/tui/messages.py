@@ -53,9 +53,12 @@ class LevelMeasured(Message):
         self.level = level
 
 
-class TranscriptionProgressed(Message):
-    def __init__(self, fraction: float) -> None:
+class ScoringProgressed(Message):
+    """Scoring moved on: ``stage`` is one of ``rehearse.service.STAGES``, ``fraction`` how far."""
+
+    def __init__(self, stage: str, fraction: float) -> None:
         super().__init__()
+        self.stage = stage
         self.fraction = fraction
 
 
@@ -78,9 +81,10 @@ class ScoringFailed(Message):
 class QuestionRead(Message):
     """The question has been read aloud (or reading it failed): recording may start."""
 
-    def __init__(self, problem: str | None = None) -> None:
+    def __init__(self, problem: str | None = None, reading: int = 0) -> None:
         super().__init__()
         self.problem = problem
+        self.reading = reading  # which reading this was: one stopped by "read again" is stale
 
 
 class PlaybackStarted(Message):
@@ -112,3 +116,7 @@ class RecordingsRecovered(Message):
         super().__init__()
         self.saved = saved
         self.problems = problems
+
+
+class HistoryChanged(Message):
+    """Attempts were added behind the screens' backs (recovered after a crash): reload them."""

@@ -63,7 +63,7 @@ class MockRoundScreen(Screen[None]):
         counts = Counter(r.category for r in self.rehearse.bank)
         voice = (
             "Each question is read aloud first (offline Piper voice), then you answer."
-            if self.rehearse.speak
+            if self.rehearse.voice
             else "No offline voice installed: each question is shown, then you answer."
         )
         with ContentSwitcher(initial="round-setup", id="round-switcher"):
@@ -89,7 +89,7 @@ class MockRoundScreen(Screen[None]):
                             sizes.border_title = "How many"
                             for size in ROUND_SIZES:
                                 yield RadioButton(
-                                    f"{size} questions",
+                                    _size_label(size, size == self.round_size),
                                     value=size == self.round_size,
                                     id=f"size-{size}",
                                 )
@@ -111,10 +111,18 @@ class MockRoundScreen(Screen[None]):
             return
         self.round_size = size
         self.query_one(f"#size-{size}", RadioButton).value = True
+        self._mark_size()
 
     @on(RadioSet.Changed, "#round-size")
     def _size_chosen(self, event: RadioSet.Changed) -> None:
         self.round_size = ROUND_SIZES[event.index]
+        self._mark_size()
+
+    def _mark_size(self) -> None:
+        # The radio dots differ only by colour: the chosen one also says so in words.
+        for size in ROUND_SIZES:
+            button = self.query_one(f"#size-{size}", RadioButton)
+            button.label = _size_label(size, size == self.round_size)
 
     @on(Button.Pressed, "#round-start")
     def _start_pressed(self) -> None:
@@ -231,6 +239,10 @@ class MockRoundScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _size_label(size: int, chosen: bool) -> str:
+    return f"{size} questions ✔ chosen" if chosen else f"{size} questions"
 
 
 def _short(question: str, limit: int = 48) -> str:

@@ -19,8 +19,10 @@ from textual.widgets.option_list import Option
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
+from rehearse.service import Target, with_target
 from rehearse.storage.history import Attempt, best_attempt
 from rehearse.tui.context import AppContext, context
+from rehearse.tui.messages import HistoryChanged
 from rehearse.tui.navigation import (
     AnswerRequested,
     HistoryRequested,
@@ -28,6 +30,7 @@ from rehearse.tui.navigation import (
     ReportRequested,
     SettingsRequested,
 )
+from rehearse.tui.target_dialog import TargetChosen, TargetScreen
 from rehearse.tui.widgets import TIMING_STYLE, target_label
 
 
@@ -53,10 +56,17 @@ def attempt_summary(attempt: Attempt) -> Text:
     )
 
 
-def question_prompt(rubric: Rubric, results: Results | None, target: tuple[int, int]) -> Text:
+def question_prompt(
+    rubric: Rubric, results: Results | None, target: Target, unreadable: bool = False
+) -> Text:
     text = Text(rubric.question, style="bold")
-    meta = Text(f"\n  {target_label(target)}  ", style="dim")
-    if results is None or results.latest is None:
+    meta = Text(f"\n  {target_label(target.seconds)}", style="dim")
+    if target.source == "yours":
+        meta.append(" (yours)", style="bold cyan")
+    meta.append("  ")
+    if unreadable:
+        meta.append("history unreadable", style="red italic")
+    elif results is None or results.latest is None:
         meta.append("not tried yet", style="dim italic")
     else:
         meta.append("last ", style="dim")
@@ -83,10 +93,11 @@ class QuestionsScreen(Screen[None]):
         Binding("enter", "start", "Answer", show=False),
         # Priority: the app runs it as it reads the key, before the keys typed after "/" are
         # passed on to whatever had the focus, so they reach the filter however fast they come.
-        Binding("slash", "filter", "Filter", key_display="/", priority=True),
+        Binding("slash", "filter", "Find", key_display="/", priority=True),
         Binding("h", "history", "History"),
         Binding("m", "mock_round", "Mock round"),
         Binding("l", "last_report", "Last", tooltip="Last report of this question"),
+        Binding("t", "target", "Target", tooltip="Your own target length for this question"),
         Binding("s", "settings", "Settings"),
         Binding("q", "quit", "Quit"),
     ]
@@ -95,6 +106,7 @@ class QuestionsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.results: dict[str, Results] = {}
+        self.history_problem: str | None = None
 
     @property
     def rehearse(self) -> AppContext:
@@ -113,6 +125,10 @@ class QuestionsScreen(Screen[None]):
         yield Static(id="model-status")
         yield Footer(show_command_palette=False)
 
+    def on_resize(self) -> None:
+        # Eight keys fill 80 columns: packed closer, the last ("? Help") is not cut off.
+        self.query_one(Footer).compact = self.size.width < 100
+
     def on_mount(self) -> None:
         self.watch(self.app, "model_status", self._show_model_status)
         self.refresh_list()
@@ -120,6 +136,10 @@ class QuestionsScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # On first showing, and back from an attempt or the settings (results, targets change).
+        self.load_results()
+
+    def on_history_changed(self, _: HistoryChanged) -> None:
+        # Attempts recovered after a crash: the "last" of their questions is out of date.
         self.load_results()
 
     @work(thread=True, exclusive=True, group="results")
@@ -140,8 +160,10 @@ class QuestionsScreen(Screen[None]):
             self.post_message(ResultsLoaded(results))
 
     def on_results_loaded(self, message: ResultsLoaded) -> None:
-        if message.problem:
-            self.notify(message.problem, title="History", severity="error")
+        if message.problem and message.problem != self.history_problem:
+            # The message names the fix ('rehearse doctor --repair'): give time to read it.
+            self.notify(message.problem, title="History", severity="error", timeout=30)
+        self.history_problem = message.problem
         self.results = message.results
         self.refresh_list()
 
@@ -174,10 +196,11 @@ class QuestionsScreen(Screen[None]):
                 if options:
                     options.append(None)
                 options.append(Option(Text(f"▌{category}", style="bold #e0a040"), disabled=True))
-            target = self.rehearse.target_for(rubric)
-            options.append(
-                Option(question_prompt(rubric, self.results.get(rubric.id), target), id=rubric.id)
+            target = self.rehearse.target(rubric)
+            prompt = question_prompt(
+                rubric, self.results.get(rubric.id), target, self.history_problem is not None
             )
+            options.append(Option(prompt, id=rubric.id))
         questions.set_options(options)
         if not any(o is not None and o.id for o in options):
             questions.add_option(
@@ -200,7 +223,24 @@ class QuestionsScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        # One enter opens the single match, or the highlighted one of several.
+        rubric = self.selected_rubric()
+        if rubric is None:
+            self.notify("No question matches the filter.", severity="warning")
+            return
         self.set_focus(self.query_one("#questions", OptionList))
+        self.start_attempt(rubric.id)
+
+    def key_down(self) -> None:
+        self._move_from_filter("cursor_down")
+
+    def key_up(self) -> None:
+        self._move_from_filter("cursor_up")
+
+    def _move_from_filter(self, action: str) -> None:
+        # Arrows in the filter walk the matches below it, so enter can open any of them.
+        if self.query_one("#filter", Input).has_focus:
+            getattr(self.query_one("#questions", OptionList), f"action_{action}")()
 
     @on(OptionList.OptionSelected, "#questions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -242,6 +282,31 @@ class QuestionsScreen(Screen[None]):
 
     def action_settings(self) -> None:
         self.post_message(SettingsRequested())
+
+    def action_target(self) -> None:
+        rubric = self.selected_rubric()
+        if rubric is None:
+            return
+        self.app.push_screen(
+            TargetScreen(rubric, self.rehearse.target(rubric)),
+            callback=lambda chosen: self._target_chosen(rubric, chosen),
+        )
+
+    def _target_chosen(self, rubric: Rubric, chosen: TargetChosen | None) -> None:
+        if chosen is None:
+            return
+        app = self.rehearse
+        settings = with_target(app.settings, app.bank, rubric.id, chosen.seconds)
+        try:
+            settings.save(app.data_dir)
+        except RehearseError as error:
+            self.notify(str(error), title="Target", severity="error")
+            return
+        app.settings = settings
+        target = app.target(rubric)
+        whose = "yours" if target.source == "yours" else "the question's own"
+        self.notify(f"Target {target_label(target.seconds)} ({whose}) for this question.")
+        self.refresh_list()
 
     def action_last_report(self) -> None:
         rubric = self.selected_rubric()

@@ -1,9 +1,11 @@
 """Answering one question aloud: the clock against the target window, the live microphone level,
-then scoring in a worker thread with progress, and the report in place of this screen."""
+then scoring in a worker thread with its stages shown, and the report in place of this screen."""
 
 from __future__ import annotations
 
 import contextlib
+import time
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,8 +22,15 @@ from rehearse.audio.recorder import RecordingResult
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.render import clock
-from rehearse.service import save_attempt, score_recording
-from rehearse.storage.history import Attempt
+from rehearse.service import (
+    STAGE_LABELS,
+    STAGES,
+    overall_fraction,
+    save_attempt,
+    score_recording,
+)
+from rehearse.storage.history import Attempt, History
+from rehearse.tui.confirm import ConfirmScreen
 from rehearse.tui.context import AppContext, context
 from rehearse.tui.messages import (
     AnswerScored,
@@ -31,7 +40,7 @@ from rehearse.tui.messages import (
     RecordingStarted,
     RecordingStopped,
     ScoringFailed,
-    TranscriptionProgressed,
+    ScoringProgressed,
 )
 from rehearse.tui.navigation import ReportRequested
 from rehearse.tui.services import RecorderLike
@@ -55,6 +64,7 @@ class RecordScreen(Screen[Attempt | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_recording", "Start / stop"),
         Binding("t", "points", "Talking points"),
+        Binding("r", "read_again", "Read again", tooltip="Read the question aloud again"),
         Binding("escape", "cancel", "Cancel"),
     ]
     HELP = "Answer the question aloud; the clock shows the target window."
@@ -74,6 +84,11 @@ class RecordScreen(Screen[Attempt | None]):
         self.result: RecordingResult | None = None
         self.scored: AnswerScored | None = None
         self._poll: Timer | None = None
+        self._reading = 0  # counts readings aloud, so a stopped one's end is not taken as ours
+        self._stage = STAGES[0]
+        self._stage_fraction = 0.0
+        self._scoring_since = 0.0
+        self._stage_clock: Timer | None = None
 
     @property
     def rehearse(self) -> AppContext:
@@ -86,9 +101,16 @@ class RecordScreen(Screen[Attempt | None]):
     def compose(self) -> ComposeResult:
         order = " · say the points in order" if self.rubric.ordered else ""
         caption = f"{self.caption} · " if self.caption else ""
+        target = self.rehearse.target(self.rubric)
+        whose = ""
+        if target.source == "yours":
+            whose = f" (yours; the question's is {target_label(self.rubric.target_seconds)})"
         # Text, not markup: a question may contain square brackets.
         yield Static(
-            Text(f"{caption}{self.rubric.category} · target {target_label(self.target)}{order}"),
+            Text(
+                f"{caption}{self.rubric.category} · target {target_label(self.target)}"
+                f"{whose}{order}"
+            ),
             id="record-caption",
         )
         yield Static(Text(self.rubric.question), id="question")
@@ -100,6 +122,7 @@ class RecordScreen(Screen[Attempt | None]):
         yield LevelMeter(id="level")
         yield Static(id="record-status")
         yield ProgressBar(total=1.0, show_eta=False, id="scoring-progress")
+        yield Static(id="scoring-stage")
         with VerticalScroll(id="points"):
             yield Static(self._points_text(), id="points-text")
         yield Footer(show_command_palette=False)
@@ -114,13 +137,23 @@ class RecordScreen(Screen[Attempt | None]):
 
     def on_mount(self) -> None:
         self.query_one("#scoring-progress").display = False
+        self.query_one("#scoring-stage").display = False
         self.query_one("#points").display = False
         self._poll = self.set_interval(0.1, self._poll_recorder, pause=True)
-        if self.read_aloud and self.rehearse.speak is not None:
+        self._stage_clock = self.set_interval(0.5, self._show_stage, pause=True)
+        # A model that fails to load later (or a new one chosen meanwhile) changes what space does.
+        self.watch(self.app, "model_status", lambda _: self.watch_state(self.state), init=False)
+        if self.read_aloud and self.rehearse.voice is not None:
             self.state = "reading"
             self.read_question()
         else:
             self.watch_state(self.state)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Reading again is for questions read aloud (the mock round), before the answer begins.
+        if action == "read_again":
+            return self.read_aloud and self.rehearse.voice is not None
+        return True
 
     def on_unmount(self) -> None:
         # Leaving mid-answer (the app quits): finish the file so the audio is kept, not torn.
@@ -132,13 +165,17 @@ class RecordScreen(Screen[Attempt | None]):
     def watch_state(self, state: str) -> None:
         status = self.query_one("#record-status", Static)
         model = self.rehearse.model_status
+        again = "  ·  r reads it again" if self.check_action("read_again", ()) else ""
         messages = {
-            "reading": Text("♪ Reading the question aloud… press space when it ends.", "italic"),
+            "reading": Text(
+                "♪ Reading the question aloud… press space when it ends (escape stops the voice).",
+                "italic",
+            ),
             "ready": Text.assemble(
                 ("Press ", ""),
                 ("space", "bold reverse"),
                 (" to start recording", ""),
-                ("  ·  escape goes back", "dim"),
+                (f"  ·  escape goes back{again}", "dim"),
             ),
             "starting": Text("Opening the microphone…", "italic"),
             "recording": Text.assemble(
@@ -148,16 +185,45 @@ class RecordScreen(Screen[Attempt | None]):
                 (" to stop  ·  escape discards", "dim"),
             ),
             "stopping": Text("Finishing the recording…", "italic"),
+            # The stage line under the bar says what scoring is doing; this one only what waits.
             "scoring": Text(
-                "Transcribing and scoring…"
-                + (" (the speech model is still loading)" if model == "loading" else ""),
+                "The speech model is still loading; scoring goes on once it is ready."
+                if model == "loading"
+                else "",
                 "italic",
             ),
         }
-        if state in messages:
+        if state == "ready" and model == "failed":
+            status.update(self._model_problem_text())
+        elif state in messages:
             status.update(messages[state])
+        status.display = state != "scoring" or bool(messages["scoring"].plain)
         self.set_class(state == "recording", "-recording")
-        self.query_one("#scoring-progress").display = state == "scoring"
+        scoring = state == "scoring"
+        self.query_one("#scoring-progress").display = scoring
+        self.query_one("#scoring-stage").display = scoring
+        self.query_one(LevelMeter).idle_note = {
+            "reading": "microphone idle: the question is being read",
+            "stopping": "microphone closing…",
+            "scoring": "microphone closed: the answer is being scored",
+            "done": "microphone closed",
+            "failed": "microphone closed",
+        }.get(state, "microphone idle: press space to record")
+
+    def _model_problem_text(self) -> Text:
+        return Text.assemble(
+            (
+                "✘ Recording is off: the speech model cannot be used, so the answer could not be"
+                " scored.\n",
+                "bold red",
+            ),
+            (self.rehearse.model_problem or "", "red"),
+            (
+                "\nChoose another model in Settings (escape, then s), or clear the field there to"
+                " use the bundled tiny.en.",
+                "dim",
+            ),
+        )
 
     def _poll_recorder(self) -> None:
         recorder = self.recorder
@@ -182,9 +248,14 @@ class RecordScreen(Screen[Attempt | None]):
             "on-target": f"in the window · {clock(high - seconds)} left",
             "long": f"{clock(seconds - high)} over: wrap up",
         }[verdict]
+        # Where the large digits give way to the talking points, the verdict line says the time.
+        shown = "" if self.query_one("#elapsed").display else f"{clock(seconds)}  "
         self.query_one("#timing-now", Static).update(
             Text.assemble(
-                (TIMING_LABEL[verdict], f"bold {TIMING_STYLE[verdict]}"), "\n", (hint, "dim")
+                (shown, "bold"),
+                (TIMING_LABEL[verdict], f"bold {TIMING_STYLE[verdict]}"),
+                "\n",
+                (hint, "dim"),
             )
         )
         digits = self.query_one("#elapsed", Digits)
@@ -194,7 +265,17 @@ class RecordScreen(Screen[Attempt | None]):
     # -- keys -----------------------------------------------------------------------------------
 
     def action_toggle_recording(self) -> None:
-        if self.state == "ready":
+        if self.state == "ready" and self.rehearse.read_only:
+            self.notify(self.rehearse.read_only, title="Read-only", severity="warning")
+        elif self.state == "ready" and self.rehearse.model_status == "failed":
+            # Recording now would only end in "Scoring failed": say why, and how to fix it.
+            self.query_one("#record-status", Static).update(self._model_problem_text())
+            self.notify(
+                "The speech model cannot load; choose another in Settings.",
+                title="Recording is off",
+                severity="error",
+            )
+        elif self.state == "ready":
             self.state = "starting"
             self.start_recording()
         elif self.state == "recording":
@@ -206,17 +287,78 @@ class RecordScreen(Screen[Attempt | None]):
         points = self.query_one("#points")
         points.display = not points.display
         self.set_class(bool(points.display), "-points")
+        # The layout may have swapped the large digits for a line of text: redraw the time.
+        if self.result is not None:
+            self.call_after_refresh(self._show_elapsed, self.result.seconds)
+        elif self.recorder is not None:
+            self.call_after_refresh(self._show_elapsed, self.recorder.elapsed)
+
+    def action_read_again(self) -> None:
+        if self.state not in ("reading", "ready") or not self.check_action("read_again", ()):
+            return
+        self.rehearse.stop_voice()
+        self.state = "reading"
+        self.read_question()
 
     def action_cancel(self) -> None:
-        if self.state == "recording":
-            self._stop(discard=True)
-            return
         if self.state in ("stopping", "starting"):
             return
-        elif self.state == "scoring":
+        if self.state == "scoring":
             self.notify("Scoring is under way; the answer will be kept. One moment…")
             return
-        self.dismiss(None)
+        if self.state == "reading":
+            # The voice stops at once, whatever the answer to the question below.
+            self.rehearse.stop_voice()
+        if self.in_round and self.state != "done":
+            self._confirm_end_of_round()
+        elif self.state == "recording" and self._recorded() >= MIN_ANSWER_SECONDS:
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Throw away this answer? {clock(self._recorded())} recorded.",
+                    yes="Throw it away",
+                    no="Keep recording",
+                    detail="It is not scored or kept; there is no undo.",
+                ),
+                callback=self._discard_confirmed,
+            )
+        elif self.state == "recording":
+            self._stop(discard=True)  # a moment's recording: nothing worth asking about
+        else:
+            self.dismiss(None)
+
+    def _recorded(self) -> float:
+        return self.recorder.elapsed if self.recorder is not None else 0.0
+
+    def _confirm_end_of_round(self) -> None:
+        detail = "The questions left are marked skipped in the summary."
+        if self.state == "recording":
+            detail = f"The {clock(self._recorded())} recorded for this question is thrown away. "
+            detail += "The questions left are marked skipped."
+        self.app.push_screen(
+            ConfirmScreen(
+                "End the mock round here?", yes="End the round", no="Carry on", detail=detail
+            ),
+            callback=self._end_of_round_confirmed,
+        )
+
+    def _discard_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        if self.state == "recording":
+            self._stop(discard=True)
+        else:
+            # It ended by itself while the question was open (device gone): it is being kept.
+            self.notify("The recording had already stopped; it is being scored and kept.")
+
+    def _end_of_round_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            if self.state == "reading":
+                self.state = "ready"  # the voice was stopped: r reads the question again
+            return
+        if self.state == "recording":
+            self._stop(discard=True)
+        elif self.state in ("reading", "ready", "failed"):
+            self.dismiss(None)
 
     def _stop(self, discard: bool) -> None:
         recorder = self.recorder
@@ -227,25 +369,32 @@ class RecordScreen(Screen[Attempt | None]):
             self._poll.pause()
         if discard:
             # The app owns this worker, so the file is removed even though we leave right away.
-            self.app.run_worker(lambda: _discard(recorder), thread=True, group="discard")
+            store = self.rehearse.store
+            self.app.run_worker(lambda: _discard(recorder, store), thread=True, group="discard")
             self.dismiss(None)
         else:
             self.stop_recording(recorder)
 
     # -- workers --------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="speak")
     def read_question(self) -> None:
-        speak = self.rehearse.speak
+        self._reading += 1
+        self._read_aloud(self._reading)
+
+    @work(thread=True, group="speak")
+    def _read_aloud(self, reading: int) -> None:
+        voice = self.rehearse.voice
         problem = None
-        if speak is not None:
+        if voice is not None:
             try:
-                speak(self.rubric.question)
+                voice.say(self.rubric.question)
             except RehearseError as error:
                 problem = str(error)
-        self.post_message(QuestionRead(problem))
+        self.post_message(QuestionRead(problem, reading))
 
     def on_question_read(self, message: QuestionRead) -> None:
+        if message.reading != self._reading:
+            return  # stopped to be read again: the newer reading is still going
         if message.problem:
             self.notify(message.problem, title="Reading aloud", severity="warning")
         if self.state == "reading":
@@ -253,11 +402,17 @@ class RecordScreen(Screen[Attempt | None]):
 
     @work(thread=True, exclusive=True, group="recorder")
     def start_recording(self) -> None:
+        store = self.rehearse.store
         try:
-            path = self.rehearse.store.new_audio_path(self.rubric.id)
+            path = store.new_audio_path(self.rubric.id)
+        except RehearseError as error:
+            self.post_message(RecordingFailed(str(error)))
+            return
+        try:
             recorder = self.rehearse.recorder_factory(path)
             recorder.start()
         except RehearseError as error:
+            _forget(store, path)  # the name was reserved, nothing was recorded
             self.post_message(RecordingFailed(str(error)))
             return
         self.post_message(RecordingStarted(recorder))
@@ -298,14 +453,18 @@ class RecordScreen(Screen[Attempt | None]):
                 result.problem, title="Recording stopped early", severity="warning", timeout=12
             )
         if result.seconds < MIN_ANSWER_SECONDS:
-            with contextlib.suppress(OSError):
-                result.path.unlink()
+            _forget(self.rehearse.store, result.path)
             self.recorder = None
             self.state = "ready"
             self.notify("Nothing was recorded. Press space to try again.", severity="warning")
             return
         self.state = "scoring"
         self.query_one("#scoring-progress", ProgressBar).update(total=1.0, progress=0.0)
+        self._stage, self._stage_fraction = STAGES[0], 0.0
+        self._scoring_since = time.monotonic()
+        self._show_stage()
+        if self._stage_clock:
+            self._stage_clock.resume()
         self.score(result)
 
     @work(thread=True, exclusive=True, group="score")
@@ -321,15 +480,41 @@ class RecordScreen(Screen[Attempt | None]):
             )
             attempt = save_attempt(app.store, report, result.path)
         except RehearseError as error:
+            # Kept on disk and no longer claimed: the next start of the app recovers it.
+            app.store.release(result.path)
             self.post_message(ScoringFailed(str(error), result.path))
             return
         self.post_message(AnswerScored(report, attempt))
 
-    def _progressed(self, fraction: float) -> None:
-        self.post_message(TranscriptionProgressed(fraction))
+    def _progressed(self, stage: str, fraction: float) -> None:
+        # Called on the scoring thread: hand over to the UI through the message queue.
+        self.post_message(ScoringProgressed(stage, fraction))
 
-    def on_transcription_progressed(self, message: TranscriptionProgressed) -> None:
-        self.query_one("#scoring-progress", ProgressBar).update(progress=message.fraction)
+    def on_scoring_progressed(self, message: ScoringProgressed) -> None:
+        if message.stage not in STAGES:
+            return
+        self._stage, self._stage_fraction = message.stage, message.fraction
+        self.query_one("#scoring-progress", ProgressBar).update(
+            progress=overall_fraction(message.stage, message.fraction)
+        )
+        self._show_stage()
+
+    def _show_stage(self) -> None:
+        """Which step of scoring is under way, and for how long (the clock ticks while a step
+        with no finer progress, such as the first decoding of a short answer, runs)."""
+        if self.state != "scoring":
+            if self._stage_clock:
+                self._stage_clock.pause()
+            return
+        step = STAGES.index(self._stage) + 1
+        seconds = time.monotonic() - self._scoring_since
+        self.query_one("#scoring-stage", Static).update(
+            Text.assemble(
+                (f"Step {step} of {len(STAGES)} · ", "dim"),
+                (f"{STAGE_LABELS[self._stage]}…", "bold"),
+                (f"  {seconds:.0f} s so far", "dim"),
+            )
+        )
 
     def on_scoring_failed(self, message: ScoringFailed) -> None:
         self.state = "failed"
@@ -373,7 +558,12 @@ class RecordScreen(Screen[Attempt | None]):
         )
 
 
-def _discard(recorder: RecorderLike) -> None:
-    result = recorder.stop()
+def _discard(recorder: RecorderLike, store: History) -> None:
+    _forget(store, recorder.stop().path)
+
+
+def _forget(store: History, path: Path) -> None:
+    """Remove a recording nobody wants and give its reserved name back."""
     with contextlib.suppress(OSError):
-        result.path.unlink()
+        path.unlink()
+    store.release(path)

@@ -43,6 +43,7 @@ class ReplayScreen(Screen[None]):
         Binding("left", f"seek({-SEEK_SECONDS})", "−5s", key_display="←", priority=True),
         Binding("right", f"seek({SEEK_SECONDS})", "+5s", key_display="→", priority=True),
         Binding("f", "next_filler", "Next filler"),
+        Binding("F,shift+f", "previous_filler", "Previous filler", key_display="F"),
         Binding("n", "next_pause", "Next pause"),
         Binding("escape", "back", "Back"),
     ]
@@ -225,20 +226,33 @@ class ReplayScreen(Screen[None]):
         self._jump(self.position + delta)
 
     def action_next_filler(self) -> None:
-        after = self.position + 0.05
-        upcoming = [f.start for f in self.report.fillers.items if f.start > after + LEAD_IN_SECONDS]
-        if not upcoming:
-            self.notify("No more fillers after this point.")
-            return
-        self._jump(upcoming[0] - LEAD_IN_SECONDS)
+        self._step([f.start for f in self.report.fillers.items], forward=True, noun="filler")
+
+    def action_previous_filler(self) -> None:
+        self._step([f.start for f in self.report.fillers.items], forward=False, noun="filler")
 
     def action_next_pause(self) -> None:
-        after = self.position + 0.05
-        upcoming = [p.start for p in self.report.pauses if p.start > after + LEAD_IN_SECONDS]
-        if not upcoming:
-            self.notify("No more long pauses after this point.")
+        self._step([p.start for p in self.report.pauses], forward=True, noun="long pause")
+
+    def _step(self, starts: list[float], forward: bool, noun: str) -> None:
+        """Jump to the next (or previous) of ``starts``, a lead-in before it; past the last one
+        it wraps around to the first (and before the first, to the last)."""
+        if not starts:
+            self.notify(f"This answer has no {noun}s.")
             return
-        self._jump(upcoming[0] - LEAD_IN_SECONDS)
+        marks = sorted(max(0.0, start - LEAD_IN_SECONDS) for start in starts)
+        here = self.position
+        if forward:
+            ahead = [m for m in marks if m > here + 0.05]
+            if not ahead:
+                self.notify(f"No more {noun}s after this point: back to the first one.")
+            self._jump(ahead[0] if ahead else marks[0])
+        else:
+            # Half a second in, "previous" means the one before the one playing now.
+            behind = [m for m in marks if m < here - 0.5]
+            if not behind:
+                self.notify(f"No {noun}s before this point: round to the last one.")
+            self._jump(behind[-1] if behind else marks[-1])
 
     def action_back(self) -> None:
         self._stop_player()

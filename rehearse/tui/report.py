@@ -92,7 +92,8 @@ def figures(report: Report) -> Table:
         ),
     )
     grid.add_row("Pace", f"{report.words_per_minute:.0f} words/min ({report.word_count} words)")
-    top = ", ".join(f"{word} ×{n}" for word, n in list(report.fillers.by_word.items())[:4])
+    # Every kind, most frequent first: the column wraps them onto as many lines as it takes.
+    top = ", ".join(f"{word} ×{n}" for word, n in report.fillers.by_word.items())
     grid.add_row(
         "Fillers",
         Text.assemble(

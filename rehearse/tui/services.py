@@ -7,7 +7,6 @@ sounddevice ``Recorder`` and ``Player``.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -70,9 +69,19 @@ class PlayerLike(Protocol):
     def stop(self) -> None: ...
 
 
+@runtime_checkable
+class Voice(Protocol):
+    """Reads a question aloud, as ``PiperVoice`` does."""
+
+    def say(self, text: str) -> None:
+        """Read ``text`` aloud; return once it has been heard, or at once after ``stop()``."""
+
+    def stop(self) -> None:
+        """Stop reading now (called from the UI thread while ``say`` runs in a worker)."""
+
+
 RecorderFactory = Callable[[Path], RecorderLike]
 PlayerFactory = Callable[[Path], PlayerLike]
-Speak = Callable[[str], None]
 
 
 def real_recorder_factory(device: str | None) -> RecorderFactory:
@@ -94,25 +103,54 @@ def real_player_factory(device: str | None) -> PlayerFactory:
     return make
 
 
-def piper_speaker(device: Callable[[], str | None] = lambda: None) -> Speak | None:
-    """A function that reads text aloud with the offline Piper voice, or None without one.
+class PiperVoice:
+    """The offline Piper voice on the speakers ``device()`` names (None: the system default)."""
 
-    ``device`` gives the output device (None: the system default) each time it speaks.
+    def __init__(self, device: Callable[[], str | None] = lambda: None) -> None:
+        self._device = device
+        self._lock = threading.Lock()
+        self._player: PlayerLike | None = None
+        self._stops = 0  # each stop() counts up, so a reading synthesized meanwhile never plays
+
+    def say(self, text: str) -> None:
+        # Runs in a worker thread: synthesis and playback both block until the question is read.
+        from rehearse.audio import tts
+        from rehearse.audio.playback import Player
+
+        with self._lock:
+            stops = self._stops
+        samples = tts.speak_samples(text, "piper")
+        with self._lock:
+            if stops != self._stops:
+                return
+            player = Player.from_samples(samples, tts.SAMPLE_RATE, device=self._device())
+            self._player = player
+            player.play()
+        try:
+            player.finished.wait()
+        finally:
+            player.stop()
+            with self._lock:
+                if self._player is player:
+                    self._player = None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stops += 1
+            player, self._player = self._player, None
+        if player is not None:
+            player.stop()
+
+
+def piper_voice(device: Callable[[], str | None] = lambda: None) -> Voice | None:
+    """The offline Piper voice, or None when it is not installed.
+
+    ``device`` gives the output device (None: the system default) each time it speaks;
+    ``scratch`` is the folder for the spoken question's short-lived WAV (the data folder, so
+    nothing is written outside it; None: the system's temporary folder).
     """
     from rehearse.audio import tts
 
     if "piper" not in tts.available_voices():
         return None
-
-    def speak(text: str) -> None:
-        # Runs in a worker thread: synthesis and playback both block until the question is read.
-        from rehearse.audio.playback import Player
-
-        with tempfile.TemporaryDirectory(prefix="rehearse-voice-") as tmp:
-            wav = Path(tmp) / "question.wav"
-            tts.synthesize(text, wav, "piper")
-            player = Player(wav, device=device())
-            player.play()
-            player.wait()
-
-    return speak
+    return PiperVoice(device)

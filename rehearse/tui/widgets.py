@@ -85,6 +85,8 @@ class LevelMeter(Widget):
     """Live microphone level on a -60..0 dBFS scale, with plain-words warnings."""
 
     level: reactive[InputLevel | None] = reactive(None, always_update=True)
+    idle_note: reactive[str] = reactive("microphone idle: press space to record")
+    """What the meter says while there is no level: the screen knows why the microphone is off."""
     FLOOR_DB = -60.0
 
     def render(self) -> RenderableType:
@@ -108,7 +110,7 @@ class LevelMeter(Widget):
         shown = f"{rms:5.0f} dB" if rms > SILENCE_DBFS else "   -∞ dB"
         line = Text.assemble(("mic ", "bold"), bar, (f" {shown}", "dim"))
         if level is None:
-            note = Text("microphone idle: press space to record", style="dim")
+            note = Text(self.idle_note, style="dim")
         elif level.clipping:
             note = Text("⚠ CLIPPING: move back from the microphone or turn it down", "bold red")
         elif level.too_quiet:
