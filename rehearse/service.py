@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Literal
 
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
-from rehearse.errors import RehearseError
+from rehearse.errors import RehearseError, UsageError
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
+from rehearse.scoring.metrics import SCORING_REVISION
 from rehearse.scoring.score import Report, score
 from rehearse.speech.transcribe import (
     LISTENING_AGAIN,
@@ -247,3 +248,145 @@ def _holds_no_audio(path: Path) -> bool:
         return path.stat().st_size <= _EMPTY_WAV_BYTES
     except OSError:
         return False
+
+
+# -- rescoring ------------------------------------------------------------------------------------
+
+RESCORE_OFFERED = "rescore-offered-for-revision"
+"""The ``meta`` key remembering the scoring revision the app last offered a rescore for."""
+
+
+def attempts_to_rescore(
+    history: History,
+    ids: Sequence[int] = (),
+    question: str | None = None,
+    everything: bool = False,
+) -> list[Attempt]:
+    """The attempts a rescore is asked for: by id, one question's, all, or else the outdated."""
+    if ids:
+        return [history.get(attempt_id) for attempt_id in dict.fromkeys(ids)]
+    if question:
+        found = history.attempts(question)
+        if not found:
+            raise UsageError(f"no saved attempts at '{question}': 'rehearse history' lists them")
+        return found
+    attempts = history.attempts()
+    return attempts if everything else [a for a in attempts if a.outdated]
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """What ``rescore_attempts`` did: the attempts now current, and one line per attempt kept
+    as it was."""
+
+    updated: tuple[Attempt, ...]
+    kept: tuple[str, ...]
+
+
+RescoreProgress = Callable[[int, int, Attempt], None]
+"""Called before each attempt with (attempts done, attempts in all, the attempt it starts)."""
+
+
+def rescore_attempts(
+    history: History,
+    attempts: Sequence[Attempt],
+    rubric_for: Callable[[str], Rubric | None],
+    transcriber: Transcriber,
+    settings: Settings,
+    progress: RescoreProgress | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Rescored:
+    """Score each attempt's recording again by the current rules, keeping its target.
+
+    Each attempt is replaced in its own transaction once its new report is ready, so stopping
+    (``stop``, Ctrl-C, a crash) leaves every attempt whole: rescored, or as it was.
+    """
+    updated: list[Attempt] = []
+    kept: list[str] = []
+    for n, attempt in enumerate(attempts):
+        if stop():
+            break
+        if progress:
+            progress(n, len(attempts), attempt)
+        rubric = rubric_for(attempt.question_id)
+        if rubric is None:
+            kept.append(
+                f"attempt {attempt.id}: the question '{attempt.question_id}' is no longer in the"
+                " question bank, so it was kept as it was"
+            )
+            continue
+        try:
+            report = analyse_file(
+                attempt.audio_path,
+                rubric,
+                transcriber,
+                target=attempt.target_seconds,
+                extra_fillers=settings.extra_fillers,
+            )
+            updated.append(history.replace_report(attempt.id, report))
+        except RehearseError as error:
+            kept.append(f"attempt {attempt.id} was kept as it was: {error}")
+    return Rescored(tuple(updated), tuple(kept))
+
+
+def rescore_to_offer(history: History) -> int:
+    """How many attempts the app should offer to rescore: those scored by older rules, unless
+    the offer for the current rules was already made (it is made once per upgrade)."""
+    if history.meta(RESCORE_OFFERED) == str(SCORING_REVISION):
+        return 0
+    return sum(a.outdated for a in history.attempts())
+
+
+def remember_rescore_offered(history: History) -> None:
+    history.set_meta(RESCORE_OFFERED, str(SCORING_REVISION))
+
+
+# -- importing recordings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """One file of ``import_recordings``: the attempt it became, the attempt it already was,
+    or the one-line reason it could not be imported."""
+
+    path: Path
+    attempt: Attempt | None = None
+    already: Attempt | None = None
+    problem: str | None = None
+
+
+def import_recordings(
+    history: History,
+    paths: Sequence[Path],
+    rubric: Rubric,
+    transcriber: Transcriber,
+    settings: Settings,
+    override: tuple[int, int] | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> list[ImportedFile]:
+    """Score existing recordings of answers to ``rubric`` and add them to the history, each on
+    the date the file gives (its metadata's, else its modification time). A file already in
+    the history (the same audio made at the same time) is not added again."""
+    from rehearse.audio.metadata import file_date
+    from rehearse.storage.archive import KnownRecordings, file_sha256
+
+    known = KnownRecordings(history)
+    results = []
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths), path)
+        try:
+            when = file_date(path)
+            already = known.find(when, file_sha256(path))
+        except OSError as exc:
+            results.append(ImportedFile(path, problem=f"{path}: cannot read: {exc.strerror}"))
+            continue
+        if already is not None:
+            results.append(ImportedFile(path, already=already))
+            continue
+        try:
+            report = score_recording(path, rubric, transcriber, settings, override)
+            results.append(ImportedFile(path, attempt=save_attempt(history, report, path, when)))
+        except RehearseError as error:
+            results.append(ImportedFile(path, problem=str(error)))
+    return results

@@ -16,11 +16,9 @@ from rehearse.storage.progress import (
     Standing,
     TrendSeries,
     compare,
-    cut_short_under,
-    filler_trend,
-    is_cut_short,
     standing,
 )
+from rehearse.storage.trends import cut_short_under, filler_trend, is_cut_short
 
 START = datetime(2026, 3, 2, 9, 0)
 
@@ -53,7 +51,6 @@ def attempt(
         pause_count=0,
         coverage_ratio=coverage,
         model="test",
-        report_json="{}",
     )
 
 
@@ -141,10 +138,10 @@ def test_series_follow_the_attempts_oldest_first() -> None:
 @pytest.mark.parametrize(
     ("fillers", "window", "before", "after", "direction"),
     [
-        ([7.5, 2.5, 1.5, 0.8], 2, 5.0, 1.1, "better"),
-        ([1.0, 3.0], 1, 1.0, 3.0, "worse"),
+        ([7.5, 2.5, 1.5, 0.8], 2, 5.0, 1.15, "improving"),
+        ([1.0, 3.0], 1, 1.0, 3.0, "worsening"),
         ([2.0, 2.2, 2.4], 1, 2.0, 2.4, "steady"),  # under half a filler a minute: noise
-        ([6, 5, 4, 3, 2, 1, 0], 3, 5.0, 1.0, "better"),  # never more than three at each end
+        ([6, 5, 4, 3, 2, 1, 0], 3, 5.0, 1.0, "improving"),  # never more than three at each end
     ],
 )
 def test_filler_trend_compares_the_first_and_the_last_attempts(

@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -143,3 +144,165 @@ def test_a_real_report_reads_back_from_the_history_equal_to_what_was_stored(tmp_
     assert report.fillers.count and any(p.covered for p in report.coverage.points)
     attempt = History(tmp_path).add(report, spoken_answer(name))
     assert History(tmp_path).get(attempt.id).report == report
+
+
+# ---------------------------------------------------------------------------- schema 2
+
+
+RELEASED = Path(__file__).parent / "data" / "history-schema1"
+
+
+def released_copy(tmp_path: Path) -> Path:
+    """A copy of a data folder written by rehearse 0.1.0 (schema 1), to upgrade."""
+    import shutil
+
+    folder = tmp_path / "released"
+    shutil.copytree(RELEASED, folder)
+    return folder
+
+
+def raw_rows(folder: Path) -> list[dict]:
+    db = sqlite3.connect(folder / "history.sqlite3")
+    db.row_factory = sqlite3.Row
+    rows = [dict(r) for r in db.execute("SELECT * FROM attempts ORDER BY id")]
+    db.close()
+    return rows
+
+
+def test_a_database_of_the_released_layout_is_upgraded_keeping_every_row_and_recording(tmp_path):
+    from rehearse.scoring.metrics import measure
+
+    folder = released_copy(tmp_path)
+    before = raw_rows(folder)
+    recordings = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.wav")}
+    assert len(before) == 3 and len(recordings) == 3
+    assert (
+        sqlite3.connect(folder / "history.sqlite3").execute("PRAGMA user_version").fetchone()[0]
+        == 1
+    )
+
+    attempts = History(folder).attempts()
+
+    after = raw_rows(folder)
+    assert [{k: row[k] for k in before[0]} for row in after] == before
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.wav")} == recordings
+    db = sqlite3.connect(folder / "history.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # Every attempt has its metrics, worked out from its stored report, and is marked as scored
+    # before revisions were recorded.
+    for attempt in attempts:
+        assert attempt.metrics == measure(attempt.report)
+        assert attempt.scoring_revision == 0 and attempt.outdated
+        assert attempt.audio_path.is_file()
+    walkthrough = next(a for a in attempts if a.question_id == "project-walkthrough")
+    assert [p.id for p in walkthrough.metrics.parts][:2] == ["problem", "data-label"]
+    # Saving after the upgrade works and is marked with the current rules.
+    # (a copy of a recording: a recording already saved belongs to its attempt)
+    copy = shutil.copyfile(attempts[0].audio_path, tmp_path / "again.wav")
+    new = History(folder).add(attempts[0].report, copy)
+    assert not new.outdated and new.scored_by
+
+
+def test_new_attempts_record_their_metrics_and_scoring(tmp_path, wav):
+    from rehearse.scoring.metrics import SCORING_REVISION, measure
+
+    report = make_report("um we used class weights and PR AUC")
+    attempt = History(tmp_path).add(report, wav)
+    assert attempt.metrics == measure(report)
+    assert attempt.scoring_revision == SCORING_REVISION and not attempt.outdated
+    assert attempt.scored_by == __import__("rehearse").__version__
+
+
+def test_replace_report_puts_a_rescore_in_place(tmp_path, wav):
+    store = History(tmp_path)
+    attempt = store.add(make_report("um um class weights"), wav, when=datetime(2026, 1, 1, 10))
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    db.execute("UPDATE attempts SET scoring_revision = 0")
+    db.commit()
+    assert store.get(attempt.id).outdated
+    better = make_report("class weights and PR AUC")
+    replaced = store.replace_report(attempt.id, better)
+    assert replaced.report == better and not replaced.outdated
+    assert (replaced.created_at, replaced.audio_path) == (attempt.created_at, attempt.audio_path)
+    assert replaced.filler_count == 0 and replaced.coverage_ratio > attempt.coverage_ratio
+    with pytest.raises(StorageError, match="no attempt with id 99"):
+        store.replace_report(99, better)
+
+
+def test_attempts_since_a_date_and_reports_read_on_demand(tmp_path, wav):
+    store = History(tmp_path)
+    store.add(make_report("class weights"), wav, when=datetime(2026, 1, 1, 23, 59))
+    later = store.add(make_report("PR AUC"), wav, when=datetime(2026, 1, 2, 0, 0))
+    assert [a.id for a in store.attempts(since=datetime(2026, 1, 2))] == [later.id]
+    (listed,) = store.attempts(since=datetime(2026, 1, 2))
+    assert listed == later and listed.report == later.report
+    # A listed attempt deleted since has no report to read: a one-line error, not a crash.
+    store.delete(later.id)
+    with pytest.raises(StorageError, match="no attempt with id"):
+        listed.report  # noqa: B018
+
+
+def test_meta_remembers_values(tmp_path):
+    store = History(tmp_path)
+    assert store.meta("rescore-offered") is None
+    store.set_meta("rescore-offered", "1")
+    store.set_meta("rescore-offered", "2")
+    assert History(tmp_path).meta("rescore-offered") == "2"
+
+
+def test_the_upgrade_keeps_deleted_ids_retired_and_survives_an_unreadable_report(tmp_path):
+    folder = released_copy(tmp_path)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    db.execute("DELETE FROM attempts WHERE id = 3")
+    db.execute('UPDATE attempts SET report_json = \'{"not": "a report"}\' WHERE id = 2')
+    db.commit()
+    db.close()
+    store = History(folder)
+    broken = store.get(2)
+    # Its figures still give what they can; the rest is unknown rather than made up.
+    assert broken.metric("fillers_per_minute") == broken.fillers_per_minute
+    assert broken.pauses_per_minute == round(2 * 60 / broken.speaking_seconds, 1)
+    assert broken.overrun_seconds == 0 and broken.words_per_point is None
+    # A new attempt never takes the id of the one deleted before the upgrade.
+    copy = shutil.copyfile(store.get(1).audio_path, tmp_path / "again.wav")
+    new = store.add(store.get(1).report, copy)
+    assert new.id == 4
+
+
+def test_the_upgraded_schema_keeps_one_attempt_per_recording_and_the_question_index(tmp_path):
+    folder = released_copy(tmp_path)
+    History(folder).attempts()  # 1 -> 2 (one attempt per recording) -> 3 (metrics)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    indexes = {r[1]: r[2] for r in db.execute("PRAGMA index_list(attempts)")}
+    db.close()
+    assert indexes["attempts_by_audio"] == 1 and "attempts_by_question" in indexes
+
+
+def test_imported_and_rescored_attempts_come_back_from_a_rebuild_with_their_metrics(tmp_path, wav):
+    from rehearse.scoring.metrics import SCORING_REVISION, measure
+    from rehearse.storage.history import NewAttempt, sidecar_of
+
+    store = History(tmp_path)
+    saved = store.add(make_report("um class weights"), wav, when=datetime(2026, 1, 1, 10))
+    rescored = store.replace_report(saved.id, make_report("class weights and PR AUC"))
+    placed = store.new_audio_path("imbalanced-data", datetime(2025, 6, 1, 9))
+    placed.write_bytes(wav.read_bytes())
+    (imported,) = store.add_many(
+        [NewAttempt(make_report("um um"), placed, datetime(2025, 6, 1, 9), None, 0, "0.0.9")]
+    )
+    assert sidecar_of(imported.audio_path).exists() and not store.in_use(placed)
+    # A recording belongs to one attempt, imported or not.
+    with pytest.raises(StorageError, match="one attempt"):
+        store.add_many([NewAttempt(make_report("again"), placed, datetime(2025, 6, 2, 9))])
+
+    store.path.write_bytes(b"not a database")
+    assert store.check() is not None
+    rebuilt = store.rebuild()
+    assert rebuilt.restored == 2 and rebuilt.skipped == ()
+    by_time = {a.created_at: a for a in History(tmp_path).attempts()}
+    again = by_time[datetime(2026, 1, 1, 10)]
+    assert again.report == rescored.report and again.scoring_revision == SCORING_REVISION
+    old = by_time[datetime(2025, 6, 1, 9)]
+    assert (old.scoring_revision, old.scored_by) == (0, "0.0.9") and old.outdated
+    for attempt in by_time.values():
+        assert attempt.metrics == measure(attempt.report)

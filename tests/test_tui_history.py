@@ -35,7 +35,8 @@ from rehearse.language.rubric import Rubric, find_question, load_bank
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import DATABASE_FILE, Attempt, History
-from rehearse.storage.progress import TrendSeries, filler_trend
+from rehearse.storage.progress import TrendSeries
+from rehearse.storage.trends import filler_trend
 from rehearse.tui.confirm import ConfirmDelete
 from rehearse.tui.history_parts import AttemptTable
 from rehearse.tui.history_screen import ALL_QUESTIONS, EMPTY_MESSAGE, HistoryScreen
@@ -517,9 +518,9 @@ def test_filler_trend_compares_the_first_and_last_three(
     trend = filler_trend(leakage)
     # Four attempts: two at each end, so no attempt is compared with itself.
     assert trend is not None and trend.window == 2
-    assert trend.before == round((7.5 + 2.5) / 2, 1)
-    assert trend.after == round((1.5 + 0.8) / 2, 1)
-    assert trend.direction == "better"
+    assert trend.before == (7.5 + 2.5) / 2
+    assert trend.after == pytest.approx((1.5 + 0.8) / 2)
+    assert trend.direction == "improving"
     assert filler_trend(leakage[:1]) is None
     six = leakage + leakage[::-1]
     assert filler_trend(six) is not None and filler_trend(six).window == 3  # type: ignore[union-attr]
@@ -538,7 +539,7 @@ async def test_summary_line_gives_attempts_trend_and_best(
         leakage = by_question["data-leakage"]
         assert leakage.attempts == 4
         assert leakage.trend is not None
-        assert (leakage.trend.before, leakage.trend.after) == (5.0, 1.1)
+        assert (leakage.trend.before, leakage.trend.after) == (5.0, 1.15)
         # The store's best: on target, most covered, fewest fillers -> the fourth (75 s, 83%).
         assert leakage.best == store.best("data-leakage") == filled[5]
         assert leakage.best_number == 4

@@ -118,8 +118,12 @@ def score_and_print(
         except RehearseError as error:
             not_saved = str(error)
     if args.json:
+        from rehearse.scoring.metrics import SCORING_REVISION, measure
+
         payload = report.to_dict()
         payload["audio"] = str(shown_as or audio)
+        payload["metrics"] = measure(report).to_dict()
+        payload["scoring_revision"] = SCORING_REVISION
         if attempt_id is not None:
             payload["attempt_id"] = attempt_id
         if args.explain:

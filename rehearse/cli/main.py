@@ -17,8 +17,6 @@ from rehearse.cli.common import (
     score_and_print,
 )
 from rehearse.errors import RehearseError
-from rehearse.language.rubric import load_bank, unknown_question
-from rehearse.storage.settings import data_dir
 
 
 def global_options(after_command: bool) -> argparse.ArgumentParser:
@@ -49,7 +47,7 @@ def global_options(after_command: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rehearse.cli import audio_commands
+    from rehearse.cli import audio_commands, history_commands, transfer_commands
 
     parser = argparse.ArgumentParser(
         prog="rehearse",
@@ -70,11 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_scoring_options(score)
     score.set_defaults(handler=run_score)
 
-    history = sub.add_parser("history", help="list saved attempts", parents=common)
-    history.add_argument("--question", help="only this question id")
-    history.add_argument("--json", action="store_true", help="print JSON")
-    history.set_defaults(handler=run_history)
-
+    history_commands.add_parsers(sub, common)
+    transfer_commands.add_parsers(sub, common)
     audio_commands.add_parsers(sub, common)
     return parser
 
@@ -138,59 +133,6 @@ def run_questions(args: argparse.Namespace) -> int:
     console.print(table)
     if yours:
         console.print("* your own target for that question (set in the app: t on the list)")
-    return 0
-
-
-def run_history(args: argparse.Namespace) -> int:
-    from rehearse.storage.history import History
-
-    store = History(data_dir(args.data))
-    if args.question:
-        # A question since removed from the bank may still have attempts worth listing.
-        known = {r.id for r in load_bank(args.bank)} | {a.question_id for a in store.attempts()}
-        if args.question not in known:
-            raise unknown_question(args.question, sorted(known))
-    attempts = store.attempts(args.question)
-    if args.json:
-        rows = [
-            {
-                "id": a.id,
-                "created_at": a.created_at.isoformat(),
-                "question": a.question_id,
-                "audio": str(a.audio_path),
-                "speaking_seconds": a.speaking_seconds,
-                "timing": a.timing,
-                "fillers_per_minute": a.fillers_per_minute,
-                "coverage_ratio": a.coverage_ratio,
-            }
-            for a in attempts
-        ]
-        print(json.dumps(rows, indent=1))
-        return 0
-    if not attempts:
-        print("no attempts saved yet")
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    # Ids are what the user types next (replay 12, --question ID): never cut. The rest wraps.
-    table.add_column("id", no_wrap=True, justify="right")
-    table.add_column("when")
-    table.add_column("question", no_wrap=True, min_width=max(len(a.question_id) for a in attempts))
-    for name in ("spoken", "timing", "fillers /min", "covered"):
-        table.add_column(name, justify="right" if name != "timing" else "left")
-    for a in attempts:
-        table.add_row(
-            str(a.id),
-            f"{a.created_at:%Y-%m-%d %H:%M}",
-            a.question_id,
-            f"{a.speaking_seconds:.0f} s",
-            a.timing,
-            f"{a.fillers_per_minute:.1f}",
-            f"{a.coverage_ratio:.0%}",
-        )
-    Console().print(table)
     return 0
 
 

@@ -25,6 +25,9 @@ Timing = Literal["short", "on-target", "long"]
 # report needs to read back whole: each filler's word indices, each match's end and strength.
 REPORT_FORMAT = 2
 
+# Anything here that would make the same words or audio score differently (fillers, pauses,
+# coverage) must bump SCORING_REVISION in rehearse.scoring.metrics in the same commit.
+
 PAUSE_MIN_SECONDS = 1.0
 # A filler must have this much sound under it; with a filler prompt, Whisper writes "Uh," or
 # "Mhm." into trailing silence.

@@ -5,9 +5,9 @@ Everything here is a pure function of stored ``Attempt``s (oldest first, as ``Hi
 returns them), so it is tested on hand-made lists; the TUI only lays it out and colours it.
 
 Attempts are numbered per question, oldest first (#1 is the first answer to that question), in
-the table, the summaries, the charts, a report and a replay alike. A try shorter than a third of
-its target's low end was most likely stopped early (a false start, a slip of the space bar): it
-keeps its number and its point on the charts, but bests, trends and comparisons leave it out.
+the table, the summaries, the charts, a report and a replay alike. Tries cut short, the filler
+trend and every other figure over time come from ``rehearse.storage.trends``, which the command
+line's ``progress`` uses too, so the two never disagree.
 """
 
 from __future__ import annotations
@@ -19,13 +19,8 @@ from typing import Literal
 
 from rehearse.scoring.render import clock
 from rehearse.storage.history import Attempt, best_attempt
+from rehearse.storage.trends import MetricTrend, counted, filler_trend
 
-TREND_WINDOW = 3
-"""How many attempts at each end the filler trend compares ("first vs last three")."""
-STEADY_FILLERS_PER_MINUTE = 0.5
-"""A change in fillers per minute smaller than this is noise, not progress."""
-CUT_SHORT_FRACTION = 1 / 3
-"""A try shorter than this share of its target's low end looks cut short."""
 # Changes smaller than these are the same figure, not a better or worse one.
 SAME_SECONDS = 1.0
 SAME_FILLERS_PER_MINUTE = 0.05
@@ -41,20 +36,6 @@ def _order(attempt: Attempt) -> tuple[datetime, int]:
 
 def _newest_first(attempts: Sequence[Attempt]) -> list[Attempt]:
     return sorted(attempts, key=_order, reverse=True)
-
-
-def cut_short_under(attempt: Attempt) -> float:
-    """Spoken seconds under which ``attempt`` looks cut short."""
-    return attempt.target_seconds[0] * CUT_SHORT_FRACTION
-
-
-def is_cut_short(attempt: Attempt) -> bool:
-    return attempt.speaking_seconds < cut_short_under(attempt)
-
-
-def counted(attempts: Sequence[Attempt]) -> list[Attempt]:
-    """The attempts that bests, trends and comparisons count: all but the ones cut short."""
-    return [a for a in attempts if not is_cut_short(a)]
 
 
 @dataclass(frozen=True)
@@ -105,33 +86,6 @@ class TrendSeries:
 
 
 @dataclass(frozen=True)
-class FillerTrend:
-    """Mean fillers per minute over the first and the last ``window`` attempts."""
-
-    before: float
-    after: float
-    window: int
-
-    @property
-    def direction(self) -> Literal["better", "worse", "steady"]:
-        change = self.after - self.before
-        if abs(change) < STEADY_FILLERS_PER_MINUTE:
-            return "steady"
-        return "better" if change < 0 else "worse"
-
-
-def filler_trend(attempts: Sequence[Attempt]) -> FillerTrend | None:
-    """First vs last three attempts; with fewer than six the two windows shrink so they never
-    overlap (an attempt compared with itself would hide a real change). ``None`` below two."""
-    if len(attempts) < 2:
-        return None
-    window = min(TREND_WINDOW, len(attempts) // 2)
-    first = [a.fillers_per_minute for a in attempts[:window]]
-    last = [a.fillers_per_minute for a in attempts[-window:]]
-    return FillerTrend(round(sum(first) / window, 1), round(sum(last) / window, 1), window)
-
-
-@dataclass(frozen=True)
 class QuestionSummary:
     """The one-line summary of a question's attempts."""
 
@@ -139,7 +93,7 @@ class QuestionSummary:
     attempts: int
     best: Attempt | None
     best_number: int  # the best attempt's x on the charts (1 = the first attempt)
-    trend: FillerTrend | None
+    trend: MetricTrend | None  # fillers per minute (rehearse.storage.trends)
 
     @classmethod
     def of(cls, question_id: str, attempts: Sequence[Attempt]) -> QuestionSummary:
@@ -148,7 +102,7 @@ class QuestionSummary:
         # Only tries cut short so far: the best of them is still better than no best at all.
         best = best_attempt(full or attempts)
         number = next((n for n, a in enumerate(attempts, 1) if best and a.id == best.id), 0)
-        return cls(question_id, len(attempts), best, number, filler_trend(full))
+        return cls(question_id, len(attempts), best, number, filler_trend(attempts))
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,12 @@ from textual.screen import Screen
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.score import Report
+from rehearse.service import Rescored
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.lock import FolderLock
 from rehearse.storage.settings import Settings
+from rehearse.tui.compare_screen import CompareScreen
 from rehearse.tui.context import AppContext
 from rehearse.tui.help import HelpScreen, HelpSection
 from rehearse.tui.history_screen import HistoryScreen
@@ -31,16 +33,21 @@ from rehearse.tui.messages import HistoryChanged, ModelFailed, ModelLoaded, Reco
 from rehearse.tui.mock_round import MockRoundScreen
 from rehearse.tui.navigation import (
     AnswerRequested,
+    CompareRequested,
     HistoryRequested,
     MockRoundRequested,
+    ProgressRequested,
     ReplayRequested,
     ReportRequested,
+    RescoreRequested,
     SettingsRequested,
 )
+from rehearse.tui.progress_screen import ProgressScreen
 from rehearse.tui.questions import QuestionsScreen
 from rehearse.tui.record import RecordScreen
 from rehearse.tui.replay import ReplayScreen
 from rehearse.tui.report import ReportScreen
+from rehearse.tui.rescore import RescoreScreen
 from rehearse.tui.services import (
     PlayerFactory,
     RecorderFactory,
@@ -55,6 +62,8 @@ SCREENS: tuple[tuple[str, type[Screen[Any]]], ...] = (
     ("Record", RecordScreen),
     ("Report", ReportScreen),
     ("History", HistoryScreen),
+    ("Progress", ProgressScreen),
+    ("Compare", CompareScreen),
     ("Replay", ReplayScreen),
     ("Mock round", MockRoundScreen),
     ("Settings", SettingsScreen),
@@ -149,6 +158,7 @@ class RehearseApp(App[int]):
         # Loading takes seconds: do it now, in the background, so the first answer need not wait.
         if self.transcriber.loaded:
             self.model_status = "ready"
+            self.offer_rescore()
         else:
             self.load_model()
         for notice in self.notices:
@@ -194,6 +204,22 @@ class RehearseApp(App[int]):
     def on_model_loaded(self, _: ModelLoaded) -> None:
         self.model_status = "ready"
         self.model_problem = None
+        self.offer_rescore()
+
+    @work(thread=True, exclusive=True, group="rescore-offer")
+    def offer_rescore(self) -> None:
+        """Once after an upgrade: if attempts were scored by older rules, offer to rescore them
+        (with the model loaded, so that yes can start at once). The offer is remembered."""
+        from rehearse.service import remember_rescore_offered, rescore_to_offer
+
+        try:
+            if not rescore_to_offer(self.store):
+                return
+            outdated = [a for a in self.store.attempts() if a.outdated]
+            remember_rescore_offered(self.store)
+        except RehearseError:
+            return  # an unreadable history says so on its own screen
+        self.post_message(RescoreRequested(outdated, after_upgrade=True))
 
     def on_model_failed(self, message: ModelFailed) -> None:
         self.model_problem = message.message
@@ -279,6 +305,35 @@ class RehearseApp(App[int]):
 
     def on_settings_requested(self, _: SettingsRequested) -> None:
         self.push_screen(SettingsScreen())
+
+    def on_progress_requested(self, message: ProgressRequested) -> None:
+        rubric = self.rubric(message.question_id)
+        question = rubric.question if rubric else None
+        self.push_screen(ProgressScreen(self.store, message.question_id, question))
+
+    def on_compare_requested(self, message: CompareRequested) -> None:
+        self.push_screen(CompareScreen(message.first, message.second, message.numbers))
+
+    def on_rescore_requested(self, message: RescoreRequested) -> None:
+        if message.after_upgrade and not isinstance(self.screen, QuestionsScreen):
+            # Never over an answer in progress: say where the offer waits instead.
+            self.notify(
+                f"{len(message.attempts)} attempt(s) were scored by older rules. To score them"
+                " again: History (h), then Progress (g), then r.",
+                title="Scoring improved",
+                timeout=15,
+            )
+            return
+        self.push_screen(
+            RescoreScreen(message.attempts, message.after_upgrade), callback=self._rescored
+        )
+
+    def _rescored(self, result: Rescored | None) -> None:
+        if result is None:
+            return
+        self.notify(f"Rescored {len(result.updated)} attempt(s).", title="Rescore")
+        for line in result.kept:
+            self.notify(line, title="Kept as it was", severity="warning")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -1,5 +1,6 @@
 """Trend charts of one question's attempts: spoken time against the target, fillers per minute,
-and coverage, one point per attempt (x = the attempt's number at its question)."""
+and coverage, one point per attempt (x = the attempt's number at its question); and the progress
+view's chart of any one rambling metric."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.color import Color
 from textual_plotext import PlotextPlot
 
 from rehearse.storage.progress import TrendSeries
+from rehearse.storage.trends import MetricTrend
 
 ChartKind = Literal["duration", "fillers", "coverage"]
 CHART_KINDS: tuple[ChartKind, ...] = ("duration", "fillers", "coverage")
@@ -110,3 +112,51 @@ class TrendChart(PlotextPlot):
         self._plot_trend(series, series.coverage_percent, "success")
         self.plt.ylim(0, 105)
         self.plt.yticks([0, 50, 100], ["0%", "50%", "100%"])
+
+
+class MetricChart(PlotextPlot):
+    """One rambling metric over a question's attempts (``rehearse.storage.trends``): a dot for
+    each attempt that counts, the average of the last three as a line, and the best ringed.
+    Tries cut short are left out, as they are of every figure."""
+
+    def show(self, trend: MetricTrend | None, question_id: str = "") -> None:
+        plt = self.plt
+        plt.clear_figure()
+        self.refresh()
+        if trend is None:
+            return
+        info = trend.info
+        better = {"lower": " · lower is better", "higher": " · higher is better"}
+        plt.title(f"{question_id} · {info.label.lower()}{better.get(info.better or '', '')}")
+        points = [p for p in trend.series if p.value is not None and p.counted]
+        if not points:
+            return
+        # As in the trend charts: whole attempt numbers, half an attempt of margin.
+        count = len(trend.series)
+        plt.xlim(0.5, count + 0.5)
+        numbers = [float(p.number) for p in trend.series]
+        step = max(1, count // 10)
+        plt.xticks(numbers[::step], [f"{n:g}" for n in numbers[::step]])
+        xs = [p.number for p in points]
+        values = [p.value for p in points]
+        scale = 100.0 if info.unit == "%" else 1.0
+        ys = [float(v) * scale for v in values if v is not None]
+        averages = [float(p.average or 0) * scale for p in points]
+        primary = self._rgb("primary")
+        plt.scatter(xs, ys, color=primary, marker="●")
+        plt.plot(xs, averages, color=self._rgb("accent"), marker="braille")
+        if trend.best_number is not None and trend.best is not None:
+            plt.scatter(
+                [trend.best_number], [trend.best * scale], color=self._rgb("success"), marker="◉"
+            )
+        if info.unit == "%":
+            plt.ylim(0, 105)
+            plt.yticks([0, 50, 100], ["0%", "50%", "100%"])
+            return
+        top = nice_ceiling(max(ys) * 1.1)
+        plt.ylim(0, top)
+        ticks = [0, top / 2, top]
+        plt.yticks(ticks, [f"{t:g}" for t in ticks])
+
+    def _rgb(self, variable: str) -> tuple[int, int, int]:
+        return Color.parse(self.app.theme_variables.get(variable, "white")).rgb

@@ -10,10 +10,14 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from rehearse.scoring.render import clock
 from rehearse.storage.progress import VERDICT_LABELS, AttemptRow, QuestionSummary
+
+# The history screen says a trend in the words of its legend ("better means fewer fillers now").
+TREND_WORDS: dict[str, str] = {"improving": "better", "worsening": "worse"}
 
 Colours = dict[str, str]
 """The theme's ``success``, ``warning`` and ``error`` colours, by those names."""
@@ -33,6 +37,10 @@ _FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("coverage", "Cover", 5),
     ("pace", "WPM", 3),
 )
+# Rows are added a page at a time, more as the cursor nears the end: a DataTable measures every
+# cell it holds, and 10,000 attempts at once took seconds to show.
+PAGE_ROWS = 200
+_MORE_WHEN_WITHIN = 20
 _QUESTION_MIN_WIDTH = 12
 _QUESTION_MAX_WIDTH = 28  # the longest id in the bundled bank is 27
 _CELL_PADDING = 1  # DataTable's default, on each side of every column
@@ -64,7 +72,10 @@ class AttemptTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self._rows: list[AttemptRow] = []
         self._colours: Colours = {}
+        self._marked: frozenset[int] = frozenset()
         self._laid_out_width = 0
+        self._question_cells = _QUESTION_MIN_WIDTH
+        self._added = 0
 
     @property
     def attempt_id(self) -> int | None:
@@ -74,37 +85,64 @@ class AttemptTable(DataTable[Text]):
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         return None if key is None else int(key)
 
-    def show(self, rows: Sequence[AttemptRow], colours: Colours) -> None:
+    def show(
+        self,
+        rows: Sequence[AttemptRow],
+        colours: Colours,
+        marked: frozenset[int] = frozenset(),
+    ) -> None:
         """Fill the table; the cursor stays on its attempt, or after a delete on the row that
-        took its place."""
+        took its place. Rows of ``marked`` attempt ids stand out (marked for comparing)."""
         kept, old_row = self.attempt_id, self.cursor_row
-        self._rows, self._colours = list(rows), colours
+        self._rows, self._colours, self._marked = list(rows), colours, marked
         self._laid_out_width = self.size.width
-        question_width = self._question_width()
+        self._question_cells = self._question_width()
+        self._added = len(self._rows)  # nothing more to add until the columns are back
         self.clear(columns=True)
         for key, label, width in _FIXED_COLUMNS[:1]:
             self.add_column(label, width=width, key=key)
-        self.add_column("Question", width=question_width, key="question")
+        self.add_column("Question", width=self._question_cells, key="question")
         for key, label, width in _FIXED_COLUMNS[1:]:
             self.add_column(label, width=width, key=key)
-        for row in rows:
+        self._added = 0
+        if not rows:
+            return
+        ids = [row.attempt.id for row in rows]
+        at = min(max(ids.index(kept) if kept in ids else old_row, 0), len(rows) - 1)
+        self._add_rows(max(PAGE_ROWS, at + 1))
+        self.move_cursor(row=at, animate=False)
+
+    def _add_rows(self, upto: int) -> None:
+        """Add the rows not shown yet, up to ``upto`` in all."""
+        colours, width = self._colours, self._question_cells
+        start, self._added = self._added, min(upto, len(self._rows))
+        # _added is set first: adding a row can move the cursor, which asks for more rows.
+        for row in self._rows[start : self._added]:
             a = row.attempt
-            self.add_row(
+            cells = [
                 Text(row.date),
-                Text(truncate(a.question_id, question_width)),
+                Text(truncate(a.question_id, width)),
                 Text(str(row.number), justify="right"),
                 Text(row.time, justify="right"),
                 verdict_text(a.timing, colours),
                 Text(row.fillers, justify="right"),
                 Text(row.coverage, justify="right"),
                 Text(row.pace, justify="right"),
-                key=str(a.id),
-            )
-        if not rows:
-            return
-        ids = [row.attempt.id for row in rows]
-        at = ids.index(kept) if kept in ids else old_row
-        self.move_cursor(row=min(max(at, 0), len(rows) - 1), animate=False)
+            ]
+            if a.id in self._marked:
+                for cell in cells:
+                    cell.stylize("reverse bold")
+            self.add_row(*cells, key=str(a.id))
+
+    @property
+    def shown_rows(self) -> int:
+        """How many of the rows are in the table so far (see PAGE_ROWS)."""
+        return self._added
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self._added < len(self._rows) and new.row >= self._added - _MORE_WHEN_WITHIN:
+            self._add_rows(self._added + PAGE_ROWS)
 
     def _question_width(self) -> int:
         fixed = sum(width for _, _, width in _FIXED_COLUMNS)
@@ -119,7 +157,7 @@ class AttemptTable(DataTable[Text]):
 
     def _relay(self) -> None:
         if self.size.width != self._laid_out_width:
-            self.show(self._rows, self._colours)
+            self.show(self._rows, self._colours, self._marked)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # An empty table has nothing to open: keep "Open report" out of the footer.
@@ -147,8 +185,9 @@ def trend_text(summary: QuestionSummary, colours: Colours) -> Text:
     if trend is None:
         return Text("trend after 2 attempts", style="dim", end="")
     text = Text(f"{trend.before:.1f}→{trend.after:.1f} ", end="")
-    style = {"better": colours["success"], "worse": colours["error"]}.get(trend.direction, "")
-    text.append(trend.direction, style=style)
+    word = TREND_WORDS.get(trend.direction, trend.direction)
+    style = {"better": colours["success"], "worse": colours["error"]}.get(word, "")
+    text.append(word, style=style)
     return text
 
 

@@ -23,12 +23,8 @@ from textual.widgets import DataTable, Footer, Label, Select, Static, Tab, Tabs
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.storage.history import Attempt, History
-from rehearse.storage.progress import (
-    TREND_WINDOW,
-    Progress,
-    QuestionSummary,
-    TrendSeries,
-)
+from rehearse.storage.progress import Progress, QuestionSummary, TrendSeries, standing
+from rehearse.storage.trends import WINDOW
 from rehearse.tui.charts import CHART_KINDS, CHART_TABS, TrendChart
 from rehearse.tui.confirm import ConfirmDelete
 from rehearse.tui.history_parts import (
@@ -38,7 +34,13 @@ from rehearse.tui.history_parts import (
     summary_line,
     theme_colours,
 )
-from rehearse.tui.navigation import ReplayRequested, ReportRequested
+from rehearse.tui.navigation import (
+    CompareRequested,
+    ProgressRequested,
+    ReplayRequested,
+    ReportRequested,
+)
+from rehearse.tui.pick_attempt import PickAttempt
 
 ALL_QUESTIONS = "*"
 """The filter's "no filter" value; question ids are ``[a-z0-9-]+`` so it cannot clash."""
@@ -58,7 +60,7 @@ LEGEND = (
 SUMMARY_TOOLTIP = (
     "Best: on target first, then most points covered, then fewest fillers.\n"
     "Fillers/min: the mean of the first attempts → the mean of the last ones "
-    f"(up to {TREND_WINDOW} each).\n"
+    f"(up to {WINDOW} each).\n"
     "A try shorter than a third of the target's low end looks cut short: it counts for neither."
 )
 
@@ -89,6 +91,17 @@ class HistoryScreen(Screen[None]):
         Binding("d,delete", "delete_attempt", "Delete", key_display="d"),
         Binding("f", "focus_filter", "Filter"),
         Binding("c", "next_chart", "Chart"),
+        Binding("g", "progress", "Progress", tooltip="Every metric of the question, with trends"),
+        # Out of the footer, which has no room left at 80 columns; the help lists it.
+        Binding(
+            "m", "mark", "Mark", show=False, tooltip="Mark an attempt to compare (two at most)"
+        ),
+        Binding(
+            "v",
+            "compare",
+            "Compare",
+            tooltip="Compare the two marked attempts, or this one with one you pick",
+        ),
         Binding("escape", "back", "Back"),
     ]
 
@@ -103,6 +116,7 @@ class HistoryScreen(Screen[None]):
         self.series: TrendSeries | None = None
         self.summaries: list[QuestionSummary] = []
         self._load_error: str | None = None
+        self.marked: list[int] = []  # attempt ids marked for comparing, in the order marked
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="toolbar"):
@@ -129,7 +143,7 @@ class HistoryScreen(Screen[None]):
                 for kind in CHART_KINDS:
                     shown = " -shown" if kind == CHART_KINDS[0] else ""
                     yield TrendChart(kind, id=f"{kind}-chart", classes="chart" + shown)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # Verdict and trend colours come from the theme, so a new theme redraws them.
@@ -160,6 +174,7 @@ class HistoryScreen(Screen[None]):
             self.notify(str(exc), title="History", severity="error")
         if self.filter not in self.progress.questions:
             self.filter = ALL_QUESTIONS
+        self.marked = [i for i in self.marked if self.progress.find(i) is not None]
         self._update_filter_options()
         self._redraw()
 
@@ -198,7 +213,7 @@ class HistoryScreen(Screen[None]):
 
     def _fill_table(self) -> None:
         rows = self.progress.rows(self._filtered())
-        self.query_one(AttemptTable).show(rows, self._colours())
+        self.query_one(AttemptTable).show(rows, self._colours(), frozenset(self.marked))
 
     def _update_state(self) -> None:
         empty = not self.attempts
@@ -277,9 +292,12 @@ class HistoryScreen(Screen[None]):
     @on(Select.Changed, "#question-filter")
     def _filter_changed(self, event: Select.Changed) -> None:
         value = event.value
-        self.filter = value if isinstance(value, str) else ALL_QUESTIONS
-        self._fill_table()
-        self._update_state()
+        chosen = value if isinstance(value, str) else ALL_QUESTIONS
+        # The Select announces its first value too: the table already shows it.
+        if chosen != self.filter or not self.query_one(AttemptTable).row_count:
+            self.filter = chosen
+            self._fill_table()
+            self._update_state()
         # Back to the rows: a filter is chosen in order to look at them.
         self.set_focus(self.query_one(AttemptTable))
 
@@ -304,7 +322,7 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
-        if action in ("replay", "delete_attempt", "choose"):
+        if action in ("replay", "delete_attempt", "choose", "mark", "compare", "progress"):
             # These act on the table's cursor row, which is not what the user is looking at
             # while choosing a filter; with no attempts they have nothing to act on at all.
             filter_focused = self.query_one("#question-filter").has_focus_within
@@ -325,6 +343,68 @@ class HistoryScreen(Screen[None]):
         attempt = self.current_attempt
         if attempt is not None:
             self.post_message(ReplayRequested(attempt))
+
+    def action_progress(self) -> None:
+        question = self._charted_question()
+        if question is not None:
+            self.post_message(ProgressRequested(question))
+
+    def action_mark(self) -> None:
+        """Mark the attempt under the cursor for comparing, or unmark it; a third mark takes the
+        place of the first."""
+        attempt = self.current_attempt
+        if attempt is None:
+            return
+        if attempt.id in self.marked:
+            self.marked.remove(attempt.id)
+        else:
+            self.marked = [*self.marked[-1:], attempt.id]
+        self._fill_table()
+        count = len(self.marked)
+        hint = "v compares the two" if count == 2 else "mark another, or v to pick one"
+        self.notify(f"{count} marked: {hint}" if count else "No attempt marked", timeout=3)
+
+    def action_compare(self) -> None:
+        """Two attempts side by side: the two marked, the one marked and the one under the
+        cursor, or the one under the cursor and one picked from its question's others."""
+        current = self.current_attempt
+        chosen = [a for i in self.marked if (a := self.progress.find(i)) is not None]
+        if current is not None and len(chosen) == 1 and current.id != chosen[0].id:
+            chosen.append(current)
+        if len(chosen) == 2:
+            self._compare(*chosen)
+        elif current is not None:
+            self._pick_and_compare(current)
+
+    def _compare(self, one: Attempt, other: Attempt) -> None:
+        first, second = sorted((one, other), key=lambda a: (a.created_at, a.id))
+        numbers = (self.progress.number(first), self.progress.number(second))
+        self.post_message(CompareRequested(first, second, numbers))
+
+    def _pick_and_compare(self, attempt: Attempt) -> None:
+        others = [a for a in self.progress.attempts_at(attempt.question_id) if a.id != attempt.id]
+        if not others:
+            self.notify(
+                f"Nothing to compare with: this is the only attempt at {attempt.question_id}.",
+                title="Compare",
+            )
+            return
+        choices = [(a, self.progress.number(a)) for a in reversed(others)]
+        # To start with, the attempt a report compares it with: the best earlier one.
+        place = standing(self.progress.attempts_at(attempt.question_id), attempt)
+        start = place.baseline or (others[-1] if others else None)
+        title = (
+            f"Compare #{self.progress.number(attempt)} ({attempt.created_at:%d %b %H:%M})"
+            f" at {attempt.question_id} with:"
+        )
+
+        def picked(choice: tuple[Attempt, int] | None) -> None:
+            if choice is not None:
+                self._compare(attempt, choice[0])
+
+        self.app.push_screen(
+            PickAttempt(title, choices, start.id if start else None), callback=picked
+        )
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#question-filter", Select))

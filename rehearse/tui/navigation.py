@@ -85,3 +85,32 @@ class MockRoundRequested(Message):
 
 class SettingsRequested(Message):
     """Show the settings."""
+
+
+class ProgressRequested(Message):
+    """Show how the attempts at ``question_id`` went, metric by metric."""
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id
+
+
+class CompareRequested(Message):
+    """Show two attempts side by side: ``first`` the earlier, ``second`` the later. ``numbers``
+    are their numbers at their questions (1 = the first), as the history shows them."""
+
+    def __init__(self, first: Attempt, second: Attempt, numbers: tuple[int, int]) -> None:
+        super().__init__()
+        self.first = first
+        self.second = second
+        self.numbers = numbers
+
+
+class RescoreRequested(Message):
+    """Offer to score ``attempts`` again by the current rules (they were scored by older ones);
+    ``after_upgrade`` when the app makes the offer by itself."""
+
+    def __init__(self, attempts: list[Attempt], *, after_upgrade: bool = False) -> None:
+        super().__init__()
+        self.attempts = attempts
+        self.after_upgrade = after_upgrade

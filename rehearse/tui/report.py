@@ -3,6 +3,7 @@ since the best earlier attempt, and the transcript with fillers picked out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -18,18 +19,12 @@ from textual.widgets import Footer, Static
 
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
+from rehearse.scoring.metrics import MetricInfo
 from rehearse.scoring.render import clock
 from rehearse.scoring.score import Report
-from rehearse.storage.history import Attempt
-from rehearse.storage.progress import (
-    Comparison,
-    Standing,
-    Verdict,
-    compare,
-    cut_short_under,
-    is_cut_short,
-    standing,
-)
+from rehearse.storage.history import Attempt, best_attempt
+from rehearse.storage.progress import Comparison, Standing, Verdict, compare, standing
+from rehearse.storage.trends import best_so_far, counted, cut_short_under, is_cut_short
 from rehearse.tui.context import AppContext, context
 from rehearse.tui.navigation import AnswerRequested, ReplayRequested
 from rehearse.tui.widgets import (
@@ -42,12 +37,46 @@ from rehearse.tui.widgets import (
 
 
 class StandingFound(Message):
-    """Where the attempt stands among its question's attempts, read from the store."""
+    """Where the attempt stands among its question's attempts, read from the store, and the
+    records it sets (best so far)."""
 
-    def __init__(self, standing: Standing | None, problem: str | None = None) -> None:
+    def __init__(
+        self,
+        standing: Standing | None,
+        problem: str | None = None,
+        records: tuple[MetricInfo, ...] = (),
+        best_overall: bool = False,
+    ) -> None:
         super().__init__()
         self.standing = standing
         self.problem = problem
+        self.records = records
+        self.best_overall = best_overall
+
+
+def best_so_far_text(records: Sequence[MetricInfo], best_overall: bool) -> Text | None:
+    """The "best so far" line, when the attempt is the best at its question yet or sets a record
+    on any rambling metric; ``None`` otherwise."""
+    if not records and not best_overall:
+        return None
+    text = Text("★ Best so far", style="bold green")
+    if best_overall:
+        text.append(": your best attempt at this question yet", style="green")
+    if records:
+        text.append("; " if best_overall else ": ", style="green")
+        text.append(", ".join(_RECORD_WORDS.get(r.key, r.label.lower()) for r in records))
+    return text
+
+
+# How a record on each metric reads ("fewest fillers per minute yet").
+_RECORD_WORDS: dict[str, str] = {
+    "overrun_seconds": "least overrun",
+    "fillers_per_minute": "fewest fillers a minute",
+    "pauses_per_minute": "fewest long pauses a minute",
+    "coverage": "most points covered",
+    "words_per_point": "fewest words per point",
+    "first_point_seconds": "quickest to the first point",
+}
 
 
 def figures(report: Report) -> Table:
@@ -281,14 +310,24 @@ class ReportScreen(Screen[None]):
         except RehearseError as error:
             self.post_message(StandingFound(None, str(error)))
             return
-        self.post_message(StandingFound(standing(attempts, self.attempt)))
+        place = standing(attempts, self.attempt)
+        key = (self.attempt.created_at, self.attempt.id)
+        earlier = [a for a in attempts if (a.created_at, a.id) < key]
+        records = best_so_far(self.attempt, earlier)
+        # The best by the history's ranking, with earlier tries that count to beat.
+        best_overall = bool(counted(earlier)) and not is_cut_short(self.attempt)
+        best = best_attempt([*counted(earlier), self.attempt])
+        best_overall = best_overall and best is not None and best.id == self.attempt.id
+        self.post_message(StandingFound(place, records=records, best_overall=best_overall))
 
     def on_standing_found(self, message: StandingFound) -> None:
         if message.standing is None:
             self.change.update(Text(message.problem or "", style="red"))
             return
         self.head.update(self._head(message.standing))
-        self.change.update(change_since(self.attempt, message.standing))
+        change = change_since(self.attempt, message.standing)
+        best = best_so_far_text(message.records, message.best_overall)
+        self.change.update(Group(best, change) if best else change)
 
     def action_replay(self) -> None:
         self.post_message(ReplayRequested(self.attempt, self.report, self.rubric))
