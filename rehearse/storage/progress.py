@@ -147,6 +147,8 @@ class Progress:
         self.attempts = sorted(attempts, key=_order)
         self._by_question: dict[str, list[Attempt]] = {}
         self._numbers: dict[int, int] = {}
+        # By id: the screen looks up the attempt under the cursor on every move.
+        self._by_id = {attempt.id: attempt for attempt in self.attempts}
         for attempt in self.attempts:
             earlier = self._by_question.setdefault(attempt.question_id, [])
             earlier.append(attempt)
@@ -183,7 +185,7 @@ class Progress:
         return TrendSeries.of(question_id, self.attempts_at(question_id))
 
     def find(self, attempt_id: int) -> Attempt | None:
-        return next((a for a in self.attempts if a.id == attempt_id), None)
+        return self._by_id.get(attempt_id)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 # Rows are added a page at a time, more as the cursor nears the end: a DataTable measures every
 # cell it holds, and 10,000 attempts at once took seconds to show.
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 _MORE_WHEN_WITHIN = 20
 _QUESTION_MIN_WIDTH = 12
 _QUESTION_MAX_WIDTH = 28  # the longest id in the bundled bank is 27
