@@ -251,15 +251,23 @@ def _checked_entry(path: Path, archive: zipfile.ZipFile, n: int, entry: Any) -> 
     if question_id != report.question:
         raise bad("has a report for another question")
     if recording is not None:
-        if not isinstance(recording, str) or not isinstance(sha256, str):
-            raise bad("names its recording badly")
-        if recording not in archive.NameToInfo:
-            raise bad(f"names a recording the archive lacks ({recording})")
-        if not _SUFFIX.match(Path(recording).suffix.lower()):
-            raise bad(f"has a recording of an unexpected kind ({recording})")
+        problem = _recording_problem(archive, recording, sha256)
+        if problem:
+            raise bad(problem)
     return ArchivedAttempt(
         created_at, question_id, report, metrics, revision, scored_by, recording, sha256
     )
+
+
+def _recording_problem(archive: zipfile.ZipFile, recording: Any, sha256: Any) -> str | None:
+    """What is wrong with how an archived attempt names its recording, if anything."""
+    if not isinstance(recording, str) or not isinstance(sha256, str):
+        return "names its recording badly"
+    if recording not in archive.NameToInfo:
+        return f"names a recording the archive lacks ({recording})"
+    if not _SUFFIX.match(Path(recording).suffix.lower()):
+        return f"has a recording of an unexpected kind ({recording})"
+    return None
 
 
 def _check_recording(path: Path, archive: zipfile.ZipFile, attempt: ArchivedAttempt) -> None:
