@@ -398,12 +398,14 @@ class History:
             connection.close()
             if created:
                 self._forget_if_empty()
-            if isinstance(exc, sqlite3.DatabaseError):
+            # A scribbled file can also make SQLite's own text (a table name in an error, the
+            # schema) undecodable: that is damage too, not a crash.
+            if isinstance(exc, sqlite3.DatabaseError | UnicodeDecodeError):
                 raise self._damaged(exc) from None
             raise
         connection.close()
 
-    def _damaged(self, exc: sqlite3.Error) -> StorageError:
+    def _damaged(self, exc: sqlite3.Error | UnicodeDecodeError) -> StorageError:
         if isinstance(exc, sqlite3.OperationalError) and _is_transient(exc):
             return StorageError(f"cannot use the history database {self.path}: {exc}")
         return StorageError(f"the history database {self.path} is damaged ({exc}); {REPAIR_HINT}")
