@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
-from rehearse.errors import RehearseError, UsageError
+from rehearse.errors import ModelError, RehearseError, UsageError
+from rehearse.language.fillers import find_fillers
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
 from rehearse.scoring.metrics import SCORING_REVISION
 from rehearse.scoring.score import Report, score
+from rehearse.speech.stream import Streamed, StreamingTranscription
 from rehearse.speech.transcribe import (
     LISTENING_AGAIN,
     TRANSCRIBING,
@@ -133,18 +135,31 @@ def analyse_clip(
     if activity.any_voice:
         transcript = transcriber.transcribe(clip.samples, progress, activity)
         words, notes = transcript.words, transcript.notes
+    heard = Streamed(words, notes, activity, clip.duration, transcriber.name)
+    return score_heard(heard, clip.path.name, rubric, target, extra_fillers, progress)
+
+
+def score_heard(
+    heard: Streamed,
+    audio_name: str,
+    rubric: Rubric,
+    target: tuple[int, int] | None = None,
+    extra_fillers: Sequence[str] = (),
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """The one scoring of a transcription, whether of a whole file or streamed while recorded."""
     if progress:
         progress(SCORING, 0.0)
     report = score(
-        words,
+        heard.words,
         rubric,
-        activity,
-        clip.duration,
-        audio_name=clip.path.name,
+        heard.activity,
+        heard.seconds,
+        audio_name=audio_name,
         target=target,
         extra_fillers=extra_fillers,
-        model=transcriber.name,
-        notes=notes,
+        model=heard.model,
+        notes=heard.notes,
     )
     if progress:
         progress(SCORING, 1.0)
@@ -182,6 +197,84 @@ def score_recording(
         extra_fillers=settings.extra_fillers,
         progress=progress,
     )
+
+
+# -- scoring while recording ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    """What the live view of an answer shows: the words so far, which are fillers, the pace."""
+
+    words: tuple[Word, ...]
+    filler_indices: frozenset[int]
+    words_per_minute: float
+
+    @property
+    def filler_count(self) -> int:
+        return len(self.filler_indices)
+
+
+class LiveScoring:
+    """An answer transcribed while it is recorded, then scored the way ``score_recording``
+    scores a file: the user's target and fillers, the same ``score``.
+
+    ``start`` once the recorder runs; ``figures`` any time for the live view; ``finish`` once
+    the recorder has stopped. If streaming failed for any reason but the model, the finished
+    file is scored whole instead: an answer is never lost to it.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        rubric: Rubric,
+        transcriber: Transcriber,
+        settings: Settings,
+        override: tuple[int, int] | None = None,
+        on_words: Callable[[tuple[Word, ...]], None] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.rubric = rubric
+        self.target = resolve_target(rubric, settings, override)
+        self.extra_fillers = tuple(settings.extra_fillers)
+        self.stream = StreamingTranscription(self.path, transcriber, on_words)
+
+    def start(self) -> None:
+        self.stream.start()
+
+    def cancel(self) -> None:
+        self.stream.cancel()
+
+    def figures(self, words: Sequence[Word] | None = None) -> LiveFigures:
+        """The live figures of ``words`` (default: the words so far). Fillers are judged by the
+        words alone, without the sound the report also checks them against."""
+        shown = tuple(self.stream.words if words is None else words)
+        fillers = find_fillers(shown, self.extra_fillers)
+        speaking = shown[-1].end - shown[0].start if shown else 0.0
+        pace = round(len(shown) / speaking * 60, 1) if speaking > 0 else 0.0
+        indices = frozenset(i for f in fillers for i in f.word_indices)
+        return LiveFigures(shown, indices, pace)
+
+    def finish(self, progress: ProgressCallback | None = None) -> Report:
+        """The report, once the recording has stopped: only the audio not yet transcribed is
+        left to do."""
+        try:
+            heard = self.stream.finish(progress)
+        except ModelError:
+            raise
+        except Exception:
+            # Whatever went wrong in the stream, the file on disk is whole: score it as a file.
+            return analyse_file(
+                self.path,
+                self.rubric,
+                self.stream.transcriber,
+                self.target,
+                self.extra_fillers,
+                progress,
+            )
+        return score_heard(
+            heard, self.path.name, self.rubric, self.target, self.extra_fillers, progress
+        )
 
 
 def save_attempt(

@@ -328,10 +328,12 @@ class GatedTranscriber(Transcriber):
         if not self._released.wait(60):
             raise AssertionError("the test never released the transcription")
 
-    def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+    def transcribe(
+        self, samples: Any, progress: Any = None, activity: Any = None, offset: float = 0.0
+    ) -> Any:
         if self.hold == "transcribing":
             self._wait()
-        return super().transcribe(samples, progress, activity)
+        return super().transcribe(samples, progress, activity, offset)
 
     def refine(self, samples: Any, words: Any, activity: Any) -> Any:
         if self.hold == "listening again":

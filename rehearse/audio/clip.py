@@ -16,6 +16,7 @@ from rehearse.errors import AudioError
 
 SAMPLE_RATE = 16000
 FRAME_SECONDS = 0.01
+FRAME_SAMPLES = int(SAMPLE_RATE * FRAME_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,11 @@ def _check_wav_header(path: Path) -> None:
 _POWER_BLOCK_FRAMES = 6000
 
 
+def frame_power(samples: np.ndarray) -> np.ndarray:
+    """Mean square of each whole 10 ms frame of ``samples`` (a partial last frame is left out)."""
+    return _frame_power(samples, len(samples) // FRAME_SAMPLES, FRAME_SAMPLES)
+
+
 def _frame_power(samples: np.ndarray, frames: int, hop: int) -> np.ndarray:
     """Mean square of each ``hop``-sample frame, a block of frames at a time (same figures)."""
     power = np.empty(frames, dtype=np.float64)
@@ -118,13 +124,19 @@ class VoiceActivity:
 
     @classmethod
     def measure(cls, samples: np.ndarray) -> VoiceActivity:
-        hop = int(SAMPLE_RATE * FRAME_SECONDS)
-        frames = len(samples) // hop
+        frames = len(samples) // FRAME_SAMPLES
+        return cls.from_power(_frame_power(samples, frames, FRAME_SAMPLES))
+
+    @classmethod
+    def from_power(cls, frame_power: np.ndarray) -> VoiceActivity:
+        """The activity of a recording from the mean square of each of its 10 ms frames (what
+        ``frame_power`` gives), so a stream measured as it arrives gets the same figures."""
+        frames = len(frame_power)
         if frames == 0:
             return cls(np.zeros(0, dtype=bool), 0.0)
         # 30 ms windows stepped every 10 ms, so a frame's level does not hinge on one cycle.
         # The two frames of zeros after the end have power 0.
-        power = np.concatenate([_frame_power(samples, frames, hop), np.zeros(2)])
+        power = np.concatenate([frame_power, np.zeros(2)])
         power = np.convolve(power, np.ones(3) / 3, mode="valid")[:frames]
         level = 10 * np.log10(np.maximum(power, 1e-10))
         floor = float(np.percentile(level, 10))

@@ -16,6 +16,7 @@ import contextlib
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -25,22 +26,28 @@ from rehearse.cli.common import (
     INCOMPLETE_EXIT,
     add_scoring_options,
     data_directory,
+    print_report,
     read_settings,
     resolve_rubric,
-    score_and_print,
+    stage_progress,
 )
 from rehearse.cli.data_checks import check_files, repair
 from rehearse.errors import DeviceError, RehearseError, StorageError, UsageError
-from rehearse.storage.settings import Settings, ensure_writable
+from rehearse.storage.settings import Settings, ensure_writable, parse_target
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from rehearse.audio.devices import SoundSource
     from rehearse.audio.recorder import InputLevel
+    from rehearse.language.rubric import Rubric
+    from rehearse.scoring.score import Report
+    from rehearse.service import LiveScoring
 
 RECORDING_PROBLEM_EXIT = INCOMPLETE_EXIT
 _METER_INTERVAL = 0.1
+# A backlog this long after the stop takes a noticeable moment to finish: say why there is a wait.
+BEHIND_SECONDS = 3.0
 
 CheckFn = Callable[[str, bool, str], None]
 
@@ -265,6 +272,7 @@ def run_record(args: argparse.Namespace) -> int:
         history = History(directory)
         target = history.new_audio_path(rubric.id)
     recorder = Recorder(target, device=spec, max_seconds=args.seconds)
+    live = _live_scoring(args, target, rubric, settings) if rubric is not None else None
     stop = threading.Event()
     with _stop_on_signals(stop):
         try:
@@ -274,6 +282,8 @@ def run_record(args: argparse.Namespace) -> int:
                 history.release(target)
                 target.unlink(missing_ok=True)
             raise
+        if live is not None:
+            live.start()
         try:
             assert recorder.device is not None
             # A sound-server source is named as such; it is recorded through "pulse".
@@ -288,11 +298,15 @@ def run_record(args: argparse.Namespace) -> int:
                 settings.save(directory)
                 print(f"saved {name} as your microphone", file=sys.stderr)
             with _live_line() as show:
+                lines = _transcript_lines(live, args)
                 while recorder.is_recording and not stop.wait(_METER_INTERVAL):
                     if show is not None and recorder.is_recording:
                         show(_level_line(recorder.elapsed, recorder.level(), args.seconds))
+                    if lines is not None:
+                        lines.show_new()
         finally:
             # Always close the file properly, whatever went wrong above.
+            stopped_at = time.monotonic()
             result = recorder.stop()
 
     copied = _copy_out(result.path, out) if result.path != out else None
@@ -308,9 +322,67 @@ def run_record(args: argparse.Namespace) -> int:
     if copied:
         print(f"rehearse: {copied}", file=sys.stderr, flush=True)
     code = 0
-    if scoring:
-        code = score_and_print(result.path, args, rubric=rubric, shown_as=out)
+    if live is not None:
+        assert rubric is not None
+        report = _finish_live(live)
+        code = print_report(report, result.path, args, rubric, out, stopped_at)
     return RECORDING_PROBLEM_EXIT if result.problem or copied else code
+
+
+def _live_scoring(
+    args: argparse.Namespace, path: Path, rubric: Rubric, settings: Settings
+) -> LiveScoring:
+    """The answer transcribed while it is recorded, for the report right after the stop."""
+    from rehearse.service import LiveScoring
+    from rehearse.speech.transcribe import Transcriber
+
+    # Read before recording: a bad --target must not cost the user their answer.
+    override = parse_target(args.target, name="--target")
+    transcriber = Transcriber(args.model or settings.model)
+    return LiveScoring(path, rubric, transcriber, settings, override)
+
+
+def _finish_live(live: LiveScoring) -> Report:
+    """What is left to transcribe after the stop, with a bar when it is more than a moment."""
+    behind = live.stream.behind_seconds
+    if behind >= BEHIND_SECONDS:
+        print(
+            f"rehearse: transcription fell {behind:.0f} s behind the recording; finishing it…",
+            file=sys.stderr,
+            flush=True,
+        )
+    with stage_progress() as progress:
+        return live.finish(progress)
+
+
+class _TranscriptLines:
+    """The words heard so far, printed to stdout a line per chunk as they are transcribed, with
+    the fillers marked (while the level line redraws on stderr)."""
+
+    def __init__(self, live: LiveScoring) -> None:
+        from rich.console import Console
+
+        self.live = live
+        self.console = Console(highlight=False)
+        self.shown = 0
+
+    def show_new(self) -> None:
+        figures = self.live.figures()
+        if len(figures.words) <= self.shown:
+            return
+        from rehearse.scoring.render import words_with_fillers
+
+        self.console.print(words_with_fillers(figures.words, figures.filler_indices, self.shown))
+        self.shown = len(figures.words)
+
+
+def _transcript_lines(
+    live: LiveScoring | None, args: argparse.Namespace
+) -> _TranscriptLines | None:
+    """Live transcript lines for a person watching stdout; None for JSON, pipes and files."""
+    if live is None or args.json or not sys.stdout.isatty():
+        return None
+    return _TranscriptLines(live)
 
 
 def _copy_out(recording: Path, out: Path) -> str | None:

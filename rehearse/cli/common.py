@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from rehearse.language.rubric import Rubric, find_question, load_bank, load_rubr
 from rehearse.storage.settings import Settings, data_dir, parse_target
 
 if TYPE_CHECKING:
+    from rehearse.scoring.score import Report
     from rehearse.speech.transcribe import ProgressCallback
 
 
@@ -95,7 +97,7 @@ def score_and_print(
     ``shown_as`` is the path the user knows the recording by, when ``audio`` is the copy in
     the data folder. A report that cannot be saved is printed all the same (exit 3).
     """
-    from rehearse.service import save_attempt, score_recording
+    from rehearse.service import score_recording
     from rehearse.speech.transcribe import Transcriber
 
     rubric = rubric or resolve_rubric(args)
@@ -109,8 +111,24 @@ def score_and_print(
         # Load before decoding so that a bad --model is reported even for a silent recording.
         transcriber.load()
         report = score_recording(audio, rubric, transcriber, settings, override, progress)
+    return print_report(report, audio, args, rubric, shown_as)
+
+
+def print_report(
+    report: Report,
+    audio: Path,
+    args: argparse.Namespace,
+    rubric: Rubric,
+    shown_as: Path | None = None,
+    stopped_at: float | None = None,
+) -> int:
+    """Save ``report`` with ``--save`` and print it (``--json``: one object). ``stopped_at`` is
+    when the recording was stopped (``time.monotonic``): the JSON then says how long after it
+    the report was ready, as ``latency_seconds``."""
+    directory = data_directory(args)
     attempt_id, not_saved = None, None
     if args.save:
+        from rehearse.service import save_attempt
         from rehearse.storage.history import History
 
         try:
@@ -128,6 +146,8 @@ def score_and_print(
             payload["attempt_id"] = attempt_id
         if args.explain:
             payload["filler_decisions"] = report.explained()
+        if stopped_at is not None:
+            payload["latency_seconds"] = round(time.monotonic() - stopped_at, 3)
         print(json.dumps(payload, ensure_ascii=False), flush=True)
     else:
         from rich.console import Console

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.score import Report
+from rehearse.text.words import Word
 
 TIMING_STYLE = {"short": "yellow", "on-target": "green", "long": "red"}
 VERDICT_STYLE = {"filler": "bold magenta", "content": "green"}
@@ -19,12 +22,16 @@ def clock(seconds: float) -> str:
 
 
 def transcript_with_fillers(report: Report) -> Text:
-    fillers = report.filler_word_indices
+    return words_with_fillers(report.words, report.filler_word_indices)
+
+
+def words_with_fillers(words: Sequence[Word], fillers: Collection[int], first: int = 0) -> Text:
+    """``words[first:]`` as one line of text, the fillers (indices into ``words``) marked."""
     text = Text()
-    for i, word in enumerate(report.words):
-        if i:
+    for i in range(first, len(words)):
+        if i > first:
             text.append(" ")
-        text.append(word.text, style="bold magenta" if i in fillers else "")
+        text.append(words[i].text, style="bold magenta" if i in fillers else "")
     return text
 
 

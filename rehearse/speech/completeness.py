@@ -111,14 +111,18 @@ def complete(
     samples: np.ndarray,
     activity: VoiceActivity,
     decode: Decoder,
+    offset: float = 0.0,
 ) -> tuple[tuple[Word, ...], list[str]]:
-    """``words`` with lost stretches decoded again, and a note for each that stayed empty."""
+    """``words`` with lost stretches decoded again, and a note for each that stayed empty.
+
+    ``offset`` is where ``samples`` start in the recording: the notes name the recording's time,
+    the words stay in the samples' own."""
     duration = len(samples) / SAMPLE_RATE
     out, empty = fill(words, samples, gaps(words, activity, duration), decode)
     # Repeats are looked for after the gaps are filled: the earlier sentence a loop repeats
     # may itself have been in a gap.
     out, _kept = fill(out, samples, repeated(out, activity), decode, keep_alike=True)
-    return out, [note(gap) for gap in empty]
+    return out, [note(gap, offset) for gap in empty]
 
 
 def fill(
@@ -176,10 +180,12 @@ def _trimmed(word: Word, gap: Gap) -> Word:
     return word
 
 
-def note(gap: Gap) -> str:
-    """The report's note for speech that could not be transcribed."""
+def note(gap: Gap, offset: float = 0.0) -> str:
+    """The report's note for speech that could not be transcribed; ``offset`` moves the gap's
+    time into the recording's clock."""
+    start, end = gap.span.start + offset, gap.span.end + offset
     return (
-        f"{_clock(gap.span.start)}–{_clock(gap.span.end)}: about {gap.voiced_seconds:.0f} s of"
+        f"{_clock(start)}–{_clock(end)}: about {gap.voiced_seconds:.0f} s of"
         " speech could not be transcribed; the figures leave it out"
     )
 

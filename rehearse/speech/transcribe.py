@@ -111,6 +111,12 @@ def _invented(segment: Any) -> bool:
     return bool(segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0)
 
 
+def _shifted(word: Word, offset: float) -> Word:
+    return Word(
+        word.text, round(word.start + offset, 3), round(word.end + offset, 3), word.probability
+    )
+
+
 def describe_model(spec: str | None) -> str:
     return spec if spec else f"{BUNDLED_MODEL_NAME} (bundled)"
 
@@ -217,15 +223,36 @@ class Transcriber:
         samples: np.ndarray,
         progress: ProgressCallback | None = None,
         activity: VoiceActivity | None = None,
+        offset: float = 0.0,
     ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples into timed words.
 
         ``activity`` is the samples' measured voice activity, if the caller already has it.
+        ``offset`` is where the samples start in a longer recording (a chunk of one being
+        streamed): the words and notes come back in the recording's clock, every step of the
+        decoding being the same as for a whole file.
         """
         self.load()
         seconds = len(samples) / SAMPLE_RATE
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript((), self.name, seconds)
+        words = self._first_decoding(samples, progress)
+        if progress:
+            progress(LISTENING_AGAIN, 0.0)
+        activity = activity or VoiceActivity.measure(samples)
+        complete, notes = completeness.complete(
+            words, samples, activity, self._decode_plain, offset
+        )
+        refined = self.refine(samples, complete, activity)
+        if progress:
+            progress(LISTENING_AGAIN, 1.0)
+        if offset:
+            refined = tuple(_shifted(w, offset) for w in refined)
+        return Transcript(refined, self.name, seconds, tuple(notes))
+
+    def _first_decoding(self, samples: np.ndarray, progress: ProgressCallback | None) -> list[Word]:
+        """The batched, prompted decoding of the whole of ``samples``, in time order."""
+        seconds = len(samples) / SAMPLE_RATE
         if progress:
             progress(TRANSCRIBING, 0.0)
         segments, _info = self._pipeline.transcribe(
@@ -251,14 +278,8 @@ class Transcriber:
                 progress(TRANSCRIBING, min(1.0, segment.end / seconds))
         if progress:
             progress(TRANSCRIBING, 1.0)
-            progress(LISTENING_AGAIN, 0.0)
         words.sort(key=lambda w: w.start)
-        activity = activity or VoiceActivity.measure(samples)
-        complete, notes = completeness.complete(words, samples, activity, self._decode_plain)
-        refined = self.refine(samples, complete, activity)
-        if progress:
-            progress(LISTENING_AGAIN, 1.0)
-        return Transcript(refined, self.name, seconds, tuple(notes))
+        return words
 
     def refine(
         self, samples: np.ndarray, words: tuple[Word, ...], activity: VoiceActivity

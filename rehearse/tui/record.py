@@ -1,5 +1,9 @@
 """Answering one question aloud: the clock against the target window, the live microphone level,
-then scoring in a worker thread with its stages shown, and the report in place of this screen."""
+the transcript a few seconds behind the voice with its fillers and pace, one cue as the window
+closes; then what is left of scoring, and the report in place of this screen.
+
+The answer is transcribed while it is recorded (``LiveScoring``), so after the stop only the last
+moments are left to do; if transcription fell behind, the bar shows it catching up."""
 
 from __future__ import annotations
 
@@ -21,13 +25,13 @@ from textual.widgets import Digits, Footer, ProgressBar, Static
 from rehearse.audio.recorder import RecordingResult
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
-from rehearse.scoring.render import clock
+from rehearse.scoring.render import clock, words_with_fillers
 from rehearse.service import (
     STAGE_LABELS,
     STAGES,
+    LiveScoring,
     overall_fraction,
     save_attempt,
-    score_recording,
 )
 from rehearse.storage.history import Attempt, History
 from rehearse.tui.confirm import ConfirmScreen
@@ -55,6 +59,12 @@ from rehearse.tui.widgets import (
 
 # Under this, the user most likely pressed space twice by mistake: nothing worth scoring.
 MIN_ANSWER_SECONDS = 0.5
+# The one cue before the window closes comes this long before its end.
+WRAP_UP_SECONDS = 10
+# The live transcript shows the latest words only: enough to see it follows, not to read back.
+LIVE_WORDS = 40
+# A backlog this long at the stop takes a noticeable moment: the screen says why it waits.
+BEHIND_SECONDS = 3.0
 
 
 class RecordScreen(Screen[Attempt | None]):
@@ -82,12 +92,15 @@ class RecordScreen(Screen[Attempt | None]):
         self.read_aloud = read_aloud
         self.recorder: RecorderLike | None = None
         self.result: RecordingResult | None = None
+        self.live: LiveScoring | None = None
+        self._live_words: tuple[object, ...] = ()
         self.scored: AnswerScored | None = None
         self._poll: Timer | None = None
         self._reading = 0  # counts readings aloud, so a stopped one's end is not taken as ours
         self._stage = STAGES[0]
         self._stage_fraction = 0.0
         self._scoring_since = 0.0
+        self._behind = 0.0
         self._stage_clock: Timer | None = None
 
     @property
@@ -120,6 +133,10 @@ class RecordScreen(Screen[Attempt | None]):
                 yield Static(id="timing-now")
             yield TimeBar(self.target, id="timebar")
         yield LevelMeter(id="level")
+        with Vertical(id="live"):
+            yield Static(id="live-figures")
+            yield Static(id="live-transcript")
+        yield Static(id="cue")
         yield Static(id="record-status")
         yield ProgressBar(total=1.0, show_eta=False, id="scoring-progress")
         yield Static(id="scoring-stage")
@@ -158,6 +175,7 @@ class RecordScreen(Screen[Attempt | None]):
     def on_unmount(self) -> None:
         # Leaving mid-answer (the app quits): finish the file so the audio is kept, not torn.
         if self.state == "recording" and self.recorder is not None:
+            self._drop_live()  # kept on disk: the next start of the app scores it
             self.recorder.stop()
 
     # -- state ----------------------------------------------------------------------------------
@@ -200,6 +218,7 @@ class RecordScreen(Screen[Attempt | None]):
         status.display = state != "scoring" or bool(messages["scoring"].plain)
         self.set_class(state == "recording", "-recording")
         scoring = state == "scoring"
+        self.set_class(state in ("recording", "stopping"), "-live")
         self.query_one("#scoring-progress").display = scoring
         self.query_one("#scoring-stage").display = scoring
         self.query_one(LevelMeter).idle_note = {
@@ -230,6 +249,7 @@ class RecordScreen(Screen[Attempt | None]):
         if recorder is None or self.state != "recording":
             return
         self._show_elapsed(recorder.elapsed)
+        self._show_live()
         self.post_message(LevelMeasured(recorder.level()))
         if not recorder.is_recording:
             # It ended by itself: the device vanished, the disk filled, or it hit a limit.
@@ -261,6 +281,27 @@ class RecordScreen(Screen[Attempt | None]):
         digits = self.query_one("#elapsed", Digits)
         for name in ("short", "on-target", "long"):
             digits.set_class(name == verdict, f"-{name}")
+        self.query_one("#cue", Static).update(cue(seconds, self.target))
+
+    def _show_live(self) -> None:
+        """The transcript so far, its fillers and pace; redrawn only when new words came."""
+        if self.live is None or self.live.stream.words is self._live_words:
+            return
+        figures = self.live.figures()
+        self._live_words = figures.words
+        first = max(0, len(figures.words) - LIVE_WORDS)
+        self.query_one("#live-transcript", Static).update(
+            words_with_fillers(figures.words, figures.filler_indices, first)
+        )
+        pace = f"{figures.words_per_minute:.0f} words a minute" if figures.words else "…"
+        self.query_one("#live-figures", Static).update(
+            Text.assemble(
+                ("fillers ", "dim"),
+                (str(figures.filler_count), "bold magenta" if figures.filler_count else "bold"),
+                ("  ·  pace ", "dim"),
+                (pace, "bold"),
+            )
+        )
 
     # -- keys -----------------------------------------------------------------------------------
 
@@ -368,6 +409,7 @@ class RecordScreen(Screen[Attempt | None]):
         if self._poll:
             self._poll.pause()
         if discard:
+            self._drop_live()
             # The app owns this worker, so the file is removed even though we leave right away.
             store = self.rehearse.store
             self.app.run_worker(lambda: _discard(recorder, store), thread=True, group="discard")
@@ -419,6 +461,13 @@ class RecordScreen(Screen[Attempt | None]):
 
     def on_recording_started(self, message: RecordingStarted) -> None:
         self.recorder = message.recorder
+        app = self.rehearse
+        self.live = LiveScoring(message.recorder.path, self.rubric, app.transcriber, app.settings)
+        self.live.start()
+        self.query_one("#live-transcript", Static).update(
+            Text("Your words appear here a few seconds after you say them.", "dim italic")
+        )
+        self.query_one("#live-figures", Static).update("")
         self.state = "recording"
         self._show_elapsed(0.0)
         if self._poll:
@@ -453,6 +502,7 @@ class RecordScreen(Screen[Attempt | None]):
                 result.problem, title="Recording stopped early", severity="warning", timeout=12
             )
         if result.seconds < MIN_ANSWER_SECONDS:
+            self._drop_live()
             _forget(self.rehearse.store, result.path)
             self.recorder = None
             self.state = "ready"
@@ -462,22 +512,24 @@ class RecordScreen(Screen[Attempt | None]):
         self.query_one("#scoring-progress", ProgressBar).update(total=1.0, progress=0.0)
         self._stage, self._stage_fraction = STAGES[0], 0.0
         self._scoring_since = time.monotonic()
+        self._behind = self.live.stream.behind_seconds if self.live else 0.0
         self._show_stage()
         if self._stage_clock:
             self._stage_clock.resume()
         self.score(result)
 
+    def _drop_live(self) -> None:
+        if self.live is not None:
+            self.live.cancel()
+            self.live = None
+
     @work(thread=True, exclusive=True, group="score")
     def score(self, result: RecordingResult) -> None:
         app = self.rehearse
+        live = self.live
+        assert live is not None  # made when the recording started
         try:
-            report = score_recording(
-                result.path,
-                self.rubric,
-                app.transcriber,
-                app.settings,
-                progress=self._progressed,
-            )
+            report = live.finish(progress=self._progressed)
             attempt = save_attempt(app.store, report, result.path)
         except RehearseError as error:
             # Kept on disk and no longer claimed: the next start of the app recovers it.
@@ -508,8 +560,15 @@ class RecordScreen(Screen[Attempt | None]):
             return
         step = STAGES.index(self._stage) + 1
         seconds = time.monotonic() - self._scoring_since
+        behind = ""
+        if self._behind >= BEHIND_SECONDS:
+            behind = (
+                f"Transcription fell {self._behind:.0f} s behind while you spoke;"
+                " finishing it now.\n"
+            )
         self.query_one("#scoring-stage", Static).update(
             Text.assemble(
+                (behind, "italic"),
                 (f"Step {step} of {len(STAGES)} · ", "dim"),
                 (f"{STAGE_LABELS[self._stage]}…", "bold"),
                 (f"  {seconds:.0f} s so far", "dim"),
@@ -556,6 +615,16 @@ class RecordScreen(Screen[Attempt | None]):
         self.post_message(
             ReportRequested(scored.attempt, scored.report, self.rubric, replacing=self)
         )
+
+
+def cue(seconds: float, target: tuple[int, int]) -> Text:
+    """The one cue while answering: as the target window is about to close, and once it has."""
+    high = target[1]
+    if high - WRAP_UP_SECONDS <= seconds <= high:
+        return Text(f"Wrap up: {clock(high - seconds)} left in the target window", "bold yellow")
+    if seconds > high:
+        return Text("Past the target window: finish your sentence", "bold red")
+    return Text("")
 
 
 def _discard(recorder: RecorderLike, store: History) -> None:
