@@ -371,8 +371,58 @@ def test_record_and_score_end_to_end(tmp_path: Path, speech_wav: Path) -> None:
     report = json.loads(stdout)
     assert report["audio"] == str(out)
     assert "billing" in json.dumps(report).lower()
+    # Transcribed while recorded: how long after the stop the report was ready.
+    assert isinstance(report["latency_seconds"], float) and report["latency_seconds"] >= 0
     # record shares score's options: --explain gives every candidate filler and its rule.
     from rehearse.language.filler_rules import RULES
 
     assert all(d["rule"] in RULES for d in report["filler_decisions"])
     assert sum(d["counted"] for d in report["filler_decisions"]) == report["fillers"]["count"]
+
+
+@pytest.mark.slow
+def test_record_on_a_terminal_prints_the_transcript_as_it_comes(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    import pty
+
+    rubric_question = "Suppose the positive class in your dataset is extremely rare."
+    out = tmp_path / "live.wav"
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        rehearse_command(
+            tmp_path,
+            "record",
+            str(out),
+            "--device",
+            "pulse",
+            "--seconds",
+            "12",
+            "--question",
+            "imbalanced-data",
+        ),
+        cwd=ROOT,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    os.close(terminal)
+    while not out.exists() or out.stat().st_size <= 44:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        time.sleep(0.02)
+    play_into_mic(speech_wav)
+    shown = b""
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not data:
+            break
+        shown += data
+    os.close(main)
+    assert process.wait(timeout=120) == 0
+    text = shown.decode(errors="replace")
+    report_at = text.index(rubric_question)
+    # The words came on the terminal while recording, before the report that ends the run.
+    assert "billing" in text[:report_at].lower(), text

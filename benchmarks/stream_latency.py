@@ -1,0 +1,278 @@
+"""How soon the report comes after the stop when the answer is transcribed while it is recorded.
+
+A real-time source writes a synthesized answer into a WAV file block by block at the sound
+card's pace, exactly as ``Recorder`` writes what the microphone hears (50 ms blocks of 16 kHz
+16-bit PCM, the header's sizes patched after each block), while ``LiveScoring`` follows the file
+as it does in the app and in ``rehearse record``. After the answer and ``--stop-after`` seconds
+of silence (the speaker's moment before pressing stop) the stop is sent: the file is closed and
+``LiveScoring.finish`` runs. Measured:
+
+* stop to report: median and worst over ``--runs`` runs, for a ~90 s and a ~4 minute answer
+  (the espeak answers of ``make_audio``; the long one is dev answers joined), next to the wall
+  time of ``rehearse score FILE --json`` on the same file (one run: start-up, model load and all);
+* live transcript lag: for each word shown while recording, how long after its end it was shown
+  (median and 90th percentile over all runs);
+* agreement: the first run's streamed report against the file report of the same recording
+  (covered points, timing verdict, fillers, pauses);
+* peak memory (``ru_maxrss`` of a subprocess) streaming a 10-minute answer, against ``rehearse
+  score`` of the same file; the source runs at ``--memory-speed`` times real time to keep the
+  run short (what it writes ahead waits on disk, not in memory);
+* the filler figures (precision and recall against the corpus labels, ``filler_accuracy``'s
+  scoring) of the streamed path and the file path on the first ``--fillers`` dev answers
+  (fed at ``--fillers-speed`` times real time).
+
+    .venv/bin/python -m benchmarks.stream_latency [--runs 5] [--only 90,240,memory,fillers]
+
+With the defaults it takes about 35 minutes, nearly all of it the answers said in real time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a file: make the checkout importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import filler_accuracy as fa
+from benchmarks.corpus import load_answers
+from benchmarks.make_audio import ensure_audio
+from benchmarks.memory import files, measure
+from benchmarks.score_speed import rehearse_executable
+from rehearse.audio.clip import SAMPLE_RATE, load_audio
+from rehearse.language.rubric import find_question
+from rehearse.scoring.score import Report
+from rehearse.service import LiveScoring, analyse_file
+from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "stream"
+BLOCK_SECONDS = 0.05  # the recorder's block
+
+
+def _header(data_bytes: int) -> bytes:
+    return struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + data_bytes,
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        SAMPLE_RATE,
+        SAMPLE_RATE * 2,
+        2,
+        16,
+        b"data",
+        data_bytes,
+    )
+
+
+class PacedSource:
+    """Writes ``samples`` into ``path`` as the recorder would, ``speed`` times real time."""
+
+    def __init__(self, path: Path, samples: np.ndarray, speed: float = 1.0) -> None:
+        self.path = path
+        self.pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+        self.speed = speed
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "wb") as f:
+            f.write(_header(0))
+        self._thread.start()
+
+    def _run(self) -> None:
+        block = round(SAMPLE_RATE * BLOCK_SECONDS) * 2
+        began = time.monotonic()
+        with open(self.path, "r+b", buffering=0) as f:
+            f.seek(44)
+            for first in range(0, len(self.pcm), block):
+                due = began + first / 2 / SAMPLE_RATE / self.speed
+                time.sleep(max(0.0, due - time.monotonic()))
+                f.write(self.pcm[first : first + block])
+                os.pwrite(f.fileno(), _header(first + len(self.pcm[first : first + block])), 0)
+        self.done.set()
+
+
+@dataclass
+class Run:
+    latency: float
+    lags: tuple[float, ...]
+    report: Report
+    path: Path
+
+
+def stream_once(
+    source: Path, question: str, transcriber: Transcriber, stop_after: float, speed: float, n: int
+) -> Run:
+    samples = load_audio(source).samples
+    silence = np.zeros(round(stop_after * SAMPLE_RATE), dtype=np.float32)
+    path = OUT / f"{source.stem}.run{n}.wav"
+    rubric = find_question(question)
+    paced = PacedSource(path, np.concatenate([samples, silence]), speed)
+    live = LiveScoring(path, rubric, transcriber, Settings())
+    paced.start()
+    live.start()
+    paced.done.wait()
+    stopped = time.monotonic()  # the stop: the recorder closes a file that is already whole
+    report = live.finish()
+    return Run(time.monotonic() - stopped, live.stream.lags, report, path)
+
+
+def agreement(streamed: Report, whole: Report) -> str:
+    covered = [[p.id for p in r.coverage.points if p.covered] for r in (streamed, whole)]
+    return (
+        f"points {'same' if covered[0] == covered[1] else f'{covered[0]} vs {covered[1]}'}"
+        f", timing {streamed.timing}/{whole.timing}"
+        f", fillers {streamed.fillers.count}/{whole.fillers.count}"
+        f", pauses {'same' if streamed.pauses == whole.pauses else 'differ'}"
+        f" ({len(streamed.pauses)}/{len(whole.pauses)})"
+    )
+
+
+def batch_seconds(path: Path, question: str) -> float:
+    rehearse = rehearse_executable()
+    if rehearse is None:
+        raise SystemExit("the rehearse command is not installed (scripts/setup)")
+    command = [rehearse.as_posix(), "score", str(path), "--question", question, "--json"]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.monotonic() - started
+
+
+def latency(
+    name: str, path: Path, question: str, transcriber: Transcriber, args: argparse.Namespace
+) -> list[float]:
+    runs = []
+    for n in range(args.runs):
+        run = stream_once(path, question, transcriber, args.stop_after, 1.0, n)
+        runs.append(run)
+        print(f"  {name} run {n + 1}: stop to report {run.latency:.2f} s", flush=True)
+    whole = analyse_file(runs[0].path, find_question(question), transcriber)
+    batch = batch_seconds(runs[0].path, question)
+    times = [r.latency for r in runs]
+    seconds = load_audio(path).duration
+    print(
+        f"{name}: {seconds:.0f} s answer, stop to report median {statistics.median(times):.2f} s,"
+        f" worst {max(times):.2f} s over {len(times)} runs; rehearse score of the same file"
+        f" {batch:.1f} s",
+        flush=True,
+    )
+    print(f"{name}: streamed vs file: {agreement(runs[0].report, whole)}", flush=True)
+    return [lag for r in runs for lag in r.lags]
+
+
+def memory_child(path: str, question: str, speed: float) -> None:
+    transcriber = Transcriber()
+    transcriber.load()
+    run = stream_once(Path(path), question, transcriber, 1.0, speed, 0)
+    print(f"{len(run.report.words)} words", flush=True)
+
+
+def peak_memory(args: argparse.Namespace) -> None:
+    path, question = files(args.memory_seconds)["long"]
+    seconds = load_audio(path).duration
+    child = [
+        sys.executable, "-m", "benchmarks.stream_latency", "--memory-child", str(path), question,
+        "--memory-speed", str(args.memory_speed),
+    ]  # fmt: skip
+    streamed_mb, _ = measure(child)
+    rehearse = rehearse_executable()
+    assert rehearse is not None
+    batch_mb, _ = measure([rehearse.as_posix(), "score", str(path), "--question", question])
+    print(
+        f"memory: {seconds:.0f} s answer, peak RSS streamed {streamed_mb:.0f} MB"
+        f" (fed at {args.memory_speed:g}x real time), rehearse score {batch_mb:.0f} MB",
+        flush=True,
+    )
+
+
+def filler_figures(transcriber: Transcriber, args: argparse.Namespace) -> None:
+    answers = load_answers(split="dev", limit=args.fillers)
+    totals = {"streamed": fa.Tally(), "file": fa.Tally()}
+    for n, answer in enumerate(answers):
+        audio, _ = ensure_audio(answer, "espeak")
+        run = stream_once(audio.path, answer.question, transcriber, 1.0, args.fillers_speed, n)
+        whole = analyse_file(audio.path, find_question(answer.question), transcriber)
+        for label, report in (("streamed", run.report), ("file", whole)):
+            tallies, _log, _wer = fa.score(answer, audio, output(report))
+            for tally in tallies.values():
+                totals[label].add(tally)
+        print(f"  fillers {answer.name}: {agreement(run.report, whole)}", flush=True)
+    for label, tally in totals.items():
+        p, r, f = tally.scores()
+        print(
+            f"fillers ({len(answers)} dev answers, espeak) {label}: precision {p:.3f}"
+            f" recall {r:.3f} F1 {f:.3f} (tp {tally.tp} fp {tally.fp} fn {tally.fn})",
+            flush=True,
+        )
+
+
+def output(report: Report) -> fa.SystemOutput:
+    words = [fa.HypWord(w.text, w.start, w.end, w.probability) for w in report.words]
+    fillers = [
+        fa.Predicted(f.kind, f.text, f.start, f.end, words=f.word_indices)
+        for f in report.fillers.items
+    ]
+    return fa.SystemOutput(words, fillers, 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="90,240,memory,fillers")
+    parser.add_argument("--stop-after", type=float, default=1.0, help="silence before the stop")
+    parser.add_argument("--memory-seconds", type=float, default=600.0)
+    parser.add_argument("--memory-speed", type=float, default=4.0)
+    parser.add_argument("--fillers", type=int, default=5, help="dev answers for the filler figures")
+    parser.add_argument("--fillers-speed", type=float, default=4.0)
+    parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "QUESTION"))
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(*args.memory_child, args.memory_speed)
+        return
+    wanted = args.only.split(",")
+    started = time.monotonic()
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}", flush=True)
+    transcriber = Transcriber()
+    transcriber.load()
+    lags: list[float] = []
+    answers = files(240.0)
+    for name, key in (("90", "90"), ("240", "long")):
+        if name in wanted:
+            path, question = answers[key]
+            lags += latency(f"{name} s", path, question, transcriber, args)
+    if lags:
+        print(
+            f"live transcript lag: median {statistics.median(lags):.2f} s,"
+            f" 90th percentile {float(np.percentile(lags, 90)):.2f} s over {len(lags)} words",
+            flush=True,
+        )
+    if "memory" in wanted:
+        peak_memory(args)
+    if "fillers" in wanted:
+        filler_figures(transcriber, args)
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.2f};"
+        f" {time.monotonic() - started:.0f} s in all",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

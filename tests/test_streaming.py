@@ -1,0 +1,79 @@
+"""Scoring while recording: a 90 s answer played into the virtual microphone, transcribed as it
+is recorded, gives the report the same recording gets as a file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, play_into_mic, while_playing
+
+from benchmarks.corpus import parse_answer
+from rehearse.audio.recorder import Recorder
+from rehearse.audio.tts import available_voices, synthesize_script
+from rehearse.language.rubric import find_question
+from rehearse.scoring.score import Report
+from rehearse.service import LiveScoring, analyse_file
+from rehearse.speech.transcribe import Transcriber
+from rehearse.storage.settings import Settings
+
+pytestmark = [pytest.mark.audio, pytest.mark.slow, pytest.mark.usefixtures("virtual_audio")]
+
+# A labelled answer of the benchmark corpus: fillers of every kind, pauses of 0.8 to 2.5 s.
+ANSWER = ROOT / "benchmarks" / "answers" / "12-failure-story.txt"
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    voice = "espeak" if "espeak" in available_voices() else available_voices()[0]
+    path = tmp_path_factory.mktemp("streamed") / "answer.wav"
+    synthesize_script(parse_answer(ANSWER).parts, path, voice=voice)
+    return path
+
+
+def wait_until_flowing(recorder: Recorder, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while recorder.elapsed == 0.0:
+        assert time.monotonic() < deadline, "the microphone delivered no audio"
+        time.sleep(0.02)
+
+
+def covered(report: Report) -> list[str]:
+    return [p.id for p in report.coverage.points if p.covered]
+
+
+def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_path: Path) -> None:
+    rubric = find_question(parse_answer(ANSWER).question)
+    transcriber = Transcriber()
+    transcriber.load()
+    path = tmp_path / "answer.wav"
+    recorder = Recorder(path, device="pulse")
+    live = LiveScoring(path, rubric, transcriber, Settings())
+    recorder.start()
+    live.start()
+    try:
+        wait_until_flowing(recorder)
+        player = play_into_mic(answer_wav, wait=False)
+        words_while_speaking = 0
+        for _ in while_playing(player, seconds=180):
+            words_while_speaking = len(live.stream.words)
+        time.sleep(1.0)  # the speaker's moment before pressing stop
+    finally:
+        result = recorder.stop()
+    streamed = live.finish()
+    assert result.problem is None and result.seconds > 85
+    # The transcript came while the answer was still being said, not only at the end.
+    assert words_while_speaking >= 100
+    assert live.stream.lags
+
+    whole = analyse_file(path, rubric, transcriber, target=live.target)
+    assert len(streamed.words) >= 200
+    assert covered(streamed) == covered(whole)
+    assert streamed.timing == whole.timing
+    assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
+        streamed.fillers.by_word,
+        whole.fillers.by_word,
+    )
+    assert streamed.pauses == whole.pauses
+    assert streamed.duration_seconds == whole.duration_seconds
