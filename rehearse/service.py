@@ -215,6 +215,11 @@ class LiveFigures:
         return len(self.filler_indices)
 
 
+FELL_BEHIND_SECONDS = 10.0
+"""Audio not yet transcribed at the stop beyond which the wait is worth a word to the user: the
+last sentence or two is always left, and takes about a second."""
+
+
 class LiveScoring:
     """An answer transcribed while it is recorded, then scored the way ``score_recording``
     scores a file: the user's target and fillers, the same ``score``.
@@ -231,19 +236,24 @@ class LiveScoring:
         transcriber: Transcriber,
         settings: Settings,
         override: tuple[int, int] | None = None,
-        on_words: Callable[[tuple[Word, ...]], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.rubric = rubric
         self.target = resolve_target(rubric, settings, override)
         self.extra_fillers = tuple(settings.extra_fillers)
-        self.stream = StreamingTranscription(self.path, transcriber, on_words)
+        self.stream = StreamingTranscription(self.path, transcriber)
 
     def start(self) -> None:
         self.stream.start()
 
     def cancel(self) -> None:
         self.stream.cancel()
+
+    @property
+    def fell_behind(self) -> float | None:
+        """Seconds of audio left to transcribe, when that is more than a moment's work."""
+        behind = self.stream.behind_seconds
+        return behind if behind >= FELL_BEHIND_SECONDS else None
 
     def figures(self, words: Sequence[Word] | None = None) -> LiveFigures:
         """The live figures of ``words`` (default: the words so far). Fillers are judged by the

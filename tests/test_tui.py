@@ -468,7 +468,7 @@ async def test_a_transcription_that_fell_behind_is_finished_with_a_bar(tmp_path:
     async with app.run_test(size=SIZE) as pilot:
         record = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: record.state == "recording")
-        await wait_for(pilot, lambda: record.recorder.elapsed > 6)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: record.recorder.elapsed > 14)  # type: ignore[union-attr]
         await pilot.press("space")
         await wait_for(pilot, lambda: "Transcribing what you said" in screen_text(app))
         text = screen_text(app)

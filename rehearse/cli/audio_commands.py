@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 
 RECORDING_PROBLEM_EXIT = INCOMPLETE_EXIT
 _METER_INTERVAL = 0.1
-# A backlog this long after the stop takes a noticeable moment to finish: say why there is a wait.
-BEHIND_SECONDS = 3.0
 
 CheckFn = Callable[[str, bool, str], None]
 
@@ -344,8 +342,8 @@ def _live_scoring(
 
 def _finish_live(live: LiveScoring) -> Report:
     """What is left to transcribe after the stop, with a bar when it is more than a moment."""
-    behind = live.stream.behind_seconds
-    if behind >= BEHIND_SECONDS:
+    behind = live.fell_behind
+    if behind is not None:
         print(
             f"rehearse: transcription fell {behind:.0f} s behind the recording; finishing it…",
             file=sys.stderr,

@@ -21,7 +21,6 @@ leaves the backlog on disk and finishes it after the stop; nothing is skipped.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,15 +70,9 @@ class StreamingTranscription:
     returns the whole transcription. ``cancel`` drops it (an answer thrown away).
     """
 
-    def __init__(
-        self,
-        path: Path,
-        transcriber: Transcriber,
-        on_words: Callable[[tuple[Word, ...]], None] | None = None,
-    ) -> None:
+    def __init__(self, path: Path, transcriber: Transcriber) -> None:
         self.path = Path(path)
         self.transcriber = transcriber
-        self.on_words = on_words  # called from the worker after each chunk, with all words
         self._tail = WavTail(self.path)
         self._cutter = PauseCutter()
         self._words: tuple[Word, ...] = ()  # shown live: committed and provisional
@@ -104,8 +97,12 @@ class StreamingTranscription:
 
     @property
     def behind_seconds(self) -> float:
-        """How much recorded audio is still waiting to be transcribed."""
-        return max(0.0, self._tail.seconds_on_disk - self._done_until)
+        """How much recorded audio has not been transcribed yet, even provisionally."""
+        done = self._done_until
+        provisional = self._provisional
+        if provisional is not None and provisional.start >= done:
+            done = provisional.start + provisional.cut / SAMPLE_RATE
+        return max(0.0, self._tail.seconds_on_disk - done)
 
     @property
     def lags(self) -> tuple[float, ...]:
@@ -244,5 +241,3 @@ class StreamingTranscription:
         if words:
             self._shown_until = max(self._shown_until, words[-1].end)
         self._words = words
-        if self.on_words is not None:
-            self.on_words(words)

@@ -63,8 +63,6 @@ MIN_ANSWER_SECONDS = 0.5
 WRAP_UP_SECONDS = 10
 # The live transcript shows the latest words only: enough to see it follows, not to read back.
 LIVE_WORDS = 40
-# A backlog this long at the stop takes a noticeable moment: the screen says why it waits.
-BEHIND_SECONDS = 3.0
 
 
 class RecordScreen(Screen[Attempt | None]):
@@ -100,7 +98,7 @@ class RecordScreen(Screen[Attempt | None]):
         self._stage = STAGES[0]
         self._stage_fraction = 0.0
         self._scoring_since = 0.0
-        self._behind = 0.0
+        self._behind: float | None = None
         self._stage_clock: Timer | None = None
 
     @property
@@ -512,7 +510,7 @@ class RecordScreen(Screen[Attempt | None]):
         self.query_one("#scoring-progress", ProgressBar).update(total=1.0, progress=0.0)
         self._stage, self._stage_fraction = STAGES[0], 0.0
         self._scoring_since = time.monotonic()
-        self._behind = self.live.stream.behind_seconds if self.live else 0.0
+        self._behind = self.live.fell_behind if self.live else None
         self._show_stage()
         if self._stage_clock:
             self._stage_clock.resume()
@@ -561,7 +559,7 @@ class RecordScreen(Screen[Attempt | None]):
         step = STAGES.index(self._stage) + 1
         seconds = time.monotonic() - self._scoring_since
         behind = ""
-        if self._behind >= BEHIND_SECONDS:
+        if self._behind is not None:
             behind = (
                 f"Transcription fell {self._behind:.0f} s behind while you spoke;"
                 " finishing it now.\n"

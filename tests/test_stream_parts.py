@@ -1,0 +1,127 @@
+"""Reading a recording while it is written, and cutting it at pauses: on real files, growing
+block by block as the recorder writes them, against what the finished file gives."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity, load_audio
+from rehearse.audio.stream import PauseCutter, WavTail
+from rehearse.audio.tts import available_voices, synthesize_script
+
+BLOCK_SECONDS = 0.05
+
+
+def header(rate: int, data_bytes: int) -> bytes:
+    return struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1, rate, rate * 2, 2, 16,
+        b"data", data_bytes,
+    )  # fmt: skip
+
+
+class GrowingWav:
+    """A WAV written the way the recorder writes it: the header first, then block after block,
+    its sizes patched each time."""
+
+    def __init__(self, path: Path, rate: int) -> None:
+        self.path, self.rate, self.written = path, rate, 0
+        path.write_bytes(header(rate, 0))
+
+    def append(self, pcm: bytes) -> None:
+        with self.path.open("r+b") as f:
+            f.seek(0, 2)
+            f.write(pcm)
+            self.written += len(pcm)
+            f.seek(0)
+            f.write(header(self.rate, self.written))
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    voice = "espeak" if "espeak" in available_voices() else available_voices()[0]
+    path = tmp_path_factory.mktemp("spoken") / "speech.wav"
+    synthesize_script(
+        ["We moved the billing system to a new database.", 0.8, "It took two weeks."],
+        path,
+        voice=voice,
+    )
+    return path
+
+
+def pcm_at(path: Path, rate: int) -> bytes:
+    """The speech in ``path`` as 16-bit PCM at ``rate`` (what a microphone at that rate sends)."""
+    samples = load_audio(path).samples
+    n = round(len(samples) * rate / SAMPLE_RATE)
+    x = np.interp(np.arange(n) * SAMPLE_RATE / rate, np.arange(len(samples)), samples)
+    return (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+def tail_while_written(path: Path, rate: int, pcm: bytes) -> np.ndarray:
+    wav = GrowingWav(path, rate)
+    tail = WavTail(path)
+    pieces = [tail.read()]  # nothing yet but the header
+    block = round(rate * BLOCK_SECONDS) * 2
+    for first in range(0, len(pcm), block):
+        wav.append(pcm[first : first + block])
+        if first % (7 * block) == 0:  # the reader comes by now and then, not every block
+            pieces.append(tail.read())
+    while not tail.exhausted:
+        pieces.append(tail.read(final=True))
+    tail.close()
+    return np.concatenate(pieces)
+
+
+def test_a_16_khz_recording_read_as_it_grows_gives_the_file_s_samples(
+    spoken: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "growing.wav"
+    streamed = tail_while_written(path, SAMPLE_RATE, pcm_at(spoken, SAMPLE_RATE))
+    whole = load_audio(path).samples
+    assert len(streamed) == len(whole)
+    assert np.array_equal(streamed, whole)
+
+
+def test_a_48_khz_recording_is_resampled_as_the_file_would_be(spoken: Path, tmp_path: Path) -> None:
+    path = tmp_path / "growing48.wav"
+    streamed = tail_while_written(path, 48000, pcm_at(spoken, 48000))
+    whole = load_audio(path).samples
+    assert abs(len(streamed) - len(whole)) <= 16  # a millisecond at most, at the very end
+    n = min(len(streamed), len(whole))
+    assert float(np.max(np.abs(streamed[:n] - whole[:n]))) < 0.01
+
+
+def test_the_voice_activity_measured_as_it_comes_is_the_file_s(spoken: Path) -> None:
+    samples = load_audio(spoken).samples
+    cutter = PauseCutter()
+    rng = np.random.default_rng(5)
+    first = 0
+    while first < len(samples):
+        size = int(rng.integers(1, 3000))  # blocks of any size, not whole 10 ms frames
+        cutter.add(samples[first : first + size])
+        first += size
+    measured, whole = cutter.activity(), VoiceActivity.measure(samples)
+    assert measured.threshold_db == whole.threshold_db
+    assert np.array_equal(measured.voiced, whole.voiced)
+
+
+def test_the_cut_falls_in_the_pause_between_the_sentences(spoken: Path) -> None:
+    samples = load_audio(spoken).samples
+    activity = VoiceActivity.measure(samples)
+    pause = max(
+        activity.silences(0.5, len(samples) / SAMPLE_RATE - 0.5, 0.5), key=lambda s: s.seconds
+    )
+    cutter = PauseCutter()
+    cutter.add(samples[: int(pause.start * SAMPLE_RATE)])
+    assert cutter.pauses() == []  # the pause has not come yet
+    cutter.add(samples[int(pause.start * SAMPLE_RATE) :])
+    cuts = [cut / SAMPLE_RATE for cut in cutter.pauses()]
+    assert any(pause.start < cut < pause.end for cut in cuts), (cuts, pause)
+    chunk = cutter.take(max(cutter.pauses()))
+    assert chunk.start == 0.0 and cutter.pending_start == chunk.end
+    rest = cutter.finish()
+    assert rest is not None and rest.end == pytest.approx(len(samples) / SAMPLE_RATE)
