@@ -36,6 +36,8 @@ import subprocess
 import sys
 import threading
 import time
+import wave
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,11 +83,14 @@ def _header(data_bytes: int) -> bytes:
 
 
 class PacedSource:
-    """Writes ``samples`` into ``path`` as the recorder would, ``speed`` times real time."""
+    """Writes the 16 kHz 16-bit WAV ``source`` into ``path`` as the recorder would, ``speed``
+    times real time, then ``silence`` seconds more. It reads the source block by block, so the
+    process holds no more of the answer than the streaming path itself does."""
 
-    def __init__(self, path: Path, samples: np.ndarray, speed: float = 1.0) -> None:
+    def __init__(self, path: Path, source: Path, silence: float, speed: float = 1.0) -> None:
         self.path = path
-        self.pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+        self.source = source
+        self.silence = silence
         self.speed = speed
         self.done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -96,17 +101,41 @@ class PacedSource:
             f.write(_header(0))
         self._thread.start()
 
+    def _blocks(self) -> Iterator[bytes]:
+        frames = round(SAMPLE_RATE * BLOCK_SECONDS)
+        with wave.open(str(self.source), "rb") as source:
+            while block := source.readframes(frames):
+                yield block
+        for _ in range(round(self.silence / BLOCK_SECONDS)):
+            yield bytes(2 * frames)
+
     def _run(self) -> None:
-        block = round(SAMPLE_RATE * BLOCK_SECONDS) * 2
         began = time.monotonic()
+        written = 0
         with open(self.path, "r+b", buffering=0) as f:
             f.seek(44)
-            for first in range(0, len(self.pcm), block):
-                due = began + first / 2 / SAMPLE_RATE / self.speed
+            for block in self._blocks():
+                due = began + written / 2 / SAMPLE_RATE / self.speed
                 time.sleep(max(0.0, due - time.monotonic()))
-                f.write(self.pcm[first : first + block])
-                os.pwrite(f.fileno(), _header(first + len(self.pcm[first : first + block])), 0)
+                f.write(block)
+                written += len(block)
+                os.pwrite(f.fileno(), _header(written), 0)
         self.done.set()
+
+
+def at_16k(source: Path) -> Path:
+    """``source`` as a 16 kHz 16-bit WAV, what a microphone opened at the model's rate gives
+    (made once, beside the other outputs)."""
+    path = OUT / f"{source.stem}.16k.wav"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        samples = load_audio(source).samples
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SAMPLE_RATE)
+            out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
 
 
 @dataclass
@@ -120,11 +149,9 @@ class Run:
 def stream_once(
     source: Path, question: str, transcriber: Transcriber, stop_after: float, speed: float, n: int
 ) -> Run:
-    samples = load_audio(source).samples
-    silence = np.zeros(round(stop_after * SAMPLE_RATE), dtype=np.float32)
     path = OUT / f"{source.stem}.run{n}.wav"
     rubric = find_question(question)
-    paced = PacedSource(path, np.concatenate([samples, silence]), speed)
+    paced = PacedSource(path, at_16k(source), stop_after, speed)
     live = LiveScoring(path, rubric, transcriber, Settings())
     paced.start()
     live.start()
@@ -186,6 +213,7 @@ def memory_child(path: str, question: str, speed: float) -> None:
 
 def peak_memory(args: argparse.Namespace) -> None:
     path, question = files(args.memory_seconds)["long"]
+    at_16k(path)  # made here, so the measured process only reads it block by block
     seconds = load_audio(path).duration
     child = [
         sys.executable, "-m", "benchmarks.stream_latency", "--memory-child", str(path), question,
