@@ -15,7 +15,6 @@ corpus statistics (fillers, traps and seconds per answer and per question).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections import Counter
@@ -94,9 +93,6 @@ class Answer:
 
     def count(self, kind: str) -> int:
         return sum(1 for f in self.fillers if f.kind == kind)
-
-    def script_hash(self) -> str:
-        return hashlib.sha256(repr(self.parts).encode()).hexdigest()[:16]
 
     def silences(self, spans: Sequence[tuple[float, float]]) -> list[tuple[float, float, bool]]:
         """Given synthesize_script's part spans: (start, end, explicit) of every silent part."""
