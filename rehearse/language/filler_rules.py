@@ -138,6 +138,8 @@ _WANTING = CONDITIONAL_MODALS | WOULD_CONTRACTIONS
 _WANTED = frozenset(
     ["to", "people", "everyone", "everybody", "every", "each", "all", "some", "more"]
 )
+# "matters like because listings sell": a conjunction of reason cannot be liked or compared.
+_REASONS = frozenset({"because", "since", "so"})
 # After a form of "be", "like" compares with these ("it's like a funnel", "like what we had").
 _COMPARED = INDEFINITE_ARTICLES | {"this", "that"} | {"what", "when", "how", "if"}
 # "like as much as", "like as long as": "as" and these make an amount.
@@ -389,6 +391,19 @@ LIKE = Phrase(
                 ("The labels like, the ones from March, came late.", "filler"),
             ),
             lambda c: c.comma_after or _starts_a_clause(c.before_past_hesitation),
+        ),
+        Rule(
+            "like.before-a-clause",
+            "filler",
+            "like: opens a sentence before its subject, or stands before because → filler",
+            (
+                ("Late meant a day after the promised date. Like we argued about that.", "filler"),
+                ("Freshness matters like because listings sell fast.", "filler"),
+            ),
+            # Mid-sentence "like they read a headline" compares ("as they read").
+            lambda c: (
+                (c.sentence_start and c.after in PERSONAL_SUBJECTS - {"you"}) or c.after in _REASONS
+            ),
         ),
         Rule(
             "like.compares",
@@ -663,9 +678,11 @@ I_MEAN = Phrase(
                 ("A point of AUC I mean is that even outside the noise?", "filler"),
                 ("That got us to seventy percent. I mean better, but storage was next.", "filler"),
             ),
-            lambda c: c.after in _PADDED_AFTER_MEAN
-            or c.after in _FINITE
-            or hesitation_form(c.after) is not None,
+            lambda c: (
+                c.after in _PADDED_AFTER_MEAN
+                or c.after in _FINITE
+                or hesitation_form(c.after) is not None
+            ),
         ),
         Rule(
             "i-mean.after-conjunction",
