@@ -725,7 +725,7 @@ I_MEAN = Phrase(
 _TYPE_DETERMINERS = (
     DEMONSTRATIVES
     | ARTICLES
-    | {"what", "which", "whatever"}
+    | {"what", "which", "whatever", "whichever", "no"}
     | {"some", "any", "every", "each"}
     | {"one", "same", "different", "other", "another"}
 )
@@ -839,6 +839,8 @@ KIND_OF = Phrase(
                 ("What sort of data do we have?", "content"),
                 ("That kind of search saved us a week.", "content"),
                 ("What kinda model did you use?", "content"),
+                ("A holdout group with no kind of intervention at all.", "content"),
+                ("Try whichever kind of regularization is cheapest.", "content"),
             ),
             lambda c: c.before in _TYPE_DETERMINERS,
         ),
