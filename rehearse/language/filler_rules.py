@@ -138,6 +138,13 @@ _WANTING = CONDITIONAL_MODALS | WOULD_CONTRACTIONS
 _WANTED = frozenset(
     ["to", "people", "everyone", "everybody", "every", "each", "all", "some", "more"]
 )
+
+
+def _asks(c: Context) -> bool:
+    """Whether a question follows "like": "the score like is it the retention team"."""
+    return c.after in _COPULAS and c.after2 in SUBJECT_PRONOUNS | {"there", "this", "that"}
+
+
 # "matters like because listings sell": a conjunction of reason cannot be liked or compared.
 _REASONS = frozenset({"because", "since", "so"})
 # After a form of "be", "like" compares with these ("it's like a funnel", "like what we had").
@@ -395,14 +402,17 @@ LIKE = Phrase(
         Rule(
             "like.before-a-clause",
             "filler",
-            "like: opens a sentence before its subject, or stands before because → filler",
+            "like: opens a sentence before its subject, or before because or a question → filler",
             (
                 ("Late meant a day after the promised date. Like we argued about that.", "filler"),
                 ("Freshness matters like because listings sell fast.", "filler"),
+                ("First ask who uses the score like is it the retention team.", "filler"),
             ),
             # Mid-sentence "like they read a headline" compares ("as they read").
             lambda c: (
-                (c.sentence_start and c.after in PERSONAL_SUBJECTS - {"you"}) or c.after in _REASONS
+                (c.sentence_start and c.after in PERSONAL_SUBJECTS - {"you"})
+                or c.after in _REASONS
+                or _asks(c)
             ),
         ),
         Rule(
@@ -764,6 +774,10 @@ def _hedged(token: str, after: str) -> bool:
     return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS) and describes
 
 
+# "that sort of just kills it": an adverb that goes with a verb, not a type's noun.
+_VERB_ADVERBS = frozenset({"just", "quietly", "slowly", "actually", "never", "always", "also"})
+
+
 def _acts(token: str, after: str) -> bool:
     """Whether ``token`` reads as a verb after "that kind of": "gave us", "closed the gap"."""
     classes = word_classes(token)
@@ -816,8 +830,12 @@ KIND_OF = Phrase(
             (
                 ("The message disappears, and that kind of kills the sale.", "filler"),
                 ("We cropped the sky instead, which kind of gave us the best results.", "filler"),
+                ("A bad join is a thing that sort of just quietly kills your metric.", "filler"),
             ),
-            lambda c: c.before in _KIND_SUBJECTS and _acts(c.after, c.after2),
+            lambda c: (
+                c.before in _KIND_SUBJECTS
+                and (_acts(c.after, c.after2) or c.after in _VERB_ADVERBS)
+            ),
         ),
         Rule(
             "kind-of.hedges-an-adjective",
