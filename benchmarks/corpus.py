@@ -15,7 +15,6 @@ corpus statistics (fillers, traps and seconds per answer and per question).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections import Counter
@@ -94,9 +93,6 @@ class Answer:
 
     def count(self, kind: str) -> int:
         return sum(1 for f in self.fillers if f.kind == kind)
-
-    def script_hash(self) -> str:
-        return hashlib.sha256(repr(self.parts).encode()).hexdigest()[:16]
 
     def silences(self, spans: Sequence[tuple[float, float]]) -> list[tuple[float, float, bool]]:
         """Given synthesize_script's part spans: (start, end, explicit) of every silent part."""
@@ -245,19 +241,13 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h296-*.txt ... h315 are held out: never look at them while tuning. Like every held-out
-# set since h16, they were written by helpers that had not read the filler rules, for the
-# twentieth round, which changed no rule: like the eighteenth and nineteenth rounds' sets, it
-# measures the code as it stood after the seventeenth round's run. Since the thirteenth round,
-# the writers' guidance has one more labelling convention: "like" that introduces examples ("such
-# as") is content, comma or not. Each earlier held-out set (h01-h05 for the first round of rules,
-# h06-h10 for the second and third, h11-h15 for the fourth, h16-h25 for the fifth, h26-h35 for the
-# sixth, h36-h55 for the seventh, h56-h75 for the eighth, h76-h95 for the ninth, h96-h115 for the
-# tenth, h116-h135 for the eleventh, h136-h155 for the twelfth, h156-h175 for the thirteenth,
-# h176-h195 for the fourteenth, h196-h215 for the fifteenth, h216-h235 for the sixteenth, which
-# changed no rule, h236-h255 for the seventeenth, h256-h275 and h276-h295 for the eighteenth and
-# nineteenth, which changed none either) was looked at after its round, so it belongs to dev now.
-FIRST_HELDOUT = 296
+# answers/h336-*.txt ... h355 are held out: never look at them while tuning. Like h316-h335 (dev
+# for issue 14's round), they were written by a helper who had not read the filler rules, with
+# fillers said the way people speak: mid-clause and without commas ("I mean it worked", "we uh
+# retrained it"). Every earlier held-out set (h01-h05 for the first round of rules, ...,
+# h296-h315 for the twentieth round; see git history) was looked at after its round, so it
+# belongs to dev now.
+FIRST_HELDOUT = 336
 
 
 def is_heldout(name: str) -> bool:
@@ -274,9 +264,13 @@ def _answer_order(path: Path) -> tuple[bool, int, str]:
 
 
 def load_answers(
-    directory: Path = ANSWERS_DIR, limit: int | None = None, split: str = "all"
+    directory: Path = ANSWERS_DIR,
+    limit: int | None = None,
+    split: str = "all",
+    since: int | None = None,
 ) -> list[Answer]:
-    """The answers of ``split``, the first ``limit`` only, in the order of their numbers.
+    """The answers of ``split``, the first ``limit`` only, in the order of their numbers;
+    with ``since``, only the h-answers numbered ``since`` or more (a round's new answers).
 
     dev: 01-15 and the h-answers before ``FIRST_HELDOUT`` (tune on these), heldout: the rest.
     """
@@ -285,7 +279,14 @@ def load_answers(
     answers = [parse_answer(p) for p in sorted(directory.glob("*.txt"), key=_answer_order)]
     if split != "all":
         answers = [a for a in answers if is_heldout(a.name) == (split == "heldout")]
+    if since is not None:
+        answers = [a for a in answers if _number(a.name) >= since]
     return answers[:limit] if limit else answers
+
+
+def _number(name: str) -> int:
+    match = re.match(rf"{HELDOUT_PREFIX}(\d+)", name)
+    return int(match.group(1)) if match else -1
 
 
 def estimated_seconds(answer: Answer, words_per_second: float = 2.9) -> float:

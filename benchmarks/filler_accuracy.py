@@ -760,10 +760,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")
     parser.add_argument(
+        "--since", type=int, default=None, metavar="N", help="only the answers h<N> and after"
+    )
+    parser.add_argument(
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: 01-15 and h01-h295 (tune on these), heldout: h296-h315, all (default: dev)",
+        help="dev: 01-15 and h01-h335 (tune on these), heldout: h336-h355, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
@@ -791,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     voices = parse_voices(args.voices)
-    answers = load_answers(limit=args.limit, split=args.split)
+    answers = load_answers(limit=args.limit, split=args.split, since=args.since)
     counts = {
         HESITATION: sum(a.count(HESITATION) for a in answers),
         DISCOURSE: sum(a.count(DISCOURSE) for a in answers),

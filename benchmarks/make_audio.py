@@ -2,7 +2,8 @@
 
 The JSON sidecar keeps each script part's (start, end) as returned by ``synthesize_script``, the
 silent spans, the duration and a hash of the script. A file is made again when it is missing, its
-sidecar is missing, or the answer's script changed; otherwise it is kept unless ``--force``.
+sidecar is missing, or the answer's script (or the markup its voice reads it in) changed;
+otherwise it is kept unless ``--force``.
 
     .venv/bin/python -m benchmarks.make_audio [--voices piper,espeak] [--force] [--limit N]
 """
@@ -10,6 +11,7 @@ sidecar is missing, or the answer's script changed; otherwise it is kept unless 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -22,7 +24,7 @@ if __package__ in (None, ""):  # run as a file: make the checkout importable
 
 from benchmarks.corpus import DISCOURSE, HESITATION, Answer, load_answers
 from rehearse.audio.tts import VOICES as ALL_VOICES
-from rehearse.audio.tts import available_voices, synthesize_script
+from rehearse.audio.tts import available_voices, marked_up, synthesize_script
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 AUDIO_DIR = OUT_DIR / "audio"
@@ -51,7 +53,7 @@ def ensure_audio(answer: Answer, voice: str, force: bool = False) -> tuple[Audio
     meta_path = wav.with_suffix(".json")
     if not force and wav.is_file() and meta_path.is_file():
         meta = json.loads(meta_path.read_text())
-        if meta.get("script_hash") == answer.script_hash():
+        if meta.get("script_hash") == script_hash(answer, voice):
             spans = [tuple(s) for s in meta["spans"]]
             return _audio(answer, voice, wav, spans, meta["duration"]), False  # type: ignore[arg-type]
     AUDIO_DIR.mkdir(parents=True, exist_ok=True)
@@ -62,13 +64,20 @@ def ensure_audio(answer: Answer, voice: str, force: bool = False) -> tuple[Audio
         "answer": answer.name,
         "question": answer.question,
         "voice": voice,
-        "script_hash": answer.script_hash(),
+        "script_hash": script_hash(answer, voice),
         "duration": duration,
         "spans": spans,
         "parts": answer.parts,
     }
     meta_path.write_text(json.dumps(meta, indent=1))
     return _audio(answer, voice, wav, spans, duration), True
+
+
+def script_hash(answer: Answer, voice: str) -> str:
+    """The answer's script as the voice's synthesizer reads it: a change of either (such as
+    hesitations said slower) makes the audio again."""
+    spoken = [marked_up(voice, p) if isinstance(p, str) else p for p in answer.parts]
+    return hashlib.sha256(repr(spoken).encode()).hexdigest()[:16]
 
 
 def _audio(

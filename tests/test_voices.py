@@ -35,3 +35,20 @@ def test_each_voice_is_transcribed_close_to_what_it_said(voice, tmp_path):
     said = " ".join(normalise(t) for t in SENTENCE.split())
     # tiny.en slips on a word or two with the older synthesizers; a garbled voice scores far lower.
     assert fuzz.ratio(heard, said) >= 75, heard
+
+
+@pytest.mark.parametrize("voice", ["flite-awb", "flite-rms", "festival"])
+@pytest.mark.parametrize("mark", ["uh", "er", "ah"])
+def test_flite_and_festival_say_a_hesitation_at_a_speakers_length(voice, mark):
+    # Said as a 60-120 ms blip, a hesitation is heard as no word at all, and every filler
+    # figure measured on that voice is about the synthesizer, not about rehearse.
+    plain = tts.speak_samples("So we retrained it.", voice, steady=True)
+    hesitant = tts.speak_samples(f"So we {mark} retrained it.", voice, steady=True)
+    assert (len(hesitant) - len(plain)) / tts.SAMPLE_RATE >= 0.25
+
+
+def test_markup_keeps_the_text_and_slows_only_hesitations():
+    text = 'So, uh, the "A&B" test <sort of> erred. Um, hmm, er.'
+    flite = tts.marked_up("flite-awb", text)
+    assert flite.count("<prosody") == 3 and "&amp;" in flite and "erred" in flite
+    assert tts.marked_up("piper", text) == text

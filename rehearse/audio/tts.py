@@ -10,6 +10,7 @@ they want them and know where they are.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -25,17 +27,42 @@ from rehearse.errors import RehearseError
 
 SAMPLE_RATE = 22050  # Piper and espeak-ng speak at this rate; the others are resampled to it
 # Command-line synthesizers: a voice name, the program that must be installed, and how to call it
-# with the text ({text}, or on standard input where it does not appear) and the WAV to write.
+# with the text ({text}; {in}: a file holding it; on standard input where neither appears) and
+# the WAV to write.
 _COMMANDS: dict[str, tuple[str, list[str]]] = {
     "espeak": ("espeak-ng", ["espeak-ng", "-s", "165", "-w", "{out}", "{text}"]),
-    "flite-awb": ("flite", ["flite", "-voice", "awb", "-t", "{text}", "-o", "{out}"]),
-    "flite-rms": ("flite", ["flite", "-voice", "rms", "-t", "{text}", "-o", "{out}"]),
-    "festival": ("text2wave", ["text2wave", "-eval", "(voice_ked_diphone)", "-o", "{out}"]),
-}
+    "flite-awb": ("flite", ["flite", "-voice", "awb", "-ssml", "-t", "{text}", "-o", "{out}"]),
+    "flite-rms": ("flite", ["flite", "-voice", "rms", "-ssml", "-t", "{text}", "-o", "{out}"]),
+    # Festival's SABLE mode starts from its default voice, kal, which the Debian package
+    # festvox-kdlpc16k does not hold: that name is made to mean ked.
+    "festival": (
+        "text2wave",
+        [
+            "text2wave", "-mode", "sable",
+            "-eval", "(define (voice_kal_diphone) (voice_ked_diphone))", "-o", "{out}", "{in}",
+        ],
+    ),
+}  # fmt: skip
 _INSTALL = {
     "espeak-ng": "apt-get install espeak-ng",
     "flite": "apt-get install flite",
     "text2wave": "apt-get install festival festvox-kdlpc16k",
+}
+VOICES = ("piper", *_COMMANDS)
+
+# Flite and Festival say "uh", "er", "ah" as a blip of 30-100 ms, which tiny.en hears as no word
+# or as "that"; a speaker's hesitation lasts 0.2-0.6 s. These voices say them slower with their
+# own prosody markup (SSML, SABLE), and they last 0.3-0.45 s. Their "hmm" is long already.
+_SLOW_HESITATION = re.compile(r"\b(um|uh|er|erm|ah)\b", re.IGNORECASE)
+_MARKUP: dict[str, tuple[str, str, str]] = {
+    # voice family: (document start, slow hesitation as a format of {word}, document end)
+    "flite": ("<speak>", '<prosody rate="0.3">{word}</prosody>', "</speak>"),
+    "festival": (
+        '<?xml version="1.0"?>\n<!DOCTYPE SABLE PUBLIC "-//SABLE//DTD SABLE speech mark up//EN"'
+        ' "Sable.v0_2.dtd" []>\n<SABLE>',
+        '<RATE SPEED="-80%">{word}</RATE>',
+        "</SABLE>\n",
+    ),
 }
 VOICES = ("piper", *_COMMANDS)
 
@@ -94,14 +121,29 @@ def _speak_with(voice: str, text: str) -> np.ndarray:
     program, command = _COMMANDS[voice]
     if not shutil.which(program):
         raise RehearseError(f"{program} is not installed: {_INSTALL[program]}")
+    text = marked_up(voice, text)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "speech.wav"
+        source = Path(tmp) / "speech.txt"
+        source.write_text(text, encoding="utf-8")
         # Substituted whole, never formatted into: the text may hold braces of its own.
-        args = [text if arg == "{text}" else str(out) if arg == "{out}" else arg for arg in command]
-        stdin = None if "{text}" in command else text.encode()
+        fields = {"{text}": text, "{out}": str(out), "{in}": str(source)}
+        args = [fields.get(arg, arg) for arg in command]
+        stdin = None if {"{text}", "{in}"} & set(command) else text.encode()
         subprocess.run(args, input=stdin, check=True, capture_output=True)
         samples, rate = read_wav_rate(out)
     return _resample(samples, rate, SAMPLE_RATE)
+
+
+def marked_up(voice: str, text: str) -> str:
+    """``text`` in the markup ``voice``'s synthesizer reads, hesitations said at a speaker's
+    length; plain text for a voice without markup."""
+    family = voice.split("-")[0]
+    if family not in _MARKUP:
+        return text
+    start, slow, end = _MARKUP[family]
+    body = _SLOW_HESITATION.sub(lambda m: slow.format(word=m.group(0)), escape(text))
+    return start + body + end
 
 
 def _resample(samples: np.ndarray, rate: int, wanted: int) -> np.ndarray:

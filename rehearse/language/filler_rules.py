@@ -29,6 +29,7 @@ from rehearse.text.lexicon import (
     CLAUSE_CONJUNCTIONS,
     CONDITIONAL_MODALS,
     CONDITIONALS,
+    COORDINATORS,
     DEMONSTRATIVES,
     DETERMINERS,
     DO_FORMS,
@@ -137,6 +138,15 @@ _WANTING = CONDITIONAL_MODALS | WOULD_CONTRACTIONS
 _WANTED = frozenset(
     ["to", "people", "everyone", "everybody", "every", "each", "all", "some", "more"]
 )
+
+
+def _asks(c: Context) -> bool:
+    """Whether a question follows "like": "the score like is it the retention team"."""
+    return c.after in _COPULAS and c.after2 in SUBJECT_PRONOUNS | {"there", "this", "that"}
+
+
+# "matters like because listings sell": a conjunction of reason cannot be liked or compared.
+_REASONS = frozenset({"because", "since", "so"})
 # After a form of "be", "like" compares with these ("it's like a funnel", "like what we had").
 _COMPARED = INDEFINITE_ARTICLES | {"this", "that"} | {"what", "when", "how", "if"}
 # "like as much as", "like as long as": "as" and these make an amount.
@@ -390,6 +400,22 @@ LIKE = Phrase(
             lambda c: c.comma_after or _starts_a_clause(c.before_past_hesitation),
         ),
         Rule(
+            "like.before-a-clause",
+            "filler",
+            "like: opens a sentence before its subject, or before because or a question → filler",
+            (
+                ("Late meant a day after the promised date. Like we argued about that.", "filler"),
+                ("Freshness matters like because listings sell fast.", "filler"),
+                ("First ask who uses the score like is it the retention team.", "filler"),
+            ),
+            # Mid-sentence "like they read a headline" compares ("as they read").
+            lambda c: (
+                (c.sentence_start and c.after in PERSONAL_SUBJECTS - {"you"})
+                or c.after in _REASONS
+                or _asks(c)
+            ),
+        ),
+        Rule(
             "like.compares",
             "content",
             "like: otherwise it compares or gives examples → content",
@@ -493,7 +519,9 @@ _MEANING_AFTER = DO_FORMS | {"what", "which", "that", "you"}
 # After "I mean" these start a clause or a comment of their own: it pads what follows.
 _PADDED_AFTER_MEAN = (
     PERSONAL_SUBJECTS
+    | SUBJECT_CONTRACTIONS  # "they're biased by position"
     | {"there", "that's", "it's"}
+    | COORDINATORS  # "some rules I mean or something simpler"
     | {"honestly", "basically", "like", "so", "yeah", "well", "okay", "sure", "really"}
     | {"if", "when", "in"}
     | {"better", "worse"}  # "I mean better, but…": a comparative, not a thing meant
@@ -516,6 +544,42 @@ def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
     if k + 1 == len(c.tokens) or c.text(k).rstrip().endswith((",", ";", ":", ".", "?", "!")):
         return True
     return c.tokens[k + 1] in stops
+
+
+# A verb that makes a clause finite: after "I mean" and a subject, it shows a clause follows.
+_FINITE = (BE_FORMS - {"be", "been", "being"}) | DO_FORMS | MODALS | CONDITIONAL_MODALS | {
+    "has", "had", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't",
+}  # fmt: skip
+# Words that open a clause of the object's own: "I mean the model that was retrained".
+_RELATIVES = frozenset({"that", "which", "who", "whose", "where", "when"})
+_SUBJECT_WORDS = 5  # "the default of one half is": a subject of up to this many words
+
+
+# After these "I" cannot stand, as the object of a preposition, a verb or "is": "start with I
+# mean a baseline", "to get I mean a few hundred", "the fix is I mean one definition". Words that
+# also join clauses ("before I mean to", "than I meant") are left out.
+_NO_SUBJECT_AFTER = (PREPOSITIONS - {"after", "until", "than", "by"}) | _COPULAS
+
+
+def _in_an_objects_place(c: Context) -> bool:
+    """Whether "I mean" stands where an object or a complement goes, so it is an aside."""
+    if c.before in _NO_SUBJECT_AFTER:
+        return True
+    return only_a_verb(c.before) and not c.before.endswith("ing")
+
+
+def _before_a_finite_clause(c: Context) -> bool:
+    """Whether a clause with its own subject and finite verb follows "I mean" with no break:
+    "I mean the default of one half is arbitrary", "I mean sometimes the model does fine"."""
+    for k in range(c.end + 1, c.end + 2 + _SUBJECT_WORDS):
+        token = c.token_at(k)
+        if not token or token in _RELATIVES:
+            return False
+        if k > c.end + 1 and token in _FINITE:
+            return True
+        if ends_clause(c.text(k)):
+            return False
+    return False
 
 
 def _means_an_object(c: Context) -> bool:
@@ -586,6 +650,17 @@ I_MEAN = Phrase(
             lambda c: c.set_off_before and c.set_off_after,
         ),
         Rule(
+            "i-mean.in-an-objects-place",
+            "filler",
+            'I mean: where an object goes ("start with I mean a baseline") → filler',
+            (
+                ("I'd start with I mean a really simple baseline.", "filler"),
+                ("The main fix is I mean one shared feature definition.", "filler"),
+                ("The second test gave I mean about two point one.", "filler"),
+            ),
+            _in_an_objects_place,
+        ),
+        Rule(
             "i-mean.what-i-mean",
             "content",
             'I mean: "what I mean", "do I mean", "which I mean": the verb of its clause → content',
@@ -608,9 +683,16 @@ I_MEAN = Phrase(
             "I mean: before a clause or a comment of its own (we, there, honestly, …) → filler",
             (
                 ("So I mean we shipped it anyway.", "filler"),
+                ("Clicks are noisy I mean they're biased by position.", "filler"),
+                ("We kept some rules I mean or something simpler.", "filler"),
+                ("A point of AUC I mean is that even outside the noise?", "filler"),
                 ("That got us to seventy percent. I mean better, but storage was next.", "filler"),
             ),
-            lambda c: c.after in _PADDED_AFTER_MEAN or hesitation_form(c.after) is not None,
+            lambda c: (
+                c.after in _PADDED_AFTER_MEAN
+                or c.after in _FINITE
+                or hesitation_form(c.after) is not None
+            ),
         ),
         Rule(
             "i-mean.after-conjunction",
@@ -623,12 +705,24 @@ I_MEAN = Phrase(
             lambda c: c.before in _CLAUSE_STARTERS and c.after not in DETERMINERS,
         ),
         Rule(
+            "i-mean.before-its-own-clause",
+            "filler",
+            "I mean: before a subject and its verb (the default … is) → filler",
+            (
+                ("I mean the default of one half is arbitrary.", "filler"),
+                ("I mean sometimes the model does fine on it.", "filler"),
+            ),
+            _before_a_finite_clause,
+        ),
+        Rule(
             "i-mean.has-object",
             "content",
             'I mean: "mean" has an object ("I mean the validation set") → content',
             (
                 ("I mean the validation set, not the test set.", "content"),
                 ("On the full validation set. And I mean the real one.", "content"),
+                ("I mean the validation set, which was leaking.", "content"),
+                ("I mean the model that was retrained.", "content"),
             ),
         ),
     ),
@@ -641,7 +735,7 @@ I_MEAN = Phrase(
 _TYPE_DETERMINERS = (
     DEMONSTRATIVES
     | ARTICLES
-    | {"what", "which", "whatever"}
+    | {"what", "which", "whatever", "whichever", "no"}
     | {"some", "any", "every", "each"}
     | {"one", "same", "different", "other", "another"}
 )
@@ -678,6 +772,10 @@ def _hedged(token: str, after: str) -> bool:
     # fixed that works" is "fix" misheard.
     describes = after not in DETERMINERS and after not in ("which", "who")
     return len(token) > 4 and token.endswith(_ADJECTIVE_ENDINGS) and describes
+
+
+# "that sort of just kills it": an adverb that goes with a verb, not a type's noun.
+_VERB_ADVERBS = frozenset({"just", "quietly", "slowly", "actually", "never", "always", "also"})
 
 
 def _acts(token: str, after: str) -> bool:
@@ -732,8 +830,12 @@ KIND_OF = Phrase(
             (
                 ("The message disappears, and that kind of kills the sale.", "filler"),
                 ("We cropped the sky instead, which kind of gave us the best results.", "filler"),
+                ("A bad join is a thing that sort of just quietly kills your metric.", "filler"),
             ),
-            lambda c: c.before in _KIND_SUBJECTS and _acts(c.after, c.after2),
+            lambda c: (
+                c.before in _KIND_SUBJECTS
+                and (_acts(c.after, c.after2) or c.after in _VERB_ADVERBS)
+            ),
         ),
         Rule(
             "kind-of.hedges-an-adjective",
@@ -755,6 +857,8 @@ KIND_OF = Phrase(
                 ("What sort of data do we have?", "content"),
                 ("That kind of search saved us a week.", "content"),
                 ("What kinda model did you use?", "content"),
+                ("A holdout group with no kind of intervention at all.", "content"),
+                ("Try whichever kind of regularization is cheapest.", "content"),
             ),
             lambda c: c.before in _TYPE_DETERMINERS,
         ),
