@@ -29,7 +29,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,12 @@ def parse(path: Path) -> Answer:
         said = match.group(2).split()
         # Punctuation right after the label belongs to its last word ("[hedge: I believe].").
         labels.append(
-            Label(_KIND_OF_LABEL[match.group(1)], len(tokens), len(tokens) + len(said) - 1, match.group(2))
+            Label(
+                _KIND_OF_LABEL[match.group(1)],
+                len(tokens),
+                len(tokens) + len(said) - 1,
+                match.group(2),
+            )
         )
         tokens += said
         position = match.end()
@@ -113,9 +118,7 @@ def detect(words: Sequence[Word], paused: frozenset[int] = frozenset()) -> list[
 
 
 def _found(habits: Any) -> list[Found]:
-    out = [
-        Found(r.kind, r.word_indices[0], _last_index(r), r.text) for r in habits.repetitions
-    ]
+    out = [Found(r.kind, r.word_indices[0], _last_index(r), r.text) for r in habits.repetitions]
     out += [Found("hedge", h.word_indices[0], h.word_indices[-1], h.text) for h in habits.hedges]
     return out
 
@@ -126,7 +129,9 @@ def _last_index(r: Any) -> int:
 
 
 def text_words(answer: Answer) -> list[Word]:
-    return [Word(t, round(k * 0.4, 3), round(k * 0.4 + 0.32, 3)) for k, t in enumerate(answer.tokens)]
+    return [
+        Word(t, round(k * 0.4, 3), round(k * 0.4 + 0.32, 3)) for k, t in enumerate(answer.tokens)
+    ]
 
 
 @dataclass
@@ -143,8 +148,11 @@ class Tally:
 
 
 def match(
-    answer: Answer, labels: Sequence[tuple[Label, int, int]], found: Sequence[Found],
-    tokens: Sequence[str], tallies: dict[str, Tally],
+    answer: Answer,
+    labels: Sequence[tuple[Label, int, int]],
+    found: Sequence[Found],
+    tokens: Sequence[str],
+    tallies: dict[str, Tally],
 ) -> None:
     """Tally ``found`` against ``labels`` (each with its span in ``tokens``, the words found on)."""
     used: set[int] = set()
@@ -225,9 +233,7 @@ def run_voice(answers: Sequence[Answer], voice: str, model: str | None) -> dict[
             words = [Word(**w) for w in json.loads(words_file.read_text())]
         else:
             words = list(transcriber.transcribe(clip.samples, None, activity).words)
-            words_file.write_text(json.dumps([w.__dict__ if hasattr(w, "__dict__") else
-                                              {"text": w.text, "start": w.start, "end": w.end,
-                                               "probability": w.probability} for w in words]))
+            words_file.write_text(json.dumps([asdict(w) for w in words]))
         rubric = find_question(answer.question)
         report = score(words, rubric, activity, clip.duration)
         heard = [w.text for w in report.words]
@@ -243,8 +249,13 @@ def print_table(name: str, tallies: dict[str, Tally], verbose: bool) -> dict[str
     for kind in KINDS:
         t = tallies[kind]
         p, r = t.scores()
-        row[kind] = {"tp": t.tp, "fp": t.fp, "fn": t.fn, "precision": round(p, 3),
-                     "recall": round(r, 3)}
+        row[kind] = {
+            "tp": t.tp,
+            "fp": t.fp,
+            "fn": t.fn,
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+        }
         cells.append(f"{kind:8} P {p:.2f} R {r:.2f} (tp {t.tp} fp {t.fp} fn {t.fn})")
     print(f"{name:10} " + " | ".join(cells))
     if verbose:
@@ -267,7 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no answers in {SETS / args.split}", file=sys.stderr)
         return 1
     counts = {k: sum(1 for a in answers for label in a.labels if label.kind == k) for k in KINDS}
-    print(f"{len(answers)} answers ({args.split}): " + ", ".join(f"{v} {k}s" for k, v in counts.items()))
+    print(
+        f"{len(answers)} answers ({args.split}): "
+        + ", ".join(f"{v} {k}s" for k, v in counts.items())
+    )
     results = {"text": print_table("text", run_text(answers), args.verbose)}
     for voice in filter(None, args.voices.split(",")):
         results[voice] = print_table(voice, run_voice(answers, voice, args.model), args.verbose)

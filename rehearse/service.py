@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
+from rehearse.audio.delivery import NO_DELIVERY, measure_delivery
 from rehearse.errors import RehearseError, UsageError
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
 from rehearse.scoring.metrics import SCORING_REVISION
@@ -135,6 +136,7 @@ def analyse_clip(
         words, notes = transcript.words, transcript.notes
     if progress:
         progress(SCORING, 0.0)
+    delivery = measure_delivery(clip.samples, words[0].start, words[-1].end) if words else None
     report = score(
         words,
         rubric,
@@ -145,6 +147,7 @@ def analyse_clip(
         extra_fillers=extra_fillers,
         model=transcriber.name,
         notes=notes,
+        delivery=delivery or NO_DELIVERY,
     )
     if progress:
         progress(SCORING, 1.0)

@@ -21,7 +21,7 @@ def test_each_example_is_decided_by_its_own_rule(rule, text, verdict):
     decided = explain_repetitions(words)
     # The example is about its first candidate: an earlier rule that catches it shadows this one.
     assert decided, f"no candidate in {text!r}"
-    candidate, by = decided[0]
+    _candidate, by = decided[0]
     assert (by.name, by.verdict) == (rule.name, verdict)
 
 
