@@ -173,7 +173,7 @@ MAYBE = HedgePhrase(
 # just
 
 # "just before", "just after", "just as", "just in time": exactly, a time or a manner.
-_JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "in", "now", "enough", "right"})
+_JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "like", "in", "now", "enough", "right"})
 
 
 def _only_an_amount(c: Context) -> bool:
@@ -201,6 +201,7 @@ JUST = HedgePhrase(
             (
                 ("We retrained just before the holiday peak.", "content"),
                 ("The new model was just as fast.", "content"),
+                ("It failed just like the old one.", "content"),
             ),
             lambda c: c.after in _JUST_MEANS_EXACTLY,
         ),
