@@ -77,6 +77,10 @@ _RECORD_WORDS: dict[str, str] = {
     "coverage": "most points covered",
     "words_per_point": "fewest words per point",
     "first_point_seconds": "quickest to the first point",
+    "hedges_per_minute": "fewest hedges a minute",
+    "repetitions_per_minute": "fewest repeats and restarts a minute",
+    "tangent_share": "least time off the points",
+    "pitch_variety": "liveliest voice",
 }
 
 
