@@ -39,8 +39,8 @@ BUDGET = 0.15
 
 def ninety_seconds() -> Path:
     """A ~90 s answer: dev answers read by espeak-ng, joined until they pass 90 s."""
-    from rehearse.audio.clip import SAMPLE_RATE
-    from rehearse.audio.tts import speak_samples, write_wav
+    # The voices speak at the synthesis rate, which write_wav keeps.
+    from rehearse.audio.tts import SAMPLE_RATE, speak_samples, write_wav
 
     if AUDIO.exists():
         return AUDIO
