@@ -26,7 +26,7 @@ def coaching_rows(c: Coaching) -> list[tuple[str, str]]:
 
 def _pace(c: Coaching) -> str:
     low, high = PACE_BAND
-    verdict = f"{c.pace} (easy to follow: {low}–{high} a minute)" if c.pace else "–"
+    verdict = f"{c.pace} ({low}–{high} a minute is easy to follow)" if c.pace else "–"
     marked = [w for w in c.pace_windows if w.verdict != "steady"]
     where = "; ".join(
         f"{w.verdict} {clock(w.start)}–{clock(w.end)} ({w.words_per_minute:.0f})" for w in marked
@@ -81,7 +81,7 @@ def render_guide(c: Coaching) -> Group | None:
             )
             style = "red" if p.over else "green"
             table.add_row(
-                Text(f"{p.sentences} sentences", style=style),
+                Text(f"{p.sentences} sentence{'' if p.sentences == 1 else 's'}", style=style),
                 Text(f"{p.label}  ({p.seconds:.0f} s from {clock(p.start)}; asked: {asks})"),
             )
         lines.append(table)
@@ -106,9 +106,10 @@ def render_guide(c: Coaching) -> Group | None:
     return Group(*lines)
 
 
-def render_tips(c: Coaching) -> Group:
+def render_tips(c: Coaching, heading: bool = True) -> Group:
+    """The ranked tips; ``heading`` puts "Tips" above them (the app's panel has it as a title)."""
+    lines = [Text("Tips", style="bold")] if heading else []
     if not c.tips:
-        return Group(Text("Tips", style="bold"), Text("Nothing stood out enough for a tip.", "dim"))
-    lines = [Text("Tips", style="bold")]
+        return Group(*lines, Text("Nothing stood out enough for a tip.", "dim"))
     lines += [Text(f"{n}. {tip.text}") for n, tip in enumerate(c.tips, 1)]
     return Group(*lines)

@@ -226,10 +226,11 @@ def _ownership_tip(e: Evidence) -> Tip | None:
     if e.guide is None or not e.guide.weak_ownership:
         return None
     q = e.guide.vague_we[0]
+    total = e.guide.i_sentences + e.guide.we_sentences
+    some = f"Only {e.guide.i_sentences} of" if e.guide.i_sentences else "None of"
     text = (
-        f"Only {e.guide.i_sentences} of {e.guide.i_sentences + e.guide.we_sentences} sentences "
-        f'about the work say what you did: {clock(q.start)} "{quote(q.text)}" — say which part '
-        "was yours."
+        f"{some} the {total} sentences about the work say what you did: {clock(q.start)} "
+        f'"{quote(q.text)}" — say which part was yours.'
     )
     return Tip("ownership", text, q.start, q.end, 5.0 * e.guide.we_sentences)
 

@@ -140,8 +140,9 @@ def coaching(report: Report) -> RenderableType:
 def tips(report: Report) -> RenderableType:
     """The ranked tips, with a pointer to the replay key that finds each one."""
     if not report.coaching.tips:
-        return render_tips(report.coaching)
-    return Group(render_tips(report.coaching), Text("p replays; t there jumps to each tip", "dim"))
+        return render_tips(report.coaching, heading=False)
+    hint = Text("p replays; t there jumps to each tip", "dim")
+    return Group(render_tips(report.coaching, heading=False), hint)
 
 
 def checklist(report: Report) -> Table:
