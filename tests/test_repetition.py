@@ -72,3 +72,16 @@ def test_overused_words_need_both_a_count_and_a_share():
     # Four in a long answer is not far more than its length explains.
     long = "pipeline " * 4 + " ".join(f"word{k}x" for k in range(60))
     assert overused(words_from(long)) == []
+
+
+def test_a_swapped_restart_needs_no_sentence_break_between_the_goes():
+    # Said straight on, the second go redoes the first; after a sentence-long silence, or a
+    # comma, it is a second clause that opens alike.
+    straight_on = words_from("So we trained the encoder | we trained the ranker on it.")
+    after_a_silence = words_from("So we trained the encoder | we trained the ranker.", gap=0.6)
+    after_a_comma = words_from("So we trained the encoder, we trained the ranker.")
+    assert [(r.kind, r.text) for r in find_repetitions(straight_on)] == [
+        ("restart", "we trained the encoder")
+    ]
+    assert find_repetitions(after_a_silence) == []
+    assert find_repetitions(after_a_comma) == []

@@ -10,7 +10,10 @@ Pure functions over ``Word`` lists. Two kinds are found where the words run:
 A restart is told from two sentences that start alike ("we trained the encoder, we trained the
 ranker") by what the first go left behind: it stops on a word no phrase ends on ("we caught a,
 we once caught a"), or the second go says the whole first go again with words put in, or the two
-share a long opening. Each candidate is judged by an ordered table of named rules, like the
+share a long opening. A restart that swaps a word of a finished phrase ("the first model had the
+first version had") is found by lining the goes up word by word (a shared opening, then a word
+or two changed) and by the break between them: two clauses that open alike are set apart by a
+comma, a sentence end or a sentence-long silence in the word times; a restart runs straight on. Each candidate is judged by an ordered table of named rules, like the
 filler rules: the first whose condition holds decides, the last is the default, and each rule's
 examples are checked by tests/test_repetition.py. Hesitations between the goes are looked past.
 
@@ -27,6 +30,7 @@ from typing import Literal
 from rehearse.text.lexicon import (
     ARTICLES,
     BE_FORMS,
+    CLAUSE_CONJUNCTIONS,
     CONDITIONAL_MODALS,
     COORDINATORS,
     DETERMINERS,
@@ -57,6 +61,13 @@ SHORT_FIRST_GO_WORDS = 3
 RESTART_MIN_WORDS = 3
 # A shared opening this long makes a restart whatever comes after it.
 LONG_OPENING_WORDS = 4
+# A restart that swaps words after the shared opening changes at most this many of them.
+MAX_SWAPPED_WORDS = 2
+# ... after an opening of at least this many words, contractions said in full ("I'm careful,
+# I'm wary" shares "I am"); one shared word is too little to line the goes up on.
+SWAP_MIN_OPENING = 2
+# A silence this long between the goes (word times) ends a sentence: no restart across it.
+SENTENCE_BREAK_SECONDS = 0.3
 
 # How contractions are said in full, so "I would check, I'd first check" lines up.
 _CONTRACTIONS = {
@@ -92,6 +103,8 @@ _PLAINLY_UNFINISHED = ARTICLES | POSSESSIVE_DETERMINERS | PREPOSITIONS | {"to"}
 # part of was" go on. ("and" is left out: "and the model and the data" goes on.)
 _SUBJECTS = SUBJECT_PRONOUNS | {"those", "these", "this", "that", "there"}
 _CLAUSE_OPENERS = _SUBJECTS | {"then", "if", "once", "when", "so"}
+# Words that take a noun phrase after them ("a miss against the cost of a false alarm").
+_TAKES_AN_OBJECT = PREPOSITIONS | {"against", "versus", "vs", "without", "between", "toward"}
 # A restart that opens on one of these needs a longer shared opening ("the same model at the
 # same time" is not one).
 _WEAK_OPENINGS = ARTICLES | POSSESSIVE_DETERMINERS
@@ -133,16 +146,32 @@ class Candidate:
         return self.words[self.first[-1]].text.rstrip().endswith((".", "?", "!"))
 
     @property
+    def at_clause_start(self) -> bool:
+        """The first go opens a sentence or a clause (after a comma or a conjunction)."""
+        i = self.first[0]
+        return (
+            self.before == ""
+            or self.before in CLAUSE_CONJUNCTIONS
+            or self.words[i - 1].text.rstrip().endswith((",", ";", ":"))
+        )
+
+    @property
+    def gap(self) -> float:
+        """The seconds between the first go's last word and the second go's first."""
+        return self.words[self.second[0]].start - self.words[self.first[-1]].end
+
+    @property
     def left_on(self) -> str:
         return self.tokens[self.first[-1]]
 
     @property
     def runs_on(self) -> bool:
-        """The first go holds a comma or a sentence end before its last word: it went on into
-        another clause, so it was not left unfinished."""
+        """The first go holds a comma, a sentence end or a sentence-long silence before its last
+        word: it went on into another clause, so it was not left unfinished."""
         return any(
             self.words[i].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
-            for i in self.first[:-1]
+            or self.words[j].start - self.words[i].end >= SENTENCE_BREAK_SECONDS
+            for i, j in zip(self.first, self.first[1:], strict=False)
         )
 
     @property
@@ -276,7 +305,7 @@ def _restarted(c: Candidate) -> bool:
     """The first go was left unfinished and begun again (see the module's account)."""
     if c.exact:
         return len(c.first) >= RESTART_MIN_WORDS
-    if c.runs_on:
+    if c.runs_on or _side_by_side(c):
         return False
     if c.opening >= LONG_OPENING_WORDS:
         return True
@@ -284,7 +313,47 @@ def _restarted(c: Candidate) -> bool:
         return True  # the whole first go said again, with words put in or articles left out
     if len(c.first) == 1 and c.left_on in _CONTRACTIONS:
         return True  # "it's, it could be": a contraction and its own subject again
-    return _left_unfinished(c) or _subject_left_hanging(c)
+    return _left_unfinished(c) or _subject_left_hanging(c) or _swapped(c)
+
+
+def _side_by_side(c: Candidate) -> bool:
+    """The first go leads into the second, which is its partner rather than its redo: left on
+    "and" or "or" ("L one or L two", "one for training and one for serving"), or a noun phrase
+    left on a preposition that takes the second go as its object ("the cost of a miss against
+    the cost of a false alarm")."""
+    if c.left_on in COORDINATORS:
+        return True
+    return (
+        c.phrase[0] in _WEAK_OPENINGS
+        and c.left_on in _TAKES_AN_OBJECT
+        and len(c.first) > c.opening + 1
+    )
+
+
+def _swapped(c: Candidate) -> bool:
+    """Begun at a clause's start and begun again at once with a word or two of it swapped: "the
+    first model had the first version had", "I once spent I once lost", "I'm careful I'm wary".
+
+    The two goes are lined up word by word: the second says the first's opening and then
+    differs. What tells this from two clauses that open alike ("we trained the encoder, we
+    trained the ranker") is the break between them: a comma or a sentence end in the words, or a
+    sentence-long silence in the word times. Coordinated phrases ("and the model and the data")
+    open on a conjunction and are not restarts.
+    """
+    if c.exact or c.broken_off or c.runs_on or c.gap >= SENTENCE_BREAK_SECONDS:
+        return False
+    if not c.at_clause_start or c.phrase[0] in CLAUSE_CONJUNCTIONS:
+        return False
+    first_go = _spelled_out(c.phrase)
+    opening = _opening(first_go, _spelled_out(c.tokens[i] for i in c.second))
+    return opening >= SWAP_MIN_OPENING and 1 <= len(first_go) - opening <= MAX_SWAPPED_WORDS
+
+
+def _opening(a: Sequence[str], b: Sequence[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _left_unfinished(c: Candidate) -> bool:
@@ -376,7 +445,8 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.restart",
         "restart",
-        "a phrase begun, left and begun again ('if you shuffle if you randomly shuffle') → restart",
+        "a phrase begun, left and begun again ('if you shuffle if you randomly shuffle'), or begun"
+        " again at once with a word swapped ('I once spent I once lost') → restart",
         (
             ("In practice we, in practice we retrain weekly.", "restart"),
             ("If you shuffle if you randomly shuffle rows, it leaks.", "restart"),
@@ -387,6 +457,10 @@ RULES: tuple[RepetitionRule, ...] = (
             ("It's it could be the labels.", "restart"),
             ("And the cost and cost too.", "restart"),
             ("Then the then I look at the labels.", "restart"),
+            ("And the first model had the first version had a leak.", "restart"),
+            ("I once spent I once lost two days on it.", "restart"),
+            ("I'm careful I'm wary with oversampling.", "restart"),
+            ("On a churn on a pricing project, trees won.", "restart"),
         ),
         _restarted,
     ),
@@ -401,6 +475,12 @@ RULES: tuple[RepetitionRule, ...] = (
             ("The results of the model were fine.", "content"),
             ("The worst one I was part of was a fraud model.", "content"),
             ("Everyone sees the same model at the same time.", "content"),
+            ("L one or L two penalties help.", "content"),
+            ("We keep one for training and one for serving.", "content"),
+            ("Weigh the cost of a miss against the cost of a false alarm.", "content"),
+            ("And the model and the data were both fine.", "content"),
+            ("I thought I knew the answer.", "content"),
+            ("We said we would retrain it.", "content"),
         ),
     ),
 )
