@@ -13,9 +13,10 @@ we once caught a"), or the second go says the whole first go again with words pu
 share a long opening. A restart that swaps a word of a finished phrase ("the first model had the
 first version had") is found by lining the goes up word by word (a shared opening, then a word
 or two changed) and by the break between them: two clauses that open alike are set apart by a
-comma, a sentence end or a sentence-long silence in the word times; a restart runs straight on. Each candidate is judged by an ordered table of named rules, like the
-filler rules: the first whose condition holds decides, the last is the default, and each rule's
-examples are checked by tests/test_repetition.py. Hesitations between the goes are looked past.
+comma, a sentence end or a sentence-long silence in the word times; a restart runs straight on.
+Each candidate is judged by an ordered table of named rules, like the filler rules: the first
+whose condition holds decides, the last is the default, and each rule's examples are checked
+by tests/test_repetition.py. Hesitations between the goes are looked past.
 
 ``overused`` finds the content words said far more often than an answer of that length explains.
 """
