@@ -14,7 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
+from rehearse.audio.delivery import NO_DELIVERY, Delivery, measure_delivery
 from rehearse.errors import ModelError, RehearseError, UsageError
 from rehearse.language.fillers import find_fillers
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
@@ -136,7 +139,13 @@ def analyse_clip(
         transcript = transcriber.transcribe(clip.samples, progress, activity)
         words, notes = transcript.words, transcript.notes
     heard = Streamed(words, notes, activity, clip.duration, transcriber.name)
-    return score_heard(heard, clip.path.name, rubric, target, extra_fillers, progress)
+    delivery = delivery_of(clip.samples, words)
+    return score_heard(heard, clip.path.name, rubric, target, extra_fillers, progress, delivery)
+
+
+def delivery_of(samples: np.ndarray, words: Sequence[Word]) -> Delivery:
+    """Pitch and loudness variety over the spoken part of ``samples`` (none without words)."""
+    return measure_delivery(samples, words[0].start, words[-1].end) if words else NO_DELIVERY
 
 
 def score_heard(
@@ -146,8 +155,10 @@ def score_heard(
     target: tuple[int, int] | None = None,
     extra_fillers: Sequence[str] = (),
     progress: ProgressCallback | None = None,
+    delivery: Delivery = NO_DELIVERY,
 ) -> Report:
-    """The one scoring of a transcription, whether of a whole file or streamed while recorded."""
+    """The one scoring of a transcription, whether of a whole file or streamed while recorded;
+    ``delivery`` is measured on the audio, which only the caller holds."""
     if progress:
         progress(SCORING, 0.0)
     report = score(
@@ -160,6 +171,7 @@ def score_heard(
         extra_fillers=extra_fillers,
         model=heard.model,
         notes=heard.notes,
+        delivery=delivery,
     )
     if progress:
         progress(SCORING, 1.0)
@@ -282,8 +294,10 @@ class LiveScoring:
                 self.extra_fillers,
                 progress,
             )
+        # The file on disk is whole now; its pitch takes a fraction of a second to measure.
+        delivery = delivery_of(load_audio(self.path).samples, heard.words)
         return score_heard(
-            heard, self.path.name, self.rubric, self.target, self.extra_fillers, progress
+            heard, self.path.name, self.rubric, self.target, self.extra_fillers, progress, delivery
         )
 
 

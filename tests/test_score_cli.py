@@ -104,6 +104,23 @@ def test_target_override_and_readable_report(answer):
     assert "ON-TARGET" in result.stdout
     assert "class weights" in result.stdout
     assert "Transcript" in result.stdout
+    # The coaching: the voice measured from the sound, and the tips (or that none stood out).
+    assert re.search(r"pitch varied \d+\.\d semitones", result.stdout)
+    assert "Tips" in result.stdout
+
+
+def test_the_json_report_coaches_beyond_fillers_with_the_voice_measured(scored):
+    coaching = scored["coaching"]
+    assert scored["format"] == 3
+    delivery = coaching["delivery"]
+    # Synthesized speech has a pitch: the figure is measured, not left out.
+    assert delivery["pitch_variety_semitones"] is not None
+    assert delivery["pitch_median_hz"] is not None and 60 < delivery["pitch_median_hz"] < 400
+    assert delivery["voiced_seconds"] > 2
+    assert coaching["pace"]["verdict"] in ("slow", "easy to follow", "fast")
+    assert coaching["pace"]["windows"][0]["start"] == scored["words"][0]["start"]
+    assert len(coaching["tips"]) <= 3
+    assert scored["metrics"]["pitch_variety"] == delivery["pitch_variety_semitones"]
 
 
 def test_any_rate_any_channels_any_format(answer, tmp_path):

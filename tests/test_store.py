@@ -278,6 +278,52 @@ def test_the_upgraded_schema_keeps_one_attempt_per_recording_and_the_question_in
     assert indexes["attempts_by_audio"] == 1 and "attempts_by_question" in indexes
 
 
+def schema3_copy(tmp_path: Path) -> Path:
+    """The released data folder brought up to schema 3 (before the coaching metrics) by the
+    migrations as they were, as a history last opened by the previous rehearse would be."""
+    from rehearse.storage.history import _MIGRATIONS, _run_script
+
+    folder = released_copy(tmp_path)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    for migration in _MIGRATIONS[1:3]:
+        migration(db) if callable(migration) else _run_script(db, migration)
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    return folder
+
+
+def test_a_schema_3_history_gains_the_coaching_metrics_with_none_for_older_attempts(tmp_path, wav):
+    folder = schema3_copy(tmp_path)
+    before = raw_rows(folder)
+    db = sqlite3.connect(folder / "history.sqlite3")
+    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone()
+    db.close()
+
+    store = History(folder)
+    attempts = store.attempts()
+
+    after = raw_rows(folder)
+    assert [{k: row[k] for k in before[0]} for row in after] == before
+    db = sqlite3.connect(folder / "history.sqlite3")
+    columns = [r[1] for r in db.execute("PRAGMA table_info(attempts)")]
+    indexes = {r[1] for r in db.execute("PRAGMA index_list(attempts)")}
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone() == seq
+    db.close()
+    # The report stays the last column; the coaching metrics come before it.
+    assert columns[-1] == "report_json"
+    assert {"hedges_per_minute", "pitch_variety"} <= set(columns)
+    assert indexes == {"attempts_by_audio", "attempts_by_question"}
+    # Older reports carry no coaching: their coaching metrics are unknown, not zero.
+    for attempt in attempts:
+        assert attempt.metrics.hedges_per_minute is None
+        assert attempt.metric("pitch_variety") is None
+    saved = store.add(make_report("maybe we, we used class weights I think"), wav)
+    assert saved.metrics.hedges_per_minute and saved.metrics.hedges_per_minute > 0
+    assert saved.metrics.repetitions_per_minute and saved.metrics.repetitions_per_minute > 0
+
+
 def test_imported_and_rescored_attempts_come_back_from_a_rebuild_with_their_metrics(tmp_path, wav):
     from rehearse.scoring.metrics import SCORING_REVISION, measure
     from rehearse.storage.history import NewAttempt, sidecar_of

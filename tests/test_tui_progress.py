@@ -94,6 +94,10 @@ async def test_g_shows_every_metric_of_the_question_with_its_trend(tmp_path: Pat
             "Coverage",
             "Words per covered point",
             "Time to the first point",
+            "Hedges per minute",
+            "Repeats and restarts per minute",
+            "Off the points",
+            "Pitch variety",
             "Pace",
         ]
         fillers = rows["Fillers per minute"]

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 # (transcription, decoding prompts, the second listens in rehearse.speech), the fillers
 # (rehearse.language.fillers, voiced_fillers in rehearse.scoring.score), pauses, coverage
 # matching, or what a metric below means. Refactors that keep every figure need no bump.
-# 0 is reserved for attempts saved before revisions were recorded.
-SCORING_REVISION = 1
+# 0 is reserved for attempts saved before revisions were recorded. 2: a softening "kind of" is a
+# hedge rather than a filler, and reports carry the coaching figures.
+SCORING_REVISION = 2
 
 
 def scoring_version(revision: int = SCORING_REVISION, package: str | None = None) -> str:
@@ -71,6 +72,11 @@ class Metrics:
     words_per_point: float | None
     first_point_seconds: float | None
     parts: tuple[PartTime, ...] = ()
+    # Coaching beyond fillers; None for a report scored before reports carried it (format < 3).
+    hedges_per_minute: float | None = None
+    repetitions_per_minute: float | None = None
+    tangent_share: float | None = None
+    pitch_variety: float | None = None
 
     def value(self, key: str) -> float | None:
         """The metric named ``key`` (a ``MetricInfo.key``)."""
@@ -97,6 +103,10 @@ class Metrics:
             words_per_point=data.get("words_per_point"),
             first_point_seconds=data.get("first_point_seconds"),
             parts=parts,
+            hedges_per_minute=data.get("hedges_per_minute"),
+            repetitions_per_minute=data.get("repetitions_per_minute"),
+            tangent_share=data.get("tangent_share"),
+            pitch_variety=data.get("pitch_variety"),
         )
 
 
@@ -119,6 +129,8 @@ class MetricInfo:
             return f"{value:.0%}"
         if self.unit == "s":
             return f"{value:.0f} s" if abs(value) >= 10 else f"{value:.1f} s"
+        if self.unit == "st":
+            return f"{value:.1f} st"
         return f"{value:.1f}" if self.unit == "/min" else f"{value:.0f}"
 
     def is_better(self, new: float, old: float) -> bool | None:
@@ -190,6 +202,42 @@ METRICS: tuple[MetricInfo, ...] = (
         "from the first word to the first thing the rubric listens for",
     ),
     MetricInfo(
+        "hedges_per_minute",
+        "Hedges per minute",
+        "hedges/min",
+        "lower",
+        0.5,
+        "/min",
+        "hedges (I think, maybe, probably, just, kind of, ...) per minute of speaking",
+    ),
+    MetricInfo(
+        "repetitions_per_minute",
+        "Repeats and restarts per minute",
+        "repeats/min",
+        "lower",
+        0.5,
+        "/min",
+        "words said twice in a row and sentences begun again, per minute of speaking",
+    ),
+    MetricInfo(
+        "tangent_share",
+        "Off the points",
+        "off-point",
+        "lower",
+        0.05,
+        "%",
+        "the share of the speaking time in stretches that touch none of the talking points",
+    ),
+    MetricInfo(
+        "pitch_variety",
+        "Pitch variety",
+        "pitch",
+        "higher",
+        0.3,
+        "st",
+        "the spread of the speaking pitch in semitones; under 1.2 sounds flat",
+    ),
+    MetricInfo(
         "words_per_minute",
         "Pace",
         "words/min",
@@ -237,4 +285,19 @@ def measure(report: Report, target: tuple[int, int] | None = None) -> Metrics:
         words_per_point=round(report.word_count / len(covered), 1) if covered else None,
         first_point_seconds=first_point,
         parts=part_times(report, target),
+        **coaching_metrics(report),
     )
+
+
+def coaching_metrics(report: Report) -> dict[str, float | None]:
+    """The coaching metrics, or ``None`` each for a report that carries no coaching."""
+    c = report.coaching
+    if c.pace is None:  # nothing said, or scored before reports carried coaching
+        return {}
+    speaking = report.speaking_seconds
+    return {
+        "hedges_per_minute": per_minute(len(c.hedges), speaking),
+        "repetitions_per_minute": per_minute(len(c.repetitions), speaking),
+        "tangent_share": round(c.tangent_seconds / speaking, 4) if speaking > 0 else 0.0,
+        "pitch_variety": c.delivery.pitch_variety_semitones,
+    }

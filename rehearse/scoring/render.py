@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rehearse.language.rubric import Rubric
+from rehearse.scoring.render_coaching import coaching_rows, render_guide, render_tips
 from rehearse.scoring.score import Report
 from rehearse.text.words import Word
 
@@ -71,6 +72,8 @@ def render_report(report: Report, rubric: Rubric) -> Group:
         f"{sum(p.covered for p in cov.points)} of {len(cov.points)} points"
         f" ({cov.ratio:.0%}){order}",
     )
+    for label, figure in coaching_rows(report.coaching):
+        figures.add_row(label, figure)
 
     checklist = Table(show_header=False, box=None, padding=(0, 1))
     for point in cov.points:
@@ -82,7 +85,11 @@ def render_report(report: Report, rubric: Rubric) -> Group:
             detail.append(f"  {point.seconds:.0f} s", style="cyan")
         checklist.add_row(mark, detail)
 
-    parts: list[Text | Table] = [head, Text(), figures, Text(), checklist, Text()]
+    parts: list[Text | Table | Group] = [head, Text(), figures, Text(), checklist, Text()]
+    guide = render_guide(report.coaching)
+    if guide is not None:
+        parts += [guide, Text()]
+    parts += [render_tips(report.coaching), Text()]
     for note in report.notes:
         parts.append(Text(f"Note: {note}", style="yellow"))
     parts.append(Text("Transcript", style="bold"))

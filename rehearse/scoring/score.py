@@ -12,10 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rehearse.audio.clip import Span, VoiceActivity
+from rehearse.audio.delivery import NO_DELIVERY, Delivery
 from rehearse.errors import StorageError
 from rehearse.language.coverage import Coverage, score_coverage
 from rehearse.language.fillers import Decision, Filler, explain_fillers
 from rehearse.language.rubric import Rubric
+from rehearse.scoring.coaching import NO_COACHING, Coaching, coach, coaching_from_dict
+from rehearse.scoring.coaching import to_dict as coaching_dict
 from rehearse.speech.hesitations import EDGE_SECONDS, isolated_stretches
 from rehearse.text.words import Word, transcript_text
 
@@ -23,7 +26,8 @@ Timing = Literal["short", "on-target", "long"]
 
 # The version of the JSON report, which is also how the history stores it. 2 added what a
 # report needs to read back whole: each filler's word indices, each match's end and strength.
-REPORT_FORMAT = 2
+# 3 added ``coaching`` (hedges, repetition, delivery, pace windows, tangents, guide, tips).
+REPORT_FORMAT = 3
 
 # Anything here that would make the same words or audio score differently (fillers, pauses,
 # coverage) must bump SCORING_REVISION in rehearse.scoring.metrics in the same commit.
@@ -69,6 +73,8 @@ class Report:
     # Every candidate filler, counted or not, with the rule that decided it (``--explain``).
     # Not kept in the history: a report read back has none.
     filler_decisions: tuple[Decision, ...] = field(default=())
+    # Everything beyond fillers; a report of format 2 or older has none (``NO_COACHING``).
+    coaching: Coaching = NO_COACHING
 
     @property
     def word_count(self) -> int:
@@ -142,6 +148,7 @@ class Report:
                     for p in self.coverage.points
                 ],
             },
+            "coaching": coaching_dict(self.coaching, self.speaking_seconds),
             "notes": list(self.notes),
             "transcript": self.transcript,
             "words": [
@@ -288,8 +295,10 @@ def score(
     extra_fillers: Sequence[str] = (),
     model: str = "",
     notes: Sequence[str] = (),
+    delivery: Delivery = NO_DELIVERY,
 ) -> Report:
-    """The report on ``words``; ``notes`` are the transcriber's (speech it could not transcribe)."""
+    """The report on ``words``; ``notes`` are the transcriber's (speech it could not transcribe);
+    ``delivery`` is the voice's variety, measured from the sound by the caller."""
     words = tuple(words)
     notes = list(notes)
     if not words:
@@ -300,12 +309,18 @@ def score(
         )
     speaking = round(words[-1].end - words[0].start, 2) if words else 0.0
     target = target or rubric.target_seconds
-    fillers, decisions = judge_fillers(words, activity, extra_fillers)
-    per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
+    judged, decisions = judge_fillers(words, activity, extra_fillers)
     pauses = (
         tuple(activity.silences(words[0].start, words[-1].end, PAUSE_MIN_SECONDS)) if words else ()
     )
-    filler_indices = frozenset(i for f in fillers for i in f.word_indices)
+    filler_indices = frozenset(i for f in judged for i in f.word_indices)
+    coverage = score_coverage(rubric, words, filler_indices)
+    coached = coach(
+        words, judged, rubric, coverage, speaking, target, delivery, paused(words, activity)
+    )
+    # A softening "kind of" is a hedge, not a filler as well (rehearse.language.hedges).
+    fillers = coached.fillers
+    per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
     return Report(
         question=rubric.id,
         audio=audio_name,
@@ -316,10 +331,11 @@ def score(
         words=words,
         fillers=FillerSummary(tuple(fillers), per_minute),
         pauses=pauses,
-        coverage=score_coverage(rubric, words, filler_indices),
+        coverage=coverage,
         model=model,
         notes=tuple(notes),
         filler_decisions=tuple(decisions),
+        coaching=coached.coaching,
     )
 
 
@@ -406,4 +422,5 @@ def report_from_dict(data: dict[str, Any]) -> Report:
             )
             for d in data.get("filler_decisions", ())
         ),
+        coaching=coaching_from_dict(data.get("coaching")),
     )

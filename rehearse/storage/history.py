@@ -57,7 +57,12 @@ _FIGURE_COLUMNS = (
 # The rambling metrics that are not figures already (fillers_per_minute, words_per_minute and
 # coverage_ratio are), as columns, so trends over thousands of attempts parse nothing.
 _METRIC_COLUMNS = "overrun_seconds, pauses_per_minute, words_per_point, first_point_seconds"
-_LIST_COLUMNS = f"{_FIGURE_COLUMNS}, {_METRIC_COLUMNS}, parts_json, scoring_revision, scored_by"
+# The coaching metrics (schema 4), listed after the rest.
+_COACHING_COLUMNS = "hedges_per_minute, repetitions_per_minute, tangent_share, pitch_variety"
+_LIST_COLUMNS = (
+    f"{_FIGURE_COLUMNS}, {_METRIC_COLUMNS}, parts_json, scoring_revision, scored_by,"
+    f" {_COACHING_COLUMNS}"
+)
 # Metric keys whose column has another name.
 _METRIC_COLUMN = {"coverage": "coverage_ratio"}
 
@@ -169,10 +174,47 @@ def _add_metrics_and_scoring(connection: sqlite3.Connection) -> None:
             metrics = measure(report_from_dict(json.loads(report_json)))
         except (*_BAD_REPORT, StorageError):
             continue  # an unreadable report keeps what its figures give
-        columns = metric_columns(metrics)
+        # Only the columns schema 3 has: the coaching ones come with 3 -> 4.
+        coaching = _COACHING_COLUMNS.split(", ")
+        columns = {k: v for k, v in metric_columns(metrics).items() if k not in coaching}
         assignments = ", ".join(f"{k} = :{k}" for k in columns)
         connection.execute(
             f"UPDATE attempts SET {assignments} WHERE id = :id", {**columns, "id": attempt_id}
+        )
+
+
+def _add_coaching_metrics(connection: sqlite3.Connection) -> None:
+    """3 -> 4: the coaching metrics as columns, so progress can chart them over time.
+
+    Rebuilt like 2 -> 3, so that the report stays the last column (see there), with ids, the id
+    counter and both indexes kept. Attempts saved before have NULL in them: their reports
+    carry no coaching, and a made-up 0 would read as "no hedges at all".
+    """
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(attempts)")]
+    if "pitch_variety" in columns:
+        return
+    kept = ", ".join(c for c in columns if c != "report_json")
+    schema = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attempts'"
+    ).fetchone()[0]
+    added = ", ".join(f"{c} REAL" for c in _COACHING_COLUMNS.split(", "))
+    # SQLite keeps a renamed table's name quoted in its schema: CREATE TABLE "attempts" (...).
+    create = re.sub(r'^CREATE TABLE "?attempts"?', "CREATE TABLE attempts_v4", schema)
+    create = create.replace("report_json TEXT NOT NULL", f"{added}, report_json TEXT NOT NULL")
+    connection.execute(create)
+    connection.execute(
+        f"INSERT INTO attempts_v4 ({kept}, report_json) SELECT {kept}, report_json FROM attempts"
+    )
+    counter = connection.execute(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"
+    ).fetchone()
+    connection.execute("DROP TABLE attempts")
+    connection.execute("ALTER TABLE attempts_v4 RENAME TO attempts")
+    connection.execute("CREATE INDEX attempts_by_question ON attempts (question_id, created_at)")
+    connection.execute("CREATE UNIQUE INDEX attempts_by_audio ON attempts (audio_path)")
+    if counter is not None:
+        connection.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'attempts'", (counter[0],)
         )
 
 
@@ -205,6 +247,8 @@ _MIGRATIONS: list[Migration] = [
     _ONE_ATTEMPT_PER_RECORDING,
     # 2 -> 3
     _add_metrics_and_scoring,
+    # 3 -> 4
+    _add_coaching_metrics,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 # attempt_audio_name's file stem: the time, the question id, and a counter on a clash.
@@ -237,6 +281,10 @@ class Attempt:
     parts_json: str = "[]"
     scoring_revision: int = 0  # 0: saved before revisions were recorded
     scored_by: str = ""  # the rehearse version that scored it
+    hedges_per_minute: float | None = None
+    repetitions_per_minute: float | None = None
+    tangent_share: float | None = None
+    pitch_variety: float | None = None
     # Reports are large (every word with its times), so lists of attempts read one only when
     # it is asked for: a history of thousands then lists in a blink.
     load_report_json: Callable[[], str] = field(default=lambda: "{}", compare=False, repr=False)
@@ -273,6 +321,10 @@ class Attempt:
             words_per_point=self.words_per_point,
             first_point_seconds=self.first_point_seconds,
             parts=parts_from_json(self.parts_json),
+            hedges_per_minute=self.hedges_per_minute,
+            repetitions_per_minute=self.repetitions_per_minute,
+            tangent_share=self.tangent_share,
+            pitch_variety=self.pitch_variety,
         )
 
     @property
@@ -326,6 +378,10 @@ def metric_columns(metrics: Metrics) -> dict[str, Any]:
         "words_per_point": metrics.words_per_point,
         "first_point_seconds": metrics.first_point_seconds,
         "parts_json": json.dumps([asdict(p) for p in metrics.parts]),
+        "hedges_per_minute": metrics.hedges_per_minute,
+        "repetitions_per_minute": metrics.repetitions_per_minute,
+        "tangent_share": metrics.tangent_share,
+        "pitch_variety": metrics.pitch_variety,
     }
 
 
@@ -976,7 +1032,11 @@ class History:
             parts_json,
             scoring_revision,
             scored_by,
-        ) = row[:23]
+            hedges_per_minute,
+            repetitions_per_minute,
+            tangent_share,
+            pitch_variety,
+        ) = row[:27]
         return Attempt(
             attempt_id,
             datetime.fromisoformat(created_at),
@@ -1000,6 +1060,10 @@ class History:
             parts_json,
             scoring_revision,
             scored_by,
+            hedges_per_minute,
+            repetitions_per_minute,
+            tangent_share,
+            pitch_variety,
             report_json,
         )
 

@@ -47,6 +47,9 @@ class ReplayScreen(Screen[None]):
         Binding("f", "next_filler", "Next filler"),
         Binding("F,shift+f", "previous_filler", "Previous filler", key_display="F"),
         Binding("n", "next_pause", "Next pause"),
+        Binding("h", "next_hedge", "Next hedge"),
+        Binding("r", "next_repetition", "Next repeat"),
+        Binding("t", "next_tip", "Next tip"),
         Binding("escape", "back", "Back"),
     ]
     HELP = "Play the attempt back; the word being spoken is highlighted."
@@ -59,6 +62,7 @@ class ReplayScreen(Screen[None]):
         self.player: PlayerLike | None = None
         self.position = 0.0
         self.finished = False
+        self.tip_index = -1  # the tip ``t`` last jumped to
         # Held rather than queried: player messages can arrive while the screen is still being
         # mounted, or after an app closing mid-mount has dropped its widgets.
         self.position_line = Static(id="replay-position")
@@ -256,6 +260,31 @@ class ReplayScreen(Screen[None]):
         if nearest is None or abs(nearest.start - filler.start) > 2.0:
             return "counted as a filler"
         return nearest.description
+
+    def action_next_hedge(self) -> None:
+        hedges = sorted(self.report.coaching.hedges, key=lambda h: h.start)
+        k = self._step([h.start for h in hedges], forward=True, noun="hedge")
+        if k is not None:
+            self.notify(f'Hedge "{hedges[k].text}" at {clock(hedges[k].start)}.', timeout=4)
+
+    def action_next_repetition(self) -> None:
+        said = sorted(self.report.coaching.repetitions, key=lambda r: r.start)
+        k = self._step([r.start for r in said], forward=True, noun="repeat or restart")
+        if k is not None:
+            r = said[k]
+            what = "Restarted" if r.kind == "restart" else "Said twice"
+            self.notify(f'{what}: "{r.text}" at {clock(r.start)}.', timeout=4)
+
+    def action_next_tip(self) -> None:
+        # In the order they are ranked, not in time: the first tip matters most.
+        tips = self.report.coaching.tips
+        if not tips:
+            self.notify("This answer has no tips.")
+            return
+        k = (self.tip_index + 1) % len(tips)
+        self.tip_index = k
+        self._jump(max(0.0, tips[k].start - LEAD_IN_SECONDS))
+        self.notify(f"Tip {k + 1}: {tips[k].text}", timeout=8)
 
     def action_next_pause(self) -> None:
         self._step(sorted(p.start for p in self.report.pauses), forward=True, noun="long pause")

@@ -21,6 +21,7 @@ from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.metrics import MetricInfo
 from rehearse.scoring.render import clock
+from rehearse.scoring.render_coaching import coaching_rows, render_guide, render_tips
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt, best_attempt
 from rehearse.storage.progress import Comparison, Standing, Verdict, compare, standing
@@ -76,6 +77,10 @@ _RECORD_WORDS: dict[str, str] = {
     "coverage": "most points covered",
     "words_per_point": "fewest words per point",
     "first_point_seconds": "quickest to the first point",
+    "hedges_per_minute": "fewest hedges a minute",
+    "repetitions_per_minute": "fewest repeats and restarts a minute",
+    "tangent_share": "least time off the points",
+    "pitch_variety": "liveliest voice",
 }
 
 
@@ -118,6 +123,26 @@ def figures(report: Report) -> Table:
         ),
     )
     return grid
+
+
+def coaching(report: Report) -> RenderableType:
+    """Beyond fillers: pace over time, hedges, repetition, the voice, tangents, and the guide's
+    checks for questions about the speaker's own work."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, figure in coaching_rows(report.coaching):
+        grid.add_row(label, figure)
+    guide = render_guide(report.coaching)
+    return Group(grid, Text(), guide) if guide is not None else grid
+
+
+def tips(report: Report) -> RenderableType:
+    """The ranked tips, with a pointer to the replay key that finds each one."""
+    if not report.coaching.tips:
+        return render_tips(report.coaching, heading=False)
+    hint = Text("p replays; t there jumps to each tip", "dim")
+    return Group(render_tips(report.coaching, heading=False), hint)
 
 
 def checklist(report: Report) -> Table:
@@ -290,6 +315,8 @@ class ReportScreen(Screen[None]):
                 yield titled(
                     Static(checklist(report), id="checklist", classes="panel"), "Rubric checklist"
                 )
+            yield titled(Static(tips(report), id="tips", classes="panel"), "Tips")
+            yield titled(Static(coaching(report), id="coaching", classes="panel"), "Coaching")
             for note in report.notes:
                 yield Static(Text(f"Note: {note}", style="yellow"), classes="note")
             yield titled(

@@ -1,0 +1,413 @@
+"""Hedges: words that soften a claim ("I think the fix is", "maybe", "probably", "just").
+
+Counted apart from fillers. A filler pads ("um", "you know", "kind of" set off by commas); a
+hedge makes a claim weaker than the speaker means it. Each hedge phrase has an ordered table of
+named rules, read like the filler rules (``filler_rules``): the first whose condition holds on
+the candidate's ``Context`` decides, the last is the default, and every rule carries examples
+that tests/test_hedges.py checks it decides.
+
+"kind of" and "sort of" are judged by the filler rules' own table (``filler_rules.KIND_OF``),
+which tells naming a type ("this kind of model") from the other uses. Set off by commas or
+pauses ("it was, kind of, fine") they pad, and stay fillers; softening a word ("kind of
+arbitrary", "trees sort of work") they are hedges, and the report counts them here, not as
+fillers (``SOFTENING_FILLER_RULES``). A word is never both: ``find_hedges`` skips the filler
+words it is given, and the report drops from its fillers the "kind of"s counted as hedges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rehearse.language.filler_context import Condition, Context, build_context
+from rehearse.language.filler_rules import KIND_OF
+from rehearse.text.lexicon import (
+    ARTICLES,
+    BE_CONTRACTIONS,
+    BE_FORMS,
+    CARDINALS,
+    DETERMINERS,
+    PREPOSITIONS,
+    QUANTIFIERS,
+)
+from rehearse.text.words import Word
+
+HedgeVerdict = Literal["hedge", "content"]
+HedgeExample = tuple[str, HedgeVerdict]
+
+
+@dataclass(frozen=True)
+class HedgeRule:
+    """One way a hedge candidate is judged; ``when`` is ``None`` for a table's default."""
+
+    name: str
+    verdict: HedgeVerdict
+    description: str
+    examples: tuple[HedgeExample, ...]
+    when: Condition | None = None
+
+    def holds(self, context: Context) -> bool:
+        return self.when is None or self.when(context)
+
+
+@dataclass(frozen=True)
+class HedgePhrase:
+    name: str
+    spellings: Mapping[tuple[str, ...], str]
+    rules: tuple[HedgeRule, ...]
+
+    def decide(self, context: Context) -> HedgeRule:
+        return next(rule for rule in self.rules if rule.holds(context))
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    """One hedge said; ``text`` is its normalised form ("i think", "maybe")."""
+
+    text: str
+    start: float
+    end: float
+    word_indices: tuple[int, ...]
+    rule: str
+
+
+_COPULAS = BE_FORMS | BE_CONTRACTIONS
+
+# ---------------------------------------------------------------------------------------------
+# I think, I guess, I believe, I suppose, I feel like, I'd say: a belief put before a claim.
+
+# "I think about", "I think of", "I think through": thinking is what the sentence is about.
+_THINKING_ABOUT = frozenset({"about", "of", "through", "hard", "carefully", "deeply", "aloud"})
+
+
+def _belief_is_the_topic(c: Context) -> bool:
+    """ "what I think", "how I think", "the way I think": the belief is itself the content."""
+    return c.before in {"what", "how", "way", "do", "did", "does"}
+
+
+I_THINK = HedgePhrase(
+    "i-think",
+    {
+        ("i", "think"): "i think",
+        ("i", "believe"): "i believe",
+        ("i", "suppose"): "i suppose",
+        ("i", "guess"): "i guess",
+        ("i", "feel", "like"): "i feel like",
+        ("i'd", "say"): "i'd say",
+        ("i", "would", "say"): "i'd say",
+    },
+    (
+        HedgeRule(
+            "i-think.about-thinking",
+            "content",
+            'I think: "I think about", "I think of", "I think through" → content',
+            (
+                ("When I design a metric I think about the user first.", "content"),
+                ("I think of drift as two problems.", "content"),
+            ),
+            lambda c: c.after in _THINKING_ABOUT,
+        ),
+        HedgeRule(
+            "i-think.the-belief-is-the-topic",
+            "content",
+            'I think: "what I think", "how I think", "the way I think" → content',
+            (
+                ("What I think matters is the label.", "content"),
+                ("That changed how I think when I review a design.", "content"),
+            ),
+            _belief_is_the_topic,
+        ),
+        HedgeRule(
+            "i-think.before-a-claim",
+            "hedge",
+            "I think: put before or after a claim → hedge",
+            (
+                ("I think the fix is a better label.", "hedge"),
+                ("The fix, I guess, was the label.", "hedge"),
+                ("I feel like the model was fine.", "hedge"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# maybe, perhaps, probably, possibly
+
+
+def _a_noun_maybe(c: Context) -> bool:
+    """ "a maybe", "the maybes": the word used as a noun."""
+    return c.before in ARTICLES
+
+
+MAYBE = HedgePhrase(
+    "maybe",
+    {
+        ("maybe",): "maybe",
+        ("perhaps",): "perhaps",
+        ("probably",): "probably",
+        ("possibly",): "possibly",
+    },
+    (
+        HedgeRule(
+            "maybe.a-noun",
+            "content",
+            'maybe: used as a noun ("a maybe") → content',
+            (("The label was a maybe for a third of the rows.", "content"),),
+            _a_noun_maybe,
+        ),
+        HedgeRule(
+            "maybe.softens",
+            "hedge",
+            "maybe: softens the claim around it → hedge",
+            (
+                ("Maybe the model was overfitting.", "hedge"),
+                ("It was probably the join.", "hedge"),
+                ("It cut latency to maybe twelve milliseconds.", "hedge"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# just
+
+# "just before", "just after", "just as", "just in time": exactly, a time or a manner.
+_JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "like", "in", "now", "enough", "right"})
+
+
+def _only_an_amount(c: Context) -> bool:
+    """ "kept just one feature", "just a few": "only", limiting an amount. After "is" it
+    belittles instead: "it's just one option"."""
+    amount = c.after in CARDINALS or c.after in QUANTIFIERS or c.after[:1].isdigit()
+    return amount and c.before not in _COPULAS
+
+
+JUST = HedgePhrase(
+    "just",
+    {("just",): "just"},
+    (
+        HedgeRule(
+            "just.not-just",
+            "content",
+            'just: "not just" (not only) → content',
+            (("It is not just accuracy that matters.", "content"),),
+            lambda c: c.before == "not",
+        ),
+        HedgeRule(
+            "just.exactly",
+            "content",
+            'just: "just before", "just as", "just in time" (exactly) → content',
+            (
+                ("We retrained just before the holiday peak.", "content"),
+                ("The new model was just as fast.", "content"),
+                ("It failed just like the old one.", "content"),
+            ),
+            lambda c: c.after in _JUST_MEANS_EXACTLY,
+        ),
+        HedgeRule(
+            "just.only-an-amount",
+            "content",
+            'just: before an amount ("just one feature") → content',
+            (("We kept just one feature.", "content"),),
+            _only_an_amount,
+        ),
+        HedgeRule(
+            "just.minimises",
+            "hedge",
+            "just: makes the claim or the work sound smaller → hedge",
+            (
+                ("We just added a feature.", "hedge"),
+                ("It was just a small fix.", "hedge"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# a little bit, a bit, a little, somewhat, fairly, pretty, more or less
+
+
+def _an_amount_of(c: Context) -> bool:
+    """ "a bit of data", "a little bit of time": an amount of a thing, not a softener."""
+    return c.after == "of"
+
+
+A_BIT = HedgePhrase(
+    "a-bit",
+    {
+        ("a", "little", "bit"): "a little bit",
+        ("a", "bit"): "a bit",
+        ("somewhat",): "somewhat",
+        ("more", "or", "less"): "more or less",
+    },
+    (
+        HedgeRule(
+            "a-bit.amount-of",
+            "content",
+            'a bit: "a bit of" something, an amount → content',
+            (("We needed a little bit of labelled data.", "content"),),
+            _an_amount_of,
+        ),
+        HedgeRule(
+            "a-bit.softens",
+            "hedge",
+            "a bit: softens a word or claim → hedge",
+            (
+                ("The model was a little bit slower.", "hedge"),
+                ("It was somewhat better.", "hedge"),
+            ),
+        ),
+    ),
+)
+
+# "pretty good", "fairly sure": an adverb before an adjective; "a pretty chart" is content.
+PRETTY = HedgePhrase(
+    "pretty",
+    {("pretty",): "pretty", ("fairly",): "fairly"},
+    (
+        HedgeRule(
+            "pretty.adjective",
+            "content",
+            'pretty: after an article or before a noun ("a pretty chart") → content',
+            (("We made a pretty dashboard.", "content"),),
+            lambda c: c.before in DETERMINERS or c.before in PREPOSITIONS,
+        ),
+        HedgeRule(
+            "pretty.at-the-end",
+            "content",
+            "pretty: nothing follows it → content",
+            (("The dashboard was pretty.", "content"),),
+            lambda c: not c.after or c.ends_sentence,
+        ),
+        HedgeRule(
+            "pretty.softens",
+            "hedge",
+            'pretty: before an adjective or adverb ("pretty good") → hedge',
+            (("The recall was pretty good.", "hedge"),),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# kind of, sort of: the filler table decides the use; softening is a hedge, padding a filler.
+
+# The filler rules whose "kind of" softens what follows rather than padding the sentence.
+SOFTENING_FILLER_RULES = frozenset(
+    {"kind-of.hedges-a-verb", "kind-of.hedges-an-adjective", "kind-of.hedges"}
+)
+
+
+def _softens(c: Context) -> bool:
+    return KIND_OF.decide(c).name in SOFTENING_FILLER_RULES
+
+
+KIND_OF_HEDGE = HedgePhrase(
+    "kind-of",
+    dict(KIND_OF.spellings),
+    (
+        HedgeRule(
+            "kind-of.softens",
+            "hedge",
+            'kind of: softens a word or claim ("kind of arbitrary", "trees sort of work") → hedge',
+            (
+                ("The default threshold is kind of arbitrary.", "hedge"),
+                ("On tabular data trees sort of work out of the box.", "hedge"),
+            ),
+            _softens,
+        ),
+        HedgeRule(
+            "kind-of.not-softening",
+            "content",
+            "kind of: names a type, or pads (a filler then) → content",
+            (
+                ("That kind of noise mattered.", "content"),
+                ("It was, kind of, fine.", "content"),
+            ),
+        ),
+    ),
+)
+
+# "might": a modal of possibility; "with all its might" is the noun.
+MIGHT = HedgePhrase(
+    "might",
+    {("might",): "might"},
+    (
+        HedgeRule(
+            "might.a-noun",
+            "content",
+            'might: after "all", "its", "with" (strength) → content',
+            (("They pushed with all their might.", "content"),),
+            lambda c: c.before in {"all", "its", "their", "his", "her", "our", "with"},
+        ),
+        HedgeRule(
+            "might.softens",
+            "hedge",
+            'might: "it might be worth millions" → hedge',
+            (("A two point gain might be worth millions.", "hedge"),),
+        ),
+    ),
+)
+
+PHRASES: tuple[HedgePhrase, ...] = (I_THINK, MAYBE, JUST, A_BIT, PRETTY, KIND_OF_HEDGE, MIGHT)
+RULES: Mapping[str, HedgeRule] = {r.name: r for p in PHRASES for r in p.rules}
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeDecision:
+    """How one candidate was judged, with the rule that decided it."""
+
+    text: str
+    start: float
+    end: float
+    word_indices: tuple[int, ...]
+    verdict: HedgeVerdict
+    rule: str
+
+
+def explain_hedges(
+    words: Sequence[Word], skip: Collection[int] = (), paused: Collection[int] = ()
+) -> list[HedgeDecision]:
+    """Every hedge candidate in ``words`` with its verdict; words in ``skip`` (fillers) are
+    never candidates."""
+    tokens = [w.norm for w in words]
+    decisions: list[HedgeDecision] = []
+    i = 0
+    while i < len(words):
+        found = _decide_at(words, tokens, i, skip, paused)
+        if found is None:
+            i += 1
+            continue
+        decisions.append(found)
+        i += len(found.word_indices)
+    return decisions
+
+
+def find_hedges(
+    words: Sequence[Word], skip: Collection[int] = (), paused: Collection[int] = ()
+) -> list[Hedge]:
+    """The hedges in ``words``, in order (see ``explain_hedges``)."""
+    return [
+        Hedge(d.text, d.start, d.end, d.word_indices, d.rule)
+        for d in explain_hedges(words, skip, paused)
+        if d.verdict == "hedge"
+    ]
+
+
+def _decide_at(
+    words: Sequence[Word],
+    tokens: list[str],
+    i: int,
+    skip: Collection[int],
+    paused: Collection[int],
+) -> HedgeDecision | None:
+    for phrase in PHRASES:
+        for spelling, text in phrase.spellings.items():
+            n = len(spelling)
+            if tuple(tokens[i : i + n]) != spelling or any(k in skip for k in range(i, i + n)):
+                continue
+            rule = phrase.decide(build_context(words, tokens, i, n, paused))
+            indices = tuple(range(i, i + n))
+            end = words[i + n - 1].end
+            return HedgeDecision(text, words[i].start, end, indices, rule.verdict, rule.name)
+    return None

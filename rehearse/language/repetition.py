@@ -1,0 +1,646 @@
+"""Repetition: words said twice in a row, sentences restarted, and words said too often.
+
+Pure functions over ``Word`` lists. Two kinds are found where the words run:
+
+- a **repeat** is a word or two said again at once ("the the", "we, we", "it was it was");
+- a **restart** is a phrase begun and begun again: said again word for word when it is three
+  words or more ("in practice we, in practice we"), or begun, left and begun again differently
+  ("if you shuffle, if you randomly shuffle", "then the, then I look at the").
+
+A restart is told from two sentences that start alike ("we trained the encoder, we trained the
+ranker") by what the first go left behind: it stops on a word no phrase ends on ("we caught a,
+we once caught a"), or the second go says the whole first go again with words put in, or the two
+share a long opening. A restart that swaps a word of a finished phrase ("the first model had the
+first version had") is found by lining the goes up word by word (a shared opening, then a word
+or two changed) and by the break between them: two clauses that open alike are set apart by a
+comma, a sentence end or a sentence-long silence in the word times; a restart runs straight on.
+Each candidate is judged by an ordered table of named rules, like the filler rules: the first
+whose condition holds decides, the last is the default, and each rule's examples are checked
+by tests/test_repetition.py. Hesitations between the goes are looked past.
+
+``overused`` finds the content words said far more often than an answer of that length explains.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rehearse.text.lexicon import (
+    ARTICLES,
+    BE_FORMS,
+    CLAUSE_CONJUNCTIONS,
+    CONDITIONAL_MODALS,
+    COORDINATORS,
+    DETERMINERS,
+    DO_FORMS,
+    MODALS,
+    NUMBER_WORDS,
+    OBJECT_PRONOUNS,
+    POSSESSIVE_DETERMINERS,
+    PREPOSITIONS,
+    QUANTIFIERS,
+    SUBJECT_CONTRACTIONS,
+    SUBJECT_PRONOUNS,
+    WH_WORDS,
+)
+from rehearse.text.words import Word, hesitation_form
+
+RepetitionKind = Literal["repeat", "restart"]
+RepetitionVerdict = Literal["repeat", "restart", "content"]
+# The longest phrase looked for when it is said again word for word.
+MAX_PHRASE_WORDS = 5
+# The longest first go of a restart ("on my last team we had, on my last team we ran").
+MAX_FIRST_GO_WORDS = 6
+# How many words past the first go's length the second go may run to say it again.
+SECOND_GO_SLACK = 2
+# A first go that is neither said again whole nor opens like the second must be this short.
+SHORT_FIRST_GO_WORDS = 3
+# Said again word for word, this many words or more is a restart rather than a repeat.
+RESTART_MIN_WORDS = 3
+# A shared opening this long makes a restart whatever comes after it.
+LONG_OPENING_WORDS = 4
+# A restart that swaps words after the shared opening changes at most this many of them.
+MAX_SWAPPED_WORDS = 2
+# ... after an opening of at least this many words, contractions said in full ("I'm careful,
+# I'm wary" shares "I am"); one shared word is too little to line the goes up on.
+SWAP_MIN_OPENING = 2
+# A silence this long between the goes (word times) ends a sentence: no restart across it.
+SENTENCE_BREAK_SECONDS = 0.3
+
+# How contractions are said in full, so "I would check, I'd first check" lines up.
+_CONTRACTIONS = {
+    "i'd": ("i", "would"), "i'm": ("i", "am"), "i've": ("i", "have"), "i'll": ("i", "will"),
+    "we'd": ("we", "would"), "we're": ("we", "are"), "we've": ("we", "have"),
+    "we'll": ("we", "will"), "you'd": ("you", "would"), "you're": ("you", "are"),
+    "you've": ("you", "have"), "they're": ("they", "are"), "they'd": ("they", "would"),
+    "it's": ("it", "is"), "that's": ("that", "is"), "there's": ("there", "is"),
+    "what's": ("what", "is"), "here's": ("here", "is"), "let's": ("let", "us"),
+}  # fmt: skip
+
+# A phrase cannot stop on these: a first go that does was broken off ("we built a, we built").
+# Conjunctions are left out: "and" before the second go joins two clauses that say alike.
+_CANNOT_END_A_PHRASE = (
+    ARTICLES
+    | DETERMINERS
+    | POSSESSIVE_DETERMINERS
+    | PREPOSITIONS
+    | SUBJECT_PRONOUNS
+    | SUBJECT_CONTRACTIONS
+    | frozenset(_CONTRACTIONS)
+    | MODALS
+    | CONDITIONAL_MODALS
+    | BE_FORMS
+    | DO_FORMS
+    | QUANTIFIERS
+    | {"to", "not", "very", "really", "than", "other", "the"}
+) - {"that", "this", "these", "those"}
+# Stopping on these leaves a phrase plainly unfinished, so sharing only the opening word is
+# enough ("those come from, those are computed in"; "we had to, we corrected").
+_PLAINLY_UNFINISHED = ARTICLES | POSSESSIVE_DETERMINERS | PREPOSITIONS | {"to"}
+# ... when that opening word is a subject or opens a clause; "the results of the model", "was
+# part of was" go on. ("and" is left out: "and the model and the data" goes on.)
+_SUBJECTS = SUBJECT_PRONOUNS | {"those", "these", "this", "that", "there"}
+_CLAUSE_OPENERS = _SUBJECTS | {"then", "if", "once", "when", "so"}
+# Words that take a noun phrase after them ("a miss against the cost of a false alarm").
+_TAKES_AN_OBJECT = PREPOSITIONS | {"against", "versus", "vs", "without", "between", "toward"}
+# A restart that opens on one of these needs a longer shared opening ("the same model at the
+# same time" is not one).
+_WEAK_OPENINGS = ARTICLES | POSSESSIVE_DETERMINERS
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A phrase said and said again: ``first`` and ``second`` are the two goes' word indices.
+
+    ``exact`` when the second go says the first word for word; otherwise ``second`` is the
+    stretch after the first go in which its words were looked for.
+    """
+
+    words: tuple[Word, ...]
+    tokens: tuple[str, ...]
+    first: tuple[int, ...]
+    second: tuple[int, ...]
+    exact: bool
+
+    @property
+    def phrase(self) -> tuple[str, ...]:
+        return tuple(self.tokens[i] for i in self.first)
+
+    @property
+    def before(self) -> str:
+        """The word before the first go, within its sentence ("" at a sentence start)."""
+        i = self.first[0]
+        if i == 0 or self.words[i - 1].text.rstrip().endswith((".", "?", "!")):
+            return ""
+        return self.tokens[i - 1]
+
+    @property
+    def broken_off(self) -> bool:
+        """A comma, a dash or a sentence end where the first go stops."""
+        return self.words[self.first[-1]].text.rstrip().endswith((",", "-", "—", ".", "?", "!"))
+
+    @property
+    def ends_sentence(self) -> bool:
+        return self.words[self.first[-1]].text.rstrip().endswith((".", "?", "!"))
+
+    @property
+    def at_clause_start(self) -> bool:
+        """The first go opens a sentence or a clause (after a comma or a conjunction)."""
+        i = self.first[0]
+        return (
+            self.before == ""
+            or self.before in CLAUSE_CONJUNCTIONS
+            or self.words[i - 1].text.rstrip().endswith((",", ";", ":"))
+        )
+
+    @property
+    def gap(self) -> float:
+        """The seconds between the first go's last word and the second go's first."""
+        return self.words[self.second[0]].start - self.words[self.first[-1]].end
+
+    @property
+    def left_on(self) -> str:
+        return self.tokens[self.first[-1]]
+
+    @property
+    def runs_on(self) -> bool:
+        """The first go holds a comma, a sentence end or a sentence-long silence before its last
+        word: it went on into another clause, so it was not left unfinished."""
+        return any(
+            self.words[i].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
+            or self.words[j].start - self.words[i].end >= SENTENCE_BREAK_SECONDS
+            for i, j in zip(self.first, self.first[1:], strict=False)
+        )
+
+    @property
+    def shared(self) -> int:
+        """How many of the first go's words (contractions said in full) the second go says, in
+        order."""
+        return _common(_spelled_out(self.phrase), _spelled_out(self.tokens[i] for i in self.second))
+
+    @property
+    def near_shared(self) -> int:
+        """``shared``, looking only one word past the first go's length into the second."""
+        first_go = _spelled_out(self.phrase)
+        second = _spelled_out(self.tokens[i] for i in self.second)[: len(first_go) + 1]
+        return _common(first_go, second)
+
+    @property
+    def opening(self) -> int:
+        """How many words the two goes open with alike."""
+        n = 0
+        for a, b in zip(self.first, self.second, strict=False):
+            if self.tokens[a] != self.tokens[b]:
+                break
+            n += 1
+        return n
+
+
+def _spelled_out(tokens: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        out += _CONTRACTIONS.get(t, (t,))
+    return out
+
+
+def _common(a: Sequence[str], b: Sequence[str]) -> int:
+    """The length of the longest common subsequence of two short word lists."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = (
+                table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+            )
+    return table[len(a)][len(b)]
+
+
+RepetitionCondition = Callable[[Candidate], bool]
+
+
+@dataclass(frozen=True)
+class RepetitionRule:
+    name: str
+    verdict: RepetitionVerdict
+    description: str
+    examples: tuple[tuple[str, RepetitionVerdict], ...]
+    when: RepetitionCondition | None = None
+
+    def holds(self, candidate: Candidate) -> bool:
+        return self.when is None or self.when(candidate)
+
+
+@dataclass(frozen=True, slots=True)
+class Repetition:
+    """One repeat or restart; ``text`` is the first go, ``start``-``end`` spans both goes."""
+
+    kind: RepetitionKind
+    text: str
+    start: float
+    end: float
+    word_indices: tuple[int, ...]  # the first go: the words to cut
+    rule: str
+
+
+# "much much bigger", "far far better": doubled before a comparative for emphasis.
+_EMPHATIC = frozenset({"much", "far", "way"})
+
+
+def _a_number(token: str) -> bool:
+    return token in NUMBER_WORDS or token[:1].isdigit()
+
+
+def _across_sentences(c: Candidate) -> bool:
+    """ "…than the model. The model is": the first go ends a sentence, the second starts one."""
+    return c.exact and c.ends_sentence
+
+
+def _emphasis(c: Candidate) -> bool:
+    if not (c.exact and len(c.first) == 1 and c.phrase[0] in _EMPHATIC):
+        return False
+    after = c.second[-1] + 1
+    following = c.tokens[after] if after < len(c.tokens) else ""
+    return following.endswith("er") or following in {"more", "less", "fewer"}
+
+
+def _grammatical_double(c: Candidate) -> bool:
+    """ "we found that that model", "we had had", "what the problem is is": no break between."""
+    if not (c.exact and len(c.first) == 1) or c.broken_off:
+        return False
+    word = c.phrase[0]
+    if word == "had":
+        return True
+    if word == "that":
+        return c.before != "" and c.before not in COORDINATORS
+    if word == "is":
+        i = c.first[0]
+        sentence_start = i
+        while sentence_start > 0 and not c.words[sentence_start - 1].text.rstrip().endswith(
+            (".", "?", "!")
+        ):
+            sentence_start -= 1
+        return any(c.tokens[k] in WH_WORDS for k in range(sentence_start, i))
+    return False
+
+
+# "step by step", "again and again", "bigger and bigger", "end to end": a word, one of these,
+# and the word again make one expression.
+_REDUPLICATING = frozenset({"by", "after", "and", "to", "for", "over", "upon", "or", "on", "of"})
+
+
+def _reduplication(c: Candidate) -> bool:
+    # "most of most of" is said twice over; "faxes of faxes" is one expression.
+    joins = _REDUPLICATING - {"of"} if c.exact else _REDUPLICATING
+    return len(c.first) == 2 and c.phrase[1] in joins
+
+
+def _says_all_but_articles(c: Candidate) -> bool:
+    """The second go says every word of the first but its articles, in order."""
+    wanted = [t for t in _spelled_out(c.phrase) if t not in ARTICLES]
+    return _common(wanted, _spelled_out(c.tokens[i] for i in c.second)) == len(wanted)
+
+
+def _restarted(c: Candidate) -> bool:
+    """The first go was left unfinished and begun again (see the module's account)."""
+    if c.exact:
+        return len(c.first) >= RESTART_MIN_WORDS
+    if c.runs_on or _side_by_side(c):
+        return False
+    if c.opening >= LONG_OPENING_WORDS:
+        return True
+    if c.shared >= 2 and _says_all_but_articles(c):
+        return True  # the whole first go said again, with words put in or articles left out
+    if len(c.first) == 1 and c.left_on in _CONTRACTIONS:
+        return True  # "it's, it could be": a contraction and its own subject again
+    return _left_unfinished(c) or _subject_left_hanging(c) or _swapped(c)
+
+
+def _side_by_side(c: Candidate) -> bool:
+    """The first go leads into the second, which is its partner rather than its redo: left on
+    "and" or "or" ("L one or L two", "one for training and one for serving"), or a noun phrase
+    left on a preposition that takes the second go as its object ("the cost of a miss against
+    the cost of a false alarm")."""
+    if c.left_on in COORDINATORS:
+        return True
+    return (
+        c.phrase[0] in _WEAK_OPENINGS
+        and c.left_on in _TAKES_AN_OBJECT
+        and len(c.first) > c.opening + 1
+    )
+
+
+def _swapped(c: Candidate) -> bool:
+    """Begun at a clause's start and begun again at once with a word or two of it swapped: "the
+    first model had the first version had", "I once spent I once lost", "I'm careful I'm wary".
+
+    The two goes are lined up word by word: the second says the first's opening and then
+    differs. What tells this from two clauses that open alike ("we trained the encoder, we
+    trained the ranker") is the break between them: a comma or a sentence end in the words, or a
+    sentence-long silence in the word times. Coordinated phrases ("and the model and the data")
+    open on a conjunction and are not restarts.
+    """
+    if c.exact or c.broken_off or c.runs_on or c.gap >= SENTENCE_BREAK_SECONDS:
+        return False
+    if not c.at_clause_start or c.phrase[0] in CLAUSE_CONJUNCTIONS:
+        return False
+    first_go = _spelled_out(c.phrase)
+    opening = _opening(first_go, _spelled_out(c.tokens[i] for i in c.second))
+    return opening >= SWAP_MIN_OPENING and 1 <= len(first_go) - opening <= MAX_SWAPPED_WORDS
+
+
+def _opening(a: Sequence[str], b: Sequence[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _left_unfinished(c: Candidate) -> bool:
+    """Stopped on a word no phrase ends on, and most of it said again at once: "you have to,
+    you need to", "to detect it I, to detect both I"."""
+    if c.left_on not in _CANNOT_END_A_PHRASE or c.near_shared < 2:
+        return False
+    longest = LONG_OPENING_WORDS if c.opening >= 2 else SHORT_FIRST_GO_WORDS
+    if c.phrase[0] in _WEAK_OPENINGS:
+        longest = SHORT_FIRST_GO_WORDS if c.opening >= 2 else 0
+    return len(c.first) <= longest
+
+
+def _subject_left_hanging(c: Candidate) -> bool:
+    """A subject or clause opener, then words left on a preposition or article, then the opener
+    again: "those come from, those are computed in", "we had to, we corrected", "then the, then
+    I look at the"."""
+    return (
+        c.left_on in _PLAINLY_UNFINISHED
+        and len(c.first) <= SHORT_FIRST_GO_WORDS
+        and c.phrase[0] in _CLAUSE_OPENERS
+        and not c.ends_sentence
+    )
+
+
+RULES: tuple[RepetitionRule, ...] = (
+    RepetitionRule(
+        "repetition.reduplication",
+        "content",
+        'a word, "by", "after", "and", … and the word again ("step by step") → content',
+        (
+            ("We rolled it out step by step.", "content"),
+            ("It won again and again, and we kept it.", "content"),
+            ("The queue grew bigger and bigger.", "content"),
+            ("Fraudsters adapt week after week after launch.", "content"),
+        ),
+        _reduplication,
+    ),
+    RepetitionRule(
+        "repetition.across-sentences",
+        "content",
+        "a phrase that ends one sentence and opens the next ('the model. The model is') → content",
+        (("It beat the model. The model was fine.", "content"),),
+        _across_sentences,
+    ),
+    RepetitionRule(
+        "repetition.number",
+        "content",
+        'a number word said twice ("zero point nine nine") → content',
+        (
+            ("The AUC was zero point nine nine on the test set.", "content"),
+            ("You expect a 50 50 split.", "content"),
+        ),
+        lambda c: c.exact and len(c.first) == 1 and _a_number(c.phrase[0]),
+    ),
+    RepetitionRule(
+        "repetition.emphasis",
+        "content",
+        'a word doubled before a comparative for emphasis ("much much bigger") → content',
+        (("It made the index much much smaller.", "content"),),
+        _emphasis,
+    ),
+    RepetitionRule(
+        "repetition.grammatical",
+        "content",
+        '"that that", "had had", "what … is is" with no break between them: grammar → content',
+        (
+            ("We found that that model leaked the label.", "content"),
+            ("By then we had had three outages.", "content"),
+            ("What it is is a label delay.", "content"),
+        ),
+        _grammatical_double,
+    ),
+    RepetitionRule(
+        "repetition.said-again",
+        "repeat",
+        'one or two words said again at once ("the the", "it was it was") → repeat',
+        (
+            ("We trained the the model.", "repeat"),
+            ("We, we shipped it.", "repeat"),
+            ("It was the, um, the label.", "repeat"),
+            ("It was it was a business call.", "repeat"),
+            ("We recovered most of most of the accuracy.", "repeat"),
+            ("Scoring every night is is wasteful.", "repeat"),
+            ("And that that hurt us.", "repeat"),
+        ),
+        lambda c: c.exact and len(c.first) < RESTART_MIN_WORDS,
+    ),
+    RepetitionRule(
+        "repetition.restart",
+        "restart",
+        "a phrase begun, left and begun again ('if you shuffle if you randomly shuffle'), or begun"
+        " again at once with a word swapped ('I once spent I once lost') → restart",
+        (
+            ("In practice we, in practice we retrain weekly.", "restart"),
+            ("If you shuffle if you randomly shuffle rows, it leaks.", "restart"),
+            ("We caught a we once caught a bug.", "restart"),
+            ("I would check I'd first check the labels.", "restart"),
+            ("On my last team we had on my last team we ran a service.", "restart"),
+            ("Those come from those are computed in a batch job.", "restart"),
+            ("It's it could be the labels.", "restart"),
+            ("And the cost and cost too.", "restart"),
+            ("Then the then I look at the labels.", "restart"),
+            ("And the first model had the first version had a leak.", "restart"),
+            ("I once spent I once lost two days on it.", "restart"),
+            ("I'm careful I'm wary with oversampling.", "restart"),
+            ("On a churn on a pricing project, trees won.", "restart"),
+        ),
+        _restarted,
+    ),
+    RepetitionRule(
+        "repetition.says-alike",
+        "content",
+        "two sentences or clauses that open alike ('we trained the encoder, we trained the"
+        " ranker') → content",
+        (
+            ("We trained the encoder, we trained the ranker.", "content"),
+            ("It was good. It was fast.", "content"),
+            ("The results of the model were fine.", "content"),
+            ("The worst one I was part of was a fraud model.", "content"),
+            ("Everyone sees the same model at the same time.", "content"),
+            ("L one or L two penalties help.", "content"),
+            ("We keep one for training and one for serving.", "content"),
+            ("Weigh the cost of a miss against the cost of a false alarm.", "content"),
+            ("And the model and the data were both fine.", "content"),
+            ("I thought I knew the answer.", "content"),
+            ("We said we would retrain it.", "content"),
+        ),
+    ),
+)
+
+
+def explain_repetitions(
+    words: Sequence[Word], skip: Collection[int] = ()
+) -> list[tuple[Candidate, RepetitionRule]]:
+    """Every candidate in ``words`` with the rule that decided it; ``skip`` words (fillers other
+    than hesitations) are never part of a phrase."""
+    words = tuple(words)
+    tokens = tuple(w.norm for w in words)
+    spoken = [i for i, t in enumerate(tokens) if t and not hesitation_form(t) and i not in skip]
+    found: list[tuple[Candidate, RepetitionRule]] = []
+    n = 0
+    while n < len(spoken):
+        decided = _decide_at(words, tokens, spoken, n)
+        if decided is None:
+            n += 1
+            continue
+        candidate, rule = decided
+        found.append(decided)
+        # A repeat's first go is not looked at again; content moves on by one word.
+        n += len(candidate.first) if rule.verdict != "content" else 1
+    return found
+
+
+def _decide_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> tuple[Candidate, RepetitionRule] | None:
+    """The first candidate at ``spoken[n]`` that a rule counts, else the first one judged
+    content, else ``None``."""
+    content: tuple[Candidate, RepetitionRule] | None = None
+    for candidate in _candidates_at(words, tokens, spoken, n):
+        rule = next(r for r in RULES if r.holds(candidate))
+        if rule.verdict != "content":
+            return candidate, rule
+        content = content or (candidate, rule)
+    return content
+
+
+def _candidates_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """Phrases starting at ``spoken[n]`` said again: word for word (longest first), then first
+    goes of every length whose opening word is said again."""
+    said = [tokens[i] for i in spoken]
+    out = []
+    for size in range(min(MAX_PHRASE_WORDS, (len(said) - n) // 2), 0, -1):
+        if said[n : n + size] == said[n + size : n + 2 * size]:
+            first = tuple(spoken[n : n + size])
+            out.append(
+                Candidate(words, tokens, first, tuple(spoken[n + size : n + 2 * size]), True)
+            )
+    opening = _CONTRACTIONS.get(said[n], (said[n],))[0]
+    for size in range(1, MAX_FIRST_GO_WORDS + 1):
+        again = n + size
+        if again >= len(said) or _CONTRACTIONS.get(said[again], (said[again],))[0] != opening:
+            continue
+        if said[n : n + size] == said[again : again + size]:
+            continue  # word for word: taken above
+        second = tuple(spoken[again : again + size + SECOND_GO_SLACK])
+        out.append(Candidate(words, tokens, tuple(spoken[n:again]), second, False))
+    return out
+
+
+def find_repetitions(words: Sequence[Word], skip: Collection[int] = ()) -> list[Repetition]:
+    """The repeats and restarts in ``words``, in order."""
+    out = []
+    for c, rule in explain_repetitions(words, skip):
+        if rule.verdict == "content":
+            continue
+        end = c.second[-1] if c.exact else min(c.second[-1], c.second[0] + len(c.first) - 1)
+        out.append(
+            Repetition(
+                rule.verdict,
+                " ".join(c.phrase),
+                c.words[c.first[0]].start,
+                c.words[end].end,
+                c.first,
+                rule.name,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Overused words
+
+# Words that carry grammar, not content: never "overused".
+_OTHER_FUNCTION_WORDS = frozenset(
+    [
+        "to", "not", "no", "yes", "than", "then", "there", "here", "have", "has", "had", "having",
+        "it's", "that's", "there's", "we're", "they're", "i'm", "i've", "we've", "don't", "didn't",
+        "doesn't", "isn't", "wasn't", "aren't", "weren't", "can't", "won't", "also", "just", "only",
+        "very", "really", "if", "because", "as", "about", "also", "other", "one", "two", "three",
+        "into", "out", "up", "s", "t", "them", "their", "our", "us", "my", "me", "your", "his",
+        "her", "its", "these", "those", "this", "that", "which", "who", "whom", "get", "got",
+        "make", "made", "go", "went", "said", "say", "like", "know", "mean", "think"
+    ]
+)  # fmt: skip
+_FUNCTION_WORDS = (
+    ARTICLES
+    | DETERMINERS
+    | PREPOSITIONS
+    | SUBJECT_PRONOUNS
+    | OBJECT_PRONOUNS
+    | SUBJECT_CONTRACTIONS
+    | MODALS
+    | CONDITIONAL_MODALS
+    | BE_FORMS
+    | DO_FORMS
+    | COORDINATORS
+    | QUANTIFIERS
+    | WH_WORDS
+    | POSSESSIVE_DETERMINERS
+    | _OTHER_FUNCTION_WORDS
+)
+# A word must be said at least this often to be overused at all.
+OVERUSED_MIN_COUNT = 4
+# ... and make up more than this share of the answer's content words. In a typical answer the
+# commonest content word is a few percent of them; ten percent is one word in every ten.
+OVERUSED_MIN_SHARE = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Overused:
+    """A content word said far more often than the answer's length explains."""
+
+    text: str
+    count: int
+    share: float  # of the answer's content words
+    times: tuple[float, ...]  # when each was said
+
+
+def overused(
+    words: Sequence[Word], skip: Collection[int] = (), allowed: Collection[str] = ()
+) -> list[Overused]:
+    """Content words said at least ``OVERUSED_MIN_COUNT`` times and more than
+    ``OVERUSED_MIN_SHARE`` of the content words; ``allowed`` words (the question's own terms)
+    are expected to come back and never count."""
+    content = [
+        (i, w.norm)
+        for i, w in enumerate(words)
+        if i not in skip
+        and len(w.norm) > 2
+        and w.norm not in _FUNCTION_WORDS
+        and w.norm not in allowed
+        and not hesitation_form(w.norm)
+        and not w.norm[:1].isdigit()
+    ]
+    if not content:
+        return []
+    counts = Counter(token for _i, token in content)
+    out = []
+    for token, count in counts.most_common():
+        share = count / len(content)
+        if count < OVERUSED_MIN_COUNT or share <= OVERUSED_MIN_SHARE:
+            continue
+        times = tuple(words[i].start for i, t in content if t == token)
+        out.append(Overused(token, count, round(share, 3), times))
+    return out

@@ -1,0 +1,87 @@
+"""Repeats, restarts and overused words: each rule's examples are decided by that rule."""
+
+from __future__ import annotations
+
+import pytest
+from wordlists import words_from
+
+from rehearse.language.filler_rules import example_words
+from rehearse.language.repetition import RULES, explain_repetitions, find_repetitions, overused
+
+EXAMPLES = [
+    pytest.param(rule, text, verdict, id=f"{rule.name}: {text}")
+    for rule in RULES
+    for text, verdict in rule.examples
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "verdict"), EXAMPLES)
+def test_each_example_is_decided_by_its_own_rule(rule, text, verdict):
+    words, _paused = example_words(text)
+    decided = explain_repetitions(words)
+    # The example is about its first candidate: an earlier rule that catches it shadows this one.
+    assert decided, f"no candidate in {text!r}"
+    _candidate, by = decided[0]
+    assert (by.name, by.verdict) == (rule.name, verdict)
+
+
+def test_the_table_ends_in_its_default_and_every_rule_has_examples():
+    *conditional, default = RULES
+    assert default.when is None
+    assert all(rule.when is not None for rule in conditional)
+    for rule in RULES:
+        assert rule.examples, rule.name
+        assert all(verdict == rule.verdict for _text, verdict in rule.examples), rule.name
+        assert rule.name.startswith("repetition.") and "→" in rule.description
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_a_repeat_spans_both_goes_and_cuts_the_first():
+    words = words_from("We trained the the model, then in practice we, in practice we shipped.")
+    found = find_repetitions(words)
+    assert [(r.kind, r.text) for r in found] == [("repeat", "the"), ("restart", "in practice we")]
+    repeat, restart = found
+    assert (repeat.start, repeat.end) == (words[2].start, words[3].end)
+    assert repeat.word_indices == (2,)
+    assert restart.word_indices == (6, 7, 8)
+    assert restart.end == words[11].end
+
+
+def test_traps_are_not_repetitions():
+    text = (
+        "The queue grew bigger and bigger, and step by step we fixed it. What I think about is "
+        "the label. We found that that feature leaked, and we had had it for months."
+    )
+    assert find_repetitions(words_from(text)) == []
+
+
+def test_hesitations_between_the_goes_are_looked_past_and_skipped_words_are_not_read():
+    words = words_from("It was the, um, the label, you know, you know, fine.")
+    assert [r.text for r in find_repetitions(words)] == ["the", "you know"]
+    # "you know" counted as a filler is not a repetition as well.
+    assert [r.text for r in find_repetitions(words, skip={6, 7, 8, 9})] == ["the"]
+
+
+def test_overused_words_need_both_a_count_and_a_share():
+    text = "pipeline " * 5 + "we built the model on clicks and the labels were from support"
+    found = overused(words_from(text))
+    assert [(o.text, o.count) for o in found] == [("pipeline", 5)]
+    assert found[0].times == tuple(round(0.4 * k, 3) for k in range(5))
+    # The question's own terms are expected to come back.
+    assert overused(words_from(text), allowed={"pipeline"}) == []
+    # Four in a long answer is not far more than its length explains.
+    long = "pipeline " * 4 + " ".join(f"word{k}x" for k in range(60))
+    assert overused(words_from(long)) == []
+
+
+def test_a_swapped_restart_needs_no_sentence_break_between_the_goes():
+    # Said straight on, the second go redoes the first; after a sentence-long silence, or a
+    # comma, it is a second clause that opens alike.
+    straight_on = words_from("So we trained the encoder | we trained the ranker on it.")
+    after_a_silence = words_from("So we trained the encoder | we trained the ranker.", gap=0.6)
+    after_a_comma = words_from("So we trained the encoder, we trained the ranker.")
+    assert [(r.kind, r.text) for r in find_repetitions(straight_on)] == [
+        ("restart", "we trained the encoder")
+    ]
+    assert find_repetitions(after_a_silence) == []
+    assert find_repetitions(after_a_comma) == []
