@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # (rehearse.language.fillers, voiced_fillers in rehearse.scoring.score), pauses, coverage
 # matching, or what a metric below means. Refactors that keep every figure need no bump.
 # 0 is reserved for attempts saved before revisions were recorded.
-SCORING_REVISION = 1
+SCORING_REVISION = 2
 
 
 def scoring_version(revision: int = SCORING_REVISION, package: str | None = None) -> str:
