@@ -63,6 +63,21 @@ def phrase_score(phrase: str, heard: str) -> float:
     return 0.0
 
 
+# Well under the least alike a match can be (the sound-alike path needs 60 % of the spelling).
+PREFILTER_SIMILARITY = 50.0
+
+
+def could_be_said(phrase: str, words: Sequence[Word]) -> bool:
+    """A quick bound: ``words`` cannot say ``phrase`` when even the best-aligned stretch of
+    their letters is less than half alike. Coverage asks it of every phrase in every sentence,
+    and ``find_phrase`` is two orders of magnitude slower."""
+    want = _squash(phrase)
+    heard = _squash(" ".join(w.text for w in words))
+    if len(want) < EXACT_BELOW_CHARS:
+        return want in heard
+    return fuzz.partial_ratio(want, heard) >= PREFILTER_SIMILARITY
+
+
 def find_phrase(
     phrase: str, words: Sequence[Word], skip: frozenset[int] = frozenset()
 ) -> PhraseMatch | None:

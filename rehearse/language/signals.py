@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.language.phrases import find_phrase
+from rehearse.language.phrases import could_be_said, find_phrase
 from rehearse.language.rubric import Point
 from rehearse.text.sentences import Sentence
 from rehearse.text.words import Word
@@ -333,6 +333,8 @@ def phrase_strength(
     inner_skip = frozenset(i - sentence.first for i in skip if sentence.first <= i <= sentence.last)
     best: tuple[float, str | None] = (0.0, None)
     for phrase in point.phrases:
+        if not could_be_said(phrase, span):
+            continue
         match = find_phrase(phrase, span, inner_skip)
         if match and match.score / 100 > best[0]:
             best = (match.score / 100, phrase)
