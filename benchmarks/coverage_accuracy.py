@@ -21,6 +21,7 @@ commit 69c69fd; ``rehearse`` is this checkout. ``--cost`` times coverage on a ~9
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import sys
 import time
@@ -37,6 +38,7 @@ from rehearse.language.meaning import shared_embedder
 from rehearse.text.words import Word
 
 OUT = Path(__file__).resolve().parent / "out" / "coverage"
+AUDIO_LOCK = "/tmp/rehearse-audio.lock"
 
 
 @dataclass
@@ -154,8 +156,12 @@ def spoken_words(voice: str, split: str) -> Callable[[Answer], list[Word]]:
                 return [Word(*w) for w in stored["words"]]
         cache.parent.mkdir(parents=True, exist_ok=True)
         wav = cache.with_suffix(".wav")
-        synthesize_script(list(answer.texts), wav, voice)
-        words = analyse_file(wav, rubric(answer.question), transcriber).words
+        # The sound server and the cores are shared: take the test lock one answer at a time,
+        # so a long run does not hold it from everyone else for the whole of it.
+        with open(AUDIO_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            synthesize_script(list(answer.texts), wav, voice)
+            words = analyse_file(wav, rubric(answer.question), transcriber).words
         cache.write_text(
             json.dumps(
                 {
