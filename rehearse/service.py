@@ -8,6 +8,8 @@ interrupted recording becomes an attempt in the history.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -46,6 +48,23 @@ STAGE_LABELS = {
 }
 # Roughly how the time of scoring an answer splits between the stages, for one overall bar.
 STAGE_WEIGHTS = {READING: 0.05, TRANSCRIBING: 0.6, LISTENING_AGAIN: 0.3, SCORING: 0.05}
+
+
+def warm_coverage(rubrics: Sequence[Rubric] = ()) -> threading.Thread:
+    """Load the sentence model (and embed ``rubrics``' points) on a background thread, so it is
+    ready by the time the speech model has transcribed; a failure shows when scoring needs it."""
+    from rehearse.language.coverage import warm_up
+
+    def run() -> None:
+        # A failure here is not lost: scoring loads again and reports it as one line.
+        with contextlib.suppress(RehearseError):
+            warm_up(rubrics)
+
+    # Not a daemon: onnxruntime aborts the process if it exits while a model is still loading,
+    # so an app quit in the first second waits for the load (well under a second) to finish.
+    thread = threading.Thread(target=run, name="coverage-warm-up", daemon=False)
+    thread.start()
+    return thread
 
 
 def overall_fraction(stage: str, fraction: float) -> float:
@@ -257,6 +276,8 @@ class LiveScoring:
 
     def start(self) -> None:
         self.stream.start()
+        # The sentence model loads while the user speaks, not after the stop.
+        warm_coverage([self.rubric])
 
     def cancel(self) -> None:
         self.stream.cancel()

@@ -4,7 +4,7 @@ import pytest
 from wordlists import words_from
 
 from rehearse.language.coverage import find_phrase, phrase_score, score_coverage
-from rehearse.language.rubric import parse_rubric
+from rehearse.language.rubric import find_question, parse_rubric
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_ordered_rubric_gets_seconds_per_point_and_order():
 
 def test_points_out_of_order_are_flagged_and_missed_points_have_no_time():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
-    words = words_from("in production it worked and the problem was churn")
+    words = words_from("in production it worked. and the problem was churn.")
     coverage = score_coverage(rubric, words)
     assert [p.covered for p in coverage.points] == [True, False, True]
     assert coverage.in_order is False
@@ -106,3 +106,100 @@ def test_filler_words_cannot_cover_a_point():
     raw = dict(RUBRIC, points=[{"id": "a", "label": "A", "phrases": ["um"]}])
     words = words_from("um so")
     assert score_coverage(parse_rubric(raw, Path("x.toml")), words, frozenset({0})).ratio == 0
+
+
+# Coverage by meaning: the answer in the speaker's own words, decided sentence by sentence.
+
+
+def covered(question: str, text: str) -> dict[str, str]:
+    """The points of a bundled question ``text`` covers, each with how it matched."""
+    coverage = score_coverage(find_question(question), words_from(text))
+    return {p.id: p.match.how for p in coverage.points if p.match}
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence"),
+    [
+        (
+            "evaluation",
+            "To check it worked, we held out the most recent two months and compared recall"
+            " at a fixed one percent false positive rate.",
+        ),
+        ("problem", "The business wanted to know which subscribers were about to cancel."),
+        ("impact", "Once it was live, fraud losses went down by about twenty two percent."),
+    ],
+)
+def test_a_point_said_in_other_words_is_covered_by_meaning(point, sentence):
+    # None of these says a phrase of the point: the phrase matcher missed all three.
+    assert covered("project-walkthrough", sentence).get(point) == "meaning"
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "sentence"),
+    [
+        (
+            "project-walkthrough",
+            "impact",
+            "As for impact, honestly, I don't know what the impact in production was.",
+        ),
+        (
+            "simple-vs-complex",
+            "simplest",
+            "People like to say you should always go with the simplest model, but I don't treat"
+            " that as a rule.",
+        ),
+        (
+            "drift-and-retraining",
+            "trigger",
+            "We talked about retraining when an alert fires, but we never set that up.",
+        ),
+    ],
+)
+def test_saying_it_is_not_denying_it(question, point, sentence):
+    assert point not in covered(question, sentence)
+
+
+def test_a_not_phrase_keeps_a_sentence_from_covering_its_point():
+    raw = dict(
+        RUBRIC,
+        points=[
+            {
+                "id": "store",
+                "label": "A feature store",
+                "phrases": ["feature store"],
+                "not": ["without a feature store"],
+            }
+        ],
+    )
+    rubric = parse_rubric(raw, Path("x.toml"))
+    assert score_coverage(rubric, words_from("We served it from a feature store.")).ratio == 1
+    assert score_coverage(rubric, words_from("We managed without a feature store.")).ratio == 0
+
+
+def test_each_point_carries_the_sentence_that_covered_it_and_each_sentence_its_decision():
+    rubric = parse_rubric(RUBRIC, Path("walk.toml"))
+    words = words_from(
+        "Hello there everyone. The problem was churn. | In production it saved money.", gap=3
+    )
+    coverage = score_coverage(rubric, words)
+    problem, data, _ = coverage.points
+    assert problem.match is not None and problem.match.sentence == "The problem was churn."
+    assert problem.match.start == words[3].start and problem.match.end == words[6].end
+    assert problem.match.how in {"phrase", "both"} and problem.match.strength > 0
+    assert data.match is None
+    assert [(s.text, s.point) for s in coverage.sentences] == [
+        ("Hello there everyone.", None),
+        ("The problem was churn.", "problem"),
+        ("In production it saved money.", "impact"),
+    ]
+
+
+def test_out_of_order_names_which_point_came_where():
+    rubric = parse_rubric(RUBRIC, Path("walk.toml"))
+    coverage = score_coverage(
+        rubric, words_from("In production it saved money. The problem was churn.")
+    )
+    assert coverage.in_order is False
+    [(said, expected)] = coverage.out_of_order()
+    assert (said.id, expected.id) == ("impact", "problem")
+    assert [p.id for p in coverage.timeline()] == ["impact", "problem"]

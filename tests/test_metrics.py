@@ -44,7 +44,7 @@ def scored(text: str, rubric=RUBRIC, start: float = 1.0, step: float = 0.5, gap:
 def test_each_metric_on_a_known_answer() -> None:
     # 21 words from 1.0 s, one every 0.5 s, with one 1.5 s gap: a long pause.
     report = scored(
-        "so um the first thing | is that we used class weights and then PR AUC"
+        "so um the first thing | is that. we used class weights and then PR AUC."
         " alpha bravo charlie delta echo foxtrot",
         gap=1.5,
     )
@@ -58,8 +58,9 @@ def test_each_metric_on_a_known_answer() -> None:
     assert metrics.coverage == round(2 / 3, 4)
     # 21 words for 2 points.
     assert metrics.words_per_point == 10.5
-    # "class weights" is the 10th word: 9 steps plus the gap after the first word.
-    assert metrics.first_point_seconds == round(9 * 0.5 + 1.5, 1)
+    # A point is placed where the sentence that covers it starts: "we used class weights ...",
+    # the 8th word, 7 steps plus the gap after the first word.
+    assert metrics.first_point_seconds == round(7 * 0.5 + 1.5, 1)
     assert metrics.parts == ()
 
 
@@ -98,8 +99,8 @@ def test_an_empty_answer_measures_zero_without_dividing_by_it() -> None:
 def test_ordered_rubrics_give_each_part_against_an_even_share_of_the_target() -> None:
     walkthrough = find_question("project-walkthrough")  # six parts, target 60-90 s
     report = scored(
-        "the problem was churn alpha bravo charlie delta echo the label was cancelled plans"
-        " foxtrot golf we started with a baseline hotel india juliet kilo",
+        "the problem was churn alpha bravo charlie delta echo. the label was cancelled plans"
+        " foxtrot golf. we started with a baseline hotel india juliet kilo.",
         rubric=walkthrough,
         step=2.0,
     )

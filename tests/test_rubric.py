@@ -72,6 +72,18 @@ def test_unknown_keys_are_allowed_so_the_format_can_grow(tmp_path):
         (GOOD.replace('label = "A metric that fits the rare class"\n', ""), "'points[1].label'"),
         (GOOD.split("[[points]]")[0], "'points' is missing"),
         (GOOD + '\n[[points]]\nid = "metric"\nlabel = "again"\nphrases = ["x y"]\n', "repeats"),
+        (
+            GOOD.replace(
+                'phrases = ["PR AUC", "precision recall"]', 'phrases = ["PR AUC"]\nexamples = "x"'
+            ),
+            "'points[1].examples'",
+        ),
+        (
+            GOOD.replace(
+                'phrases = ["PR AUC", "precision recall"]', 'phrases = ["PR AUC"]\nnot = [""]'
+            ),
+            "'points[1].not'",
+        ),
     ],
 )
 def test_malformed_rubric_names_the_file_and_the_field(tmp_path, text, field):
@@ -156,3 +168,26 @@ def test_duplicate_ids_in_a_bank_are_refused(tmp_path):
 
 def test_bundled_dir_is_the_repository_folder():
     assert bundled_rubrics_dir() == Path(__file__).resolve().parent.parent / "rubrics"
+
+
+def test_a_rubric_without_examples_or_not_phrases_still_loads(tmp_path):
+    # The format before meaning matching: only id, label and phrases per point.
+    rubric = load_rubric(write(tmp_path, GOOD))
+    assert all(p.examples == () and p.not_phrases == () for p in rubric.points)
+
+
+def test_examples_and_not_phrases_are_read(tmp_path):
+    text = GOOD.replace(
+        'phrases = ["PR AUC", "precision recall"]',
+        'phrases = ["PR AUC"]\nexamples = [" We looked at the area under the PR curve. "]\n'
+        'not = ["accuracy alone"]',
+    )
+    point = load_rubric(write(tmp_path, text)).points[0]
+    assert point.examples == ("We looked at the area under the PR curve.",)
+    assert point.not_phrases == ("accuracy alone",)
+
+
+def test_every_bundled_point_has_examples_for_the_meaning_matcher():
+    for rubric in load_bank():
+        for point in rubric.points:
+            assert len(point.examples) >= 2, f"{rubric.id}/{point.id}"

@@ -92,8 +92,14 @@ def test_report_checks_the_rubric_points(scored):
     for covered in ["metric", "resampling", "class-weights", "threshold"]:
         assert points[covered]["covered"], covered
         assert points[covered]["start"] is not None
+        # The evidence: the sentence that covered it, and how it matched.
+        assert points[covered]["sentence"] and points[covered]["how"] in {
+            "phrase",
+            "meaning",
+            "both",
+        }
     assert not points["labels"]["covered"]
-    assert points["labels"]["matched"] is None
+    assert points["labels"]["sentence"] is None
     assert scored["coverage"]["in_order"] is None
 
 

@@ -167,7 +167,10 @@ def test_json_has_the_promised_fields_and_round_trips():
         "you-know.no-object",
     ]
     assert [w["filler"] for w in data["words"]].count(True) == 4
-    assert data["coverage"]["points"][0]["matched"] == "pr auc"
+    metric = data["coverage"]["points"][0]
+    assert metric["phrase"] == "PR AUC" and metric["how"] in {"phrase", "both"}
+    assert metric["sentence"] == report.transcript and metric["strength"] > 0
+    assert [s["text"] for s in data["coverage"]["sentences"]] == [report.transcript]
     assert report_from_dict(data).to_dict() == data
     # The history stores the explanation too, so what it reads back is the whole report.
     assert report_from_dict(json.loads(json.dumps(report.to_dict(explain=True)))) == report
@@ -181,12 +184,29 @@ def test_a_report_stored_before_the_format_was_versioned_still_reads():
     for item in data["fillers"]["items"]:
         del item["words"], item["rule"]
     for point in data["coverage"]["points"]:
-        del point["end"], point["strength"]
+        point["matched"] = point["phrase"]
+        del point["end"], point["strength"], point["sentence"], point["how"]
+    del data["coverage"]["sentences"], data["coverage"]["out_of_order"]
     old = report_from_dict(data)
     assert [(f.text, f.start, f.word_indices) for f in old.fillers.items] == [
         (f.text, f.start, f.word_indices) for f in report.fillers.items
     ]
     assert old.words == report.words and old.coverage.ratio == report.coverage.ratio
+
+
+def test_a_format_2_report_reads_back_with_its_phrase_as_the_evidence():
+    report = scored(words_from("so um we used PR AUC and, like, class weights you know", step=0.5))
+    data = json.loads(json.dumps(report.to_dict()))
+    data["format"] = 2
+    for point in data["coverage"]["points"]:
+        point["matched"] = "pr auc" if point["covered"] else None
+        del point["sentence"], point["how"]
+    del data["coverage"]["sentences"], data["coverage"]["out_of_order"]
+    old = report_from_dict(data).coverage
+    metric = old.points[0]
+    assert metric.match is not None and metric.match.how == "phrase"
+    assert metric.match.sentence == "pr auc" and metric.match.phrase == "PR AUC"
+    assert old.sentences == () and old.ratio == report.coverage.ratio
 
 
 def test_a_report_from_a_newer_rehearse_is_refused_in_one_line():

@@ -602,7 +602,8 @@ async def test_report_shows_figures_checklist_and_transcript(tmp_path: Path) -> 
         assert "um ×2" in text
         assert "Long pauses" in text and "1.6s at 0:04" in text
         assert "6 of 6 points" in text
-        assert 'heard "spam filter"' in text
+        # Each point shows the sentence that covered it and how it matched.
+        assert "spam filter" in text and ("by phrase" in text or "by meaning" in text)
         transcript = screen.query_one(TranscriptView)
         rendered = transcript.build()
         filler_spans = [
@@ -809,6 +810,34 @@ async def test_replay_steps_back_and_wraps_around_the_fillers(tmp_path: Path) ->
         # Before the first, F wraps round to the last.
         await pilot.press("F")
         assert players[0].seeks[-1] == pytest.approx(marks[-1])
+
+
+async def test_replay_jumps_to_the_sentence_that_covered_each_point(tmp_path: Path) -> None:
+    players: list[ClockPlayer] = []
+
+    def player(path: Path) -> ClockPlayer:
+        players.append(ClockPlayer(path))
+        return players[-1]
+
+    app = make_app(tmp_path, player_factory=player)
+    attempt = store_attempt(app.store, "walkthrough")
+    spoken = attempt.report.coverage.timeline()
+    assert len(spoken) >= 2
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.push_screen(ReplayScreen(find_question("project-walkthrough"), attempt))
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await wait_for(pilot, lambda: screen.player is not None)
+        await pilot.press("space")  # paused: the position stays where each jump lands
+        marks = [max(0.0, p.match.start - 0.6) for p in spoken if p.match]
+        k = next((k for k, m in enumerate(marks) if m > screen.position + 0.05), 0)
+        await pilot.press("c")
+        assert players[0].seeks[-1] == pytest.approx(marks[k])
+        # It says which point the sentence there covered, and how.
+        label = spoken[k].label
+        await wait_for(
+            pilot, lambda: any(n.startswith(f"{label}: by ") for n in notifications_shown(app))
+        )
 
 
 async def test_replay_without_speakers_says_so(tmp_path: Path) -> None:

@@ -71,7 +71,8 @@ async def test_answer_on_the_virtual_microphone_end_to_end(tmp_path: Path) -> No
         assert "ON TARGET" in figures
         assert re.search(r"Fillers +\d+ · [\d.]+/min · \w+ ×\d", figures), figures
         checklist = static_text(report_screen.query_one("#checklist"))  # type: ignore[arg-type]
-        assert checklist.count('heard "') == len(covered)
+        # Each covered point quotes its sentence and says how it matched.
+        assert len(re.findall(r'" at \d+:\d\d, by (?:phrase|meaning)', checklist)) == len(covered)
 
         # The attempt is in the history, with its recording inside the data directory.
         (attempt,) = app.store.attempts("precision-vs-recall")

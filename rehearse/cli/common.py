@@ -97,7 +97,7 @@ def score_and_print(
     ``shown_as`` is the path the user knows the recording by, when ``audio`` is the copy in
     the data folder. A report that cannot be saved is printed all the same (exit 3).
     """
-    from rehearse.service import score_recording
+    from rehearse.service import score_recording, warm_coverage
     from rehearse.speech.transcribe import Transcriber
 
     rubric = rubric or resolve_rubric(args)
@@ -105,12 +105,17 @@ def score_and_print(
     settings = read_settings(directory)
     override = parse_target(args.target, name="--target")
     transcriber = Transcriber(args.model or settings.model)
-    with stage_progress() as progress:
-        if progress is not None:
-            progress("loading", 0.0)
-        # Load before decoding so that a bad --model is reported even for a silent recording.
-        transcriber.load()
-        report = score_recording(audio, rubric, transcriber, settings, override, progress)
+    warming = warm_coverage([rubric])
+    try:
+        with stage_progress() as progress:
+            if progress is not None:
+                progress("loading", 0.0)
+            # Load before decoding so that a bad --model is reported even for a silent recording.
+            transcriber.load()
+            report = score_recording(audio, rubric, transcriber, settings, override, progress)
+    finally:
+        # onnxruntime aborts the process if it exits while a model is still loading.
+        warming.join()
     return print_report(report, audio, args, rubric, shown_as)
 
 

@@ -47,7 +47,7 @@ def global_options(after_command: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rehearse.cli import audio_commands, history_commands, transfer_commands
+    from rehearse.cli import audio_commands, history_commands, rubric_commands, transfer_commands
 
     parser = argparse.ArgumentParser(
         prog="rehearse",
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     history_commands.add_parsers(sub, common)
     transfer_commands.add_parsers(sub, common)
     audio_commands.add_parsers(sub, common)
+    rubric_commands.add_parsers(sub, common)
     return parser
 
 

@@ -1,39 +1,82 @@
-"""Which rubric points an answer covered: fuzzy phrase matching over the recognised words.
+"""Which rubric points an answer covered, sentence by sentence, and the evidence for each.
 
-A phrase matches a run of words when their spellings are close (rapidfuzz ratio) or, for ASR
-slips that change vowels ("recoil" for "recall"), when their consonant skeletons agree and the
-spellings are still half alike. Spaces are ignored ("PRAUC" matches "PR AUC"). Short phrases
-("F1", "AUC") must match exactly: at that length any edit is a different word.
+Every sentence of the transcript is weighed against every point of the question with the
+signals of ``rehearse.language.signals`` (phrase, shared wording, meaning, how much closer it is
+to this point than to the others, disclaimers), combined by a logistic decision whose weights
+are a data file fitted on a development set by ``benchmarks/coverage_fit.py``. A point is
+covered by the first sentence that clears the threshold, and that sentence is its evidence; a
+sentence that says one of the point's ``not`` phrases never covers it.
+
+The phrase matcher of earlier versions lives on in ``rehearse.language.phrases``; its names are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
 
-from rapidfuzz import fuzz
+import numpy as np
 
-from rehearse.language.rubric import Point, Rubric
-from rehearse.text.words import Word, normalise
+from rehearse.language.meaning import Embedder, shared_embedder
+from rehearse.language.phrases import PhraseMatch, find_phrase, match_point, phrase_score
+from rehearse.language.rubric import Rubric
+from rehearse.language.signals import (
+    FEATURES,
+    PointModel,
+    disclaims,
+    point_cues,
+    point_model,
+    related,
+    says_not_phrase,
+    sentence_features,
+)
+from rehearse.text.sentences import Sentence, split_sentences
+from rehearse.text.words import Word
 
-SPELLING_THRESHOLD = 84.0
-SKELETON_THRESHOLD = 90.0
-SKELETON_SPELLING_FLOOR = 60.0
-EXACT_BELOW_CHARS = 4
+__all__ = [
+    "Coverage",
+    "Evidence",
+    "PhraseMatch",
+    "PointResult",
+    "SentenceCoverage",
+    "find_phrase",
+    "match_point",
+    "phrase_score",
+    "score_coverage",
+]
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_VOWELS = re.compile(r"[aeiouy]+")
-_REPEATS = re.compile(r"(.)\1+")
+WEIGHTS_FILE = Path(__file__).parent / "data" / "coverage-weights.json"
+
+How = Literal["phrase", "meaning", "both"]
 
 
 @dataclass(frozen=True, slots=True)
-class PhraseMatch:
-    phrase: str
-    heard: str
+class Evidence:
+    """The sentence that covered a point, how it matched and how strongly (0-100)."""
+
+    sentence: str
     start: float
     end: float
-    score: float
+    how: How
+    strength: float
+    phrase: str | None = None  # the rubric phrase heard in it, if any
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceCoverage:
+    """One sentence of the answer and the point it covers best (``None``: it covers none)."""
+
+    text: str
+    start: float
+    end: float
+    point: str | None
+    how: How | None
+    strength: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +84,7 @@ class PointResult:
     id: str
     label: str
     covered: bool
-    match: PhraseMatch | None
+    match: Evidence | None
     seconds: float | None = None  # ordered rubrics: from this point's start to the next one's
 
 
@@ -49,6 +92,7 @@ class PointResult:
 class Coverage:
     points: tuple[PointResult, ...]
     in_order: bool | None  # None for rubrics whose points may come in any order
+    sentences: tuple[SentenceCoverage, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -56,94 +100,190 @@ class Coverage:
             return 0.0
         return sum(p.covered for p in self.points) / len(self.points)
 
+    def timeline(self) -> list[PointResult]:
+        """The covered points in the order they were first said."""
+        covered = [p for p in self.points if p.match]
+        return sorted(covered, key=lambda p: p.match.start if p.match else 0.0)
 
-def _squash(text: str) -> str:
-    return _NON_ALNUM.sub("", text.lower())
-
-
-def _skeleton(squashed: str) -> str:
-    return _REPEATS.sub(r"\1", squashed[:1] + _VOWELS.sub("", squashed[1:]))
-
-
-def phrase_score(phrase: str, heard: str) -> float:
-    """How well ``heard`` (recognised words) says ``phrase``, 0-100; 0 when it does not."""
-    want, got = _squash(phrase), _squash(heard)
-    if not want or not got:
-        return 0.0
-    if want == got:
-        return 100.0
-    if len(want) < EXACT_BELOW_CHARS:
-        return 0.0
-    spelling = fuzz.ratio(want, got)
-    if spelling >= SPELLING_THRESHOLD:
-        return spelling
-    if spelling >= SKELETON_SPELLING_FLOOR and len(want) >= 5:
-        skeleton = fuzz.ratio(_skeleton(want), _skeleton(got))
-        if skeleton >= SKELETON_THRESHOLD:
-            return min(spelling, skeleton)
-    return 0.0
+    def out_of_order(self) -> list[tuple[PointResult, PointResult]]:
+        """Each (said, expected) pair where ``said`` came before a point the rubric puts first."""
+        if self.in_order is not False:
+            return []
+        rank = {p.id: k for k, p in enumerate(self.points)}
+        spoken = self.timeline()
+        pairs = []
+        for n, early in enumerate(spoken):
+            later = [p for p in spoken[n + 1 :] if rank[p.id] < rank[early.id]]
+            if later:
+                pairs.append((early, min(later, key=lambda p: rank[p.id])))
+        return pairs
 
 
-def find_phrase(
-    phrase: str, words: Sequence[Word], skip: frozenset[int] = frozenset()
-) -> PhraseMatch | None:
-    """The earliest run of words that says ``phrase``, ignoring words at indices in ``skip``."""
-    n = len(phrase.split())
-    tokens = [normalise(w.text) for w in words]
+@dataclass(frozen=True)
+class Decision:
+    """The fitted logistic decision: weights per feature, a bias and the covering threshold."""
 
-    def best_at(i: int) -> tuple[float, int] | None:
-        best: tuple[float, int] | None = None
-        # The recogniser may split or join words ("PRAUC" for "PR AUC"), so try nearby lengths;
-        # on a tie the shorter run wins, so no neighbouring word rides along.
-        for length in sorted({max(1, n - 1), n, n + 1}):
-            j = i + length
-            if j > len(words) or any(k in skip for k in range(i, j)):
-                continue
-            score = phrase_score(phrase, " ".join(tokens[i:j]))
-            if score and (best is None or score > best[0]):
-                best = (score, j)
-        return best
+    weights: np.ndarray
+    bias: float
+    threshold: float
 
-    for i in range(len(words)):
-        if i in skip:
-            continue
-        found = best_at(i)
-        if not found:
-            continue
-        following = best_at(i + 1) if i + 1 < len(words) and i + 1 not in skip else None
-        if following and following[0] >= found[0] and following[1] <= found[1]:
-            continue  # this word only rides along in front of a better match
-        score, j = found
-        heard = " ".join(tokens[i:j])
-        return PhraseMatch(phrase, heard, words[i].start, words[j - 1].end, round(score, 1))
-    return None
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
 
 
-def match_point(
-    point: Point, words: Sequence[Word], skip: frozenset[int] = frozenset()
-) -> PhraseMatch | None:
-    """The earliest place any of the point's phrases is said."""
-    matches = [m for p in point.phrases if (m := find_phrase(p, words, skip))]
-    return min(matches, key=lambda m: (m.start, -m.score)) if matches else None
+@cache
+def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = np.array([data["weights"][name] for name in FEATURES], dtype=np.float64)
+    return Decision(weights, float(data["bias"]), float(data["threshold"]))
+
+
+def rubric_model(rubric: Rubric, embedder: Embedder) -> PointModel:
+    vectors = [embedder.embed(list(point_cues(p))) for p in rubric.points]
+    return point_model(rubric.points, vectors)
+
+
+def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
+    """Load the model and the decision, and embed the points of ``rubrics`` ahead of scoring."""
+    embedder = shared_embedder()
+    embedder.load()
+    load_decision()
+    for rubric in rubrics:
+        rubric_model(rubric, embedder)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One sentence against one point: covered or not, how, and how strongly (0-100)."""
+
+    covered: bool
+    how: How | None
+    strength: float
+    phrase: str | None
+
+
+# A phrase heard with a spelling less than 90 % alike ("features are" for "feature store", or
+# the sound-alike "different things" for "do differently") is a different phrase as often as a
+# recognition slip: it counts only if the meaning decision agrees. Exact and near-exact ones
+# ("PRAUC", "class weight") say the point by themselves.
+PHRASE_ALONE = 0.9
+
+
+def says_alone(strength: float) -> bool:
+    return strength >= PHRASE_ALONE
+
+
+def judge(
+    meaning: float, phrase: tuple[float, str | None], allowed: bool, threshold: float
+) -> Judgement:
+    """A phrase hit counts by itself (the rubric's author said that wording covers the point);
+    so does a meaning probability over the threshold; a disclaimer or a ``not`` phrase vetoes."""
+    hit, by_meaning = phrase[1] is not None and says_alone(phrase[0]), meaning >= threshold
+    strength = round(max(meaning, phrase[0] if hit else 0.0) * 100, 1)
+    if not allowed or not (hit or by_meaning):
+        return Judgement(False, None, strength if allowed else 0.0, phrase[1])
+    how: How = "both" if hit and by_meaning else ("phrase" if hit else "meaning")
+    return Judgement(True, how, strength, phrase[1])
+
+
+def judge_sentences(
+    rubric: Rubric,
+    words: Sequence[Word],
+    skip: frozenset[int] = frozenset(),
+    embedder: Embedder | None = None,
+) -> list[tuple[Sentence, list[Judgement]]]:
+    """Every sentence of ``words`` and its judgement on each of the rubric's points."""
+    embedder = embedder or shared_embedder()
+    sentences = split_sentences(words)
+    if not sentences:
+        return []
+    model = rubric_model(rubric, embedder)
+    vectors = embedder.embed([s.text for s in sentences])
+    decision = load_decision()
+    judged = []
+    for sentence, vector in zip(sentences, vectors, strict=True):
+        rows, phrases = sentence_features(model, words, sentence, vector, skip)
+        meaning = decision.probability(rows) * np.array([related(row) for row in rows])
+        # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
+        denied = disclaims(sentence.text)
+        judged.append(
+            (
+                sentence,
+                [
+                    judge(
+                        float(meaning[k]),
+                        phrases[k],
+                        not denied and not says_not_phrase(point, words, sentence),
+                        decision.threshold,
+                    )
+                    for k, point in enumerate(rubric.points)
+                ],
+            )
+        )
+    return judged
 
 
 def score_coverage(
-    rubric: Rubric, words: Sequence[Word], filler_indices: frozenset[int] = frozenset()
+    rubric: Rubric,
+    words: Sequence[Word],
+    filler_indices: frozenset[int] = frozenset(),
+    embedder: Embedder | None = None,
 ) -> Coverage:
-    matches = [match_point(p, words, filler_indices) for p in rubric.points]
+    judged = judge_sentences(rubric, words, filler_indices, embedder)
+    evidence: list[Evidence | None] = []
+    for k in range(len(rubric.points)):
+        first = next(((s, j[k]) for s, j in judged if j[k].covered), None)
+        evidence.append(_evidence(*first) if first else None)
+    return _assemble(
+        rubric, words, evidence, tuple(_sentence_record(s, j, rubric) for s, j in judged)
+    )
+
+
+def _evidence(sentence: Sentence, judgement: Judgement) -> Evidence:
+    how = judgement.how or "meaning"
+    return Evidence(
+        sentence.text, sentence.start, sentence.end, how, judgement.strength, judgement.phrase
+    )
+
+
+def _sentence_record(
+    sentence: Sentence, judgements: list[Judgement], rubric: Rubric
+) -> SentenceCoverage:
+    """The sentence and the point it covers most strongly, or none."""
+    covering = [(j.strength, k) for k, j in enumerate(judgements) if j.covered]
+    if not covering:
+        top = max((j.strength for j in judgements), default=0.0)
+        return SentenceCoverage(sentence.text, sentence.start, sentence.end, None, None, top)
+    strength, k = max(covering)
+    return SentenceCoverage(
+        sentence.text,
+        sentence.start,
+        sentence.end,
+        rubric.points[k].id,
+        judgements[k].how,
+        strength,
+    )
+
+
+def _assemble(
+    rubric: Rubric,
+    words: Sequence[Word],
+    evidence: list[Evidence | None],
+    sentences: tuple[SentenceCoverage, ...],
+) -> Coverage:
     in_order: bool | None = None
-    seconds: list[float | None] = [None] * len(matches)
+    seconds: list[float | None] = [None] * len(evidence)
     if rubric.ordered:
-        starts = [m.start for m in matches if m]
+        starts = [e.start for e in evidence if e]
         in_order = starts == sorted(starts)
         speech_end = words[-1].end if words else 0.0
         # A point runs until the next point the speaker reached, in the order they spoke them.
-        spoken = sorted((m.start, k) for k, m in enumerate(matches) if m)
+        spoken = sorted((e.start, k) for k, e in enumerate(evidence) if e)
         for n, (start, k) in enumerate(spoken):
             until = spoken[n + 1][0] if n + 1 < len(spoken) else speech_end
             seconds[k] = round(max(0.0, until - start), 2)
     points = tuple(
-        PointResult(p.id, p.label, m is not None, m, seconds[k])
-        for k, (p, m) in enumerate(zip(rubric.points, matches, strict=True))
+        PointResult(p.id, p.label, e is not None, e, seconds[k])
+        for k, (p, e) in enumerate(zip(rubric.points, evidence, strict=True))
     )
-    return Coverage(points, in_order)
+    return Coverage(points, in_order, sentences)

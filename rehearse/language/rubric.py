@@ -29,6 +29,11 @@ class Point:
     id: str
     label: str
     phrases: tuple[str, ...]
+    # Whole sentences that cover the point, for the meaning matcher (optional in the file).
+    examples: tuple[str, ...] = ()
+    # Phrases that name the topic without covering it ("no impact yet"): a sentence saying one
+    # of them does not cover the point (optional in the file, key ``not``).
+    not_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +151,23 @@ class _Fields:
         phrases = item.get("phrases")
         if phrases is None:
             raise self.fail(f"{where}.phrases", "is missing")
+        return Point(
+            point_id,
+            label,
+            self.strings(phrases, f"{where}.phrases", empty_ok=False),
+            self.strings(item.get("examples", []), f"{where}.examples", empty_ok=True),
+            self.strings(item.get("not", []), f"{where}.not", empty_ok=True),
+        )
+
+    def strings(self, value: Any, field: str, empty_ok: bool) -> tuple[str, ...]:
         if (
-            not isinstance(phrases, list)
-            or not phrases
-            or not all(isinstance(p, str) and p.strip() for p in phrases)
+            not isinstance(value, list)
+            or (not value and not empty_ok)
+            or not all(isinstance(v, str) and v.strip() for v in value)
         ):
-            raise self.fail(f"{where}.phrases", "must be a non-empty array of non-empty strings")
-        return Point(point_id, label, tuple(p.strip() for p in phrases))
+            kind = "an array" if empty_ok else "a non-empty array"
+            raise self.fail(field, f"must be {kind} of non-empty strings")
+        return tuple(v.strip() for v in value)
 
 
 def load_bank(directory: Path | None = None, problems: list[str] | None = None) -> list[Rubric]:

@@ -24,7 +24,7 @@ from rehearse.scoring.habits import find_habits
 from rehearse.scoring.pace import PaceVerdict, PaceWindow, WindowVerdict, pace_verdict, pace_windows
 from rehearse.scoring.tangents import Tangent, find_tangents
 from rehearse.scoring.tips import Evidence, Tip, make_tips
-from rehearse.text.sentences import sentences
+from rehearse.text.sentences import split_sentences
 from rehearse.text.words import Word, normalise
 
 
@@ -92,7 +92,7 @@ def coach(
     verdict = pace_verdict(words_per_minute)
     evidence = Evidence(
         words=words,
-        sentences=sentences(words),
+        sentences=split_sentences(words),
         speaking_seconds=speaking_seconds,
         target=target,
         words_per_minute=words_per_minute,

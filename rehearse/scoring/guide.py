@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from rehearse.language.coverage import Coverage
 from rehearse.language.rubric import Rubric
-from rehearse.text.sentences import Sentence, sentences
+from rehearse.text.sentences import Sentence, split_sentences
 from rehearse.text.words import Word
 
 OWN_WORK_CATEGORIES = frozenset({"Project deep dive", "Behavioral"})
@@ -136,7 +136,7 @@ def check_answer(
     """
     if not applies(rubric) or not words:
         return None
-    said = sentences(words)
+    said = split_sentences(words)
     tokens = [w.norm for w in words]
     i_count, we = _ownership(said, tokens, skip)
     return GuideChecks(

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 # (rehearse.language.fillers, voiced_fillers in rehearse.scoring.score), pauses, coverage
 # matching, or what a metric below means. Refactors that keep every figure need no bump.
 # 0 is reserved for attempts saved before revisions were recorded. 2: a softening "kind of" is a
-# hedge rather than a filler, and reports carry the coaching figures.
+# hedge rather than a filler, reports carry the coaching figures,
+# and coverage is decided per sentence by meaning.
 SCORING_REVISION = 2
 
 

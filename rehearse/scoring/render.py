@@ -8,7 +8,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from rehearse.language.rubric import Rubric
+from rehearse.language.coverage import Coverage, Evidence
+from rehearse.language.rubric import Point, Rubric
 from rehearse.scoring.render_coaching import coaching_rows, render_guide, render_tips
 from rehearse.scoring.score import Report
 from rehearse.text.words import Word
@@ -20,6 +21,43 @@ VERDICT_STYLE = {"filler": "bold magenta", "content": "green"}
 def clock(seconds: float) -> str:
     seconds = max(0, round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+HOW_WORDS = {"phrase": "by phrase", "meaning": "by meaning", "both": "by phrase and meaning"}
+QUOTE_CHARS = 90
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= limit else text[: limit - 1].rstrip() + "…"}"'
+
+
+def evidence_text(match: Evidence) -> str:
+    """Where and how a point was covered: '"sentence" at 0:35, by meaning (82)'."""
+    return (
+        f"{quoted(match.sentence)} at {clock(match.start)},"
+        f" {HOW_WORDS.get(match.how, match.how)} ({match.strength:.0f})"
+    )
+
+
+def listens_for(point: Point | None) -> str:
+    """What a missed point would have counted: two of its example phrasings."""
+    if point is None:
+        return ""
+    said = [*point.examples, *point.phrases][:2]
+    return "listens for " + " or ".join(quoted(s, 60) for s in said)
+
+
+def order_text(coverage: Coverage) -> str:
+    """The parts as spoken ("problem 0:05 → impact 0:20 → …") and, when out of order, which
+    point came where ("impact at 0:20 before evaluation at 0:41")."""
+    spoken = " → ".join(f"{p.id} {clock(p.match.start)}" for p in coverage.timeline() if p.match)
+    wrong = "; ".join(
+        f"{said.id} at {clock(said.match.start)} before {first.id} at {clock(first.match.start)}"
+        for said, first in coverage.out_of_order()
+        if said.match and first.match
+    )
+    return f"{spoken}\n{wrong}" if wrong else spoken
 
 
 def transcript_with_fillers(report: Report) -> Text:
@@ -75,14 +113,20 @@ def render_report(report: Report, rubric: Rubric) -> Group:
     for label, figure in coaching_rows(report.coaching):
         figures.add_row(label, figure)
 
+    if cov.in_order is not None and cov.timeline():
+        figures.add_row("Order", order_text(cov))
+
     checklist = Table(show_header=False, box=None, padding=(0, 1))
+    rubric_points = {p.id: p for p in rubric.points}
     for point in cov.points:
         mark = Text("✔", style="green") if point.covered else Text("✘", style="red")
         detail = Text(point.label)
-        if point.match:
-            detail.append(f'  "{point.match.heard}" at {clock(point.match.start)}', style="dim")
         if point.seconds is not None:
             detail.append(f"  {point.seconds:.0f} s", style="cyan")
+        if point.match:
+            detail.append(f"\n{evidence_text(point.match)}", style="dim")
+        elif rubric_points.get(point.id):
+            detail.append(f"\n{listens_for(rubric_points.get(point.id))}", style="dim")
         checklist.add_row(mark, detail)
 
     parts: list[Text | Table | Group] = [head, Text(), figures, Text(), checklist, Text()]

@@ -26,7 +26,9 @@ Timing = Literal["short", "on-target", "long"]
 
 # The version of the JSON report, which is also how the history stores it. 2 added what a
 # report needs to read back whole: each filler's word indices, each match's end and strength.
-# 3 added ``coaching`` (hedges, repetition, delivery, pace windows, tangents, guide, tips).
+# 3 added ``coaching`` (hedges, repetition, delivery, pace windows, tangents, guide, tips), and
+# coverage decided per sentence: each covered point carries its sentence and how it matched
+# (phrase, meaning, both), and the report lists every sentence's decision.
 REPORT_FORMAT = 3
 
 # Anything here that would make the same words or audio score differently (fillers, pauses,
@@ -128,26 +130,7 @@ class Report:
                 {"start": p.start, "end": p.end, "seconds": round(p.seconds, 2)}
                 for p in self.pauses
             ],
-            "coverage": {
-                "ratio": round(self.coverage.ratio, 3),
-                "covered": sum(p.covered for p in self.coverage.points),
-                "total": len(self.coverage.points),
-                "in_order": self.coverage.in_order,
-                "points": [
-                    {
-                        "id": p.id,
-                        "label": p.label,
-                        "covered": p.covered,
-                        "matched": p.match.heard if p.match else None,
-                        "phrase": p.match.phrase if p.match else None,
-                        "start": p.match.start if p.match else None,
-                        "end": p.match.end if p.match else None,
-                        "strength": p.match.score if p.match else None,
-                        "seconds": p.seconds,
-                    }
-                    for p in self.coverage.points
-                ],
-            },
+            "coverage": coverage_dict(self.coverage),
             "coaching": coaching_dict(self.coaching, self.speaking_seconds),
             "notes": list(self.notes),
             "transcript": self.transcript,
@@ -183,6 +166,51 @@ class Report:
             }
             for d in self.filler_decisions
         ]
+
+
+def coverage_dict(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "ratio": round(coverage.ratio, 3),
+        "covered": sum(p.covered for p in coverage.points),
+        "total": len(coverage.points),
+        "in_order": coverage.in_order,
+        "out_of_order": [
+            {
+                "point": said.id,
+                "start": said.match.start,
+                "before": first.id,
+                "before_start": first.match.start,
+            }
+            for said, first in coverage.out_of_order()
+            if said.match and first.match
+        ],
+        "points": [
+            {
+                "id": p.id,
+                "label": p.label,
+                "covered": p.covered,
+                "sentence": p.match.sentence if p.match else None,
+                "how": p.match.how if p.match else None,
+                "phrase": p.match.phrase if p.match else None,
+                "start": p.match.start if p.match else None,
+                "end": p.match.end if p.match else None,
+                "strength": p.match.strength if p.match else None,
+                "seconds": p.seconds,
+            }
+            for p in coverage.points
+        ],
+        "sentences": [
+            {
+                "text": s.text,
+                "start": s.start,
+                "end": s.end,
+                "point": s.point,
+                "how": s.how,
+                "strength": s.strength,
+            }
+            for s in coverage.sentences
+        ],
+    }
 
 
 def timing_verdict(speaking_seconds: float, target: tuple[int, int]) -> Timing:
@@ -346,8 +374,6 @@ def report_from_dict(data: dict[str, Any]) -> Report:
     the format was versioned) lacks the fillers' word indices and the matches' ends, which are
     rebuilt from the words' flags and the match's start.
     """
-    from rehearse.language.coverage import PhraseMatch, PointResult
-
     version = data.get("format", 1)
     if not isinstance(version, int) or version > REPORT_FORMAT:
         raise StorageError(
@@ -377,24 +403,6 @@ def report_from_dict(data: dict[str, Any]) -> Report:
                 item.get("rule", ""),
             )
         )
-    points = tuple(
-        PointResult(
-            p["id"],
-            p["label"],
-            p["covered"],
-            PhraseMatch(
-                p.get("phrase") or p["matched"],
-                p["matched"],
-                p["start"],
-                p.get("end", p["start"]),
-                p.get("strength") or 0.0,
-            )
-            if p["covered"]
-            else None,
-            p.get("seconds"),
-        )
-        for p in data["coverage"]["points"]
-    )
     low, high = data["target_seconds"]
     return Report(
         question=data["question"],
@@ -406,7 +414,7 @@ def report_from_dict(data: dict[str, Any]) -> Report:
         words=words,
         fillers=FillerSummary(tuple(items), data["fillers"]["per_minute"]),
         pauses=tuple(Span(p["start"], p["end"]) for p in data["pauses"]),
-        coverage=Coverage(points, data["coverage"]["in_order"]),
+        coverage=coverage_from_dict(data["coverage"]),
         model=data.get("model", ""),
         notes=tuple(data.get("notes", ())),
         filler_decisions=tuple(
@@ -424,3 +432,34 @@ def report_from_dict(data: dict[str, Any]) -> Report:
         ),
         coaching=coaching_from_dict(data.get("coaching")),
     )
+
+
+def coverage_from_dict(data: dict[str, Any]) -> Coverage:
+    """Coverage as ``coverage_dict`` wrote it; before format 3 a match was a phrase heard
+    (``matched``), which reads back as evidence of how "phrase" with those words as its text."""
+    from rehearse.language.coverage import Evidence, PointResult, SentenceCoverage
+
+    points = tuple(
+        PointResult(
+            p["id"],
+            p["label"],
+            p["covered"],
+            Evidence(
+                p.get("sentence") or p["matched"],
+                p["start"],
+                p.get("end", p["start"]),
+                p.get("how", "phrase"),
+                p.get("strength") or 0.0,
+                p.get("phrase") or p.get("matched"),
+            )
+            if p["covered"]
+            else None,
+            p.get("seconds"),
+        )
+        for p in data["points"]
+    )
+    sentences = tuple(
+        SentenceCoverage(s["text"], s["start"], s["end"], s["point"], s["how"], s["strength"])
+        for s in data.get("sentences", ())
+    )
+    return Coverage(points, data["in_order"], sentences)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rehearse.language.coverage import match_point
 from rehearse.language.rubric import Rubric
-from rehearse.text.sentences import Sentence, sentences
+from rehearse.text.sentences import Sentence, split_sentences
 from rehearse.text.words import Word, transcript_text
 
 TANGENT_MIN_SECONDS = 8.0
@@ -43,7 +43,7 @@ def find_tangents(
     if not rubric.points:
         return ()
     runs: list[list[Sentence]] = [[]]
-    for sentence in sentences(words):
+    for sentence in split_sentences(words):
         said = [words[i] for i in sentence.indices if i not in skip]
         if said and points_touched(rubric, said):
             runs.append([])

@@ -1,9 +1,11 @@
-"""Sentences of a transcript: runs of words between the recogniser's full stops.
+"""Recognised words grouped into sentences: the unit coverage decides on.
 
-Whisper punctuates what it hears, so its full stops, question and exclamation marks are where a
-sentence ends. A speaker who never seems to stop gets no full stop for a long time, so a run
-longer than ``MAX_SENTENCE_SECONDS`` is cut at its commas (or, failing those, at that length),
-keeping a "sentence" something a user can replay and read.
+Whisper punctuates what it transcribes, so a sentence ends at a word ending in ``.``, ``?`` or
+``!``; a long silence ends one too (a speaker who trails off without a full stop). A run-on
+sentence is cut at its comma nearest the middle until it is short enough, because a decision
+about one long stretch would credit every point its clauses touch to its first word. The
+coaching (tangents, the guide's sentence budget, tips) reads the same sentences, so a tangent
+and a covered point are always whole sentences of one cut.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ from dataclasses import dataclass
 
 from rehearse.text.words import Word, transcript_text
 
-SENTENCE_END = (".", "?", "!")
-MAX_SENTENCE_SECONDS = 15.0
+SENTENCE_GAP_SECONDS = 1.2
+MAX_SENTENCE_WORDS = 40
+_ENDINGS = (".", "?", "!")
 
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """Words ``first`` to ``last`` (inclusive) of a transcript."""
+    """Words ``first`` to ``last`` (indices, inclusive) of a transcript, with their text."""
 
-    first: int
-    last: int
+    text: str
     start: float
     end: float
-    text: str
+    first: int
+    last: int
 
     @property
     def indices(self) -> range:
@@ -36,36 +39,26 @@ class Sentence:
         return round(self.end - self.start, 2)
 
 
-def sentences(words: Sequence[Word]) -> list[Sentence]:
+def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     """The transcript cut into sentences, in order; every word is in exactly one."""
-    out: list[Sentence] = []
+    spans: list[tuple[int, int]] = []
     first = 0
     for i, word in enumerate(words):
-        last_word = i == len(words) - 1
-        if word.text.rstrip().endswith(SENTENCE_END) or last_word:
-            out += _cut_long(words, first, i)
+        ends = word.text.rstrip().endswith(_ENDINGS)
+        gap = i + 1 < len(words) and words[i + 1].start - word.end >= SENTENCE_GAP_SECONDS
+        if ends or gap or i + 1 == len(words):
+            spans += _cut_run_on(words, first, i)
             first = i + 1
-    return out
+    return [
+        Sentence(transcript_text(list(words[a : b + 1])), words[a].start, words[b].end, a, b)
+        for a, b in spans
+    ]
 
 
-def _cut_long(words: Sequence[Word], first: int, last: int) -> list[Sentence]:
-    pieces: list[Sentence] = []
-    start = first
-    for i in range(first, last + 1):
-        too_long = words[i].end - words[start].start >= MAX_SENTENCE_SECONDS
-        at_comma = words[i].text.rstrip().endswith((",", ";", ":"))
-        long_enough = words[i].end - words[start].start >= MAX_SENTENCE_SECONDS / 2
-        if i < last and (too_long or (at_comma and long_enough and _runs_long(words, start, last))):
-            pieces.append(_sentence(words, start, i))
-            start = i + 1
-    pieces.append(_sentence(words, start, last))
-    return pieces
-
-
-def _runs_long(words: Sequence[Word], first: int, last: int) -> bool:
-    return words[last].end - words[first].start > MAX_SENTENCE_SECONDS
-
-
-def _sentence(words: Sequence[Word], first: int, last: int) -> Sentence:
-    text = transcript_text(list(words[first : last + 1]))
-    return Sentence(first, last, words[first].start, words[last].end, text)
+def _cut_run_on(words: Sequence[Word], first: int, last: int) -> list[tuple[int, int]]:
+    if last - first + 1 <= MAX_SENTENCE_WORDS:
+        return [(first, last)]
+    middle = (first + last) / 2
+    commas = [i for i in range(first + 1, last - 1) if words[i].text.rstrip().endswith((",", ";"))]
+    cut = min(commas, key=lambda i: abs(i - middle)) if commas else int(middle)
+    return _cut_run_on(words, first, cut) + _cut_run_on(words, cut + 1, last)

@@ -171,6 +171,11 @@ class RehearseApp(App[int]):
 
     @work(thread=True, exclusive=True, group="model")
     def load_model(self) -> None:
+        from rehearse.service import warm_coverage
+
+        # The sentence model loads beside the speech model, on its own thread, and learns the
+        # bank's points (a fraction of a second) before the first answer needs them.
+        warm_coverage(list(self.bank))
         try:
             self.transcriber.load()
         except RehearseError as error:

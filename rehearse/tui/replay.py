@@ -18,7 +18,7 @@ from rehearse.errors import RehearseError
 from rehearse.language.filler_rules import RULES
 from rehearse.language.fillers import Filler, explain_fillers
 from rehearse.language.rubric import Rubric
-from rehearse.scoring.render import clock
+from rehearse.scoring.render import HOW_WORDS, clock
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt
 from rehearse.storage.progress import standing
@@ -50,6 +50,7 @@ class ReplayScreen(Screen[None]):
         Binding("h", "next_hedge", "Next hedge"),
         Binding("r", "next_repetition", "Next repeat"),
         Binding("t", "next_tip", "Next tip"),
+        Binding("c", "next_point", "Next point"),
         Binding("escape", "back", "Back"),
     ]
     HELP = "Play the attempt back; the word being spoken is highlighted."
@@ -288,6 +289,19 @@ class ReplayScreen(Screen[None]):
 
     def action_next_pause(self) -> None:
         self._step(sorted(p.start for p in self.report.pauses), forward=True, noun="long pause")
+
+    def action_next_point(self) -> None:
+        """Play the sentence that covered the next rubric point, and say which and how."""
+        covered = self.report.coverage.timeline()
+        k = self._step(
+            [p.match.start for p in covered if p.match], forward=True, noun="covered point"
+        )
+        if k is not None and (match := covered[k].match):
+            self.notify(
+                f"{covered[k].label}: {HOW_WORDS.get(match.how, match.how)}"
+                f" ({match.strength:.0f}) at {clock(match.start)}.",
+                timeout=5,
+            )
 
     def _step(self, starts: list[float], forward: bool, noun: str) -> int | None:
         """Jump to the next (or previous) of ``starts`` (in order), a lead-in before it; past

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Static
 from rehearse.errors import RehearseError
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.metrics import MetricInfo
-from rehearse.scoring.render import clock
+from rehearse.scoring.render import clock, evidence_text, listens_for, order_text
 from rehearse.scoring.render_coaching import coaching_rows, render_guide, render_tips
 from rehearse.scoring.score import Report
 from rehearse.storage.history import Attempt, best_attempt
@@ -145,20 +145,27 @@ def tips(report: Report) -> RenderableType:
     return Group(render_tips(report.coaching, heading=False), hint)
 
 
-def checklist(report: Report) -> Table:
+def checklist(report: Report, rubric: Rubric | None = None) -> Table:
+    """Each point with the sentence that covered it, or what it listens for; for an ordered
+    question, the parts as spoken and which came out of order."""
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
+    points = {p.id: p for p in rubric.points} if rubric else {}
     for point in report.coverage.points:
         mark = Text("✔", style="bold green") if point.covered else Text("✘", style="bold red")
         detail = Text(point.label, style="" if point.covered else "dim")
-        if point.match:
-            detail.append(
-                f'\n  heard "{point.match.heard}" at {clock(point.match.start)}', style="green"
-            )
         if point.seconds is not None:
             detail.append(f" · {point.seconds:.0f} s on it", style="cyan")
+        if point.match:
+            detail.append(f"\n  {evidence_text(point.match)}", style="green")
+        elif point.id in points:
+            detail.append(f"\n  {listens_for(points[point.id])}", style="dim")
         table.add_row(mark, detail)
+    coverage = report.coverage
+    if coverage.in_order is not None and coverage.timeline():
+        style = "green" if coverage.in_order else "yellow"
+        table.add_row(Text("⇢", style=style), Text(f"Order: {order_text(coverage)}", style=style))
     return table
 
 
@@ -313,7 +320,8 @@ class ReportScreen(Screen[None]):
                     yield titled(Static(figures(report), id="figures", classes="panel"), "Summary")
                     yield titled(self.change, "Change")
                 yield titled(
-                    Static(checklist(report), id="checklist", classes="panel"), "Rubric checklist"
+                    Static(checklist(report, self.rubric), id="checklist", classes="panel"),
+                    "Rubric checklist",
                 )
             yield titled(Static(tips(report), id="tips", classes="panel"), "Tips")
             yield titled(Static(coaching(report), id="coaching", classes="panel"), "Coaching")

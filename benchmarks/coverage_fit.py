@@ -1,0 +1,116 @@
+"""Fit the coverage decision on the dev set: ``rehearse/language/data/coverage-weights.json``.
+
+One row per (sentence, point of its question) of every dev answer, the writer's sentences as
+the unit; the label is whether the writer said that sentence covers that point. A logistic
+regression (numpy, Newton steps with an L2 penalty) weighs the meaning signals; then the
+covering threshold is the one that gets the most dev points right at answer level (a point is
+covered when any sentence clears it or says one of its phrases, and no disclaimer vetoes it).
+Only the dev split is read.
+
+    .venv/bin/python -m benchmarks.coverage_fit [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.coverage_data import load_split, rubric
+from rehearse.language.coverage import WEIGHTS_FILE, rubric_model, says_alone
+from rehearse.language.meaning import shared_embedder
+from rehearse.language.signals import FEATURES, disclaims, related, sentence_features
+
+L2 = 1.0
+
+
+def rows(
+    split: str,
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]], np.ndarray]:
+    """Features, labels, (answer, sentence, point) and whether a phrase was heard, per row."""
+    embedder = shared_embedder()
+    xs, ys, keys, hits = [], [], [], []
+    for a, answer in enumerate(load_split(split)):
+        question = rubric(answer.question)
+        model = rubric_model(question, embedder)
+        words, sentences = answer.timed()
+        vectors = embedder.embed([s.text for s in sentences])
+        for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
+            if disclaims(sentence.text):
+                continue  # vetoed before the decision: not what the weights are for
+            features, phrases = sentence_features(model, words, sentence, vector)
+            for k, point in enumerate(question.points):
+                if not related(features[k]):
+                    continue  # never covers, whatever the weights: not what they are for
+                xs.append(features[k])
+                hits.append(phrases[k][1] is not None and says_alone(phrases[k][0]))
+                ys.append(float(point.id in answer.covers[n]))
+                keys.append((a, n, k))
+    return np.array(xs), np.array(ys), keys, np.array(hits)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    design = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(design.shape[1])
+    penalty = np.eye(len(w)) * L2
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(design @ w)))
+        gradient = design.T @ (p - y) + penalty @ w
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def best_threshold(
+    p: np.ndarray, y: np.ndarray, keys: list[tuple[int, int, int]], hits: np.ndarray
+) -> float:
+    """The threshold with the most answer-level points right (ties: the middle of the run)."""
+    answer_point: dict[tuple[int, int], tuple[float, float]] = {}
+    for prob, label, (a, _, k) in zip(np.where(hits, 1.0, p), y, keys, strict=True):
+        best, truth = answer_point.get((a, k), (0.0, 0.0))
+        answer_point[(a, k)] = (max(best, prob), max(truth, label))
+    probs = np.array([v[0] for v in answer_point.values()])
+    truth = np.array([v[1] for v in answer_point.values()])
+    grid = np.round(np.arange(0.2, 0.9, 0.01), 2)
+    right = np.array([((probs >= t) == truth).mean() for t in grid])
+    top = grid[right >= right.max() - 1e-9]
+    print(f"answer-level point accuracy on dev at the best threshold: {right.max():.3f}")
+    return float(np.median(top))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="write the weights file")
+    args = parser.parse_args(argv)
+    x, y, keys, hits = rows("dev")
+    weights, bias = fit(x, y)
+    p = 1 / (1 + np.exp(-(x @ weights + bias)))
+    threshold = best_threshold(p, y, keys, hits)
+    print(f"{len(y)} rows, {int(y.sum())} covering")
+    for name, w in zip(FEATURES, weights, strict=True):
+        print(f"  {name:18} {w:+.3f}")
+    print(f"  {'bias':18} {bias:+.3f}\n  threshold          {threshold:.2f}")
+    if args.write:
+        data = {
+            "fitted_on": "benchmarks/coverage/dev by benchmarks/coverage_fit.py",
+            "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
+            "bias": round(bias, 4),
+            "threshold": threshold,
+        }
+        WEIGHTS_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

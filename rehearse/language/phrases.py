@@ -1,0 +1,121 @@
+"""Where a rubric point's phrases are said: fuzzy phrase matching over the recognised words.
+
+A phrase matches a run of words when their spellings are close (rapidfuzz ratio) or, for ASR
+slips that change vowels ("recoil" for "recall"), when their consonant skeletons agree and the
+spellings are still half alike. Spaces are ignored ("PRAUC" matches "PR AUC"). Short phrases
+("F1", "AUC") must match exactly: at that length any edit is a different word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from rehearse.language.rubric import Point
+from rehearse.text.words import Word, normalise
+
+SPELLING_THRESHOLD = 84.0
+SKELETON_THRESHOLD = 90.0
+SKELETON_SPELLING_FLOOR = 60.0
+EXACT_BELOW_CHARS = 4
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_VOWELS = re.compile(r"[aeiouy]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    phrase: str
+    heard: str
+    start: float
+    end: float
+    score: float
+
+
+def _squash(text: str) -> str:
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _skeleton(squashed: str) -> str:
+    return _REPEATS.sub(r"\1", squashed[:1] + _VOWELS.sub("", squashed[1:]))
+
+
+def phrase_score(phrase: str, heard: str) -> float:
+    """How well ``heard`` (recognised words) says ``phrase``, 0-100; 0 when it does not."""
+    want, got = _squash(phrase), _squash(heard)
+    if not want or not got:
+        return 0.0
+    if want == got:
+        return 100.0
+    if len(want) < EXACT_BELOW_CHARS:
+        return 0.0
+    spelling = fuzz.ratio(want, got)
+    if spelling >= SPELLING_THRESHOLD:
+        return spelling
+    if spelling >= SKELETON_SPELLING_FLOOR and len(want) >= 5:
+        skeleton = fuzz.ratio(_skeleton(want), _skeleton(got))
+        if skeleton >= SKELETON_THRESHOLD:
+            return min(spelling, skeleton)
+    return 0.0
+
+
+# Well under the least alike a match can be (the sound-alike path needs 60 % of the spelling).
+PREFILTER_SIMILARITY = 50.0
+
+
+def could_be_said(phrase: str, words: Sequence[Word]) -> bool:
+    """A quick bound: ``words`` cannot say ``phrase`` when even the best-aligned stretch of
+    their letters is less than half alike. Coverage asks it of every phrase in every sentence,
+    and ``find_phrase`` is two orders of magnitude slower."""
+    want = _squash(phrase)
+    heard = _squash(" ".join(w.text for w in words))
+    if len(want) < EXACT_BELOW_CHARS:
+        return want in heard
+    return fuzz.partial_ratio(want, heard) >= PREFILTER_SIMILARITY
+
+
+def find_phrase(
+    phrase: str, words: Sequence[Word], skip: frozenset[int] = frozenset()
+) -> PhraseMatch | None:
+    """The earliest run of words that says ``phrase``, ignoring words at indices in ``skip``."""
+    n = len(phrase.split())
+    tokens = [normalise(w.text) for w in words]
+
+    def best_at(i: int) -> tuple[float, int] | None:
+        best: tuple[float, int] | None = None
+        # The recogniser may split or join words ("PRAUC" for "PR AUC"), so try nearby lengths;
+        # on a tie the shorter run wins, so no neighbouring word rides along.
+        for length in sorted({max(1, n - 1), n, n + 1}):
+            j = i + length
+            if j > len(words) or any(k in skip for k in range(i, j)):
+                continue
+            score = phrase_score(phrase, " ".join(tokens[i:j]))
+            if score and (best is None or score > best[0]):
+                best = (score, j)
+        return best
+
+    for i in range(len(words)):
+        if i in skip:
+            continue
+        found = best_at(i)
+        if not found:
+            continue
+        following = best_at(i + 1) if i + 1 < len(words) and i + 1 not in skip else None
+        if following and following[0] >= found[0] and following[1] <= found[1]:
+            continue  # this word only rides along in front of a better match
+        score, j = found
+        heard = " ".join(tokens[i:j])
+        return PhraseMatch(phrase, heard, words[i].start, words[j - 1].end, round(score, 1))
+    return None
+
+
+def match_point(
+    point: Point, words: Sequence[Word], skip: frozenset[int] = frozenset()
+) -> PhraseMatch | None:
+    """The earliest place any of the point's phrases is said."""
+    matches = [m for p in point.phrases if (m := find_phrase(p, words, skip))]
+    return min(matches, key=lambda m: (m.start, -m.score)) if matches else None

@@ -1,0 +1,386 @@
+"""The evidence that one sentence covers one rubric point, as numbers a decision can weigh.
+
+Each signal alone is weak: an on-topic answer has some sentence close in meaning to every point,
+and people rarely say a point in the rubric's words. Together they separate covered from not:
+
+- ``phrase``: the best fuzzy hit of one of the point's phrases in the sentence: the rubric's
+  author said that wording covers the point, so a hit counts by itself;
+- ``lemma``: how much of the point's wording (label, phrases, examples) the sentence shares,
+  compared as word stems so "evaluated" meets "evaluation" and word order does not matter, each
+  stem weighted by how specific it is to this point among the question's points;
+- ``meaning``: the closest cosine similarity between the sentence and the point's label and
+  examples (a sentence-embedding model);
+- ``margin``: that similarity against the best of the question's other points: a sentence about
+  the evaluation is closer to the evaluation point than to the impact point;
+- ``best``: whether this point is the sentence's closest in meaning, and ``meaning_z``, how far
+  above the sentence's average similarity to the question's points it is;
+- ``lemma_margin``: the shared wording against the best of the other points;
+- ``substance``: how many content words the sentence has (up to six): a short aside says little;
+- ``hedges``: vague talk around the topic ("some kind of dashboard, obviously", "I'd probably
+  just use ...", "it depends"), up to two.
+
+A sentence that ``disclaims`` (denies or waves the topic away: "I don't know what the impact
+was", "we never set that up", "people say ..., but") covers nothing, whatever it names.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rehearse.language.phrases import could_be_said, find_phrase
+from rehearse.language.rubric import Point
+from rehearse.text.sentences import Sentence
+from rehearse.text.words import Word
+
+# What the fitted decision weighs; a phrase hit is not among them: it counts on its own.
+FEATURES = (
+    "lemma",
+    "meaning",
+    "margin",
+    "best",
+    "meaning_z",
+    "lemma_margin",
+    "substance",
+    "hedges",
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "we",
+        "our",
+        "us",
+        "i",
+        "i'm",
+        "my",
+        "me",
+        "you",
+        "your",
+        "he",
+        "she",
+        "his",
+        "her",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "how",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "not",
+        "no",
+        "yes",
+        "if",
+        "then",
+        "than",
+        "too",
+        "very",
+        "just",
+        "also",
+        "about",
+        "into",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "once",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "one",
+        "two",
+        "really",
+        "quite",
+        "basically",
+        "actually",
+        "like",
+        "um",
+        "uh",
+        "well",
+        "okay",
+        "ok",
+        "yeah",
+        "sure",
+        "thing",
+        "things",
+        "kind",
+        "sort",
+        "lot",
+        "get",
+        "got",
+        "make",
+        "made",
+        "way",
+        "going",
+        "go",
+        "went",
+        "say",
+        "said",
+    ]
+)
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "ations",
+    "ation",
+    "ements",
+    "ement",
+    "ments",
+    "ment",
+    "ities",
+    "ity",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ness",
+    "ers",
+    "er",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "ly",
+    "s",
+    "e",
+)
+_MIN_STEM = 3
+SUBSTANTIAL_STEMS = 6
+MIN_SPREAD = 0.05
+# Below this similarity and with no shared wording, a sentence is about something else.
+MEANING_FLOOR = 0.25
+# A sentence that says it did not happen, or that the speaker does not know or does not hold
+# with it: the topic is there, the substance is not.
+_DISCLAIMERS = re.compile(
+    r"\b(?:"
+    # Not knowing: "I don't know", "not sure", "no idea", "can't really say", "hard to say".
+    r"(?:do|did|does)(?:n't| not) (?:really |actually |fully |exactly )?(?:know|remember|recall"
+    r"|understand)|not (?:really |totally |entirely )?sure|no idea|(?:can't|cannot|couldn't)"
+    r" (?:really )?(?:say|tell|remember)|hard to (?:say|point|tell)|(?:always|kind of) mix"
+    # Not having done it: "we never set that up", "didn't really do", "we dropped it".
+    r"|never (?:really |actually |fully |properly )?(?:got|set|did|built|checked|measured|used"
+    r"|tried|looked|tested|evaluated|shipped|deployed|ran|had|made|understood|figured)"
+    r"|(?:did|was|were)(?:n't| not) (?:really |actually )?(?:set|do|build|check|measure|own|mine"
+    r"|involved|part|able|get|make|ship|deploy|run)"
+    r"|(?:do|did)(?:n't| not) have (?:a|any|the) (?:number|figure|idea|data)|wouldn't start there"
+    r"|nobody (?:checked|knew|looked|measured|tested)|(?:we|so we|they) dropped it"
+    r"|got (?:deprioriti[sz]ed|shelved|cancelled|canceled)|ended before|before it went live"
+    r"|haven't (?:really )?(?:found|thought|tried|used|done|measured|looked)"
+    r"|don't (?:really )?(?:treat|buy|think (?:that|it)'s)"
+    # Someone else's view, set up to be waved away: "people say ..., but".
+    r"|(?:some )?people (?:sometimes |often |like to |also )?(?:say|talk about|will tell)"
+    r"|everyone says"
+    r")"
+)
+
+
+# Vague talk around a topic: "you'd want some kind of dashboard, obviously", "I'd probably just
+# use a neural network", "it depends".
+_HEDGES = re.compile(
+    r"\b(?:probably|maybe|i guess|kind of|sort of|some kind|obviously|of course|it depends"
+    r"|pretty (?:good|cheap|much|easy)|or something|or whatever|stuff like that|i suppose"
+    r"|basically just|just use|i'd just|these days)\b"
+)
+
+
+def hedges(text: str) -> int:
+    return len(_HEDGES.findall(text.lower().replace("’", "'")))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def stem(token: str) -> str:
+    """A crude suffix-stripping stem: enough to meet "evaluated", "evaluation", "evaluate"."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_STEM:
+            return token[: -len(suffix)]
+    return token
+
+
+def content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in tokens(text) if t not in _STOPWORDS and len(t) > 1)
+
+
+def disclaims(text: str) -> bool:
+    return _DISCLAIMERS.search(text.lower().replace("’", "'")) is not None
+
+
+def related(row: np.ndarray) -> bool:
+    """Whether a sentence is about the point at all: some shared wording or some closeness."""
+    return bool(row[FEATURES.index("lemma")] > 0 or row[FEATURES.index("meaning")] >= MEANING_FLOOR)
+
+
+def point_cues(point: Point) -> tuple[str, ...]:
+    """The sentences a point is compared with in meaning: its label and its examples."""
+    return (point.label, *point.examples)
+
+
+@dataclass(frozen=True)
+class PointModel:
+    """What the signals need of a question's points, computed once a question."""
+
+    points: tuple[Point, ...]
+    cue_stems: tuple[tuple[frozenset[str], ...], ...]  # per point: stems of each cue
+    idf: dict[str, float]
+    cue_vectors: tuple[np.ndarray, ...]  # per point: unit vectors of its cues, one a row
+
+
+def point_model(points: Sequence[Point], cue_vectors: Sequence[np.ndarray]) -> PointModel:
+    cue_stems = tuple(
+        # Phrases are too short to share wording with: two words make any overlap half of it.
+        tuple(content_stems(c) for c in point_cues(p))
+        for p in points
+    )
+    per_point = [frozenset().union(*stems) for stems in cue_stems]
+    counts: dict[str, int] = {}
+    for stems in per_point:
+        for s in stems:
+            counts[s] = counts.get(s, 0) + 1
+    # A stem every point uses ("model", "data") says nothing about which point is meant.
+    idf = {s: math.log(1 + len(points) / n) for s, n in counts.items()}
+    return PointModel(tuple(points), cue_stems, idf, tuple(cue_vectors))
+
+
+def lemma_overlap(
+    sentence: frozenset[str], cues: Sequence[frozenset[str]], idf: dict[str, float]
+) -> float:
+    best = 0.0
+    for cue in cues:
+        total = sum(idf[s] for s in cue)
+        if total:
+            best = max(best, sum(idf[s] for s in cue & sentence) / total)
+    return best
+
+
+def phrase_strength(
+    point: Point, words: Sequence[Word], sentence: Sentence, skip: frozenset[int]
+) -> tuple[float, str | None]:
+    """The best phrase hit inside the sentence (0-1) and the phrase, or (0, None)."""
+    span = words[sentence.first : sentence.last + 1]
+    inner_skip = frozenset(i - sentence.first for i in skip if sentence.first <= i <= sentence.last)
+    best: tuple[float, str | None] = (0.0, None)
+    for phrase in point.phrases:
+        if not could_be_said(phrase, span):
+            continue
+        match = find_phrase(phrase, span, inner_skip)
+        if match and match.score / 100 > best[0]:
+            best = (match.score / 100, phrase)
+    return best
+
+
+def says_not_phrase(point: Point, words: Sequence[Word], sentence: Sentence) -> bool:
+    span = words[sentence.first : sentence.last + 1]
+    return any(find_phrase(p, span) for p in point.not_phrases)
+
+
+def sentence_features(
+    model: PointModel,
+    words: Sequence[Word],
+    sentence: Sentence,
+    vector: np.ndarray,
+    skip: frozenset[int] = frozenset(),
+) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
+    """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase)."""
+    similarity = np.array([float((cues @ vector).max()) for cues in model.cue_vectors])
+    stems = content_stems(sentence.text)
+    lemma = np.array([lemma_overlap(stems, cues, model.idf) for cues in model.cue_stems])
+    # Floored: a sentence unrelated to every point (all similarities near zero) must not get a
+    # large z from dividing tiny differences by a tiny spread.
+    spread = max(float(similarity.std()), MIN_SPREAD)
+    # "That's the gist of it" is close to something in meaning but says nothing.
+    substance = min(1.0, len(stems) / SUBSTANTIAL_STEMS)
+    hedged = float(min(2, hedges(sentence.text)))
+    rows, phrases = [], []
+    for k, point in enumerate(model.points):
+        rows.append(
+            [
+                lemma[k],
+                similarity[k],
+                similarity[k] - _best_other(similarity, k),
+                float(similarity[k] >= similarity.max()),
+                (similarity[k] - similarity.mean()) / spread,
+                lemma[k] - _best_other(lemma, k),
+                substance,
+                hedged,
+            ]
+        )
+        phrases.append(phrase_strength(point, words, sentence, skip))
+    return np.array(rows, dtype=np.float64), phrases
+
+
+def _best_other(values: np.ndarray, k: int) -> float:
+    others = np.delete(values, k)
+    return float(others.max()) if others.size else 0.0
