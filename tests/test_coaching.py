@@ -65,7 +65,8 @@ def test_a_stretch_touching_no_point_is_a_tangent_with_its_time_and_share():
 
 def test_the_walkthrough_sentence_budget_counts_sentences_per_part():
     text = (
-        "The problem was churn. It hurt revenue. It hurt support. It hurt morale. "
+        "The problem was churn. Customers left after the first month. Nobody knew why. "
+        "Support was swamped. "
         "The label was a cancellation within thirty days. "
         "We started with a simple baseline, a logistic regression. "
         "The final model was gradient boosting."

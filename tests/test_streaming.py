@@ -69,7 +69,11 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
 
     whole = analyse_file(path, rubric, transcriber, target=live.target)
     assert len(streamed.words) >= 200
-    assert covered(streamed) == covered(whole)
+    # The pieces are decoded apart, so some words differ from the whole file's (measured: a
+    # point near its threshold, by phrase or by meaning, flips in about every other run): at
+    # most one point may differ.
+    differ = set(covered(streamed)) ^ set(covered(whole))
+    assert len(differ) <= 1, (covered(streamed), covered(whole))
     assert streamed.timing == whole.timing
     assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
         streamed.fillers.by_word,

@@ -160,7 +160,7 @@ def _filler_tip(e: Evidence) -> Tip | None:
     first = mine[0]
     where = f", {opening} of them starting a sentence" if opening > 1 else ""
     others = len(e.fillers) - count
-    rest = f" ({others} other fillers)" if others else ""
+    rest = f" ({others} other filler{'s' if others > 1 else ''})" if others else ""
     text = f'You said "{word}" {count} times{where}{rest}, e.g. {clock(first.start)}.'
     return Tip("fillers", text, first.start, first.end, 1.0 * len(e.fillers))
 
