@@ -33,18 +33,22 @@ from rehearse.text.lexicon import (
     BE_FORMS,
     CLAUSE_CONJUNCTIONS,
     CONDITIONAL_MODALS,
+    CONDITIONALS,
     COORDINATORS,
     DETERMINERS,
     DO_FORMS,
     MODALS,
     NUMBER_WORDS,
     OBJECT_PRONOUNS,
+    PERSONAL_SUBJECTS,
     POSSESSIVE_DETERMINERS,
     PREPOSITIONS,
     QUANTIFIERS,
     SUBJECT_CONTRACTIONS,
     SUBJECT_PRONOUNS,
+    TIME_CONJUNCTIONS,
     WH_WORDS,
+    takes_a_clause,
 )
 from rehearse.text.words import Word, hesitation_form
 
@@ -109,6 +113,48 @@ _TAKES_AN_OBJECT = PREPOSITIONS | {"against", "versus", "vs", "without", "betwee
 # A restart that opens on one of these needs a longer shared opening ("the same model at the
 # same time" is not one).
 _WEAK_OPENINGS = ARTICLES | POSSESSIVE_DETERMINERS
+# A subject that cannot be an object ("we", not "it" or "you": "it makes it harder"): said
+# again at once after a verb, it opens a new clause, so the first one was cut short.
+_NOMINATIVE = PERSONAL_SUBJECTS - {"you"}
+# What may stand between that subject and the verb it was cut short on ("we also, we compared").
+_BEFORE_A_VERB = (
+    MODALS
+    | CONDITIONAL_MODALS
+    | DO_FORMS
+    | BE_FORMS
+    | {"have", "has", "had", "also", "then", "first", "just", "only", "really", "actually",
+       "never", "always", "still", "even", "finally", "ended", "up"}
+)  # fmt: skip
+# A word that opens an object or another phrase: a first go holding one went on past its verb.
+_OPENS_A_PHRASE = (
+    DETERMINERS
+    | QUANTIFIERS
+    | PREPOSITIONS
+    | OBJECT_PRONOUNS
+    | NUMBER_WORDS
+    | CLAUSE_CONJUNCTIONS
+    | CONDITIONALS
+    | TIME_CONJUNCTIONS
+    | WH_WORDS
+    | {"to", "not", "than", "as", "that", "there", "here"}
+)
+# Words after which the next phrase is their complement, not a restart ("we retrain when we
+# see drift when", "the problem was the data was stale").
+_TAKES_A_COMPLEMENT = (
+    _OPENS_A_PHRASE - NUMBER_WORDS - OBJECT_PRONOUNS | BE_FORMS | frozenset(_CONTRACTIONS)
+)
+# Words that open a clause and need one after them: said again before the clause came, the
+# first one was abandoned ("so the first, so before anything"; "when we when the team").
+_CLAUSE_INTRODUCERS = (CONDITIONALS | TIME_CONJUNCTIONS | {"so", "then", "because"}) - {
+    "whether",
+    "until",
+}
+# ... a first go after one of them must have begun a clause or a noun phrase ("so much so").
+_BEGINS_A_CLAUSE = (
+    PERSONAL_SUBJECTS | SUBJECT_CONTRACTIONS | DETERMINERS | PREPOSITIONS | {"it", "there"}
+)
+# A cut-off word is at least this long before it is said whole ("the big the biggest").
+CUT_OFF_MIN_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +298,19 @@ def _a_number(token: str) -> bool:
     return token in NUMBER_WORDS or token[:1].isdigit()
 
 
+# "a fifty fifty split": the even split, said as a doubled number.
+_EVEN_SPLIT = frozenset({"fifty", "50"})
+
+
+def _number_said_twice(c: Candidate) -> bool:
+    """A number doubled inside a string of digits ("zero point nine nine", "four two two") or
+    the even split ("a 50 50 split"); a number doubled on its own ("fifty fifty rows") is not."""
+    if not (c.exact and len(c.first) == 1 and _a_number(c.phrase[0])):
+        return False
+    even_split = c.phrase[0] in _EVEN_SPLIT and c.before in ARTICLES
+    return even_split or _a_number(c.before) or c.before in {"point", "oh", "dot"}
+
+
 def _across_sentences(c: Candidate) -> bool:
     """ "…than the model. The model is": the first go ends a sentence, the second starts one."""
     return c.exact and c.ends_sentence
@@ -306,7 +365,7 @@ def _restarted(c: Candidate) -> bool:
     """The first go was left unfinished and begun again (see the module's account)."""
     if c.exact:
         return len(c.first) >= RESTART_MIN_WORDS
-    if c.runs_on or _side_by_side(c):
+    if c.runs_on or c.ends_sentence or _side_by_side(c):
         return False
     if c.opening >= LONG_OPENING_WORDS:
         return True
@@ -314,7 +373,92 @@ def _restarted(c: Candidate) -> bool:
         return True  # the whole first go said again, with words put in or articles left out
     if len(c.first) == 1 and c.left_on in _CONTRACTIONS:
         return True  # "it's, it could be": a contraction and its own subject again
-    return _left_unfinished(c) or _subject_left_hanging(c) or _swapped(c)
+    return (
+        _left_unfinished(c)
+        or _subject_left_hanging(c)
+        or _swapped(c)
+        or (_runs_straight_on(c) and _cut_short(c))
+    )
+
+
+def _runs_straight_on(c: Candidate) -> bool:
+    """Nothing sets the goes apart: the first opens a clause and has no comma, dash or silence at
+    its end, and the second goes on past its opening word. Two clauses that open alike ("we ran
+    the job, we ran it again") are set apart in writing and in time; a restart runs on."""
+    if c.broken_off or c.gap >= SENTENCE_BREAK_SECONDS or not c.at_clause_start:
+        return False
+    second = c.words[c.second[0]].text.rstrip()
+    return not second.endswith((",", ";", ":", ".", "?", "!", "-")) and len(c.second) > 1
+
+
+def _cut_short(c: Candidate) -> bool:
+    """The first go, sharing maybe only its opening word with the second, is plainly unfinished
+    by its shape (see the four below)."""
+    return _subject_cut_short(c) or _introducer_again(c) or _parallel(c) or _word_cut_off(c)
+
+
+def _subject_cut_short(c: Candidate) -> bool:
+    """ "we ran we replayed", "I also I compared it", "we tried we ended up trying": a subject and
+    its verb, with no object, then the same subject at once. "We" cannot be the verb's object,
+    so it opens a new clause; only a verb that takes one ("we knew we had") leads into it."""
+    opening, *rest = _spelled_out(c.phrase)
+    if opening not in _NOMINATIVE or not 1 <= len(rest) <= 2:
+        return False
+    *between, verb = rest
+    return (
+        all(w in _BEFORE_A_VERB for w in between)
+        and verb not in _OPENS_A_PHRASE
+        and not takes_a_clause(verb)
+    )
+
+
+def _introducer_again(c: Candidate) -> bool:
+    """ "so the first so before anything", "when we when the ranking team", "so I went so I
+    started", "then I look at the then I plot": a word that opens a clause, a start on it (a
+    short one, or one left on a word no phrase ends on), and the word again."""
+    longest = MAX_FIRST_GO_WORDS if c.left_on in _PLAINLY_UNFINISHED else SHORT_FIRST_GO_WORDS
+    return (
+        c.phrase[0] in _CLAUSE_INTRODUCERS
+        and 2 <= len(c.first) <= longest
+        and c.phrase[1] in _BEGINS_A_CLAUSE
+        and not any(t in COORDINATORS for t in c.phrase[1:])
+    )
+
+
+def _parallel(c: Candidate) -> bool:
+    """ "the system has two the architecture has two", "to catch it I to notice it I", "the main
+    decision the biggest decision": the second go opens and ends like the first, with a word
+    between swapped, and the first go's end does not take the second as its complement."""
+    first_go = _spelled_out(c.phrase)
+    if not 3 <= len(first_go) <= LONG_OPENING_WORDS or c.phrase[0] in COORDINATORS:
+        return False
+    if first_go[-1] in _TAKES_A_COMPLEMENT:
+        return False  # "the problem was the data was stale": the second go completes the first
+    second = _spelled_out(c.tokens[i] for i in _within_clause(c.words, c.second))
+    last = len(first_go) - 1
+    ends_alike = any(
+        0 <= k < len(second) and second[k] == first_go[-1] for k in (last - 1, last, last + 1)
+    )
+    return ends_alike and second[: len(first_go)] != first_go
+
+
+def _within_clause(words: Sequence[Word], indices: Sequence[int]) -> list[int]:
+    """``indices`` up to the first that ends a clause or sentence."""
+    out = []
+    for i in indices:
+        out.append(i)
+        if words[i].text.rstrip().endswith((",", ";", ":", ".", "?", "!")):
+            break
+    return out
+
+
+def _word_cut_off(c: Candidate) -> bool:
+    """ "the big the biggest risk": the first go stops on a word the second says whole."""
+    if len(c.first) < 2 or c.opening < len(c.first) - 1:
+        return False
+    at = len(c.first) - 1
+    cut, whole = c.left_on, c.tokens[c.second[at]] if at < len(c.second) else ""
+    return len(cut) >= CUT_OFF_MIN_LETTERS and whole.startswith(cut) and whole != cut
 
 
 def _side_by_side(c: Candidate) -> bool:
@@ -376,6 +520,7 @@ def _subject_left_hanging(c: Candidate) -> bool:
         c.left_on in _PLAINLY_UNFINISHED
         and len(c.first) <= SHORT_FIRST_GO_WORDS
         and c.phrase[0] in _CLAUSE_OPENERS
+        and c.at_clause_start
         and not c.ends_sentence
     )
 
@@ -403,12 +548,14 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.number",
         "content",
-        'a number word said twice ("zero point nine nine") → content',
+        'a number doubled in a string of digits ("zero point nine nine") or "a fifty fifty split"'
+        " → content",
         (
             ("The AUC was zero point nine nine on the test set.", "content"),
             ("You expect a 50 50 split.", "content"),
+            ("The error code is four two two nine.", "content"),
         ),
-        lambda c: c.exact and len(c.first) == 1 and _a_number(c.phrase[0]),
+        _number_said_twice,
     ),
     RepetitionRule(
         "repetition.emphasis",
@@ -440,6 +587,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("We recovered most of most of the accuracy.", "repeat"),
             ("Scoring every night is is wasteful.", "repeat"),
             ("And that that hurt us.", "repeat"),
+            ("We read fifty fifty rows by hand.", "repeat"),
         ),
         lambda c: c.exact and len(c.first) < RESTART_MIN_WORDS,
     ),
@@ -462,6 +610,14 @@ RULES: tuple[RepetitionRule, ...] = (
             ("I once spent I once lost two days on it.", "restart"),
             ("I'm careful I'm wary with oversampling.", "restart"),
             ("On a churn on a pricing project, trees won.", "restart"),
+            ("We ran we replayed a week of requests.", "restart"),
+            ("I also I compared it with a popularity list.", "restart"),
+            ("The system has two the architecture has two stages.", "restart"),
+            ("To catch it I to notice it I watch the inputs.", "restart"),
+            ("So the first so before anything I ask what the score is for.", "restart"),
+            ("When we when the ranking team wanted more, we changed a value.", "restart"),
+            ("And the big the biggest risk is drift.", "restart"),
+            ("Then I look at the then I plot learning curves.", "restart"),
         ),
         _restarted,
     ),
@@ -482,6 +638,15 @@ RULES: tuple[RepetitionRule, ...] = (
             ("And the model and the data were both fine.", "content"),
             ("I thought I knew the answer.", "content"),
             ("We said we would retrain it.", "content"),
+            ("We knew we had a leak.", "content"),
+            ("I'm sure I saw it twice.", "content"),
+            ("We ran the job, we ran it again the next day.", "content"),
+            ("It makes it harder to debug.", "content"),
+            ("So much so that we stopped.", "content"),
+            ("But the model itself was the easy part. It was the features.", "content"),
+            ("That was that.", "content"),
+            ("The problem was the data was stale.", "content"),
+            ("We retrain when we see drift when the data shifts.", "content"),
         ),
     ),
 )

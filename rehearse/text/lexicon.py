@@ -98,6 +98,23 @@ APPROXIMATORS = (
 )
 # ... and the particles of phrasal verbs ("fall out", "set up").
 PARTICLES = frozenset({"out", "off", "up", "apart", "down", "away", "back"})
+# Verbs (as lemmas) and adjectives that take a clause with "that" left out: "we knew we had a
+# leak", "I'm sure I saw it". After one, a subject said again opens that clause.
+CLAUSE_TAKING_VERBS = frozenset(
+    [
+        "think", "say", "know", "find", "feel", "guess", "hope", "believe", "realize", "realise",
+        "notice", "see", "decide", "figure", "learn", "agree", "assume", "expect", "suspect",
+        "wish", "mean", "bet", "suppose", "hear", "show", "argue", "admit", "understand",
+        "doubt", "worry", "promise", "reckon", "imagine", "forget", "remember", "claim", "tell",
+        "check", "confirm", "verify", "prove", "ensure", "suggest", "insist", "predict",
+        "mention", "explain", "discover", "recognize", "recognise", "pretend", "warn", "read",
+        "fear", "trust", "gather", "conclude", "estimate", "note", "sense",
+    ]
+)  # fmt: skip
+CLAUSE_TAKING_ADJECTIVES = frozenset(
+    ["sure", "glad", "afraid", "aware", "confident", "convinced", "surprised", "happy", "certain",
+     "worried", "sorry", "proud", "lucky"]
+)  # fmt: skip
 
 
 @lru_cache(maxsize=8192)
@@ -121,6 +138,19 @@ def irregular_past(token: str) -> bool:
     # "fell" is also the base form of "to fell": one verb reading other than itself is enough.
     inflected = any(lemma != token for lemma in getAllLemmas(token).get("VERB", ()))
     return inflected and not token.endswith(("s", "ing", "ed"))
+
+
+def takes_a_clause(token: str) -> bool:
+    """Whether a clause can follow ``token`` with "that" left out: "knew", "said", "sure"."""
+    if token in CLAUSE_TAKING_ADJECTIVES:
+        return True
+    return any(lemma in CLAUSE_TAKING_VERBS for lemma in verb_lemmas(token))
+
+
+@lru_cache(maxsize=8192)
+def verb_lemmas(token: str) -> frozenset[str]:
+    """The verb lemmas ``token`` can be a form of ("knew" → "know"); the token itself too."""
+    return frozenset(getAllLemmas(token).get("VERB", ())) | {token}
 
 
 def superlative(token: str) -> bool:
