@@ -14,6 +14,13 @@ share a long opening. A restart that swaps a word of a finished phrase ("the fir
 first version had") is found by lining the goes up word by word (a shared opening, then a word
 or two changed) and by the break between them: two clauses that open alike are set apart by a
 comma, a sentence end or a sentence-long silence in the word times; a restart runs straight on.
+Run straight on, a first go sharing only its opening word is a restart when its shape shows it
+was cut short: a subject that cannot be an object ("we", "I") and a verb with nothing after it
+("we ran we replayed"; a verb that takes a clause, "we knew we had", leads into the second); a
+clause opener and a start ("so the first so before anything"); goes that open and end alike
+with a word swapped ("the system has two the architecture has two"), unless the first go's end
+takes the second as its complement ("the problem was the data was stale"); a word cut off and
+said whole ("the big the biggest").
 Each candidate is judged by an ordered table of named rules, like the filler rules: the first
 whose condition holds decides, the last is the default, and each rule's examples are checked
 by tests/test_repetition.py. Hesitations between the goes are looked past.
