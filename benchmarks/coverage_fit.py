@@ -36,7 +36,7 @@ from rehearse.language.coverage import (
     says_alone,
 )
 from rehearse.language.meaning import shared_embedder
-from rehearse.language.signals import FEATURES, disclaims, related, sentence_features
+from rehearse.language.signals import FEATURES, disclaims, plain, related, sentence_features
 
 # Chosen by leave-one-question-out cross-validation (--cv) among 0.01 to 30.
 L2 = 0.1
@@ -63,7 +63,9 @@ def rows(
                 if not related(features[k]):
                     continue  # never covers, whatever the weights: not what they are for
                 xs.append(features[k])
-                hits.append(phrases[k][1] is not None and says_alone(phrases[k][0]))
+                hits.append(
+                    phrases[k][1] is not None and says_alone(phrases[k][0]) and plain(features[k])
+                )
                 ys.append(float(point.id in answer.covers[n]))
                 keys.append((a, n, k))
     return np.array(xs), np.array(ys), keys, np.array(hits)

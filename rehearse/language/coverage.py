@@ -29,6 +29,7 @@ from rehearse.language.signals import (
     FEATURES,
     PointModel,
     disclaims,
+    plain,
     point_cues,
     point_model,
     related,
@@ -189,12 +190,21 @@ def says_alone(strength: float) -> bool:
 
 
 def judge(
-    meaning: float, phrase: tuple[float, str | None], allowed: bool, decision: Decision
+    meaning: float,
+    phrase: tuple[float, str | None],
+    allowed: bool,
+    decision: Decision,
+    plain: bool = True,
 ) -> Judgement:
-    """A phrase hit counts when the decision does not rule the sentence out (``phrase_floor``);
-    a meaning probability over the threshold counts by itself; a disclaimer or a ``not`` phrase
-    vetoes."""
-    hit = phrase[1] is not None and says_alone(phrase[0]) and meaning >= decision.phrase_floor
+    """A phrase hit in a ``plain`` sentence counts when the decision does not rule the sentence
+    out (``phrase_floor``); a meaning probability over the threshold counts by itself; a
+    disclaimer or a ``not`` phrase vetoes."""
+    hit = (
+        plain
+        and phrase[1] is not None
+        and says_alone(phrase[0])
+        and meaning >= decision.phrase_floor
+    )
     by_meaning = meaning >= decision.threshold
     strength = round(max(meaning, phrase[0] if hit else 0.0) * 100, 1)
     if not allowed or not (hit or by_meaning):
@@ -233,6 +243,7 @@ def judge_sentences(
                         phrases[k],
                         not denied and not says_not_phrase(point, words, sentence),
                         decision,
+                        plain(rows[k]),
                     )
                     for k, point in enumerate(rubric.points)
                 ],

@@ -59,6 +59,7 @@ FEATURES = (
     "specific",
     "done",
     "unreal",
+    "meaning_top3",
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -230,6 +231,8 @@ _SUFFIXES = (
 _MIN_STEM = 3
 SUBSTANTIAL_STEMS = 6
 MIN_SPREAD = 0.05
+# A ``not`` entry of at most this many words is a phrase that vetoes when heard.
+NOT_PHRASE_WORDS = 6
 # A phrase heard less alike than this is as often another phrase as a recognition slip.
 PHRASE_HEARD = 0.9
 # Below this similarity and with no shared wording, a sentence is about something else.
@@ -328,6 +331,12 @@ def related(row: np.ndarray) -> bool:
     return bool(row[FEATURES.index("lemma")] > 0 or row[FEATURES.index("meaning")] >= MEANING_FLOOR)
 
 
+def plain(row: np.ndarray) -> bool:
+    """Whether a sentence says things outright: no hedge, no wish or plan. In "we'd have
+    dashboards, the usual" the phrase *dashboards* names the topic, not the substance."""
+    return bool(row[FEATURES.index("hedges")] == 0 and row[FEATURES.index("unreal")] == 0)
+
+
 def point_cues(point: Point) -> tuple[str, ...]:
     """The sentences a point is compared with in meaning: its label and its examples."""
     return (point.label, *point.examples)
@@ -393,8 +402,14 @@ def phrase_strength(
 
 
 def says_not_phrase(point: Point, words: Sequence[Word], sentence: Sentence) -> bool:
+    """Whether the sentence says one of the point's short ``not`` phrases ("no impact yet").
+    Longer ``not`` entries are whole sentences, weighed by meaning (``not_margin``) instead."""
     span = words[sentence.first : sentence.last + 1]
-    return any(find_phrase(p, span) for p in point.not_phrases)
+    return any(
+        could_be_said(p, span) and find_phrase(p, span)
+        for p in point.not_phrases
+        if len(p.split()) <= NOT_PHRASE_WORDS
+    )
 
 
 def sentence_features(
@@ -406,6 +421,7 @@ def sentence_features(
 ) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
     """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase)."""
     similarity = np.array([float((cues @ vector).max()) for cues in model.cue_vectors])
+    top3 = [float(np.sort(cues @ vector)[-3:].mean()) for cues in model.cue_vectors]
     stems = content_stems(sentence.text)
     lemma = np.array([lemma_overlap(stems, cues, model.idf) for cues in model.cue_stems])
     # Floored: a sentence unrelated to every point (all similarities near zero) must not get a
@@ -433,6 +449,7 @@ def sentence_features(
                 phrase[0] if phrase[0] >= PHRASE_HEARD else 0.0,
                 _not_margin(model, k, vector, similarity[k]),
                 *manner,
+                top3[k],
             ]
         )
     return np.array(rows, dtype=np.float64), phrases
