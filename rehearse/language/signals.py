@@ -24,7 +24,11 @@ and people rarely say a point in the rubric's words. Together they separate cove
 - ``specific``: numbers, amounts and units: substance is measured, a mention is not;
 - ``done``: the sentence reports something that happened (past tense verbs, up to two);
 - ``unreal``: a wish, plan or habit rather than something done or held ("we'd have",
-  "at some point", "I usually just", "the plan is"), up to two.
+  "at some point", "I usually just", "the plan is"), up to two;
+- ``meaning_top3``: the mean similarity to the point's three closest cues: one lucky example
+  close to an aside counts for less than several that agree.
+
+A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or plan).
 
 A sentence that ``disclaims`` (denies or waves the topic away: "I don't know what the impact
 was", "we never set that up", "people say ..., but") covers nothing, whatever it names.
