@@ -33,7 +33,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.coverage_data import Answer, baseline_rubric, load_split, rubric
-from rehearse.language.coverage import match_point, score_coverage
+from rehearse.language.coverage import Decision, match_point, score_coverage
 from rehearse.language.meaning import shared_embedder
 from rehearse.text.words import Word
 
@@ -95,8 +95,10 @@ def baseline(answer: Answer, words: Sequence[Word]) -> tuple[dict[str, str], boo
     return {k: f'"{m.heard}"' for k, m in matches.items()}, order
 
 
-def rehearse(answer: Answer, words: Sequence[Word]) -> tuple[dict[str, str], bool | None]:
-    coverage = score_coverage(rubric(answer.question), words)
+def rehearse(
+    answer: Answer, words: Sequence[Word], decision: Decision | None = None
+) -> tuple[dict[str, str], bool | None]:
+    coverage = score_coverage(rubric(answer.question), words, decision=decision)
     credited = {
         p.id: f"{p.match.how} {p.match.strength:.0f}: {p.match.sentence}"
         for p in coverage.points

@@ -203,3 +203,48 @@ def test_out_of_order_names_which_point_came_where():
     [(said, expected)] = coverage.out_of_order()
     assert (said.id, expected.id) == ("impact", "problem")
     assert [p.id for p in coverage.timeline()] == ["impact", "problem"]
+
+
+# Round 2: substance against mention.
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "sentence"),
+    [
+        # A phrase of the point, said as a wish or in passing, names the topic only.
+        ("design-fraud-pipeline", "monitoring", "And we'd have some dashboards, the usual."),
+        (
+            "training-serving-skew",
+            "logging",
+            "We log every request the model gets, but we haven't trained on those logs yet.",
+        ),
+        (
+            "deploy-and-monitor",
+            "rollback",
+            "Honestly there isn't really anything in place to roll back a bad model.",
+        ),
+    ],
+)
+def test_a_mention_without_the_substance_does_not_cover(question, point, sentence):
+    assert point not in covered(question, sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "sentence"),
+    [
+        (
+            "design-fraud-pipeline",
+            "monitoring",
+            "After launch we watch the alert rate and the review queue every day and page"
+            " someone when the score distribution drifts.",
+        ),
+        (
+            "training-serving-skew",
+            "logging",
+            "We log the exact features each request was served with and train the next model"
+            " on those logs.",
+        ),
+    ],
+)
+def test_the_same_point_said_with_its_substance_is_covered(question, point, sentence):
+    assert point in covered(question, sentence)

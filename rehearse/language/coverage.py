@@ -29,6 +29,7 @@ from rehearse.language.signals import (
     FEATURES,
     PointModel,
     disclaims,
+    plain,
     point_cues,
     point_model,
     related,
@@ -121,11 +122,17 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Decision:
-    """The fitted logistic decision: weights per feature, a bias and the covering threshold."""
+    """The fitted logistic decision: weights per feature, a bias and the covering threshold.
+
+    A phrase of the point heard in a sentence covers it when the decision gives that sentence at
+    least ``phrase_floor``: lower than the threshold, since the rubric's author said the wording
+    covers the point, but not so low that "we'd have dashboards, the usual" says *monitoring*.
+    """
 
     weights: np.ndarray
     bias: float
     threshold: float
+    phrase_floor: float = 0.0
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
@@ -135,12 +142,18 @@ class Decision:
 def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = np.array([data["weights"][name] for name in FEATURES], dtype=np.float64)
-    return Decision(weights, float(data["bias"]), float(data["threshold"]))
+    return Decision(
+        weights,
+        float(data["bias"]),
+        float(data["threshold"]),
+        float(data.get("phrase_floor", 0.0)),
+    )
 
 
 def rubric_model(rubric: Rubric, embedder: Embedder) -> PointModel:
     vectors = [embedder.embed(list(point_cues(p))) for p in rubric.points]
-    return point_model(rubric.points, vectors)
+    nots = [embedder.embed(list(p.not_phrases)) for p in rubric.points]
+    return point_model(rubric.points, vectors, nots)
 
 
 def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
@@ -167,6 +180,9 @@ class Judgement:
 # recognition slip: it counts only if the meaning decision agrees. Exact and near-exact ones
 # ("PRAUC", "class weight") say the point by themselves.
 PHRASE_ALONE = 0.9
+# A covering sentence this strong (0-100), or this close to the point's strongest, places it.
+CONFIDENT = 50.0
+RELATIVE = 0.8
 
 
 def says_alone(strength: float) -> bool:
@@ -174,11 +190,22 @@ def says_alone(strength: float) -> bool:
 
 
 def judge(
-    meaning: float, phrase: tuple[float, str | None], allowed: bool, threshold: float
+    meaning: float,
+    phrase: tuple[float, str | None],
+    allowed: bool,
+    decision: Decision,
+    plain: bool = True,
 ) -> Judgement:
-    """A phrase hit counts by itself (the rubric's author said that wording covers the point);
-    so does a meaning probability over the threshold; a disclaimer or a ``not`` phrase vetoes."""
-    hit, by_meaning = phrase[1] is not None and says_alone(phrase[0]), meaning >= threshold
+    """A phrase hit in a ``plain`` sentence counts when the decision does not rule the sentence
+    out (``phrase_floor``); a meaning probability over the threshold counts by itself; a
+    disclaimer or a ``not`` phrase vetoes."""
+    hit = (
+        plain
+        and phrase[1] is not None
+        and says_alone(phrase[0])
+        and meaning >= decision.phrase_floor
+    )
+    by_meaning = meaning >= decision.threshold
     strength = round(max(meaning, phrase[0] if hit else 0.0) * 100, 1)
     if not allowed or not (hit or by_meaning):
         return Judgement(False, None, strength if allowed else 0.0, phrase[1])
@@ -191,6 +218,7 @@ def judge_sentences(
     words: Sequence[Word],
     skip: frozenset[int] = frozenset(),
     embedder: Embedder | None = None,
+    decision: Decision | None = None,
 ) -> list[tuple[Sentence, list[Judgement]]]:
     """Every sentence of ``words`` and its judgement on each of the rubric's points."""
     embedder = embedder or shared_embedder()
@@ -199,7 +227,7 @@ def judge_sentences(
         return []
     model = rubric_model(rubric, embedder)
     vectors = embedder.embed([s.text for s in sentences])
-    decision = load_decision()
+    decision = decision or load_decision()
     judged = []
     for sentence, vector in zip(sentences, vectors, strict=True):
         rows, phrases = sentence_features(model, words, sentence, vector, skip)
@@ -214,7 +242,8 @@ def judge_sentences(
                         float(meaning[k]),
                         phrases[k],
                         not denied and not says_not_phrase(point, words, sentence),
-                        decision.threshold,
+                        decision,
+                        plain(rows[k]),
                     )
                     for k, point in enumerate(rubric.points)
                 ],
@@ -228,14 +257,29 @@ def score_coverage(
     words: Sequence[Word],
     filler_indices: frozenset[int] = frozenset(),
     embedder: Embedder | None = None,
+    decision: Decision | None = None,
 ) -> Coverage:
-    judged = judge_sentences(rubric, words, filler_indices, embedder)
+    judged = judge_sentences(rubric, words, filler_indices, embedder, decision)
     evidence: list[Evidence | None] = []
     for k in range(len(rubric.points)):
-        first = next(((s, j[k]) for s, j in judged if j[k].covered), None)
-        evidence.append(_evidence(*first) if first else None)
+        chosen = _confident([(s, j[k]) for s, j in judged if j[k].covered])
+        evidence.append(_evidence(*chosen) if chosen else None)
     return _assemble(
         rubric, words, evidence, tuple(_sentence_record(s, j, rubric) for s, j in judged)
+    )
+
+
+def _confident(covering: list[tuple[Sentence, Judgement]]) -> tuple[Sentence, Judgement] | None:
+    """Where a point was said: the first sentence that covers it with confidence, else the one
+    that covers it most strongly. A stray weak credit early in the answer (the lesson's "labels
+    took long to mature" said in passing while describing the model) must not move the point
+    there and flip the order verdict."""
+    if not covering:
+        return None
+    top = max(j.strength for _, j in covering)
+    return next(
+        (c for c in covering if c[1].strength >= min(CONFIDENT, top * RELATIVE)),
+        None,
     )
 
 

@@ -17,7 +17,18 @@ and people rarely say a point in the rubric's words. Together they separate cove
 - ``lemma_margin``: the shared wording against the best of the other points;
 - ``substance``: how many content words the sentence has (up to six): a short aside says little;
 - ``hedges``: vague talk around the topic ("some kind of dashboard, obviously", "I'd probably
-  just use ...", "it depends"), up to two.
+  just use ...", "it depends"), up to two;
+- ``phrase``: how closely one of the point's phrases was heard (0-1, when at least 0.9);
+- ``not_margin``: how much closer the sentence is in meaning to the point's ``not`` examples
+  (what a near miss sounds like) than to its label and examples (0 for a point with none);
+- ``specific``: numbers, amounts and units: substance is measured, a mention is not;
+- ``done``: the sentence reports something that happened (past tense verbs, up to two);
+- ``unreal``: a wish, plan or habit rather than something done or held ("we'd have",
+  "at some point", "I usually just", "the plan is"), up to two;
+- ``meaning_top3``: the mean similarity to the point's three closest cues: one lucky example
+  close to an aside counts for less than several that agree.
+
+A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or plan).
 
 A sentence that ``disclaims`` (denies or waves the topic away: "I don't know what the impact
 was", "we never set that up", "people say ..., but") covers nothing, whatever it names.
@@ -47,6 +58,12 @@ FEATURES = (
     "lemma_margin",
     "substance",
     "hedges",
+    "phrase",
+    "not_margin",
+    "specific",
+    "done",
+    "unreal",
+    "meaning_top3",
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -218,6 +235,10 @@ _SUFFIXES = (
 _MIN_STEM = 3
 SUBSTANTIAL_STEMS = 6
 MIN_SPREAD = 0.05
+# A ``not`` entry of at most this many words is a phrase that vetoes when heard.
+NOT_PHRASE_WORDS = 6
+# A phrase heard less alike than this is as often another phrase as a recognition slip.
+PHRASE_HEARD = 0.9
 # Below this similarity and with no shared wording, a sentence is about something else.
 MEANING_FLOOR = 0.25
 # A sentence that says it did not happen, or that the speaker does not know or does not hold
@@ -238,6 +259,11 @@ _DISCLAIMERS = re.compile(
     r"|got (?:deprioriti[sz]ed|shelved|cancelled|canceled)|ended before|before it went live"
     r"|haven't (?:really )?(?:found|thought|tried|used|done|measured|looked)"
     r"|don't (?:really )?(?:treat|buy|think (?:that|it)'s)"
+    # Not done yet, or nothing there: "we haven't trained on them yet", "nothing in place".
+    r"|\w+n't (?:\w+ ){1,4}yet\b|(?:isn't|is not|wasn't|was not) (?:really )?(?:anything|much)"
+    r" in place|nothing (?:is |was )?(?:really )?in place"
+    # Waving it away: "the explainability argument is overblown", "the thing I skip the most".
+    r"|overblown|overrated|overhyped|(?:i|we) (?:usually |always |mostly |often )?skip\b"
     # Someone else's view, set up to be waved away: "people say ..., but".
     r"|(?:some )?people (?:sometimes |often |like to |also )?(?:say|talk about|will tell)"
     r"|everyone says"
@@ -252,6 +278,32 @@ _HEDGES = re.compile(
     r"|pretty (?:good|cheap|much|easy)|or something|or whatever|stuff like that|i suppose"
     r"|basically just|just use|i'd just|these days)\b"
 )
+
+
+# Numbers and the words that come with measured things: "forty six percent", "3x", "two weeks".
+_SPECIFIC = re.compile(
+    r"\b(?:\d[\d.,]*|percent|percentage|points?|half|double[sd]?|twice|triple[sd]?|thousands?"
+    r"|hundreds?|millions?|billions?|dozens?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)"
+    r" (?:percent|weeks?|days?|months?|hours?|minutes?|seconds?|milliseconds|x|times|points?)"
+    r"|milliseconds?|ms|dollars?|euros?)\b"
+)
+# Something that happened: regular past tense and the irregular verbs of a project story.
+_DONE = re.compile(
+    r"\b(?:[a-z]{3,}ed|built|ran|took|found|saw|came|went|got|made|chose|wrote|set up|put"
+    r"|caught|brought|cut|dropped|won|beat|fell|rose|grew|shipped|began|led|kept|sent|spent"
+    r"|showed|knew|thought|told)\b"
+)
+# Not something done or held: a wish, a plan, a habit, a guess.
+_UNREAL = re.compile(
+    r"\b(?:we'd|you'd|i'd|they'd|it'd|would|wish|hope|someday|at some point|the plan is"
+    r"|plan(?:ned)? to|want(?:ed)? to|going to|gonna|eventually|one day|usually just|the usual"
+    r"|in theory|supposed to|meant to|never got|could have|should have|ought to)\b"
+)
+
+
+def _count(pattern: re.Pattern[str], text: str, most: int = 2) -> float:
+    return float(min(most, len(pattern.findall(text.lower().replace("’", "'")))))
 
 
 def hedges(text: str) -> int:
@@ -283,6 +335,12 @@ def related(row: np.ndarray) -> bool:
     return bool(row[FEATURES.index("lemma")] > 0 or row[FEATURES.index("meaning")] >= MEANING_FLOOR)
 
 
+def plain(row: np.ndarray) -> bool:
+    """Whether a sentence says things outright: no hedge, no wish or plan. In "we'd have
+    dashboards, the usual" the phrase *dashboards* names the topic, not the substance."""
+    return bool(row[FEATURES.index("hedges")] == 0 and row[FEATURES.index("unreal")] == 0)
+
+
 def point_cues(point: Point) -> tuple[str, ...]:
     """The sentences a point is compared with in meaning: its label and its examples."""
     return (point.label, *point.examples)
@@ -296,9 +354,15 @@ class PointModel:
     cue_stems: tuple[tuple[frozenset[str], ...], ...]  # per point: stems of each cue
     idf: dict[str, float]
     cue_vectors: tuple[np.ndarray, ...]  # per point: unit vectors of its cues, one a row
+    # per point: unit vectors of its ``not`` entries, one a row (no rows: none given)
+    not_vectors: tuple[np.ndarray, ...] = ()
 
 
-def point_model(points: Sequence[Point], cue_vectors: Sequence[np.ndarray]) -> PointModel:
+def point_model(
+    points: Sequence[Point],
+    cue_vectors: Sequence[np.ndarray],
+    not_vectors: Sequence[np.ndarray] = (),
+) -> PointModel:
     cue_stems = tuple(
         # Phrases are too short to share wording with: two words make any overlap half of it.
         tuple(content_stems(c) for c in point_cues(p))
@@ -311,7 +375,7 @@ def point_model(points: Sequence[Point], cue_vectors: Sequence[np.ndarray]) -> P
             counts[s] = counts.get(s, 0) + 1
     # A stem every point uses ("model", "data") says nothing about which point is meant.
     idf = {s: math.log(1 + len(points) / n) for s, n in counts.items()}
-    return PointModel(tuple(points), cue_stems, idf, tuple(cue_vectors))
+    return PointModel(tuple(points), cue_stems, idf, tuple(cue_vectors), tuple(not_vectors))
 
 
 def lemma_overlap(
@@ -342,8 +406,14 @@ def phrase_strength(
 
 
 def says_not_phrase(point: Point, words: Sequence[Word], sentence: Sentence) -> bool:
+    """Whether the sentence says one of the point's short ``not`` phrases ("no impact yet").
+    Longer ``not`` entries are whole sentences, weighed by meaning (``not_margin``) instead."""
     span = words[sentence.first : sentence.last + 1]
-    return any(find_phrase(p, span) for p in point.not_phrases)
+    return any(
+        could_be_said(p, span) and find_phrase(p, span)
+        for p in point.not_phrases
+        if len(p.split()) <= NOT_PHRASE_WORDS
+    )
 
 
 def sentence_features(
@@ -355,6 +425,7 @@ def sentence_features(
 ) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
     """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase)."""
     similarity = np.array([float((cues @ vector).max()) for cues in model.cue_vectors])
+    top3 = [float(np.sort(cues @ vector)[-3:].mean()) for cues in model.cue_vectors]
     stems = content_stems(sentence.text)
     lemma = np.array([lemma_overlap(stems, cues, model.idf) for cues in model.cue_stems])
     # Floored: a sentence unrelated to every point (all similarities near zero) must not get a
@@ -363,8 +434,12 @@ def sentence_features(
     # "That's the gist of it" is close to something in meaning but says nothing.
     substance = min(1.0, len(stems) / SUBSTANTIAL_STEMS)
     hedged = float(min(2, hedges(sentence.text)))
+    manner = [_count(_SPECIFIC, sentence.text), _count(_DONE, sentence.text)]
+    manner.append(_count(_UNREAL, sentence.text))
     rows, phrases = [], []
     for k, point in enumerate(model.points):
+        phrase = phrase_strength(point, words, sentence, skip)
+        phrases.append(phrase)
         rows.append(
             [
                 lemma[k],
@@ -375,10 +450,20 @@ def sentence_features(
                 lemma[k] - _best_other(lemma, k),
                 substance,
                 hedged,
+                phrase[0] if phrase[0] >= PHRASE_HEARD else 0.0,
+                _not_margin(model, k, vector, similarity[k]),
+                *manner,
+                top3[k],
             ]
         )
-        phrases.append(phrase_strength(point, words, sentence, skip))
     return np.array(rows, dtype=np.float64), phrases
+
+
+def _not_margin(model: PointModel, k: int, vector: np.ndarray, similarity: float) -> float:
+    """How much closer to what a near miss of point ``k`` sounds like than to the point itself."""
+    if k >= len(model.not_vectors) or not len(model.not_vectors[k]):
+        return 0.0
+    return float((model.not_vectors[k] @ vector).max()) - similarity
 
 
 def _best_other(values: np.ndarray, k: int) -> float:
