@@ -241,13 +241,13 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h336-*.txt ... h355 are held out: never look at them while tuning. Like h316-h335 (dev
-# for issue 14's round), they were written by a helper who had not read the filler rules, with
-# fillers said the way people speak: mid-clause and without commas ("I mean it worked", "we uh
-# retrained it"). Every earlier held-out set (h01-h05 for the first round of rules, ...,
-# h296-h315 for the twentieth round; see git history) was looked at after its round, so it
-# belongs to dev now.
-FIRST_HELDOUT = 336
+# answers/h356-*.txt ... h375 are held out: never look at them while tuning. Like h316-h355 (dev
+# now; h336-h355 were held out in issue 14's first round), they were written by a helper who had
+# not read the filler rules, with fillers said the way people speak: mid-clause and without
+# commas ("I mean it worked", "we uh retrained it"). Every earlier held-out set (h01-h05 for the
+# first round of rules, ..., h336-h355 for issue 14's first round; see git history) was looked
+# at after its round, so it belongs to dev now.
+FIRST_HELDOUT = 356
 
 
 def is_heldout(name: str) -> bool:

@@ -766,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: 01-15 and h01-h335 (tune on these), heldout: h336-h355, all (default: dev)",
+        help="dev: 01-15 and h01-h355 (tune on these), heldout: h356-h375, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
