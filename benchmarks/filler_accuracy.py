@@ -277,7 +277,6 @@ class RehearseSystem(System):
         self.undo_quirks: Callable[[Any], Any] = lambda words: words
         # "<answer>.<voice>" -> words of an earlier run: only the filler rules run again.
         self.stored: dict[str, list[dict[str, Any]]] | None = None
-        self.transcribe: Callable[[Any], Any] = lambda samples: None
 
     def setup(self) -> None:
         try:
@@ -294,12 +293,6 @@ class RehearseSystem(System):
             self.transcriber = Transcriber(self.model)
             if hasattr(self.transcriber, "load"):
                 self.transcriber.load()
-            try:  # what `rehearse score` decodes: the pieces a recording is streamed in
-                from rehearse.speech.stream import transcribe_in_pieces
-            except ImportError:
-                self.transcribe = lambda samples: self.transcriber.transcribe(samples)
-            else:
-                self.transcribe = lambda samples: transcribe_in_pieces(samples, self.transcriber)
         else:
             try:
                 from rehearse.speech.quirks import rewrite
@@ -325,7 +318,7 @@ class RehearseSystem(System):
         if self.stored is not None:
             recognised = self.undo_quirks(self._stored_words(path))
         else:
-            recognised = self.transcribe(source).words
+            recognised = self.transcriber.transcribe(source).words
         if self.detect is not None and not isinstance(source, Path):
             # what `rehearse score` counts: the fillers with sound under them
             fillers = self.detect(recognised, self.measure(source))

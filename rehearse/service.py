@@ -25,7 +25,7 @@ from rehearse.language.fillers import find_fillers
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
 from rehearse.scoring.metrics import SCORING_REVISION
 from rehearse.scoring.score import Report, score
-from rehearse.speech.stream import Streamed, StreamingTranscription, transcribe_in_pieces
+from rehearse.speech.stream import Streamed, StreamingTranscription
 from rehearse.speech.transcribe import (
     LISTENING_AGAIN,
     TRANSCRIBING,
@@ -155,9 +155,9 @@ def analyse_clip(
     notes: tuple[str, ...] = ()
     # Nothing but silence is not transcribed: the model gets no chance to invent "Thank you."
     if activity.any_voice:
-        # In the pieces a recording is cut into while it is recorded, so a file and the same
-        # answer streamed get the same words.
-        transcript = transcribe_in_pieces(clip.samples, transcriber, progress)
+        # Whole, not in the pieces a stream decodes: those cost 1.5 times the CPU (each piece
+        # pays its own second listen) and some words (benchmarks/README.md).
+        transcript = transcriber.transcribe(clip.samples, progress, activity)
         words, notes = transcript.words, transcript.notes
     heard = Streamed(words, notes, activity, clip.duration, transcriber.name)
     delivery = delivery_of(clip.samples, words)

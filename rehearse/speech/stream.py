@@ -267,14 +267,19 @@ class StreamingTranscription:
             found = self._pieces.transcribe(chunk)
             self._provisional = _Provisional(chunk.start, pause, found)
             self._paused_words = self._pieces.words + found.words
-        else:
-            chunk = cutter.peek(cutter.judged())
-            new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end)
-            if new < LIVE_STEP_SECONDS:
-                return
-            found = self._pieces.transcribe(chunk)
+            self._live_until = chunk.end
+            self._show(self._paused_words)
+            return
+        # No new pause: the stretch since the last one, so a pass costs a sentence, not a piece.
+        kept = provisional is not None and provisional.start == cutter.pending_start
+        since = provisional.samples if kept and provisional is not None else 0
+        chunk = cutter.peek(cutter.judged(), since)
+        new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
+        if new < LIVE_STEP_SECONDS:
+            return
+        found = self._pieces.transcribe(chunk)
         self._live_until = chunk.end
-        self._show(self._pieces.words + found.words)
+        self._show((self._paused_words if since else self._pieces.words) + found.words)
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""
