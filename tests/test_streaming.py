@@ -72,8 +72,9 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
 
     whole = analyse_file(path, rubric, transcriber, target=live.target)
     assert len(streamed.words) >= 200
-    # The file is decoded in the pieces the stream was cut into, which depend on the audio
-    # alone: the issue's bounds hold however far behind the worker was.
+    # The file is decoded whole, the stream in pieces cut where the audio alone says: the
+    # streamed words do not depend on how far behind the worker was, and are the file's but for
+    # a few near the cuts.
     assert covered(streamed) == covered(whole)
     assert streamed.timing == whole.timing
     assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
@@ -86,7 +87,8 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
 
 def test_a_worker_that_falls_behind_hears_the_same_words(answer_wav: Path) -> None:
     """A loaded machine: the worker starts only once the whole answer is on disk, and reads it
-    in the large pieces a worker that fell behind catches up with."""
+    in the large blocks a worker that fell behind catches up with; it hears what a worker that
+    kept up hears, the file fed to the same pieces in one go."""
     transcriber = Transcriber()
     transcriber.load()
     stream = StreamingTranscription(answer_wav, transcriber)

@@ -1,13 +1,15 @@
-"""Transcribing an answer in pieces cut at the speaker's pauses: while it is recorded, in a
-worker thread, and the same way for a whole file.
+"""Transcribing an answer while it is recorded, in pieces cut at the speaker's pauses, in a
+worker thread.
 
-``Pieces`` is the one computation: samples go into a ``PauseCutter``, which cuts them where the
-audio alone says (the first pause after ``COMMIT_SECONDS``), and each piece is handed to
+``Pieces`` is the computation: samples go into a ``PauseCutter``, which cuts them where the audio
+alone says (the first pause after ``COMMIT_SECONDS``), and each piece is handed to
 ``Transcriber.transcribe`` with its place in the recording, so it gets the decoding a whole file
 gets (the same settings, filler prompt, lost-speech guard and second listens) and its words in
-the recording's clock. ``transcribe_in_pieces`` runs it over a whole file,
-``StreamingTranscription`` over a recording as the recorder writes it. Since neither the cuts
-nor the decoding of a piece depend on when the audio arrived, both give the same words.
+the recording's clock. ``StreamingTranscription`` runs it over a recording as the recorder writes
+it; ``transcribe_in_pieces`` over a finished file in one go, which gives the same words (neither
+the cuts nor the decoding of a piece depend on when the audio arrived): what the stream is
+checked against. ``rehearse score`` decodes a file whole instead, which costs less (each piece
+pays its own second listen) and is what the stream's report is compared with.
 
 While the speaker talks, whenever the worker has caught up it also transcribes what follows the
 last cut, for the live transcript only: up to the latest pause when one has come since (kept: if
@@ -106,7 +108,8 @@ class Pieces:
 def transcribe_in_pieces(
     samples: np.ndarray, transcriber: Transcriber, progress: ProgressCallback | None = None
 ) -> Transcript:
-    """Transcribe a whole recording the way it is transcribed while it is recorded."""
+    """Transcribe a finished recording into the words a stream of it gives, however it was
+    paced: the reference the streamed words are checked against."""
     transcriber.load()
     pieces = Pieces(transcriber)
     total = max(len(samples), 1)
