@@ -117,11 +117,11 @@ def test_the_cut_falls_in_the_pause_between_the_sentences(spoken: Path) -> None:
     )
     cutter = PauseCutter()
     cutter.add(samples[: int(pause.start * SAMPLE_RATE)])
-    assert cutter.last_pause() is None  # the pause has not come yet
+    assert cutter.sentences() == []  # the pause has not come yet
     cutter.add(samples[int(pause.start * SAMPLE_RATE) :])
-    cut = cutter.last_pause()
-    assert cut is not None and pause.start < cut / SAMPLE_RATE < pause.end, (cut, pause)
-    chunk = cutter.take(cut)
+    cuts = cutter.sentences()
+    assert any(pause.start < cut / SAMPLE_RATE < pause.end for cut in cuts), (cuts, pause)
+    chunk = cutter.take(max(cuts))
     assert chunk.start == 0.0 and cutter.pending_start == chunk.end
     rest = cutter.finish()
     assert rest is not None and rest.end == pytest.approx(len(samples) / SAMPLE_RATE)
@@ -165,9 +165,11 @@ def cuts_of(samples: np.ndarray, blocks: list[int]) -> list[tuple[float, float, 
     while (cut := cutter.next_cut()) is not None:
         chunk = cutter.take(cut)
         pieces.append((chunk.start, chunk.end, chunk.activity.voiced.tobytes()))
-    # The rest is cut at its last pause, as the end of a recording is.
-    if (cut := cutter.last_pause()) is not None:
-        chunk = cutter.take(cut)
+    # The rest is cut at its pauses, as the end of a recording is.
+    done = 0
+    for cut in cutter.sentences():
+        chunk = cutter.take(cut - done)
+        done = cut
         pieces.append((chunk.start, chunk.end, chunk.activity.voiced.tobytes()))
     rest = cutter.finish()
     assert rest is not None

@@ -225,10 +225,16 @@ class PauseCutter:
             return None
         return self._forced_cut()
 
-    def last_pause(self) -> int | None:
-        """The latest pause of the pending audio whose cut is known, as a sample count."""
-        cuts = [cut for cut, resolved in self._pause_cuts() if resolved]
-        return cuts[-1] if cuts else None
+    def sentences(self) -> list[int]:
+        """Where the pending audio is cut at its end: at each pause whose cut is known and lies
+        MIN_CUT_SECONDS past the one before, as sample counts from its start."""
+        cuts: list[int] = []
+        for cut, resolved in self._pause_cuts():
+            if not resolved:
+                break
+            if cut >= (cuts[-1] if cuts else 0) + MIN_CUT_SECONDS * SAMPLE_RATE:
+                cuts.append(cut)
+        return cuts
 
     def judged(self) -> int:
         """The pending samples judged so far (what a chunk can be made of now)."""

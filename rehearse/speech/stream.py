@@ -12,9 +12,10 @@ checked against. ``rehearse score`` decodes a file whole instead, which costs le
 pays its own second listen) and is what the stream's report is compared with.
 
 While the speaker talks, whenever the worker has caught up it also transcribes what follows the
-last cut, for the live transcript only: up to the latest pause when one has come since (kept: if
-the recording stops before another pause, that piece is the one the end is cut into, so its words
-need no second decoding), else up to the latest audio every ``LIVE_STEP_SECONDS``.
+last cut, a sentence at a time: each stretch between two pauses once its pause has come (kept:
+the end of a recording, what follows the last cut, is cut at the same pauses, so at the stop
+those need no second decoding), and what was said since the last pause every
+``LIVE_STEP_SECONDS`` of voice, for the live transcript only.
 
 A worker that falls behind (a slow machine, a bigger model) makes no such passes, leaves the
 backlog on disk and finishes it after the stop; nothing is skipped.
@@ -78,14 +79,15 @@ class Pieces:
         return True
 
     def commit_rest(self, reuse: Reuse | None = None) -> None:
-        """Once the recording has ended: the pieces still due, then what is left, cut at its
-        last pause (where a live pass may have transcribed it already)."""
+        """Once the recording has ended: the pieces still due, then what is left, cut at each
+        of its pauses (the sentences a live pass has transcribed already, most of them)."""
         self.cutter.end()
         while self.commit_due(reuse):
             pass
-        last = self.cutter.last_pause()
-        if last is not None:
-            self._commit(self.cutter.take(last), reuse)
+        done = 0
+        for cut in self.cutter.sentences():
+            self._commit(self.cutter.take(cut - done), reuse)
+            done = cut
         rest = self.cutter.finish()
         if rest is not None:
             self._commit(rest, reuse)
@@ -127,15 +129,6 @@ def transcribe_in_pieces(
     return Transcript(pieces.words, transcriber.name, len(samples) / SAMPLE_RATE, pieces.notes)
 
 
-@dataclass(frozen=True)
-class _Provisional:
-    """A chunk transcribed before it was cut: from the last cut up to a pause."""
-
-    start: float
-    samples: int
-    transcript: Transcript
-
-
 class StreamingTranscription:
     """Transcribes the recording at ``path`` while a recorder writes it.
 
@@ -151,7 +144,9 @@ class StreamingTranscription:
         self._pieces = Pieces(transcriber)
         self._words: tuple[Word, ...] = ()  # shown live: committed and provisional
         self._paused_words: tuple[Word, ...] = ()  # the same, up to the latest pause only
-        self._provisional: _Provisional | None = None
+        # The sentences since the last cut transcribed for the live view, by (start, samples):
+        # kept, since the end of a recording is cut into the same ones.
+        self._sentences: dict[tuple[int, int], Transcript] = {}
         self._live_until = 0.0  # where the last live pass ended, in the recording's clock
         self._shown_until = 0.0
         self._lags: list[float] = []
@@ -249,40 +244,40 @@ class StreamingTranscription:
         return self._tail.seconds_on_disk - self._tail.seconds_read <= CAUGHT_UP_SECONDS
 
     def _reuse(self, chunk: Chunk) -> Transcript | None:
-        """The live pass's words for ``chunk``, if it transcribed exactly this chunk."""
-        provisional, self._provisional = self._provisional, None
-        if provisional is None or provisional.start != chunk.start:
-            return None
-        return provisional.transcript if provisional.samples == len(chunk.samples) else None
+        """A live pass's words for ``chunk``, if one transcribed exactly this chunk."""
+        start = round(chunk.start * SAMPLE_RATE)
+        found = self._sentences.get((start, len(chunk.samples)))
+        end = start + len(chunk.samples)
+        self._sentences = {k: t for k, t in self._sentences.items() if k[0] >= end}
+        return found
 
     def _look_ahead(self) -> None:
-        """Transcribe past the last cut for the live transcript: up to the latest pause if one
-        has come since the last pass, else up to the latest audio once there is more voice."""
+        """Transcribe past the last cut for the live transcript: the next sentence whose pause
+        has come, else, once there is another second of voice, what was said since the last
+        pause (one sentence at a time, so a pass costs a sentence)."""
         cutter = self._pieces.cutter
-        pause = cutter.last_pause()
-        provisional = self._provisional
-        if pause is not None and (
-            provisional is None
-            or provisional.start != cutter.pending_start
-            or provisional.samples != pause
-        ):
-            chunk = cutter.peek(pause)
-            found = self._pieces.transcribe(chunk)
-            self._provisional = _Provisional(chunk.start, pause, found)
-            self._paused_words = self._pieces.words + found.words
-            self._live_until = chunk.end
-            self._show(self._paused_words)
-            return
-        # No new pause: the stretch since the last one, so a pass costs a sentence, not a piece.
-        kept = provisional is not None and provisional.start == cutter.pending_start
-        since = provisional.samples if kept and provisional is not None else 0
+        heard: tuple[Word, ...] = ()
+        since = 0
+        first = round(cutter.pending_start * SAMPLE_RATE)
+        for cut in cutter.sentences():
+            key = (first + since, cut - since)
+            known = self._sentences.get(key)
+            if known is None:
+                chunk = cutter.peek(cut, since)
+                known = self._sentences[key] = self._pieces.transcribe(chunk)
+                self._paused_words = self._pieces.words + heard + known.words
+                self._live_until = max(self._live_until, chunk.end)
+                self._show(self._paused_words)
+                return
+            heard += known.words
+            since = cut
         chunk = cutter.peek(cutter.judged(), since)
         new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
         if new < LIVE_STEP_SECONDS:
             return
         found = self._pieces.transcribe(chunk)
         self._live_until = chunk.end
-        self._show((self._paused_words if since else self._pieces.words) + found.words)
+        self._show(self._pieces.words + heard + found.words)
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""
