@@ -216,11 +216,19 @@ class PauseCutter:
         """Where the pending audio is cut for good, as a sample count from its start: the first
         pause past COMMIT_SECONDS, or with none in a whole chunk its quietest moment in the
         second half; None while that is not known yet."""
-        for cut, resolved in self._pause_cuts():
+        for cut, resolved, followed in self._pause_cuts():
             if not resolved:
                 return None  # this pause may still be the first one past COMMIT_SECONDS
             if cut >= COMMIT_SECONDS * SAMPLE_RATE:
+                if not followed:
+                    # Only a pause the speaker goes on after: the silence before the stop is
+                    # left to the sentences, which the live passes have transcribed already.
+                    return None if not self._ended else self._whole_chunk_cut()
                 return cut if cut <= MAX_CHUNK_SECONDS * SAMPLE_RATE else self._forced_cut()
+        return self._whole_chunk_cut()
+
+    def _whole_chunk_cut(self) -> int | None:
+        """With no pause to cut at: the forced cut once the pending audio is a whole chunk."""
         if self.pending_seconds < MAX_CHUNK_SECONDS:
             return None
         return self._forced_cut()
@@ -229,7 +237,7 @@ class PauseCutter:
         """Where the pending audio is cut at its end: at each pause whose cut is known and lies
         MIN_CUT_SECONDS past the one before, as sample counts from its start."""
         cuts: list[int] = []
-        for cut, resolved in self._pause_cuts():
+        for cut, resolved, _followed in self._pause_cuts():
             if not resolved:
                 break
             if cut >= (cuts[-1] if cuts else 0) + MIN_CUT_SECONDS * SAMPLE_RATE:
@@ -299,26 +307,27 @@ class PauseCutter:
         thresholds = np.array([self._threshold(int(s)) for s in range(seconds[0], seconds[-1] + 1)])
         return np.asarray(level > thresholds[seconds - seconds[0]])
 
-    def _pause_cuts(self) -> list[tuple[int, bool]]:
+    def _pause_cuts(self) -> list[tuple[int, bool, bool]]:
         """Each pause of the pending audio past MIN_CUT_SECONDS: where it is cut (samples from
-        the pending start) and whether that is known for good."""
+        the pending start), whether that is known for good, and whether voice followed it."""
         first = self._pending_start // FRAME_SAMPLES + round(MIN_CUT_SECONDS / FRAME_SECONDS)
         last = self._judged()
         silent = ~self._voiced(first, last)
         reach = round(PAUSE_REACH_SECONDS / FRAME_SECONDS)
         shortest = round(CUT_PAUSE_SECONDS / FRAME_SECONDS)
-        cuts: list[tuple[int, bool]] = []
+        cuts: list[tuple[int, bool, bool]] = []
         for run_start, run_end in _runs(silent):
             length = run_end - run_start
             going_on = run_end == len(silent) and not self._ended
             if going_on and length < reach:
                 if length >= 1:
-                    cuts.append((0, False))  # may grow into a pause: not known yet
+                    cuts.append((0, False, False))  # may grow into a pause: not known yet
                 break
             if length < shortest:
                 continue
             middle = first + run_start + min(length, reach) // 2
-            cuts.append((self._index(middle * FRAME_SECONDS), True))
+            followed = run_end < len(silent)
+            cuts.append((self._index(middle * FRAME_SECONDS), True, followed))
         return cuts
 
     def _forced_cut(self) -> int | None:

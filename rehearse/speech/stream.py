@@ -42,8 +42,9 @@ MIN_VOICE_SECONDS = 0.25
 # Caught up: no more than this much audio on disk is still unread.
 CAUGHT_UP_SECONDS = 0.3
 # With no new pause, the live transcript is brought up to the latest audio once this much more
-# voice has been said: the words come about this much sooner than at the end of their sentence.
-LIVE_STEP_SECONDS = 1.0
+# voice has been said: only a long sentence waits for it. Each such pass costs a 30 s encoder
+# window and a second listen, CPU the sentences the report is made of need on a busy machine.
+LIVE_STEP_SECONDS = 3.0
 
 Reuse = Callable[[Chunk], "Transcript | None"]
 """An earlier transcription of exactly this chunk, if there is one."""
