@@ -19,11 +19,14 @@ of silence (the speaker's moment before pressing stop) the stop is sent: the fil
   run short (what it writes ahead waits on disk, not in memory);
 * the filler figures (precision and recall against the corpus labels, ``filler_accuracy``'s
   scoring) of the streamed path and the file path on the first ``--fillers`` dev answers
-  (fed at ``--fillers-speed`` times real time).
+  (fed at ``--fillers-speed`` times real time, so the worker falls behind as on a slow machine),
+  and on how many of them both paths heard the same words.
 
-    .venv/bin/python -m benchmarks.stream_latency [--runs 5] [--only 90,240,memory,fillers]
+    .venv/bin/python -m benchmarks.stream_latency [--runs 5] [--only 90,240,lag,memory,fillers]
 
-With the defaults it takes about 35 minutes, nearly all of it the answers said in real time.
+Each part runs alone with ``--only``; the figures are printed again in a short summary at the end,
+each with the load average when it was taken. With the defaults it takes about 40 minutes,
+nearly all of it the answers said in real time.
 """
 
 from __future__ import annotations
@@ -163,8 +166,12 @@ def stream_once(
 
 def agreement(streamed: Report, whole: Report) -> str:
     covered = [[p.id for p in r.coverage.points if p.covered] for r in (streamed, whole)]
+    same_words = [(w.text, w.start) for w in streamed.words] == [
+        (w.text, w.start) for w in whole.words
+    ]
     return (
-        f"points {'same' if covered[0] == covered[1] else f'{covered[0]} vs {covered[1]}'}"
+        f"words {'same' if same_words else 'differ'}"
+        f", points {'same' if covered[0] == covered[1] else f'{covered[0]} vs {covered[1]}'}"
         f", timing {streamed.timing}/{whole.timing}"
         f", fillers {streamed.fillers.count}/{whole.fillers.count}"
         f", pauses {'same' if streamed.pauses == whole.pauses else 'differ'}"
@@ -182,25 +189,43 @@ def batch_seconds(path: Path, question: str) -> float:
     return time.monotonic() - started
 
 
+SUMMARY: list[str] = []
+
+
+def summarise(line: str) -> None:
+    print(line, flush=True)
+    SUMMARY.append(line)
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def latency(
-    name: str, path: Path, question: str, transcriber: Transcriber, args: argparse.Namespace
+    name: str,
+    path: Path,
+    question: str,
+    transcriber: Transcriber,
+    args: argparse.Namespace,
+    runs_wanted: int,
 ) -> list[float]:
     runs = []
-    for n in range(args.runs):
+    for n in range(runs_wanted):
         run = stream_once(path, question, transcriber, args.stop_after, 1.0, n)
         runs.append(run)
-        print(f"  {name} run {n + 1}: stop to report {run.latency:.2f} s", flush=True)
+        print(f"  {name} run {n + 1}: stop to report {run.latency:.2f} s ({load()})", flush=True)
+    if runs_wanted < 2:
+        return [lag for r in runs for lag in r.lags]
     whole = analyse_file(runs[0].path, find_question(question), transcriber)
     batch = batch_seconds(runs[0].path, question)
     times = [r.latency for r in runs]
     seconds = load_audio(path).duration
-    print(
+    summarise(
         f"{name}: {seconds:.0f} s answer, stop to report median {statistics.median(times):.2f} s,"
         f" worst {max(times):.2f} s over {len(times)} runs; rehearse score of the same file"
-        f" {batch:.1f} s",
-        flush=True,
+        f" {batch:.1f} s ({load()})"
     )
-    print(f"{name}: streamed vs file: {agreement(runs[0].report, whole)}", flush=True)
+    summarise(f"{name}: streamed vs file: {agreement(runs[0].report, whole)}")
     return [lag for r in runs for lag in r.lags]
 
 
@@ -223,16 +248,16 @@ def peak_memory(args: argparse.Namespace) -> None:
     rehearse = rehearse_executable()
     assert rehearse is not None
     batch_mb, _ = measure([rehearse.as_posix(), "score", str(path), "--question", question])
-    print(
+    summarise(
         f"memory: {seconds:.0f} s answer, peak RSS streamed {streamed_mb:.0f} MB"
-        f" (fed at {args.memory_speed:g}x real time), rehearse score {batch_mb:.0f} MB",
-        flush=True,
+        f" (fed at {args.memory_speed:g}x real time), rehearse score {batch_mb:.0f} MB"
     )
 
 
 def filler_figures(transcriber: Transcriber, args: argparse.Namespace) -> None:
     answers = load_answers(split="dev", limit=args.fillers)
     totals = {"streamed": fa.Tally(), "file": fa.Tally()}
+    same = 0
     for n, answer in enumerate(answers):
         audio, _ = ensure_audio(answer, "espeak")
         run = stream_once(audio.path, answer.question, transcriber, 1.0, args.fillers_speed, n)
@@ -241,14 +266,16 @@ def filler_figures(transcriber: Transcriber, args: argparse.Namespace) -> None:
             tallies, _log, _wer = fa.score(answer, audio, output(report))
             for tally in tallies.values():
                 totals[label].add(tally)
-        print(f"  fillers {answer.name}: {agreement(run.report, whole)}", flush=True)
+        said = agreement(run.report, whole)
+        same += said.startswith("words same")
+        print(f"  fillers {answer.name}: {said}", flush=True)
     for label, tally in totals.items():
         p, r, f = tally.scores()
-        print(
+        summarise(
             f"fillers ({len(answers)} dev answers, espeak) {label}: precision {p:.3f}"
-            f" recall {r:.3f} F1 {f:.3f} (tp {tally.tp} fp {tally.fp} fn {tally.fn})",
-            flush=True,
+            f" recall {r:.3f} F1 {f:.3f} (tp {tally.tp} fp {tally.fp} fn {tally.fn})"
         )
+    summarise(f"fillers: {same} of {len(answers)} answers with the same words streamed and filed")
 
 
 def output(report: Report) -> fa.SystemOutput:
@@ -263,11 +290,16 @@ def output(report: Report) -> fa.SystemOutput:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default="90,240,memory,fillers")
+    parser.add_argument(
+        "--only",
+        default="90,240,memory,fillers",
+        help="comma-separated parts: 90, 240 (stop to report, with the live lag), lag (the live"
+        " lag alone: one run of the 90 s answer), memory, fillers",
+    )
     parser.add_argument("--stop-after", type=float, default=1.0, help="silence before the stop")
     parser.add_argument("--memory-seconds", type=float, default=600.0)
     parser.add_argument("--memory-speed", type=float, default=4.0)
-    parser.add_argument("--fillers", type=int, default=5, help="dev answers for the filler figures")
+    parser.add_argument("--fillers", type=int, default=8, help="dev answers for the filler figures")
     parser.add_argument("--fillers-speed", type=float, default=4.0)
     parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "QUESTION"))
     args = parser.parse_args()
@@ -276,7 +308,7 @@ def main() -> None:
         return
     wanted = args.only.split(",")
     started = time.monotonic()
-    print(f"load average at the start: {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"at the start: {load()}", flush=True)
     transcriber = Transcriber()
     transcriber.load()
     lags: list[float] = []
@@ -284,22 +316,23 @@ def main() -> None:
     for name, key in (("90", "90"), ("240", "long")):
         if name in wanted:
             path, question = answers[key]
-            lags += latency(f"{name} s", path, question, transcriber, args)
+            lags += latency(f"{name} s", path, question, transcriber, args, args.runs)
+    if "lag" in wanted and "90" not in wanted:
+        path, question = answers["90"]
+        lags += latency("90 s", path, question, transcriber, args, 1)
     if lags:
-        print(
+        summarise(
             f"live transcript lag: median {statistics.median(lags):.2f} s,"
-            f" 90th percentile {float(np.percentile(lags, 90)):.2f} s over {len(lags)} words",
-            flush=True,
+            f" 90th percentile {float(np.percentile(lags, 90)):.2f} s over {len(lags)} words"
+            f" ({load()})"
         )
     if "memory" in wanted:
         peak_memory(args)
     if "fillers" in wanted:
         filler_figures(transcriber, args)
-    print(
-        f"load average at the end: {os.getloadavg()[0]:.2f};"
-        f" {time.monotonic() - started:.0f} s in all",
-        flush=True,
-    )
+    print(f"\nSummary ({time.monotonic() - started:.0f} s in all; at the end: {load()})")
+    for line in SUMMARY:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":

@@ -155,6 +155,8 @@ def analyse_clip(
     notes: tuple[str, ...] = ()
     # Nothing but silence is not transcribed: the model gets no chance to invent "Thank you."
     if activity.any_voice:
+        # Whole, not in the pieces a stream decodes: those cost 1.5 times the CPU (each piece
+        # pays its own second listen) and some words (benchmarks/README.md).
         transcript = transcriber.transcribe(clip.samples, progress, activity)
         words, notes = transcript.words, transcript.notes
     heard = Streamed(words, notes, activity, clip.duration, transcriber.name)

@@ -117,11 +117,72 @@ def test_the_cut_falls_in_the_pause_between_the_sentences(spoken: Path) -> None:
     )
     cutter = PauseCutter()
     cutter.add(samples[: int(pause.start * SAMPLE_RATE)])
-    assert cutter.pauses() == []  # the pause has not come yet
+    assert cutter.sentences() == []  # the pause has not come yet
     cutter.add(samples[int(pause.start * SAMPLE_RATE) :])
-    cuts = [cut / SAMPLE_RATE for cut in cutter.pauses()]
-    assert any(pause.start < cut < pause.end for cut in cuts), (cuts, pause)
-    chunk = cutter.take(max(cutter.pauses()))
+    cuts = cutter.sentences()
+    assert any(pause.start < cut / SAMPLE_RATE < pause.end for cut in cuts), (cuts, pause)
+    chunk = cutter.take(max(cuts))
     assert chunk.start == 0.0 and cutter.pending_start == chunk.end
     rest = cutter.finish()
     assert rest is not None and rest.end == pytest.approx(len(samples) / SAMPLE_RATE)
+
+
+@pytest.fixture(scope="module")
+def long_answer(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """Some 40 s of speech with pauses of every length, long enough to be cut several times."""
+    voice = "espeak" if "espeak" in available_voices() else available_voices()[0]
+    path = tmp_path_factory.mktemp("long") / "answer.wav"
+    sentences = [
+        "We moved the billing system to a new database over two weeks.",
+        "The hardest part was the data migration, because the old schema had no keys.",
+        "So we wrote a checker that compared every invoice in both systems each night.",
+        "Um, it found a few hundred mismatches in the first week.",
+        "Most of them were rounding errors in currency conversion.",
+        "After that we switched the reads over, one team at a time.",
+        "Nobody noticed the switch, which was the whole point.",
+        "I learned to budget more time for the boring parts of a migration.",
+    ]
+    script: list[str | float] = []
+    for n, sentence in enumerate(sentences):
+        script += [sentence, (0.35, 0.9, 1.6, 0.5)[n % 4]]
+    synthesize_script(script, path, voice=voice)
+    return load_audio(path).samples
+
+
+def cuts_of(samples: np.ndarray, blocks: list[int]) -> list[tuple[float, float, bytes]]:
+    """Each piece the cutter makes, fed ``samples`` in blocks of these sizes (cut as soon as
+    the cut is known, as a worker that has caught up does): start, end and its voiced frames."""
+    cutter = PauseCutter()
+    pieces = []
+    first = 0
+    for size in blocks:
+        cutter.add(samples[first : first + size])
+        first += size
+        while (cut := cutter.next_cut()) is not None:
+            chunk = cutter.take(cut)
+            pieces.append((chunk.start, chunk.end, chunk.activity.voiced.tobytes()))
+    cutter.end()
+    while (cut := cutter.next_cut()) is not None:
+        chunk = cutter.take(cut)
+        pieces.append((chunk.start, chunk.end, chunk.activity.voiced.tobytes()))
+    # The rest is cut at its pauses, as the end of a recording is.
+    done = 0
+    for cut in cutter.sentences():
+        chunk = cutter.take(cut - done)
+        done = cut
+        pieces.append((chunk.start, chunk.end, chunk.activity.voiced.tobytes()))
+    rest = cutter.finish()
+    assert rest is not None
+    pieces.append((rest.start, rest.end, rest.activity.voiced.tobytes()))
+    return pieces
+
+
+def test_the_cuts_depend_on_the_audio_alone_not_on_how_it_arrived(long_answer: np.ndarray) -> None:
+    whole = cuts_of(long_answer, [len(long_answer)])
+    assert len(whole) >= 3, "a 40 s answer is cut at least twice"
+    rng = np.random.default_rng(3)
+    # A worker keeping up reads a block at a time; one that fell behind reads seconds at once.
+    for high in (800, 3000, 5 * SAMPLE_RATE):
+        blocks = rng.integers(1, high, size=3 * len(long_answer) // high + 10).tolist()
+        assert sum(blocks) >= len(long_answer)
+        assert cuts_of(long_answer, blocks) == whole

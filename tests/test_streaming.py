@@ -1,5 +1,6 @@
 """Scoring while recording: a 90 s answer played into the virtual microphone, transcribed as it
-is recorded, gives the report the same recording gets as a file."""
+is recorded, gives the report the same recording gets as a file, however far behind the worker
+was."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import pytest
 from conftest import ROOT, play_into_mic, while_playing
 
 from benchmarks.corpus import parse_answer
+from rehearse.audio.clip import load_audio
 from rehearse.audio.recorder import Recorder
 from rehearse.audio.tts import available_voices, synthesize_script
 from rehearse.language.rubric import find_question
 from rehearse.scoring.score import Report
 from rehearse.service import LiveScoring, analyse_file
+from rehearse.speech.stream import StreamingTranscription, transcribe_in_pieces
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.settings import Settings
 
@@ -69,17 +72,32 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
 
     whole = analyse_file(path, rubric, transcriber, target=live.target)
     assert len(streamed.words) >= 200
-    # The pieces are decoded apart, so some words differ from the whole file's (measured: a
-    # point near its threshold, by phrase or by meaning, flips in about every other run): at
-    # most one point may differ.
-    differ = set(covered(streamed)) ^ set(covered(whole))
-    assert len(differ) <= 1, (covered(streamed), covered(whole))
+    # The file is decoded whole, the stream in pieces cut where the audio alone says: the
+    # streamed words do not depend on how far behind the worker was, and are the file's but for
+    # a few near the cuts.
+    assert covered(streamed) == covered(whole)
     assert streamed.timing == whole.timing
-    # The issue asks for ±1; the pieces' second listens have measured 20 against 18 on this
-    # answer (benchmarks/stream_latency.py), so the test holds the measured bound.
+    # The issue asks for ±1. The end of the answer is heard sentence by sentence (so the stop
+    # finds it done), which on this answer gives 20 fillers against the file's 18: the bound
+    # held is the measured one.
     assert abs(streamed.fillers.count - whole.fillers.count) <= 2, (
         streamed.fillers.by_word,
         whole.fillers.by_word,
     )
     assert streamed.pauses == whole.pauses
     assert streamed.duration_seconds == whole.duration_seconds
+
+
+def test_a_worker_that_falls_behind_hears_the_same_words(answer_wav: Path) -> None:
+    """A loaded machine: the worker starts only once the whole answer is on disk, and reads it
+    in the large blocks a worker that fell behind catches up with; it hears what a worker that
+    kept up hears, the file fed to the same pieces in one go."""
+    transcriber = Transcriber()
+    transcriber.load()
+    stream = StreamingTranscription(answer_wav, transcriber)
+    stream.start()
+    behind = stream.finish()
+    whole = transcribe_in_pieces(load_audio(answer_wav).samples, transcriber)
+    assert len(behind.words) >= 200
+    assert [w.text for w in behind.words] == [w.text for w in whole.words]
+    assert [w.start for w in behind.words] == [w.start for w in whole.words]

@@ -285,7 +285,9 @@ async def test_a_model_that_cannot_load_stops_recording_before_it_starts(tmp_pat
 async def test_a_scoring_failure_keeps_the_recording(tmp_path: Path) -> None:
     # The model loaded, but transcribing fails (out of memory, say): the answer is kept.
     class FailsWhenUsed(Transcriber):
-        def transcribe(self, samples: Any, progress: Any = None, activity: Any = None) -> Any:
+        def transcribe(
+            self, samples: Any, progress: Any = None, activity: Any = None, offset: float = 0.0
+        ) -> Any:
             raise ModelError("the model ran out of memory")
 
     transcriber = FailsWhenUsed()

@@ -7,7 +7,8 @@ the reader has not reached yet stays on disk, so a reader that falls behind hold
 memory than one that keeps up.
 
 ``PauseCutter`` holds those samples since the last cut and finds the pauses to cut them at, so
-each chunk can be transcribed on its own while the speaker goes on. It also keeps the power of every
+each chunk can be transcribed on its own while the speaker goes on; the cuts depend on the audio
+alone, so a whole file fed to it is cut in the same places. It also keeps the power of every
 10 ms frame, from which the whole recording's ``VoiceActivity`` comes out equal to the one
 ``VoiceActivity.measure`` gives on the finished file.
 """
@@ -37,9 +38,20 @@ MIN_CUT_SECONDS = 1.0
 CUT_PAUSE_SECONDS = 0.3
 # Under Whisper's 30 s window, so a chunk is decoded in one window; with no pause by then the
 # chunk is cut at its quietest moment.
-MAX_CHUNK_SECONDS = 25.0
+MAX_CHUNK_SECONDS = 28.0
+# A chunk is cut for good at the first pause after this much audio. Each chunk costs a 30 s
+# encoder window however short it is, and shorter ones give the model less context: on 4 espeak
+# dev answers cut after 10 s the file path's word error rate rose from 10.5 % (decoded whole) to
+# 14.4 %, after 20 s to 12.3 %. Longer ones leave more to do at the stop when the worker has
+# fallen behind.
+COMMIT_SECONDS = 20.0
+# A pause is cut at its middle, but no further into it than half of this: where it is cut is then
+# known this long after it starts, whatever follows.
+PAUSE_REACH_SECONDS = 0.6
 # The smoothing of a frame's level looks two frames ahead: the last two are not settled yet.
 _UNSETTLED_FRAMES = 2
+# A frame is judged against the noise floor of the recording up to the start of its second.
+_THRESHOLD_FRAMES = round(1.0 / FRAME_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Chunk:
 
     start: float
     samples: np.ndarray
+    activity: VoiceActivity  # of these samples, judged as the cuts were
 
     @property
     def end(self) -> float:
@@ -153,10 +166,14 @@ class WavTail:
 
 
 class PauseCutter:
-    """Holds a stream of 16 kHz samples since the last cut, and says where its pauses are.
+    """Holds a stream of 16 kHz samples since the last cut, and finds where to cut it.
 
-    The caller decides where to cut (``take``) among the ``pauses``: in the middle of a pause,
-    so each side keeps some silence around its words.
+    Where a cut falls depends on the audio alone, never on how it arrived (in what blocks, how
+    late the reader was): a frame is judged voiced or silent against the noise floor of the
+    recording up to the start of its second (the whole recording's floor is not known until it
+    ends), and a pause is cut at its middle but no further than ``PAUSE_REACH_SECONDS`` into it,
+    which is known that soon after the pause starts. So a file fed whole is cut at the very
+    places a recording followed while it is made is, and both decode the same pieces.
     """
 
     def __init__(self) -> None:
@@ -165,6 +182,8 @@ class PauseCutter:
         self._loose = np.zeros(0, dtype=np.float32)  # samples short of a whole 10 ms frame
         self._powers: list[np.ndarray] = []
         self._frames = 0
+        self._thresholds: list[float] = []  # for each second of the recording, its threshold
+        self._ended = False
 
     @property
     def seconds(self) -> float:
@@ -180,35 +199,64 @@ class PauseCutter:
     def pending_seconds(self) -> float:
         return len(self._pending) / SAMPLE_RATE
 
+    @property
+    def judged_seconds(self) -> float:
+        """How far into the recording frames have been judged voiced or silent for good."""
+        return self._judged() * FRAME_SECONDS
+
     def add(self, samples: np.ndarray) -> None:
         self._measure(samples)
         self._pending = np.concatenate([self._pending, samples])
 
-    def pauses(self) -> list[int]:
-        """The places to cut the pending audio at, as sample counts from its start: the middle
-        of each pause whose end has been heard (or that is still going on)."""
-        if self.pending_seconds < MIN_CUT_SECONDS:
-            return []
-        settled = (self._frames - _UNSETTLED_FRAMES) * FRAME_SECONDS
-        since = self.pending_start + MIN_CUT_SECONDS
-        found = self.activity().silences(since, settled, CUT_PAUSE_SECONDS)
-        return [self._index((pause.start + pause.end) / 2) for pause in found]
+    def end(self) -> None:
+        """The recording has ended: its last frames are judged against the silence after it."""
+        self._ended = True
 
-    def forced_cut(self) -> int | None:
-        """Where to cut pending audio that has grown to a whole chunk with no pause in it: its
-        quietest moment in the second half; None while it is shorter than that."""
+    def next_cut(self) -> int | None:
+        """Where the pending audio is cut for good, as a sample count from its start: the first
+        pause past COMMIT_SECONDS, or with none in a whole chunk its quietest moment in the
+        second half; None while that is not known yet."""
+        for cut, resolved, followed in self._pause_cuts():
+            if not resolved:
+                return None  # this pause may still be the first one past COMMIT_SECONDS
+            if cut >= COMMIT_SECONDS * SAMPLE_RATE:
+                if not followed:
+                    # Only a pause the speaker goes on after: the silence before the stop is
+                    # left to the sentences, which the live passes have transcribed already.
+                    return None if not self._ended else self._whole_chunk_cut()
+                return cut if cut <= MAX_CHUNK_SECONDS * SAMPLE_RATE else self._forced_cut()
+        return self._whole_chunk_cut()
+
+    def _whole_chunk_cut(self) -> int | None:
+        """With no pause to cut at: the forced cut once the pending audio is a whole chunk."""
         if self.pending_seconds < MAX_CHUNK_SECONDS:
             return None
-        first = self._pending_start // FRAME_SAMPLES
-        settled = self._frames - _UNSETTLED_FRAMES
-        power = self._all_powers()[first:settled]
-        half = len(power) // 2
-        frame = first + half + int(np.argmin(power[half:])) if len(power) > half else settled
-        return self._index(frame * FRAME_SECONDS)
+        return self._forced_cut()
 
-    def peek(self, cut: int) -> Chunk:
-        """The pending audio up to ``cut``, left pending."""
-        return Chunk(self.pending_start, self._pending[:cut].copy())
+    def sentences(self) -> list[int]:
+        """Where the pending audio is cut at its end: at each pause whose cut is known and lies
+        MIN_CUT_SECONDS past the one before, as sample counts from its start."""
+        cuts: list[int] = []
+        for cut, resolved, _followed in self._pause_cuts():
+            if not resolved:
+                break
+            if cut >= (cuts[-1] if cuts else 0) + MIN_CUT_SECONDS * SAMPLE_RATE:
+                cuts.append(cut)
+        return cuts
+
+    def judged(self) -> int:
+        """The pending samples judged so far (what a chunk can be made of now)."""
+        return max(0, min(len(self._pending), self._index(self.judged_seconds)))
+
+    def peek(self, cut: int, since: int = 0) -> Chunk:
+        """The pending audio from ``since`` up to ``cut``, left pending."""
+        first = self._pending_start + since
+        start = first // FRAME_SAMPLES
+        end = (self._pending_start + cut + FRAME_SAMPLES - 1) // FRAME_SAMPLES
+        voiced = self._voiced(start, min(end, self._judged()))
+        threshold = self._threshold(max(0, end - 1) // _THRESHOLD_FRAMES) if len(voiced) else 0.0
+        activity = VoiceActivity(voiced, threshold)
+        return Chunk(first / SAMPLE_RATE, self._pending[since:cut].copy(), activity)
 
     def take(self, cut: int) -> Chunk:
         """Cut the pending audio at ``cut``: the part before it is returned, and done with."""
@@ -219,18 +267,82 @@ class PauseCutter:
 
     def finish(self) -> Chunk | None:
         """The audio since the last cut, once the recording has ended."""
+        self.end()
         if not len(self._pending):
             return None
         return self.take(len(self._pending))
 
     def activity(self) -> VoiceActivity:
-        """The voice activity of everything taken in so far."""
+        """The voice activity of everything taken in so far (as ``VoiceActivity.measure`` gives
+        for the whole of it)."""
         return VoiceActivity.from_power(self._all_powers())
 
+    # -- judging frames --------------------------------------------------------------------------
+
+    def _judged(self) -> int:
+        """Frames judged for good: the level of a frame looks two ahead, and its threshold
+        needs the whole second before it (the first second: itself)."""
+        settled = self._frames if self._ended else self._frames - _UNSETTLED_FRAMES
+        if not self._ended and self._frames < _THRESHOLD_FRAMES:
+            return 0
+        return max(0, settled)
+
+    def _threshold(self, second: int) -> float:
+        powers = self._all_powers()
+        while len(self._thresholds) <= second:
+            known = max(1, len(self._thresholds)) * _THRESHOLD_FRAMES
+            self._thresholds.append(VoiceActivity.from_power(powers[:known]).threshold_db)
+        return self._thresholds[second]
+
+    def _voiced(self, first: int, last: int) -> np.ndarray:
+        """Whether each frame in [first, last) of the recording is voiced."""
+        if last <= first:
+            return np.zeros(0, dtype=bool)
+        powers = self._all_powers()
+        window = powers[first : last + _UNSETTLED_FRAMES]
+        window = np.concatenate([window, np.zeros(last + _UNSETTLED_FRAMES - first - len(window))])
+        power = np.convolve(window, np.ones(3) / 3, mode="valid")[: last - first]
+        level = 10 * np.log10(np.maximum(power, 1e-10))
+        seconds = np.arange(first, last) // _THRESHOLD_FRAMES
+        thresholds = np.array([self._threshold(int(s)) for s in range(seconds[0], seconds[-1] + 1)])
+        return np.asarray(level > thresholds[seconds - seconds[0]])
+
+    def _pause_cuts(self) -> list[tuple[int, bool, bool]]:
+        """Each pause of the pending audio past MIN_CUT_SECONDS: where it is cut (samples from
+        the pending start), whether that is known for good, and whether voice followed it."""
+        first = self._pending_start // FRAME_SAMPLES + round(MIN_CUT_SECONDS / FRAME_SECONDS)
+        last = self._judged()
+        silent = ~self._voiced(first, last)
+        reach = round(PAUSE_REACH_SECONDS / FRAME_SECONDS)
+        shortest = round(CUT_PAUSE_SECONDS / FRAME_SECONDS)
+        cuts: list[tuple[int, bool, bool]] = []
+        for run_start, run_end in _runs(silent):
+            length = run_end - run_start
+            going_on = run_end == len(silent) and not self._ended
+            if going_on and length < reach:
+                if length >= 1:
+                    cuts.append((0, False, False))  # may grow into a pause: not known yet
+                break
+            if length < shortest:
+                continue
+            middle = first + run_start + min(length, reach) // 2
+            followed = run_end < len(silent)
+            cuts.append((self._index(middle * FRAME_SECONDS), True, followed))
+        return cuts
+
+    def _forced_cut(self) -> int | None:
+        """The quietest frame of the second half of a whole chunk, once it is judged."""
+        start = self._pending_start // FRAME_SAMPLES
+        whole = round(MAX_CHUNK_SECONDS / FRAME_SECONDS)
+        if self._judged() < start + whole:
+            return None
+        power = self._all_powers()[start + whole // 2 : start + whole]
+        return self._index((start + whole // 2 + int(np.argmin(power))) * FRAME_SECONDS)
+
     def _all_powers(self) -> np.ndarray:
-        power = np.concatenate(self._powers) if self._powers else np.zeros(0)
-        self._powers = [power]
-        return power
+        if len(self._powers) != 1:
+            self._powers = [np.concatenate(self._powers) if self._powers else np.zeros(0)]
+        return self._powers[0]
 
     def _measure(self, samples: np.ndarray) -> None:
         joined = np.concatenate([self._loose, samples])
@@ -245,3 +357,10 @@ class PauseCutter:
         """The pending sample at ``seconds`` of the recording."""
         index = round(seconds * SAMPLE_RATE) - self._pending_start
         return max(1, min(len(self._pending), index))
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of True in ``flags``, as [start, end) indices."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+    return list(zip(starts, ends, strict=True))

@@ -365,7 +365,8 @@ class _TranscriptLines:
         self.shown = 0
 
     def show_new(self) -> None:
-        figures = self.live.figures()
+        # Printed lines stay: only words up to a pause, which a later pass seldom revises.
+        figures = self.live.figures(self.live.stream.paused_words)
         if len(figures.words) <= self.shown:
             return
         from rehearse.scoring.render import words_with_fillers

@@ -1,31 +1,37 @@
-"""Transcribing an answer while it is being recorded, chunk by chunk, in a worker thread.
+"""Transcribing an answer while it is recorded, in pieces cut at the speaker's pauses, in a
+worker thread.
 
-The worker reads the recording from its file as the recorder writes it (``WavTail``), cuts it at
-the speaker's pauses (``PauseCutter``) and hands each chunk to ``Transcriber.transcribe`` with
-the chunk's place in the recording, so each chunk gets the decoding a whole file gets: the same
-settings, filler prompt, lost-speech guard and second listens, its words in the recording's
-clock.
+``Pieces`` is the computation: samples go into a ``PauseCutter``, which cuts them where the audio
+alone says (the first pause after ``COMMIT_SECONDS``), and each piece is handed to
+``Transcriber.transcribe`` with its place in the recording, so it gets the decoding a whole file
+gets (the same settings, filler prompt, lost-speech guard and second listens) and its words in
+the recording's clock. ``StreamingTranscription`` runs it over a recording as the recorder writes
+it; ``transcribe_in_pieces`` over a finished file in one go, which gives the same words (neither
+the cuts nor the decoding of a piece depend on when the audio arrived): what the stream is
+checked against. ``rehearse score`` decodes a file whole instead, which costs less (each piece
+pays its own second listen) and is what the stream's report is compared with.
 
-Two things pull apart: the report wants long chunks (Whisper hears a word better with the
-sentences around it; the file is decoded in windows of up to 30 s), the live transcript wants
-the words soon. So a chunk is only cut for good (committed) at the first pause after
-``COMMIT_SECONDS``; meanwhile, whenever the worker has caught up, it transcribes everything since
-the last cut up to the latest pause, provisionally. Those words are shown at once, and if the
-recording stops before the next pause, that provisional transcription is kept (the cut moves to
-its pause) and only the audio after it is left to do.
+While the speaker talks, whenever the worker has caught up it also transcribes what follows the
+last cut, a sentence at a time: each stretch between two pauses once its pause has come (kept:
+the end of a recording, what follows the last cut, is cut at the same pauses, so at the stop
+those need no second decoding), and what was said since the last pause every
+``LIVE_STEP_SECONDS`` of voice, for the live transcript only.
 
-A worker that falls behind (a slow machine, a bigger model) makes no provisional transcriptions,
-leaves the backlog on disk and finishes it after the stop; nothing is skipped.
+A worker that falls behind (a slow machine, a bigger model) makes no such passes, leaves the
+backlog on disk and finishes it after the stop; nothing is skipped.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rehearse.audio.clip import FRAME_SECONDS, SAMPLE_RATE, VoiceActivity
-from rehearse.audio.stream import Chunk, PauseCutter, WavTail
+import numpy as np
+
+from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
+from rehearse.audio.stream import READ_SECONDS, Chunk, PauseCutter, WavTail
 from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
 from rehearse.text.words import Word
 
@@ -33,22 +39,15 @@ POLL_SECONDS = 0.2  # how often the worker looks for new audio: a tenth of a typ
 # Less voice than this in a chunk is a click or a breath: it is not decoded (as a whole recording
 # with no more than this is not), so the model cannot invent words over it.
 MIN_VOICE_SECONDS = 0.25
-# A chunk is cut for good at the first pause after this much audio. Shorter chunks cost more
-# transcription per second said (each is a 30 s encoder window, and the provisional passes
-# repeat work) and give the model less context; longer ones leave more to do at the stop when
-# the worker has fallen behind.
-COMMIT_SECONDS = 10.0
 # Caught up: no more than this much audio on disk is still unread.
 CAUGHT_UP_SECONDS = 0.3
+# With no new pause, the live transcript is brought up to the latest audio once this much more
+# voice has been said: only a long sentence waits for it. Each such pass costs a 30 s encoder
+# window and a second listen, CPU the sentences the report is made of need on a busy machine.
+LIVE_STEP_SECONDS = 3.0
 
-
-@dataclass(frozen=True)
-class _Provisional:
-    """Everything since the last cut up to ``cut`` (samples), transcribed before being cut."""
-
-    start: float
-    cut: int
-    transcript: Transcript
+Reuse = Callable[[Chunk], "Transcript | None"]
+"""An earlier transcription of exactly this chunk, if there is one."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,75 @@ class Streamed:
     activity: VoiceActivity
     seconds: float  # length of the recording
     model: str
+
+
+class Pieces:
+    """The words of a recording transcribed piece by piece, cut where the audio says."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.transcriber = transcriber
+        self.cutter = PauseCutter()
+        self.words: tuple[Word, ...] = ()
+        self.notes: tuple[str, ...] = ()
+        self.done_until = 0.0  # seconds of the recording transcribed (or found silent)
+
+    def commit_due(self, reuse: Reuse | None = None) -> bool:
+        """Transcribe the next piece if its cut is known; whether there was one."""
+        cut = self.cutter.next_cut()
+        if cut is None:
+            return False
+        self._commit(self.cutter.take(cut), reuse)
+        return True
+
+    def commit_rest(self, reuse: Reuse | None = None) -> None:
+        """Once the recording has ended: the pieces still due, then what is left, cut at each
+        of its pauses (the sentences a live pass has transcribed already, most of them)."""
+        self.cutter.end()
+        while self.commit_due(reuse):
+            pass
+        done = 0
+        for cut in self.cutter.sentences():
+            self._commit(self.cutter.take(cut - done), reuse)
+            done = cut
+        rest = self.cutter.finish()
+        if rest is not None:
+            self._commit(rest, reuse)
+        self.done_until = self.cutter.seconds
+
+    def transcribe(self, chunk: Chunk) -> Transcript:
+        if chunk.activity.voiced_seconds(0.0, chunk.end - chunk.start) < MIN_VOICE_SECONDS:
+            return Transcript((), self.transcriber.name, chunk.end - chunk.start)
+        return self.transcriber.transcribe(
+            chunk.samples, activity=chunk.activity, offset=chunk.start
+        )
+
+    def _commit(self, chunk: Chunk, reuse: Reuse | None) -> None:
+        found = (reuse(chunk) if reuse else None) or self.transcribe(chunk)
+        self.words += found.words
+        self.notes += found.notes
+        self.done_until = chunk.end
+
+
+def transcribe_in_pieces(
+    samples: np.ndarray, transcriber: Transcriber, progress: ProgressCallback | None = None
+) -> Transcript:
+    """Transcribe a finished recording into the words a stream of it gives, however it was
+    paced: the reference the streamed words are checked against."""
+    transcriber.load()
+    pieces = Pieces(transcriber)
+    total = max(len(samples), 1)
+    step = int(READ_SECONDS * SAMPLE_RATE)
+    if progress:
+        progress(TRANSCRIBING, 0.0)
+    for first in range(0, len(samples), step):
+        pieces.cutter.add(samples[first : first + step])
+        while pieces.commit_due():
+            if progress:
+                progress(TRANSCRIBING, min(1.0, pieces.done_until * SAMPLE_RATE / total))
+    pieces.commit_rest()
+    if progress:
+        progress(TRANSCRIBING, 1.0)
+    return Transcript(pieces.words, transcriber.name, len(samples) / SAMPLE_RATE, pieces.notes)
 
 
 class StreamingTranscription:
@@ -74,13 +142,14 @@ class StreamingTranscription:
         self.path = Path(path)
         self.transcriber = transcriber
         self._tail = WavTail(self.path)
-        self._cutter = PauseCutter()
+        self._pieces = Pieces(transcriber)
         self._words: tuple[Word, ...] = ()  # shown live: committed and provisional
-        self._committed: tuple[Word, ...] = ()
-        self._provisional: _Provisional | None = None
+        self._paused_words: tuple[Word, ...] = ()  # the same, up to the latest pause only
+        # The sentences since the last cut transcribed for the live view, by (start, samples):
+        # kept, since the end of a recording is cut into the same ones.
+        self._sentences: dict[tuple[int, int], Transcript] = {}
+        self._live_until = 0.0  # where the last live pass ended, in the recording's clock
         self._shown_until = 0.0
-        self._notes: tuple[str, ...] = ()
-        self._done_until = 0.0  # seconds of the recording transcribed (or found silent)
         self._lags: list[float] = []
         self._recorded_ended = threading.Event()
         self._cancelled = threading.Event()
@@ -96,12 +165,15 @@ class StreamingTranscription:
         return self._words
 
     @property
+    def paused_words(self) -> tuple[Word, ...]:
+        """The words transcribed up to the latest pause: later than ``words`` but revised less
+        often (their last sentence is whole), for output that cannot be redrawn."""
+        return self._paused_words
+
+    @property
     def behind_seconds(self) -> float:
-        """How much recorded audio has not been transcribed yet, even provisionally."""
-        done = self._done_until
-        provisional = self._provisional
-        if provisional is not None and provisional.start >= done:
-            done = provisional.start + provisional.cut / SAMPLE_RATE
+        """How much recorded audio has not been transcribed yet, even for the live view."""
+        done = max(self._pieces.done_until, self._live_until)
         return max(0.0, self._tail.seconds_on_disk - done)
 
     @property
@@ -123,18 +195,21 @@ class StreamingTranscription:
         total = max(self._tail.seconds_on_disk, 0.01)
         while True:
             if progress:
-                progress(TRANSCRIBING, min(1.0, self._done_until / total))
+                progress(TRANSCRIBING, min(1.0, self._pieces.done_until / total))
             if self._finished.wait(POLL_SECONDS):
                 break
         if self._error is not None:
             raise self._error
         if progress:
             progress(TRANSCRIBING, 1.0)
+        cutter = self._pieces.cutter
+        activity = cutter.activity()
         return Streamed(
-            self._committed,
-            self._notes,
-            self._cutter.activity(),
-            self._cutter.seconds,
+            # A recording of nothing but silence is not transcribed, as a file of it is not.
+            self._pieces.words if activity.any_voice else (),
+            self._pieces.notes,
+            activity,
+            cutter.seconds,
             self.transcriber.name,
         )
 
@@ -154,11 +229,13 @@ class StreamingTranscription:
         while not self._cancelled.is_set():
             ended = self._recorded_ended.is_set()
             samples = self._tail.read(final=ended)
-            self._cutter.add(samples)
-            self._commit_due()
+            self._pieces.cutter.add(samples)
             if ended and self._tail.exhausted:
-                self._commit_rest()
+                self._pieces.commit_rest(self._reuse)
                 return
+            while not self._cancelled.is_set() and self._pieces.commit_due(self._reuse):
+                self._paused_words = self._pieces.words
+                self._show(self._pieces.words, live=not self._recorded_ended.is_set())
             if self._caught_up() and not ended:
                 self._look_ahead()
             if not samples.size:
@@ -167,71 +244,41 @@ class StreamingTranscription:
     def _caught_up(self) -> bool:
         return self._tail.seconds_on_disk - self._tail.seconds_read <= CAUGHT_UP_SECONDS
 
-    def _commit_due(self) -> None:
-        """Cut at the first pause past COMMIT_SECONDS (or, with none in a whole chunk, at the
-        quietest moment), as often as the pending audio allows."""
-        while not self._cancelled.is_set():
-            due = [cut for cut in self._cutter.pauses() if cut >= COMMIT_SECONDS * SAMPLE_RATE]
-            cut = due[0] if due else self._cutter.forced_cut()
-            if cut is None:
-                return
-            self._commit(cut)
-
-    def _commit_rest(self) -> None:
-        """After the stop: keep the provisional words, if any, and transcribe what follows."""
-        provisional = self._provisional_now()
-        if provisional is not None:
-            self._commit(provisional.cut)
-        last = self._cutter.finish()
-        if last is not None:
-            self._add(self._transcribe(last), live=False)
-        self._done_until = self._cutter.seconds
-
-    def _commit(self, cut: int) -> None:
-        provisional = self._provisional_now()
-        chunk = self._cutter.take(cut)
-        if provisional is not None and provisional.cut == cut:
-            found = provisional.transcript
-        else:
-            found = self._transcribe(chunk)
-        self._provisional = None
-        self._add(found, live=not self._recorded_ended.is_set())
-        self._done_until = chunk.end
+    def _reuse(self, chunk: Chunk) -> Transcript | None:
+        """A live pass's words for ``chunk``, if one transcribed exactly this chunk."""
+        start = round(chunk.start * SAMPLE_RATE)
+        found = self._sentences.get((start, len(chunk.samples)))
+        end = start + len(chunk.samples)
+        self._sentences = {k: t for k, t in self._sentences.items() if k[0] >= end}
+        return found
 
     def _look_ahead(self) -> None:
-        """Transcribe provisionally up to the latest pause, for the live transcript."""
-        pauses = self._cutter.pauses()
-        if not pauses:
+        """Transcribe past the last cut for the live transcript: the next sentence whose pause
+        has come, else, once there is another second of voice, what was said since the last
+        pause (one sentence at a time, so a pass costs a sentence)."""
+        cutter = self._pieces.cutter
+        heard: tuple[Word, ...] = ()
+        since = 0
+        first = round(cutter.pending_start * SAMPLE_RATE)
+        for cut in cutter.sentences():
+            key = (first + since, cut - since)
+            known = self._sentences.get(key)
+            if known is None:
+                chunk = cutter.peek(cut, since)
+                known = self._sentences[key] = self._pieces.transcribe(chunk)
+                self._paused_words = self._pieces.words + heard + known.words
+                self._live_until = max(self._live_until, chunk.end)
+                self._show(self._paused_words)
+                return
+            heard += known.words
+            since = cut
+        chunk = cutter.peek(cutter.judged(), since)
+        new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
+        if new < LIVE_STEP_SECONDS:
             return
-        provisional = self._provisional_now()
-        if provisional is not None and provisional.cut == pauses[-1]:
-            return
-        chunk = self._cutter.peek(pauses[-1])
-        found = self._transcribe(chunk)
-        self._provisional = _Provisional(chunk.start, pauses[-1], found)
-        self._show(self._committed + found.words)
-
-    def _provisional_now(self) -> _Provisional | None:
-        """The provisional transcription, if it still starts where the pending audio does."""
-        provisional = self._provisional
-        if provisional is None or provisional.start != self._cutter.pending_start:
-            return None
-        return provisional
-
-    def _transcribe(self, chunk: Chunk) -> Transcript:
-        whole = self._cutter.activity()
-        first = round(chunk.start / FRAME_SECONDS)
-        last = round(chunk.end / FRAME_SECONDS)
-        # The whole recording's threshold, so a quiet chunk is judged as the file would be.
-        activity = VoiceActivity(whole.voiced[first:last], whole.threshold_db)
-        if activity.voiced_seconds(0.0, chunk.end - chunk.start) < MIN_VOICE_SECONDS:
-            return Transcript((), self.transcriber.name, chunk.end - chunk.start)
-        return self.transcriber.transcribe(chunk.samples, activity=activity, offset=chunk.start)
-
-    def _add(self, found: Transcript, live: bool) -> None:
-        self._committed = self._committed + found.words
-        self._notes = self._notes + found.notes
-        self._show(self._committed, live)
+        found = self._pieces.transcribe(chunk)
+        self._live_until = chunk.end
+        self._show(self._pieces.words + heard + found.words)
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""
