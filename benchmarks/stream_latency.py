@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import struct
 import subprocess
 import sys
 import threading
@@ -55,6 +54,7 @@ from benchmarks.make_audio import ensure_audio
 from benchmarks.memory import files, measure
 from benchmarks.score_speed import rehearse_executable
 from rehearse.audio.clip import SAMPLE_RATE, load_audio
+from rehearse.audio.recorder import wav_header
 from rehearse.language.rubric import find_question
 from rehearse.scoring.score import Report
 from rehearse.service import LiveScoring, analyse_file
@@ -64,25 +64,6 @@ from rehearse.storage.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "stream"
 BLOCK_SECONDS = 0.05  # the recorder's block
-
-
-def _header(data_bytes: int) -> bytes:
-    return struct.pack(
-        "<4sI4s4sIHHIIHH4sI",
-        b"RIFF",
-        36 + data_bytes,
-        b"WAVE",
-        b"fmt ",
-        16,
-        1,
-        1,
-        SAMPLE_RATE,
-        SAMPLE_RATE * 2,
-        2,
-        16,
-        b"data",
-        data_bytes,
-    )
 
 
 class PacedSource:
@@ -101,7 +82,7 @@ class PacedSource:
     def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "wb") as f:
-            f.write(_header(0))
+            f.write(wav_header(SAMPLE_RATE, 0))
         self._thread.start()
 
     def _blocks(self) -> Iterator[bytes]:
@@ -122,7 +103,7 @@ class PacedSource:
                 time.sleep(max(0.0, due - time.monotonic()))
                 f.write(block)
                 written += len(block)
-                os.pwrite(f.fileno(), _header(written), 0)
+                os.pwrite(f.fileno(), wav_header(SAMPLE_RATE, written), 0)
         self.done.set()
 
 

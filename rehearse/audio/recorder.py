@@ -121,7 +121,7 @@ def _dbfs(power: float) -> float:
     return max(SILENCE_DBFS, 10.0 * math.log10(power)) if power > 0 else SILENCE_DBFS
 
 
-def _wav_header(samplerate: int, data_bytes: int) -> bytes:
+def wav_header(samplerate: int, data_bytes: int) -> bytes:
     return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF",
@@ -383,7 +383,7 @@ class Recorder:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Unbuffered: every write is a syscall, so the kernel has the audio even if we die.
             self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115 - closed in stop()
-            self._file.write(_wav_header(self.samplerate, 0))
+            self._file.write(wav_header(self.samplerate, 0))
         except OSError as exc:
             if self._file is not None:
                 self._discard_file()
