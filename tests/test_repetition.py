@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from wordlists import words_from
 
 from rehearse.language.filler_rules import example_words
 from rehearse.language.repetition import RULES, explain_repetitions, find_repetitions, overused
+from rehearse.language.restart_model import FEATURES, WEIGHTS_FILE
 
 EXAMPLES = [
     pytest.param(rule, text, verdict, id=f"{rule.name}: {text}")
@@ -85,3 +88,46 @@ def test_a_swapped_restart_needs_no_sentence_break_between_the_goes():
     ]
     assert find_repetitions(after_a_silence) == []
     assert find_repetitions(after_a_comma) == []
+
+
+# The blind writer's restarts that share no more than an opening word or its class with the
+# second go: left to the fitted restart decision.
+FRESH_STARTS = [
+    "So the model the whole pipeline was slow that week.",
+    "And we'd train we retrain it every Monday.",
+    "So we I built the loader myself.",
+    "Two stages. The candidate the first stage pulls a few hundred items.",
+]
+
+
+@pytest.mark.parametrize("text", FRESH_STARTS)
+def test_a_fresh_start_after_a_short_first_go_is_a_restart(text):
+    found = find_repetitions(words_from(text))
+    assert [r.kind for r in found] == ["restart"], found
+
+
+CLAUSES_THAT_OPEN_ALIKE = [
+    "We ran the job, we ran it again the next day.",
+    "We rolled it out step by step, and it won again and again.",
+    "We found that that feature leaked.",
+    "The baseline was the same weekday last year.",
+    "The team owned the app and the feed.",
+    "We knew we had a leak.",
+]
+
+
+@pytest.mark.parametrize("text", CLAUSES_THAT_OPEN_ALIKE)
+def test_clauses_that_open_alike_are_not_restarts(text):
+    assert find_repetitions(words_from(text)) == []
+
+
+def test_a_sentence_long_silence_between_the_goes_keeps_them_apart():
+    text = "So the model | the whole pipeline was slow."
+    assert [r.kind for r in find_repetitions(words_from(text, gap=0.0))] == ["restart"]
+    assert find_repetitions(words_from(text, gap=0.5)) == []
+
+
+def test_the_packaged_restart_decision_weighs_every_feature():
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert set(data["weights"]) == set(FEATURES)
+    assert 0 < data["threshold"] < 1
