@@ -612,6 +612,32 @@ def _defines_a_word(c: Context) -> bool:
     return False
 
 
+def _before_a_bare_verb(c: Context) -> bool:
+    """Whether a verb phrase follows "I mean", which "mean" cannot take as its object (it takes
+    "to" and a verb): a bare verb before an object or a preposition ("I mean load the artifact",
+    "I mean train on three months"). Not "it" and a past verb ("I mean it got no faster"): the
+    sets label that both ways."""
+    verb, nxt = c.after, c.after2
+    if "VERB" not in word_classes(verb) or verb.endswith(("s", "ed", "ing")):
+        return False
+    return (nxt in DETERMINERS or nxt in PREPOSITIONS or nxt in OBJECT_PRONOUNS) and not (
+        ends_clause(c.text(c.end + 1))
+    )
+
+
+def _restates(c: Context) -> bool:
+    """Whether "I mean" runs straight on from a word of its own sentence, with no conjunction
+    or break between: "I" cannot open a clause there, so it corrects what was just said ("inside
+    the pipeline I mean the scaler", "from F1 I mean precision and recall"). The content uses
+    come earlier (defining a term, "what I mean") or open a sentence ("I mean the validation
+    set, not the test set")."""
+    return bool(c.before) and not c.set_off_before and c.before not in _JOINS_A_CLAUSE
+
+
+# Words after which "I mean" can be a clause of the sentence: "and I mean the real one".
+_JOINS_A_CLAUSE = _CLAUSE_STARTERS | _MEANING_AFTER | {"if", "when", "where", "as", "now"}
+
+
 I_MEAN = Phrase(
     name="i-mean",
     spellings={("i", "mean"): "i mean"},
@@ -713,6 +739,26 @@ I_MEAN = Phrase(
                 ("I mean sometimes the model does fine on it.", "filler"),
             ),
             _before_a_finite_clause,
+        ),
+        Rule(
+            "i-mean.before-a-verb",
+            "filler",
+            'I mean: before a bare verb and its object ("I mean load the artifact") → filler',
+            (
+                ("Test the inference path. I mean load the artifact and feed it.", "filler"),
+                ("I mean train on three months and test on the next.", "filler"),
+            ),
+            _before_a_bare_verb,
+        ),
+        Rule(
+            "i-mean.restates",
+            "filler",
+            "I mean: run on from a word of its sentence, no conjunction between → filler",
+            (
+                ("It goes inside the pipeline I mean the scaler and the encoder.", "filler"),
+                ("We moved away from F1 I mean precision and recall.", "filler"),
+            ),
+            _restates,
         ),
         Rule(
             "i-mean.has-object",
