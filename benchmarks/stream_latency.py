@@ -147,6 +147,7 @@ def stream_once(
 
 def agreement(streamed: Report, whole: Report) -> str:
     covered = [[p.id for p in r.coverage.points if p.covered] for r in (streamed, whole)]
+    mine, theirs = streamed.coaching.delivery, whole.coaching.delivery
     same_words = [(w.text, w.start) for w in streamed.words] == [
         (w.text, w.start) for w in whole.words
     ]
@@ -157,6 +158,8 @@ def agreement(streamed: Report, whole: Report) -> str:
         f", fillers {streamed.fillers.count}/{whole.fillers.count}"
         f", pauses {'same' if streamed.pauses == whole.pauses else 'differ'}"
         f" ({len(streamed.pauses)}/{len(whole.pauses)})"
+        f", pitch variety {mine.pitch_variety_semitones}/{theirs.pitch_variety_semitones} st"
+        f", loudness variety {mine.loudness_variety_db}/{theirs.loudness_variety_db} dB"
     )
 
 

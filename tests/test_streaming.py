@@ -90,6 +90,15 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
     )
     assert streamed.pauses == whole.pauses
     assert streamed.duration_seconds == whole.duration_seconds
+    # Pitch and loudness, measured piece by piece as the pieces were cut, against the whole
+    # file's: within what was measured on the dev answers (tests/test_delivery.py), with room
+    # for the stretch between the first and last word to differ by a word near a cut.
+    mine, theirs = streamed.coaching.delivery, whole.coaching.delivery
+    assert mine.pitch_variety_semitones is not None and theirs.pitch_variety_semitones is not None
+    assert abs(mine.pitch_variety_semitones - theirs.pitch_variety_semitones) <= 0.05
+    assert mine.loudness_variety_db is not None and theirs.loudness_variety_db is not None
+    assert abs(mine.loudness_variety_db - theirs.loudness_variety_db) <= 0.2
+    assert mine.monotone == theirs.monotone
 
 
 def test_a_worker_that_falls_behind_hears_the_same_words(answer_wav: Path) -> None:
