@@ -8,8 +8,10 @@ of silence (the speaker's moment before pressing stop) the stop is sent: the fil
 ``LiveScoring.finish`` runs. Measured:
 
 * stop to report: median and worst over ``--runs`` runs, for a ~90 s and a ~4 minute answer
-  (the espeak answers of ``make_audio``; the long one is dev answers joined), next to the wall
-  time of ``rehearse score FILE --json`` on the same file (one run: start-up, model load and all);
+  (the espeak answers of ``make_audio``; the long one is dev answers joined), and of it the
+  scoring once the last words were transcribed (what grew with the answer's length before it
+  was prepared while recording), next to the wall time of ``rehearse score FILE --json`` on the
+  same file (one run: start-up, model load and all);
 * live transcript lag: for each word shown while recording, how long after its end it was shown
   (median and 90th percentile over all runs);
 * agreement: the first run's streamed report against the file report of the same recording
@@ -55,9 +57,10 @@ from benchmarks.memory import files, measure
 from benchmarks.score_speed import rehearse_executable
 from rehearse.audio.clip import SAMPLE_RATE, load_audio
 from rehearse.audio.recorder import wav_header
+from rehearse.errors import RehearseError
 from rehearse.language.rubric import find_question
 from rehearse.scoring.score import Report
-from rehearse.service import LiveScoring, analyse_file
+from rehearse.service import SCORING, LiveScoring, analyse_file
 from rehearse.speech.transcribe import Transcriber
 from rehearse.storage.settings import Settings
 
@@ -125,6 +128,7 @@ def at_16k(source: Path) -> Path:
 @dataclass
 class Run:
     latency: float
+    scoring: float  # of which scoring, once the last words were transcribed
     lags: tuple[float, ...]
     report: Report
     path: Path
@@ -141,12 +145,20 @@ def stream_once(
     live.start()
     paced.done.wait()
     stopped = time.monotonic()  # the stop: the recorder closes a file that is already whole
-    report = live.finish()
-    return Run(time.monotonic() - stopped, live.stream.lags, report, path)
+    scoring: list[float] = []
+
+    def progress(stage: str, _fraction: float) -> None:
+        if stage == SCORING and not scoring:
+            scoring.append(time.monotonic())
+
+    report = live.finish(progress)
+    done = time.monotonic()
+    return Run(done - stopped, done - scoring[0], live.stream.lags, report, path)
 
 
 def agreement(streamed: Report, whole: Report) -> str:
     covered = [[p.id for p in r.coverage.points if p.covered] for r in (streamed, whole)]
+    mine, theirs = streamed.coaching.delivery, whole.coaching.delivery
     same_words = [(w.text, w.start) for w in streamed.words] == [
         (w.text, w.start) for w in whole.words
     ]
@@ -157,6 +169,8 @@ def agreement(streamed: Report, whole: Report) -> str:
         f", fillers {streamed.fillers.count}/{whole.fillers.count}"
         f", pauses {'same' if streamed.pauses == whole.pauses else 'differ'}"
         f" ({len(streamed.pauses)}/{len(whole.pauses)})"
+        f", pitch variety {mine.pitch_variety_semitones}/{theirs.pitch_variety_semitones} st"
+        f", loudness variety {mine.loudness_variety_db}/{theirs.loudness_variety_db} dB"
     )
 
 
@@ -194,16 +208,23 @@ def latency(
     for n in range(runs_wanted):
         run = stream_once(path, question, transcriber, args.stop_after, 1.0, n)
         runs.append(run)
-        print(f"  {name} run {n + 1}: stop to report {run.latency:.2f} s ({load()})", flush=True)
+        print(
+            f"  {name} run {n + 1}: stop to report {run.latency:.2f} s, of which scoring"
+            f" {run.scoring:.2f} s ({load()})",
+            flush=True,
+        )
     if runs_wanted < 2:
         return [lag for r in runs for lag in r.lags]
     whole = analyse_file(runs[0].path, find_question(question), transcriber)
     batch = batch_seconds(runs[0].path, question)
     times = [r.latency for r in runs]
+    scorings = [r.scoring for r in runs]
     seconds = load_audio(path).duration
     summarise(
         f"{name}: {seconds:.0f} s answer, stop to report median {statistics.median(times):.2f} s,"
-        f" worst {max(times):.2f} s over {len(times)} runs; rehearse score of the same file"
+        f" worst {max(times):.2f} s over {len(times)} runs (of which scoring, once the last"
+        f" words were transcribed: median {statistics.median(scorings):.2f} s, worst"
+        f" {max(scorings):.2f} s); rehearse score of the same file"
         f" {batch:.1f} s ({load()})"
     )
     summarise(f"{name}: streamed vs file: {agreement(runs[0].report, whole)}")
@@ -236,7 +257,8 @@ def peak_memory(args: argparse.Namespace) -> None:
 
 
 def filler_figures(transcriber: Transcriber, args: argparse.Namespace) -> None:
-    answers = load_answers(split="dev", limit=args.fillers)
+    # Only answers to questions in the bank can be scored (05 answers a question it lacks).
+    answers = [a for a in load_answers(split="dev") if in_bank(a.question)][: args.fillers]
     totals = {"streamed": fa.Tally(), "file": fa.Tally()}
     same = 0
     for n, answer in enumerate(answers):
@@ -257,6 +279,14 @@ def filler_figures(transcriber: Transcriber, args: argparse.Namespace) -> None:
             f" recall {r:.3f} F1 {f:.3f} (tp {tally.tp} fp {tally.fp} fn {tally.fn})"
         )
     summarise(f"fillers: {same} of {len(answers)} answers with the same words streamed and filed")
+
+
+def in_bank(question: str) -> bool:
+    try:
+        find_question(question)
+    except RehearseError:
+        return False
+    return True
 
 
 def output(report: Report) -> fa.SystemOutput:

@@ -19,7 +19,13 @@ from typing import Literal
 import numpy as np
 
 from rehearse.audio.clip import AudioClip, VoiceActivity, load_audio
-from rehearse.audio.delivery import NO_DELIVERY, Delivery, measure_delivery
+from rehearse.audio.delivery import (
+    NO_DELIVERY,
+    Delivery,
+    VoiceFrames,
+    delivery_from,
+    measure_delivery,
+)
 from rehearse.errors import ModelError, RehearseError, UsageError
 from rehearse.language.fillers import find_fillers
 from rehearse.language.rubric import DEFAULT_TARGET, Rubric
@@ -34,6 +40,7 @@ from rehearse.speech.transcribe import (
 )
 from rehearse.storage.history import Attempt, History
 from rehearse.storage.settings import Settings
+from rehearse.text.sentences import split_sentences
 from rehearse.text.words import Word
 
 READING = "reading"
@@ -51,14 +58,17 @@ STAGE_WEIGHTS = {READING: 0.05, TRANSCRIBING: 0.6, LISTENING_AGAIN: 0.3, SCORING
 
 
 def warm_coverage(rubrics: Sequence[Rubric] = ()) -> threading.Thread:
-    """Load the sentence model (and embed ``rubrics``' points) on a background thread, so it is
-    ready by the time the speech model has transcribed; a failure shows when scoring needs it."""
+    """Load the sentence model (and embed ``rubrics``' points) and the word list the filler rules
+    read on a background thread, so they are ready by the time the speech model has
+    transcribed; a failure shows when scoring needs them."""
     from rehearse.language.coverage import warm_up
+    from rehearse.text.lexicon import load_word_list
 
     def run() -> None:
         # A failure here is not lost: scoring loads again and reports it as one line.
         with contextlib.suppress(RehearseError):
             warm_up(rubrics)
+        load_word_list()
 
     # Not a daemon: onnxruntime aborts the process if it exits while a model is still loading,
     # so an app quit in the first second waits for the load (well under a second) to finish.
@@ -169,6 +179,11 @@ def delivery_of(samples: np.ndarray, words: Sequence[Word]) -> Delivery:
     return measure_delivery(samples, words[0].start, words[-1].end) if words else NO_DELIVERY
 
 
+def delivery_of_frames(voice: VoiceFrames, words: Sequence[Word]) -> Delivery:
+    """The same figures from voiced frames measured piece by piece, over the same stretch."""
+    return delivery_from(voice.between(words[0].start, words[-1].end)) if words else NO_DELIVERY
+
+
 def score_heard(
     heard: Streamed,
     audio_name: str,
@@ -274,7 +289,7 @@ class LiveScoring:
         self.rubric = rubric
         self.target = resolve_target(rubric, settings, override)
         self.extra_fillers = tuple(settings.extra_fillers)
-        self.stream = StreamingTranscription(self.path, transcriber)
+        self.stream = StreamingTranscription(self.path, transcriber, on_commit=self._prepare)
 
     def start(self) -> None:
         self.stream.start()
@@ -300,6 +315,16 @@ class LiveScoring:
         indices = frozenset(i for f in fillers for i in f.word_indices)
         return LiveFigures(shown, indices, pace)
 
+    def _prepare(self, committed: tuple[Word, ...]) -> None:
+        """While the speaker goes on: embed the whole sentences committed so far for coverage,
+        so that at the stop only the last few are left (the embedder keeps them by text). The
+        last one may go on in the next piece, so it waits."""
+        from rehearse.language.coverage import sentence_vectors
+
+        # A sentence model that fails to load says so when the report needs it, not here.
+        with contextlib.suppress(RehearseError):
+            sentence_vectors(split_sentences(committed)[:-1])
+
     def finish(self, progress: ProgressCallback | None = None) -> Report:
         """The report, once the recording has stopped: only the audio not yet transcribed is
         left to do."""
@@ -317,8 +342,8 @@ class LiveScoring:
                 self.extra_fillers,
                 progress,
             )
-        # The file on disk is whole now; its pitch takes a fraction of a second to measure.
-        delivery = delivery_of(load_audio(self.path).samples, heard.words)
+        # Measured piece by piece as each was cut: the recording is not read again.
+        delivery = delivery_of_frames(self.stream.voice, heard.words)
         return score_heard(
             heard, self.path.name, self.rubric, self.target, self.extra_fillers, progress, delivery
         )

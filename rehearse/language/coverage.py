@@ -165,6 +165,12 @@ def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
         rubric_model(rubric, embedder)
 
 
+def sentence_vectors(sentences: Sequence[Sentence], embedder: Embedder | None = None) -> np.ndarray:
+    """The meaning of each sentence, one row each. Cached by text: sentences embedded ahead
+    (while an answer is recorded) are not embedded again when it is scored."""
+    return (embedder or shared_embedder()).embed([s.text for s in sentences])
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """One sentence against one point: covered or not, how, and how strongly (0-100)."""
@@ -226,7 +232,7 @@ def judge_sentences(
     if not sentences:
         return []
     model = rubric_model(rubric, embedder)
-    vectors = embedder.embed([s.text for s in sentences])
+    vectors = sentence_vectors(sentences, embedder)
     decision = decision or load_decision()
     judged = []
     for sentence, vector in zip(sentences, vectors, strict=True):

@@ -46,7 +46,10 @@ def _skeleton(squashed: str) -> str:
 
 def phrase_score(phrase: str, heard: str) -> float:
     """How well ``heard`` (recognised words) says ``phrase``, 0-100; 0 when it does not."""
-    want, got = _squash(phrase), _squash(heard)
+    return _squashed_score(_squash(phrase), _squash(heard))
+
+
+def _squashed_score(want: str, got: str) -> float:
     if not want or not got:
         return 0.0
     if want == got:
@@ -84,8 +87,13 @@ def find_phrase(
     """The earliest run of words that says ``phrase``, ignoring words at indices in ``skip``."""
     n = len(phrase.split())
     tokens = [normalise(w.text) for w in words]
+    # Squashed once here, not for every run tried: a run's squash is its words' squashes joined.
+    want, squashed = _squash(phrase), [_squash(t) for t in tokens]
+    known: dict[int, tuple[float, int] | None] = {}
 
     def best_at(i: int) -> tuple[float, int] | None:
+        if i in known:
+            return known[i]
         best: tuple[float, int] | None = None
         # The recogniser may split or join words ("PRAUC" for "PR AUC"), so try nearby lengths;
         # on a tie the shorter run wins, so no neighbouring word rides along.
@@ -93,9 +101,10 @@ def find_phrase(
             j = i + length
             if j > len(words) or any(k in skip for k in range(i, j)):
                 continue
-            score = phrase_score(phrase, " ".join(tokens[i:j]))
+            score = _squashed_score(want, "".join(squashed[i:j]))
             if score and (best is None or score > best[0]):
                 best = (score, j)
+        known[i] = best
         return best
 
     for i in range(len(words)):

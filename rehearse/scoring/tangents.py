@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from rehearse.language.coverage import match_point
-from rehearse.language.rubric import Rubric
+from rehearse.language.phrases import could_be_said, find_phrase
+from rehearse.language.rubric import Point, Rubric
 from rehearse.text.sentences import Sentence, split_sentences
 from rehearse.text.words import Word, transcript_text
 
@@ -33,7 +33,13 @@ class Tangent:
 
 def points_touched(rubric: Rubric, words: Sequence[Word]) -> tuple[str, ...]:
     """The ids of the rubric points that ``words`` (one stretch of the answer) say."""
-    return tuple(p.id for p in rubric.points if match_point(p, words) is not None)
+    return tuple(p.id for p in rubric.points if _says(p, words))
+
+
+def _says(point: Point, words: Sequence[Word]) -> bool:
+    # The quick bound first, as coverage asks it: the run-by-run phrase search is two orders of
+    # magnitude slower, and ran for every phrase of every sentence (0.4 s on a 5-minute answer).
+    return any(could_be_said(p, words) and find_phrase(p, words) for p in point.phrases)
 
 
 def find_tangents(

@@ -17,6 +17,11 @@ the end of a recording, what follows the last cut, is cut at the same pauses, so
 those need no second decoding), and what was said since the last pause every
 ``LIVE_STEP_SECONDS`` of voice, for the live transcript only.
 
+Each piece is also measured for delivery (Praat's pitch and loudness of its voiced frames) as
+it is cut, and the caller may ask to be told of the words committed so far (``on_commit``) to
+prepare its own work on them while the speaker goes on: at the stop, only the last pieces are
+left to measure and to prepare, however long the answer.
+
 A worker that falls behind (a slow machine, a bigger model) makes no such passes, leaves the
 backlog on disk and finishes it after the stop; nothing is skipped.
 """
@@ -31,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
+from rehearse.audio.delivery import VoiceFrames, VoiceTrack
 from rehearse.audio.stream import READ_SECONDS, Chunk, PauseCutter, WavTail
 from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
 from rehearse.text.words import Word
@@ -48,6 +54,8 @@ LIVE_STEP_SECONDS = 3.0
 
 Reuse = Callable[[Chunk], "Transcript | None"]
 """An earlier transcription of exactly this chunk, if there is one."""
+Committed = Callable[[tuple[Word, ...]], None]
+"""Told the words committed so far (final: no later piece changes them), on the worker's thread."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class Pieces:
         self.cutter = PauseCutter()
         self.words: tuple[Word, ...] = ()
         self.notes: tuple[str, ...] = ()
+        self.voice = VoiceTrack()
         self.done_until = 0.0  # seconds of the recording transcribed (or found silent)
 
     def commit_due(self, reuse: Reuse | None = None) -> bool:
@@ -103,6 +112,7 @@ class Pieces:
 
     def _commit(self, chunk: Chunk, reuse: Reuse | None) -> None:
         found = (reuse(chunk) if reuse else None) or self.transcribe(chunk)
+        self.voice.add(chunk.samples, chunk.start)
         self.words += found.words
         self.notes += found.notes
         self.done_until = chunk.end
@@ -138,9 +148,12 @@ class StreamingTranscription:
     returns the whole transcription. ``cancel`` drops it (an answer thrown away).
     """
 
-    def __init__(self, path: Path, transcriber: Transcriber) -> None:
+    def __init__(
+        self, path: Path, transcriber: Transcriber, on_commit: Committed | None = None
+    ) -> None:
         self.path = Path(path)
         self.transcriber = transcriber
+        self._on_commit = on_commit
         self._tail = WavTail(self.path)
         self._pieces = Pieces(transcriber)
         self._words: tuple[Word, ...] = ()  # shown live: committed and provisional
@@ -213,6 +226,12 @@ class StreamingTranscription:
             self.transcriber.name,
         )
 
+    @property
+    def voice(self) -> VoiceFrames:
+        """The voiced frames of the pieces transcribed so far (all of them after ``finish``),
+        measured as each was cut: the answer's delivery without reading the recording again."""
+        return self._pieces.voice.frames()
+
     # -- the worker ----------------------------------------------------------------------------
 
     def _run(self) -> None:
@@ -233,9 +252,13 @@ class StreamingTranscription:
             if ended and self._tail.exhausted:
                 self._pieces.commit_rest(self._reuse)
                 return
+            committed = False
             while not self._cancelled.is_set() and self._pieces.commit_due(self._reuse):
+                committed = True
                 self._paused_words = self._pieces.words
                 self._show(self._pieces.words, live=not self._recorded_ended.is_set())
+            if committed and self._on_commit and not self._recorded_ended.is_set():
+                self._on_commit(self._pieces.words)
             if self._caught_up() and not ended:
                 self._look_ahead()
             if not samples.size:

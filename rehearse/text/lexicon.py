@@ -156,3 +156,9 @@ def verb_lemmas(token: str) -> frozenset[str]:
 def superlative(token: str) -> bool:
     """Whether ``token`` has a superlative's ending: "simplest", "longest"."""
     return len(token) > 4 and token.endswith("est")
+
+
+def load_word_list() -> None:
+    """Read lemminflect's word list now: it loads at the first lookup and takes most of a
+    second, which an answer's scoring should not wait for."""
+    getAllLemmas("be")
