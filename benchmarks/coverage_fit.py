@@ -2,9 +2,7 @@
 
 One row per (sentence, point of its question) of every dev answer, the writer's sentences as
 the unit; the label is whether the writer said that sentence covers that point. A logistic
-regression (numpy, Newton steps with an L2 penalty) weighs the meaning signals and the 384
-dimensions of the sentence's own vector (the stance read-out, ``Decision.sentence_weights``,
-with a penalty of its own, ``STANCE_L2``); then the
+regression (numpy, Newton steps with an L2 penalty) weighs the meaning signals; then the
 covering threshold is the one that gets the most dev points right at answer level (a point is
 covered when any sentence clears it or says one of its phrases, and no disclaimer vetoes it).
 Only the dev split is read.
@@ -34,30 +32,22 @@ from benchmarks.coverage_data import load_split, rubric
 from rehearse.language.coverage import (
     WEIGHTS_FILE,
     Decision,
-    contrast_vectors,
     rubric_model,
     says_alone,
 )
-from rehearse.language.meaning import DIMENSIONS, shared_embedder
+from rehearse.language.meaning import shared_embedder
 from rehearse.language.signals import FEATURES, disclaims, plain, related, sentence_features
 
 # Chosen by leave-one-question-out cross-validation (--cv) among 0.01 to 30.
 L2 = 0.1
-# The penalty on the stance read-out's weights, chosen by --cv among 0.3, 1 and 3.
-STANCE_L2 = 0.3
 GRID = np.round(np.arange(0.2, 0.9, 0.01), 2)
-# A phrase of the point heard in a plain sentence counts whatever the meaning decision says: a
-# higher floor gained 0.016 of accuracy in --cv, but the stance read-out gives a short plain
-# sentence little ("I learned to define the label first"), and the rubric's author said that
-# wording covers the point.
-FLOORS = (0.0,)
+FLOORS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
 
 
 def rows(
     split: str,
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]], np.ndarray]:
-    """Features (``FEATURES``, then the sentence's vector), labels, (answer, sentence, point)
-    and whether a phrase was heard, per row."""
+    """Features, labels, (answer, sentence, point) and whether a phrase was heard, per row."""
     embedder = shared_embedder()
     xs, ys, keys, hits = [], [], [], []
     for a, answer in enumerate(load_split(split)):
@@ -65,7 +55,6 @@ def rows(
         model = rubric_model(question, embedder)
         words, sentences = answer.timed()
         vectors = embedder.embed([s.text for s in sentences])
-        contrasts = contrast_vectors([s.text for s in sentences], embedder)
         for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
             if disclaims(sentence.text):
                 continue  # vetoed before the decision: not what the weights are for
@@ -73,7 +62,7 @@ def rows(
             for k, point in enumerate(question.points):
                 if not related(features[k]):
                     continue  # never covers, whatever the weights: not what they are for
-                xs.append(np.concatenate([features[k], vector, contrasts[n]]))
+                xs.append(features[k])
                 hits.append(
                     phrases[k][1] is not None and says_alone(phrases[k][0]) and plain(features[k])
                 )
@@ -82,17 +71,10 @@ def rows(
     return np.array(xs), np.array(ys), keys, np.array(hits)
 
 
-def fit(x: np.ndarray, y: np.ndarray, stance_l2: float) -> tuple[np.ndarray, float]:
-    """Weights of every column of ``x`` and the bias; ``stance_l2`` 0 leaves the sentence's
-    vector out (its weights 0), as the decision was before the stance read-out."""
-    width = x.shape[1]
-    if not stance_l2:
-        x = x[:, : len(FEATURES)]
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     design = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(design.shape[1])
     penalty = np.eye(len(w)) * L2
-    # 384 columns against a few thousand rows: they need a stronger hand than the signals.
-    penalty[len(FEATURES) : -1, len(FEATURES) : -1] *= stance_l2 / L2 if stance_l2 else 1.0
     penalty[-1, -1] = 0.0  # the bias is not shrunk
     for _ in range(50):
         p = 1 / (1 + np.exp(-(design @ w)))
@@ -102,9 +84,7 @@ def fit(x: np.ndarray, y: np.ndarray, stance_l2: float) -> tuple[np.ndarray, flo
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    weights = np.zeros(width)
-    weights[: len(w) - 1] = w[:-1]
-    return weights, float(w[-1])
+    return w[:-1], float(w[-1])
 
 
 def best_threshold(
@@ -133,21 +113,12 @@ def best_threshold(
     return best[1], best[2]
 
 
-def decision(weights: np.ndarray, bias: float, threshold: float, floor: float) -> Decision:
-    n, d = len(FEATURES), DIMENSIONS
-    return Decision(weights[:n], bias, threshold, floor, weights[n : n + d], weights[n + d :])
-
-
 def probability(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
     return np.asarray(1 / (1 + np.exp(-(x @ weights + bias))))
 
 
 def cross_validate(
-    x: np.ndarray,
-    y: np.ndarray,
-    keys: list[tuple[int, int, int]],
-    hits: np.ndarray,
-    stance_l2: float,
+    x: np.ndarray, y: np.ndarray, keys: list[tuple[int, int, int]], hits: np.ndarray
 ) -> Tally:
     """Leave one question out: fit on the other questions' answers, score the left-out ones."""
     answers = load_split("dev")
@@ -155,14 +126,15 @@ def cross_validate(
     total = Tally()
     for question in sorted({a.question for a in answers}):
         train = question_of != question
-        weights, bias = fit(x[train], y[train], stance_l2)
+        weights, bias = fit(x[train], y[train])
         train_keys = [k for k, t in zip(keys, train, strict=True) if t]
         threshold, floor = best_threshold(
             probability(x[train], weights, bias), y[train], train_keys, hits[train], quiet=True
         )
+        decision = Decision(weights, bias, threshold, floor)
+
         held = [a for a in answers if a.question == question]
-        chosen = decision(weights, bias, threshold, floor)
-        part = tally(held, text_words, partial(rehearse, decision=chosen))
+        part = tally(held, text_words, partial(rehearse, decision=decision))
         for name in ("tp", "fp", "fn", "tn", "near", "near_credited", "order", "order_right"):
             setattr(total, name, getattr(total, name) + getattr(part, name))
         total.errors += part.errors
@@ -174,44 +146,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write the weights file")
     parser.add_argument("--cv", action="store_true", help="leave-one-question-out figures")
     parser.add_argument("--errors", action="store_true", help="with --cv: every wrong decision")
-    parser.add_argument(
-        "--stance-l2",
-        type=float,
-        default=STANCE_L2,
-        help=f"the penalty on the sentence-vector weights (0: leave them out; {STANCE_L2})",
-    )
     args = parser.parse_args(argv)
     x, y, keys, hits = rows("dev")
     if args.cv:
-        t = cross_validate(x, y, keys, hits, args.stance_l2)
+        t = cross_validate(x, y, keys, hits)
         print("leave one question out, text: accuracy precision recall   near-miss   order")
         print(f"  {t.line()}")
         if args.errors:
             print("\n".join(f"    {e}" for e in t.errors))
-    weights, bias = fit(x, y, args.stance_l2)
+    weights, bias = fit(x, y)
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     threshold, floor = best_threshold(p, y, keys, hits)
     print(f"{len(y)} rows, {int(y.sum())} covering")
-    for name, w in zip(FEATURES, weights, strict=False):
+    for name, w in zip(FEATURES, weights, strict=True):
         print(f"  {name:18} {w:+.3f}")
-    print(f"  stance (norm)      {np.linalg.norm(weights[len(FEATURES) :]):.3f}")
     print(f"  {'bias':18} {bias:+.3f}\n  threshold          {threshold:.2f}")
     print(f"  phrase floor       {floor:.2f}")
     if args.write:
         data = {
             "fitted_on": "benchmarks/coverage/dev by benchmarks/coverage_fit.py",
-            "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=False)},
+            "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
             "bias": round(bias, 4),
             "threshold": threshold,
             "phrase_floor": floor,
-            "sentence_weights": [
-                round(float(w), 5) for w in weights[len(FEATURES) : len(FEATURES) + DIMENSIONS]
-            ]
-            if args.stance_l2
-            else [],
-            "contrast_weights": [round(float(w), 5) for w in weights[len(FEATURES) + DIMENSIONS :]]
-            if args.stance_l2
-            else [],
         }
         WEIGHTS_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_FILE}")

@@ -1,16 +1,9 @@
-import json
 from pathlib import Path
 
 import pytest
 from wordlists import words_from
 
-from rehearse.language.coverage import (
-    WEIGHTS_FILE,
-    find_phrase,
-    load_decision,
-    phrase_score,
-    score_coverage,
-)
+from rehearse.language.coverage import find_phrase, phrase_score, score_coverage
 from rehearse.language.rubric import find_question, parse_rubric
 
 
@@ -255,28 +248,3 @@ def test_a_mention_without_the_substance_does_not_cover(question, point, sentenc
 )
 def test_the_same_point_said_with_its_substance_is_covered(question, point, sentence):
     assert point in covered(question, sentence)
-
-
-# Round 3: the stance read off the sentence's own vector, and off the clause after a contrast.
-
-
-def test_the_clause_after_a_contrast_says_where_the_speaker_stands():
-    # Close in meaning to *impact* (went live), but the speaker goes on to say they never
-    # learned what it did; round 2's decision credited it.
-    sentence = "It went live eventually, but I moved teams and never heard how it did."
-    assert "impact" not in covered("project-walkthrough", sentence)
-    assert "impact" in covered(
-        "project-walkthrough", "It went live eventually, and late payments fell by a third."
-    )
-
-
-def test_a_weights_file_from_before_the_stance_read_out_still_decides(tmp_path):
-    old = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    del old["sentence_weights"], old["contrast_weights"]
-    path = tmp_path / "weights.json"
-    path.write_text(json.dumps(old), encoding="utf-8")
-    decision = load_decision(path)
-    rubric = find_question("project-walkthrough")
-    words = words_from("Once it was live, fraud losses went down by about twenty two percent.")
-    coverage = score_coverage(rubric, words, decision=decision)
-    assert [p.id for p in coverage.points if p.covered] == ["impact"]

@@ -328,7 +328,7 @@ async def test_record_screen_shows_question_target_and_hidden_points(tmp_path: P
         assert not points.display
         await pilot.press("t")
         assert points.display
-        assert "Favors precision when a false alarm is costly" in screen_text(app)
+        assert "Favor precision when false alarms are costly" in screen_text(app)
         await pilot.press("t")
         assert not points.display
         await pilot.press("escape")

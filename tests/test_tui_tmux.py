@@ -141,9 +141,9 @@ def test_rehearse_in_tmux(tmp_path: Path, terminal: Terminal) -> None:
     terminal.wait_for("Press space to start recording")
     terminal.wait_for("target 1:00–1:30")
     shown = terminal.wait_for("Talking points")  # the footer names the key...
-    assert "Favors precision when a false alarm" not in shown  # ...but they start hidden
+    assert "Favor precision when false alarms" not in shown  # ...but they start hidden
     terminal.type("t")
-    terminal.wait_for("Favors precision when a false alarm is costly")
+    terminal.wait_for("Favor precision when false alarms are costly")
     terminal.keys("Escape")
     terminal.wait_for("(1 try)")
 

@@ -2,8 +2,7 @@
 
 Every sentence of the transcript is weighed against every point of the question with the
 signals of ``rehearse.language.signals`` (phrase, shared wording, meaning, how much closer it is
-to this point than to the others, disclaimers) and a stance read off the vectors of the
-sentence and of the clause after its last "but", combined by a logistic decision whose weights
+to this point than to the others, disclaimers), combined by a logistic decision whose weights
 are a data file fitted on a development set by ``benchmarks/coverage_fit.py``. A point is
 covered by the first sentence that clears the threshold, and that sentence is its evidence; a
 sentence that says one of the point's ``not`` phrases never covers it.
@@ -16,20 +15,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from rehearse.language.meaning import DIMENSIONS, Embedder, shared_embedder
+from rehearse.language.meaning import Embedder, shared_embedder
 from rehearse.language.phrases import PhraseMatch, find_phrase, match_point, phrase_score
 from rehearse.language.rubric import Rubric
 from rehearse.language.signals import (
     FEATURES,
     PointModel,
-    contrast_clause,
     disclaims,
     plain,
     point_cues,
@@ -135,29 +133,9 @@ class Decision:
     bias: float
     threshold: float
     phrase_floor: float = 0.0
-    # The stance read-out: weights on the sentence's own vector, the same for every point, so
-    # learned across all the questions. Cosine closeness says a sentence is about a point;
-    # whether it says the point or only mentions it ("we never really evaluated it", "people
-    # love SMOTE, but") lies in directions of the vector that no closeness keeps. Empty in
-    # weight files from before it, which then decide as they did.
-    sentence_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    # The same for the clause after the sentence's last contrast (``contrast_clause``).
-    contrast_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
-    def probability(
-        self,
-        rows: np.ndarray,
-        vector: np.ndarray | None = None,
-        contrast: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Per row (a point), the chance that the sentence with ``vector`` (and the clause
-        after its contrast, ``contrast``) covers it."""
-        logit = rows @ self.weights + self.bias
-        if vector is not None and self.sentence_weights.size:
-            logit = logit + float(vector @ self.sentence_weights)
-        if contrast is not None and self.contrast_weights.size:
-            logit = logit + float(contrast @ self.contrast_weights)
-        return np.asarray(1 / (1 + np.exp(-logit)))
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
 
 
 @cache
@@ -169,8 +147,6 @@ def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
         float(data["bias"]),
         float(data["threshold"]),
         float(data.get("phrase_floor", 0.0)),
-        np.array(data.get("sentence_weights", []), dtype=np.float64),
-        np.array(data.get("contrast_weights", []), dtype=np.float64),
     )
 
 
@@ -237,18 +213,6 @@ def judge(
     return Judgement(True, how, strength, phrase[1])
 
 
-def contrast_vectors(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
-    """Per sentence, the vector of the clause after its last contrast, or zeros without one."""
-    clauses = [contrast_clause(t) for t in texts]
-    said = [c for c in clauses if c]
-    found = iter(embedder.embed(said)) if said else iter(())
-    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for n, clause in enumerate(clauses):
-        if clause:
-            out[n] = next(found)
-    return out
-
-
 def judge_sentences(
     rubric: Rubric,
     words: Sequence[Word],
@@ -263,13 +227,11 @@ def judge_sentences(
         return []
     model = rubric_model(rubric, embedder)
     vectors = embedder.embed([s.text for s in sentences])
-    contrasts = contrast_vectors([s.text for s in sentences], embedder)
     decision = decision or load_decision()
     judged = []
-    for sentence, vector, contrast in zip(sentences, vectors, contrasts, strict=True):
+    for sentence, vector in zip(sentences, vectors, strict=True):
         rows, phrases = sentence_features(model, words, sentence, vector, skip)
-        meaning = decision.probability(rows, vector, contrast)
-        meaning = meaning * np.array([related(row) for row in rows])
+        meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
         denied = disclaims(sentence.text)
         judged.append(

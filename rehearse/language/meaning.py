@@ -22,7 +22,6 @@ from rehearse.errors import ModelError
 
 TOKENIZER_FILE = Path(__file__).parent / "data" / "minilm-tokenizer.json"
 MAX_TOKENS = 128
-DIMENSIONS = 384
 # Coverage shares the two cores with the speech model; one thread is fast enough for a
 # sentence batch and does not slow transcription down.
 THREADS = 1
@@ -58,7 +57,7 @@ class Embedder:
             for text, vector in zip(todo, self._run(todo), strict=True):
                 self._cache[text] = vector
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, 384), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
     def _run(self, texts: list[str]) -> np.ndarray:

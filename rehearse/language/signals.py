@@ -32,10 +32,6 @@ A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or
 
 A sentence that ``disclaims`` (denies or waves the topic away: "I don't know what the impact
 was", "we never set that up", "people say ..., but") covers nothing, whatever it names.
-
-``contrast_clause`` is what a sentence says after its last "but" (or "though", "however"):
-coverage weighs its vector as well as the whole sentence's, since there the speaker says where
-they stand on what came before.
 """
 
 from __future__ import annotations
@@ -473,17 +469,3 @@ def _not_margin(model: PointModel, k: int, vector: np.ndarray, similarity: float
 def _best_other(values: np.ndarray, k: int) -> float:
     others = np.delete(values, k)
     return float(others.max()) if others.size else 0.0
-
-
-# "People love SMOTE, but I don't bother": after a contrast the speaker says where they stand.
-_CONTRAST = re.compile(r"(?:,|;|\s)\s*(?:but|though|although|however|yet)\b[,\s]+", re.IGNORECASE)
-CONTRAST_WORDS = 3
-
-
-def contrast_clause(text: str) -> str | None:
-    """What follows the sentence's last contrast ("..., but we never ..."), if it says enough
-    to weigh; ``None`` for a sentence without one."""
-    parts = _CONTRAST.split(text)
-    if len(parts) < 2 or len(tokens(parts[-1])) < CONTRAST_WORDS or not parts[0].strip():
-        return None
-    return parts[-1]
