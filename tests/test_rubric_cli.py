@@ -56,6 +56,24 @@ def test_check_gives_advice_for_points_without_examples(tmp_path: Path) -> None:
     assert "point 'a' has no examples" in result.stdout
 
 
+def test_check_advises_what_the_bundled_points_carry(tmp_path: Path) -> None:
+    """A point written the way round 1 advised (a terse label, three examples, no near
+    misses) is told what the meaning matcher now works from; a bundled rubric is not."""
+    rubric = tmp_path / "q.toml"
+    examples = ", ".join(f'"Reason number {n} is that it works."' for n in range(3))
+    rubric.write_text(
+        'id = "q"\nquestion = "Why?"\n[[points]]\nid = "a"\nlabel = "Reasons"\n'
+        f'phrases = ["because", "the reason", "since"]\nexamples = [{examples}]\n',
+        encoding="utf-8",
+    )
+    out = " ".join(rehearse("rubric", "check", str(rubric)).stdout.split())
+    assert "point 'a' has only 3 examples: give it at least 5" in out
+    assert "point 'a' has no not sentences: add two or three near misses" in out
+    assert "point 'a': say in the label what an interviewer listens for" in out
+    bundled = rehearse("rubric", "check", str(bundled_rubrics_dir() / "project-walkthrough.toml"))
+    assert bundled.returncode == 0 and "advice" not in bundled.stdout
+
+
 def test_a_broken_rubric_or_a_missing_answer_is_one_line_and_a_failure(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text('id = "x"\nquestion = "Why?"\n', encoding="utf-8")

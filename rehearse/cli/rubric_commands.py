@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rehearse.errors import UsageError
-from rehearse.language.rubric import Rubric, load_rubric
+from rehearse.language.rubric import Point, Rubric, load_rubric
 from rehearse.text.words import Word, words_from_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -104,18 +104,52 @@ def points_table(rubric: Rubric) -> Table:
     return table
 
 
+# What the bundled points carry, and what the meaning decision was fitted with: with fewer
+# examples it has too few ways of saying the point to compare with, and without ``not``
+# sentences nothing tells it what a near miss of the point sounds like.
+FEWEST_EXAMPLES = 5
+FEWEST_NOTS = 2
+# "Evaluation" says what the part is called, not what the interviewer listens for.
+FEWEST_LABEL_WORDS = 4
+
+
 def advice(rubric: Rubric) -> list[str]:
     """What would make the file's points easier to recognise, one line each."""
     lines = []
     for p in rubric.points:
-        if not p.examples:
-            lines.append(
-                f"point '{p.id}' has no examples: add two or three whole sentences that cover it,"
-                " in the words a candidate would use, for the meaning matcher"
-            )
-        if len(p.phrases) < 3:
-            lines.append(f"point '{p.id}' has {len(p.phrases)} phrase(s): add a few more phrasings")
+        lines.extend(_point_advice(p))
     return lines
+
+
+def _point_advice(p: Point) -> list[str]:
+    lines = []
+    if len(p.label.split()) < FEWEST_LABEL_WORDS:
+        lines.append(
+            f"point '{p.id}': say in the label what an interviewer listens for"
+            ' ("How the model was tested before it was trusted", not "Evaluation");'
+            " the label is compared with the answer too"
+        )
+    if len(p.examples) < FEWEST_EXAMPLES:
+        lines.append(
+            f"point '{p.id}' has {_count(len(p.examples), 'example')}: give it at least"
+            f" {FEWEST_EXAMPLES} whole sentences that cover it, each in different words a"
+            " candidate would use, for the meaning matcher"
+        )
+    if len(p.not_phrases) < FEWEST_NOTS:
+        lines.append(
+            f"point '{p.id}' has {_count(len(p.not_phrases), 'not sentence')}: add two or three"
+            " near misses that touch the topic without covering it"
+            ' ("I don\'t know what the impact was")'
+        )
+    if len(p.phrases) < 3:
+        lines.append(f"point '{p.id}' has {len(p.phrases)} phrase(s): add a few more phrasings")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 0:
+        return f"no {noun}s"
+    return f"only {n} {noun}" + ("" if n == 1 else "s")
 
 
 def answer_words(path: Path, rubric: Rubric, args: argparse.Namespace) -> list[Word]:
