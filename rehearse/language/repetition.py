@@ -44,6 +44,7 @@ from typing import Literal
 from rehearse.language.restart_model import (
     Break,
     RestartModel,
+    common_words,
     inflected_verb,
     packaged_model,
     switch_class,
@@ -255,14 +256,15 @@ class Candidate:
     def shared(self) -> int:
         """How many of the first go's words (contractions said in full) the second go says, in
         order."""
-        return _common(_spelled_out(self.phrase), _spelled_out(self.tokens[i] for i in self.second))
+        second = _spelled_out(self.tokens[i] for i in self.second)
+        return common_words(_spelled_out(self.phrase), second)
 
     @property
     def near_shared(self) -> int:
         """``shared``, looking only one word past the first go's length into the second."""
         first_go = _spelled_out(self.phrase)
         second = _spelled_out(self.tokens[i] for i in self.second)[: len(first_go) + 1]
-        return _common(first_go, second)
+        return common_words(first_go, second)
 
     @property
     def opening(self) -> int:
@@ -280,17 +282,6 @@ def _spelled_out(tokens: Iterable[str]) -> list[str]:
     for t in tokens:
         out += _CONTRACTIONS.get(t, (t,))
     return out
-
-
-def _common(a: Sequence[str], b: Sequence[str]) -> int:
-    """The length of the longest common subsequence of two short word lists."""
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            table[i + 1][j + 1] = (
-                table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
-            )
-    return table[len(a)][len(b)]
 
 
 RepetitionCondition = Callable[[Candidate], bool]
@@ -388,7 +379,7 @@ def _reduplication(c: Candidate) -> bool:
 def _says_all_but_articles(c: Candidate) -> bool:
     """The second go says every word of the first but its articles, in order."""
     wanted = [t for t in _spelled_out(c.phrase) if t not in ARTICLES]
-    return _common(wanted, _spelled_out(c.tokens[i] for i in c.second)) == len(wanted)
+    return common_words(wanted, _spelled_out(c.tokens[i] for i in c.second)) == len(wanted)
 
 
 def _restarted(c: Candidate) -> bool:
@@ -760,6 +751,11 @@ RULES: tuple[RepetitionRule, ...] = (
 )
 
 
+def _spoken(tokens: Sequence[str], skip: Collection[int]) -> list[int]:
+    """The indices of the words a phrase can be made of: said, not a hesitation, not skipped."""
+    return [i for i, t in enumerate(tokens) if t and not hesitation_form(t) and i not in skip]
+
+
 def explain_repetitions(
     words: Sequence[Word], skip: Collection[int] = (), model: RestartModel | None = None
 ) -> list[tuple[Candidate, RepetitionRule]]:
@@ -769,7 +765,7 @@ def explain_repetitions(
     model = model or packaged_model()
     words = tuple(words)
     tokens = tuple(w.norm for w in words)
-    spoken = [i for i, t in enumerate(tokens) if t and not hesitation_form(t) and i not in skip]
+    spoken = _spoken(tokens, skip)
     found: list[tuple[Candidate, RepetitionRule]] = []
     n = 0
     while n < len(spoken):
@@ -856,7 +852,7 @@ def candidates(words: Sequence[Word], skip: Collection[int] = ()) -> list[Candid
     restart decision)."""
     words = tuple(words)
     tokens = tuple(w.norm for w in words)
-    spoken = [i for i, t in enumerate(tokens) if t and not hesitation_form(t) and i not in skip]
+    spoken = _spoken(tokens, skip)
     return [c for n in range(len(spoken)) for c in _candidates_at(words, tokens, spoken, n)]
 
 

@@ -120,7 +120,8 @@ def _near_form(a: str, b: str) -> bool:
     return match.size / min(len(a), len(b)) >= NEAR_FORM_RATIO
 
 
-def _common(a: Sequence[str], b: Sequence[str]) -> int:
+def common_words(a: Sequence[str], b: Sequence[str]) -> int:
+    """The length of the longest common subsequence of two short word lists."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i, x in enumerate(a):
         for j, y in enumerate(b):
@@ -186,7 +187,7 @@ def _features(b: Break) -> dict[str, float]:
         "at_clause_start": float(b.at_clause_start),
         "after_preposition": float(word_class(b.before) == "preposition"),
         "after_content_word": float(b.before != "" and word_class(b.before) == "content"),
-        "shared_share": _common(first, said_again) / size,
+        "shared_share": common_words(first, said_again) / size,
         "same_second_class": float(
             size >= 2 and len(second) >= 2 and word_class(first[1]) == word_class(second[1])
         ),
