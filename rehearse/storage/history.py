@@ -21,6 +21,7 @@ import re
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
@@ -42,6 +43,8 @@ DATABASE_FILE = "history.sqlite3"
 ATTEMPTS_FOLDER = "attempts"
 SIDECAR_SUFFIX = ".json"
 SIDECAR_FORMAT = 1
+_PREPARE_LOCK = threading.Lock()
+_PREPARE_WAIT_SECONDS = 10.0
 REPAIR_HINT = "'rehearse doctor --repair' rebuilds it from the recordings"
 # A question id as it may appear in a file name: short, lower case, safe on every file system.
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -481,12 +484,28 @@ class History:
                     (self.directory / name).unlink()
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
+        # Turning a new database to WAL needs it to itself, and SQLite then answers "locked"
+        # (or "disk I/O error" while the -shm file appears) at once instead of waiting for its
+        # timeout: this process's threads take turns, and another process's turn is waited out.
+        with _PREPARE_LOCK:
+            deadline = time.monotonic() + _PREPARE_WAIT_SECONDS
+            while True:
+                try:
+                    self._use_wal(connection)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not _is_transient(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            self._migrate(connection)
+
+    @staticmethod
+    def _use_wal(connection: sqlite3.Connection) -> None:
         # WAL: readers never wait for a writer, and a writer (the CLI saving while the app is
         # open) waits only for another write, which is one short transaction.
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             connection.execute("PRAGMA journal_mode=WAL")
-        self._migrate(connection)
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
