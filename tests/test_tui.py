@@ -490,7 +490,8 @@ async def test_the_transcript_fillers_and_pace_show_while_answering(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         record = await start_answer(pilot, "recall")
         await wait_for(pilot, lambda: record.state == "recording")
-        assert "Your words appear here" in screen_text(app)
+        # The placeholder is drawn on the next refresh after the state changes.
+        await wait_for(pilot, lambda: "Your words appear here" in screen_text(app), timeout=5)
         # Real time: the words come a few seconds after they are said, while recording goes on.
         await wait_for(pilot, lambda: "words a minute" in screen_text(app), timeout=30)
         assert record.state == "recording"
@@ -895,9 +896,11 @@ async def test_mock_round_runs_questions_in_a_row_then_sums_up(tmp_path: Path) -
             await wait_for(pilot, lambda r=record: app.screen is not r, timeout=90)
         assert app.screen is screen
         table = screen.query_one("#round-table", DataTable)
-        assert table.row_count == 3
+        # The round hears of the last answer just after its record screen closes (the dismiss
+        # callback runs on a later turn of the event loop).
+        await wait_for(pilot, lambda: table.row_count == 3, timeout=10)
+        await wait_for(pilot, lambda: "3 of 3 questions answered" in screen_text(app), timeout=5)
         text = screen_text(app)
-        assert "3 of 3 questions answered" in text
         assert "Total" in text and "average coverage" in text
         assert len(app.store.attempts()) == 3
         # enter opens a question's report; escape comes back to the summary.
