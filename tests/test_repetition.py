@@ -113,6 +113,9 @@ CLAUSES_THAT_OPEN_ALIKE = [
     "The baseline was the same weekday last year.",
     "The team owned the app and the feed.",
     "We knew we had a leak.",
+    # An article before a word that is a noun here: not left hanging.
+    "For a while we kept both models.",
+    "The why decides the what.",
 ]
 
 

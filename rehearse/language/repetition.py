@@ -70,6 +70,7 @@ from rehearse.text.lexicon import (
     SUBJECT_PRONOUNS,
     TIME_CONJUNCTIONS,
     WH_WORDS,
+    WOULD_CONTRACTIONS,
     takes_a_clause,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -186,7 +187,9 @@ class Candidate:
     ``exact`` when the second go says the first word for word; otherwise ``second`` is the
     stretch after the first go in which its words were looked for. ``switched`` when the second
     go opens on another word of the opening word's class ("I built we built"): only ``model``,
-    the fitted restart decision, judges those.
+    the fitted restart decision, judges those. ``abandoned`` when the first go is a clause left on
+    an article with nothing after it ("in production the, once it was live"; see
+    ``_abandoned_at``).
     """
 
     words: tuple[Word, ...]
@@ -196,6 +199,7 @@ class Candidate:
     exact: bool
     switched: bool = False
     model: RestartModel | None = None
+    abandoned: bool = False
 
     @property
     def as_break(self) -> Break:
@@ -664,6 +668,19 @@ RULES: tuple[RepetitionRule, ...] = (
         _grammatical_double,
     ),
     RepetitionRule(
+        "repetition.abandoned",
+        "restart",
+        "a clause left on an article or a possessive, then a subject, a clause opener, a form of"
+        " 'be' or a modal: nothing came after the article ('in production the once it was live')"
+        " → restart",
+        (
+            ("In production the once it was live, waste fell.", "restart"),
+            ("And tuning the you tune the threshold on validation.", "restart"),
+            ("Then our if the queue grows, we add a worker.", "restart"),
+        ),
+        lambda c: c.abandoned,
+    ),
+    RepetitionRule(
         "repetition.said-again",
         "repeat",
         'one or two words said again at once ("the the", "it was it was") → repeat',
@@ -819,7 +836,46 @@ def _candidates_at(
             continue  # word for word: taken above
         second = tuple(spoken[again : again + size + SECOND_GO_SLACK])
         out.append(Candidate(words, tokens, tuple(spoken[n:again]), second, False, model=model))
-    return out + _switched_at(words, tokens, spoken, n, model)
+    out += _switched_at(words, tokens, spoken, n, model)
+    return out + _abandoned_at(words, tokens, spoken, n)
+
+
+# Left on with nothing after them, these leave a phrase plainly cut short ("his", "her" and
+# "its" double as pronouns, "that" and "this" as pronouns and conjunctions).
+_HANGING_DETERMINERS = ARTICLES | POSSESSIVE_DETERMINERS
+# ... when the next word cannot go on a noun phrase: a subject, a word opening a clause, a form
+# of "be" or a modal ("while", "since", "might", "can" and "will" are nouns too: "for a while").
+_CANNOT_FOLLOW_A_DETERMINER = (
+    PERSONAL_SUBJECTS
+    | WOULD_CONTRACTIONS
+    | {"i'm", "we're", "they're", "i've", "we've"}
+    | {"if", "unless", "once", "when", "because"}
+    | {"is", "was", "are", "were"}
+    | {"would", "should", "could", "won't", "can't", "cannot"}
+)
+
+
+def _abandoned_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """A clause opening at ``spoken[n]`` that stops on an article or a possessive before it has
+    a noun and starts again: "in production the once it was live", "and tuning the you tune".
+    Grammar alone shows the cut, with no word said again, so this finds the fresh starts that
+    share nothing with the first go."""
+    if n > 0 and not (
+        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS
+        or words[spoken[n - 1]].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
+    ):
+        return []
+    said = [tokens[i] for i in spoken]
+    for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
+        if said[k] in _HANGING_DETERMINERS and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER:
+            first = tuple(spoken[n : k + 1])
+            second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
+            return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]
+        if words[spoken[k]].text.rstrip().endswith((",", ";", ":", ".", "?", "!")):
+            break  # the clause ended before any article was left hanging
+    return []
 
 
 def _switched_at(
