@@ -116,6 +116,8 @@ CLAUSES_THAT_OPEN_ALIKE = [
     # An article before a word that is a noun here: not left hanging.
     "For a while we kept both models.",
     "The why decides the what.",
+    # A comma after a subject and more than a bare verb: two clauses.
+    "But I was new, I wanted a win.",
 ]
 
 
