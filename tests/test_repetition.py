@@ -118,6 +118,8 @@ CLAUSES_THAT_OPEN_ALIKE = [
     "The why decides the what.",
     # A comma after a subject and more than a bare verb: two clauses.
     "But I was new, I wanted a win.",
+    # A quantifier standing alone ends its phrase.
+    "We recorded more, we augmented more.",
 ]
 
 

@@ -107,23 +107,30 @@ _CONTRACTIONS = {
     "what's": ("what", "is"), "here's": ("here", "is"), "let's": ("let", "us"),
 }  # fmt: skip
 
+# Quantifiers that stand alone as a pronoun or an adverb and so can end a phrase ("we recorded
+# more, we augmented more", "of all").
+_STAND_ALONE = frozenset({"more", "most", "all", "much", "many", "few", "some", "any"})
 # A phrase cannot stop on these: a first go that does was broken off ("we built a, we built").
 # Conjunctions are left out: "and" before the second go joins two clauses that say alike.
 _CANNOT_END_A_PHRASE = (
-    ARTICLES
-    | DETERMINERS
-    | POSSESSIVE_DETERMINERS
-    | PREPOSITIONS
-    | SUBJECT_PRONOUNS
-    | SUBJECT_CONTRACTIONS
-    | frozenset(_CONTRACTIONS)
-    | MODALS
-    | CONDITIONAL_MODALS
-    | BE_FORMS
-    | DO_FORMS
-    | QUANTIFIERS
-    | {"to", "not", "very", "really", "than", "other", "the"}
-) - {"that", "this", "these", "those"}
+    (
+        ARTICLES
+        | DETERMINERS
+        | POSSESSIVE_DETERMINERS
+        | PREPOSITIONS
+        | SUBJECT_PRONOUNS
+        | SUBJECT_CONTRACTIONS
+        | frozenset(_CONTRACTIONS)
+        | MODALS
+        | CONDITIONAL_MODALS
+        | BE_FORMS
+        | DO_FORMS
+        | QUANTIFIERS
+        | {"to", "not", "very", "really", "than", "other", "the"}
+    )
+    - {"that", "this", "these", "those"}
+    - _STAND_ALONE
+)
 # Stopping on these leaves a phrase plainly unfinished, so sharing only the opening word is
 # enough ("those come from, those are computed in"; "we had to, we corrected").
 _PLAINLY_UNFINISHED = ARTICLES | POSSESSIVE_DETERMINERS | PREPOSITIONS | {"to"}
