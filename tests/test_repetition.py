@@ -120,6 +120,8 @@ CLAUSES_THAT_OPEN_ALIKE = [
     "But I was new, I wanted a win.",
     # A quantifier standing alone ends its phrase.
     "We recorded more, we augmented more.",
+    # A verb that takes a clause, then its clause.
+    "I'd say what I would improve is the labels.",
 ]
 
 

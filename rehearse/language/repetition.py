@@ -553,6 +553,8 @@ def _swapped(c: Candidate) -> bool:
         return False
     first_go = _spelled_out(c.phrase)
     opening = _opening(first_go, _spelled_out(c.tokens[i] for i in c.second))
+    if any(takes_a_clause(t) for t in first_go[opening:]):
+        return False  # "I'd say what I would improve": the verb's clause follows it
     return opening >= SWAP_MIN_OPENING and 1 <= len(first_go) - opening <= MAX_SWAPPED_WORDS
 
 
