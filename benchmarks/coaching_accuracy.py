@@ -139,6 +139,7 @@ class Tally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    lost: int = 0  # of the false negatives, labels the recogniser did not hear word for word
     errors: list[str] = field(default_factory=list)
 
     def scores(self) -> tuple[float, float]:
@@ -153,8 +154,10 @@ def match(
     found: Sequence[Found],
     tokens: Sequence[str],
     tallies: dict[str, Tally],
+    lost: frozenset[int] = frozenset(),
 ) -> None:
-    """Tally ``found`` against ``labels`` (each with its span in ``tokens``, the words found on)."""
+    """Tally ``found`` against ``labels`` (each with its span in ``tokens``, the words found on);
+    ``lost`` are the labels (by position) whose words the recogniser did not all hear."""
     used: set[int] = set()
     for f in found:
         hit = next(
@@ -175,9 +178,11 @@ def match(
     for k, (label, a, b) in enumerate(labels):
         if k not in used:
             tallies[label.kind].fn += 1
+            tallies[label.kind].lost += k in lost
             context = " ".join(tokens[max(0, a - 4) : b + 4]) if a <= b else "(not heard)"
+            cause = " (not heard word for word)" if k in lost else ""
             tallies[label.kind].errors.append(
-                f"{answer.name} FN {label.kind} {label.text!r}: …{context}…"
+                f"{answer.name} FN {label.kind} {label.text!r}{cause}: …{context}…"
             )
 
 
@@ -190,9 +195,11 @@ def run_text(answers: Sequence[Answer]) -> dict[str, Tally]:
     return tallies
 
 
-def carry_labels(answer: Answer, heard: Sequence[str]) -> list[tuple[Label, int, int]]:
-    """Each label's span on the recognised words, through a word alignment; a label whose words
-    were all lost gets an empty span (b < a)."""
+def carry_labels(
+    answer: Answer, heard: Sequence[str]
+) -> tuple[list[tuple[Label, int, int]], frozenset[int]]:
+    """Each label's span on the recognised words, through a word alignment (a label whose words
+    were all lost gets an empty span, b < a), and the labels not heard word for word."""
     ref = [normalise(t) for t in answer.tokens]
     hyp = [normalise(t) for t in heard]
     mapping: dict[int, int] = {}
@@ -200,8 +207,11 @@ def carry_labels(answer: Answer, heard: Sequence[str]) -> list[tuple[Label, int,
         for k in range(block.size):
             mapping[block.a + k] = block.b + k
     out = []
-    for label in answer.labels:
+    lost = set()
+    for n, label in enumerate(answer.labels):
         mapped = [mapping[k] for k in range(label.first, label.last + 1) if k in mapping]
+        if len(mapped) < label.last - label.first + 1:
+            lost.add(n)
         if mapped:
             out.append((label, min(mapped), max(mapped)))
         else:
@@ -209,7 +219,7 @@ def carry_labels(answer: Answer, heard: Sequence[str]) -> list[tuple[Label, int,
             before = max((mapping[k] for k in mapping if k < label.first), default=-1)
             after = min((mapping[k] for k in mapping if k > label.last), default=len(hyp))
             out.append((label, before + 1, after - 1))
-    return out
+    return out, frozenset(lost)
 
 
 def run_voice(answers: Sequence[Answer], voice: str, model: str | None) -> dict[str, Tally]:
@@ -238,7 +248,8 @@ def run_voice(answers: Sequence[Answer], voice: str, model: str | None) -> dict[
         report = score(words, rubric, activity, clip.duration)
         heard = [w.text for w in report.words]
         found = _found(report.coaching)
-        match(answer, carry_labels(answer, heard), found, heard, tallies)
+        labels, lost = carry_labels(answer, heard)
+        match(answer, labels, found, heard, tallies, lost)
         print(f"  {voice} {answer.name}", file=sys.stderr)
     return tallies
 
@@ -255,8 +266,10 @@ def print_table(name: str, tallies: dict[str, Tally], verbose: bool) -> dict[str
             "fn": t.fn,
             "precision": round(p, 3),
             "recall": round(r, 3),
+            "fn_not_heard": t.lost,
         }
-        cells.append(f"{kind:8} P {p:.2f} R {r:.2f} (tp {t.tp} fp {t.fp} fn {t.fn})")
+        lost = f", {t.lost} not heard" if t.lost else ""
+        cells.append(f"{kind:8} P {p:.2f} R {r:.2f} (tp {t.tp} fp {t.fp} fn {t.fn}{lost})")
     print(f"{name:10} " + " | ".join(cells))
     if verbose:
         for kind in KINDS:
@@ -272,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N answers")
     args = parser.parse_args(argv)
-    answers = load(args.split)
+    answers = load(args.split)[: args.limit or None]
     if not answers:
         print(f"no answers in {SETS / args.split}", file=sys.stderr)
         return 1

@@ -113,6 +113,15 @@ CLAUSES_THAT_OPEN_ALIKE = [
     "The baseline was the same weekday last year.",
     "The team owned the app and the feed.",
     "We knew we had a leak.",
+    # An article before a word that is a noun here: not left hanging.
+    "For a while we kept both models.",
+    "The why decides the what.",
+    # A comma after a subject and more than a bare verb: two clauses.
+    "But I was new, I wanted a win.",
+    # A quantifier standing alone ends its phrase.
+    "We recorded more, we augmented more.",
+    # A verb that takes a clause, then its clause.
+    "I'd say what I would improve is the labels.",
 ]
 
 

@@ -19,7 +19,7 @@ was cut short: a subject that cannot be an object ("we", "I") and a verb with no
 ("we ran we replayed"; a verb that takes a clause, "we knew we had", leads into the second); a
 clause opener and a start ("so the first so before anything"); goes that open and end alike
 with a word swapped ("the system has two the architecture has two"), unless the first go's end
-takes the second as its complement ("the problem was the data was stale"); a word cut off and
+takes the second as its complement ("the problem was the data arrived late"); a word cut off and
 said whole ("the big the biggest").
 Those shapes stopped generalising (held-out recall 0.69, 0.49, 0.57 over three rounds), so what
 they leave as content is weighed by a fitted decision (``restart_model``) over the words'
@@ -70,6 +70,7 @@ from rehearse.text.lexicon import (
     SUBJECT_PRONOUNS,
     TIME_CONJUNCTIONS,
     WH_WORDS,
+    WOULD_CONTRACTIONS,
     takes_a_clause,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -106,23 +107,30 @@ _CONTRACTIONS = {
     "what's": ("what", "is"), "here's": ("here", "is"), "let's": ("let", "us"),
 }  # fmt: skip
 
+# Quantifiers that stand alone as a pronoun or an adverb and so can end a phrase ("we recorded
+# more, we augmented more", "of all").
+_STAND_ALONE = frozenset({"more", "most", "all", "much", "many", "few", "some", "any"})
 # A phrase cannot stop on these: a first go that does was broken off ("we built a, we built").
 # Conjunctions are left out: "and" before the second go joins two clauses that say alike.
 _CANNOT_END_A_PHRASE = (
-    ARTICLES
-    | DETERMINERS
-    | POSSESSIVE_DETERMINERS
-    | PREPOSITIONS
-    | SUBJECT_PRONOUNS
-    | SUBJECT_CONTRACTIONS
-    | frozenset(_CONTRACTIONS)
-    | MODALS
-    | CONDITIONAL_MODALS
-    | BE_FORMS
-    | DO_FORMS
-    | QUANTIFIERS
-    | {"to", "not", "very", "really", "than", "other", "the"}
-) - {"that", "this", "these", "those"}
+    (
+        ARTICLES
+        | DETERMINERS
+        | POSSESSIVE_DETERMINERS
+        | PREPOSITIONS
+        | SUBJECT_PRONOUNS
+        | SUBJECT_CONTRACTIONS
+        | frozenset(_CONTRACTIONS)
+        | MODALS
+        | CONDITIONAL_MODALS
+        | BE_FORMS
+        | DO_FORMS
+        | QUANTIFIERS
+        | {"to", "not", "very", "really", "than", "other", "the"}
+    )
+    - {"that", "this", "these", "those"}
+    - _STAND_ALONE
+)
 # Stopping on these leaves a phrase plainly unfinished, so sharing only the opening word is
 # enough ("those come from, those are computed in"; "we had to, we corrected").
 _PLAINLY_UNFINISHED = ARTICLES | POSSESSIVE_DETERMINERS | PREPOSITIONS | {"to"}
@@ -161,7 +169,7 @@ _OPENS_A_PHRASE = (
     | {"to", "not", "than", "as", "that", "there", "here"}
 )
 # Words after which the next phrase is their complement, not a restart ("we retrain when we
-# see drift when", "the problem was the data was stale").
+# see drift when", "the problem was the data arrived late").
 _TAKES_A_COMPLEMENT = (
     _OPENS_A_PHRASE - NUMBER_WORDS - OBJECT_PRONOUNS | BE_FORMS | frozenset(_CONTRACTIONS)
 )
@@ -186,7 +194,9 @@ class Candidate:
     ``exact`` when the second go says the first word for word; otherwise ``second`` is the
     stretch after the first go in which its words were looked for. ``switched`` when the second
     go opens on another word of the opening word's class ("I built we built"): only ``model``,
-    the fitted restart decision, judges those.
+    the fitted restart decision, judges those. ``abandoned`` when the first go is a clause left on
+    an article with nothing after it ("in production the, once it was live"; see
+    ``_abandoned_at``).
     """
 
     words: tuple[Word, ...]
@@ -196,6 +206,7 @@ class Candidate:
     exact: bool
     switched: bool = False
     model: RestartModel | None = None
+    abandoned: bool = False
 
     @property
     def as_break(self) -> Break:
@@ -401,6 +412,7 @@ def _restarted(c: Candidate) -> bool:
         or _subject_left_hanging(c)
         or _swapped(c)
         or (_runs_straight_on(c) and _cut_short(c))
+        or (_comma_between(c) and _subject_and_bare_verb(c))
     )
 
 
@@ -412,6 +424,22 @@ def _runs_straight_on(c: Candidate) -> bool:
         return False
     second = c.words[c.second[0]].text.rstrip()
     return not second.endswith((",", ";", ":", ".", "?", "!", "-")) and len(c.second) > 1
+
+
+def _comma_between(c: Candidate) -> bool:
+    """ "we started, we always start": only a comma, with no sentence-long silence, between a
+    clause's first go and a second that goes on. A recogniser writes a comma wherever the voice
+    breaks off, so through speech a comma is no evidence of two clauses; the silence is. A
+    subject and a bare verb set off by a comma before the same subject again is almost never
+    written as two clauses (no case in the filler corpus's 370 answers; "I mean," is a filler)."""
+    if not c.broken_off or c.ends_sentence or c.gap >= SENTENCE_BREAK_SECONDS:
+        return False
+    second = c.words[c.second[0]].text.rstrip()
+    return (
+        c.at_clause_start
+        and not second.endswith((",", ";", ":", ".", "?", "!", "-"))
+        and (len(c.second) > 1)
+    )
 
 
 def _cut_short(c: Candidate) -> bool:
@@ -432,6 +460,17 @@ def _subject_cut_short(c: Candidate) -> bool:
         all(w in _BEFORE_A_VERB for w in between)
         and verb not in _OPENS_A_PHRASE
         and not takes_a_clause(verb)
+    )
+
+
+def _subject_and_bare_verb(c: Candidate) -> bool:
+    """ "we started, we always start", "I looked, I went back": a subject and one verb, no
+    auxiliary ("I was, I think": "was" may stand for a whole clause), then the subject again."""
+    return (
+        len(c.first) == 2
+        and _subject_cut_short(c)
+        and c.phrase[1] not in _BEFORE_A_VERB
+        and word_class(c.phrase[1]) == "content"
     )
 
 
@@ -456,7 +495,7 @@ def _parallel(c: Candidate) -> bool:
     if not 3 <= len(first_go) <= LONG_OPENING_WORDS or c.phrase[0] in COORDINATORS:
         return False
     if first_go[-1] in _TAKES_A_COMPLEMENT:
-        return False  # "the problem was the data was stale": the second go completes the first
+        return False  # "the project was the problem was": left to the fitted decision
     second = _spelled_out(c.tokens[i] for i in _within_clause(c.words, c.second))
     last = len(first_go) - 1
     ends_alike = any(
@@ -514,6 +553,8 @@ def _swapped(c: Candidate) -> bool:
         return False
     first_go = _spelled_out(c.phrase)
     opening = _opening(first_go, _spelled_out(c.tokens[i] for i in c.second))
+    if any(takes_a_clause(t) for t in first_go[opening:]):
+        return False  # "I'd say what I would improve": the verb's clause follows it
     return opening >= SWAP_MIN_OPENING and 1 <= len(first_go) - opening <= MAX_SWAPPED_WORDS
 
 
@@ -568,6 +609,19 @@ def _a_noun_phrase(tokens: Sequence[str]) -> bool:
 _BE_ANY = BE_FORMS | {"isn't", "wasn't", "aren't", "weren't"}
 
 
+def _be_said_again(first: Sequence[str], second: Sequence[str]) -> bool:
+    """The first go is left on a form of "be" and the second says one where the first did
+    ("my part was my job was", "we were I was"): the second go has its own verb where the first
+    had one, so the fitted decision weighs it rather than the complement gate. It may still be a
+    complement ("the problem was the data was stale"), but in the coaching dev answers, k81-k100
+    and the filler corpus's 370 answers all 13 candidates of this shape were restarts."""
+    return (
+        len(first) >= 2
+        and first[-1] in _BE_ANY
+        and any(0 <= k < len(second) and second[k] in _BE_ANY for k in (len(first) - 1, len(first)))
+    )
+
+
 def judgeable(c: Candidate) -> bool:
     """Whether the fitted decision may weigh ``c`` (see ``_judged_restart``): a first go of at
     most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, and whose end
@@ -588,8 +642,11 @@ def _takes_the_second(c: Candidate) -> bool:
     clause leads into one opening on a subject; "the team owned the app": a verb takes the
     noun phrase after it as its object."""
     second = [c.tokens[i] for i in _within_clause(c.words, c.second)]
-    if c.left_on in _BE_ANY or any(t in _BE_ANY and t not in second for t in c.phrase[1:]):
-        return True  # "the problem was the data was stale"
+    be_takes_the_second = c.left_on in _BE_ANY or any(
+        t in _BE_ANY and t not in second for t in c.phrase[1:]
+    )
+    if be_takes_the_second and not _be_said_again(c.phrase, second):
+        return True  # "the baseline was the same weekday"
     if word_class(c.left_on) in {"introducer", "coordinator"} or c.left_on in _RELATIVES:
         return True  # "we retrain when we see drift", "it won because it", "the fact that the"
     if word_class(c.left_on) == "preposition" and word_class(second[0]) in _NOUN_OPENERS:
@@ -664,6 +721,19 @@ RULES: tuple[RepetitionRule, ...] = (
         _grammatical_double,
     ),
     RepetitionRule(
+        "repetition.abandoned",
+        "restart",
+        "a clause left on an article or a possessive, then a subject, a clause opener, a form of"
+        " 'be' or a modal: nothing came after the article ('in production the once it was live')"
+        " → restart",
+        (
+            ("In production the once it was live, waste fell.", "restart"),
+            ("And tuning the you tune the threshold on validation.", "restart"),
+            ("Then our if the queue grows, we add a worker.", "restart"),
+        ),
+        lambda c: c.abandoned,
+    ),
+    RepetitionRule(
         "repetition.said-again",
         "repeat",
         'one or two words said again at once ("the the", "it was it was") → repeat',
@@ -699,6 +769,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("I'm careful I'm wary with oversampling.", "restart"),
             ("On a churn on a pricing project, trees won.", "restart"),
             ("We ran we replayed a week of requests.", "restart"),
+            ("We started, we always start with a rule.", "restart"),
             ("I also I compared it with a popularity list.", "restart"),
             ("The system has two the architecture has two stages.", "restart"),
             ("To catch it I to notice it I watch the inputs.", "restart"),
@@ -744,7 +815,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("So much so that we stopped.", "content"),
             ("But the model itself was the easy part. It was the features.", "content"),
             ("That was that.", "content"),
-            ("The problem was the data was stale.", "content"),
+            ("The problem was the data arrived late.", "content"),
             ("We retrain when we see drift when the data shifts.", "content"),
         ),
     ),
@@ -819,7 +890,46 @@ def _candidates_at(
             continue  # word for word: taken above
         second = tuple(spoken[again : again + size + SECOND_GO_SLACK])
         out.append(Candidate(words, tokens, tuple(spoken[n:again]), second, False, model=model))
-    return out + _switched_at(words, tokens, spoken, n, model)
+    out += _switched_at(words, tokens, spoken, n, model)
+    return out + _abandoned_at(words, tokens, spoken, n)
+
+
+# Left on with nothing after them, these leave a phrase plainly cut short ("his", "her" and
+# "its" double as pronouns, "that" and "this" as pronouns and conjunctions).
+_HANGING_DETERMINERS = ARTICLES | POSSESSIVE_DETERMINERS
+# ... when the next word cannot go on a noun phrase: a subject, a word opening a clause, a form
+# of "be" or a modal ("while", "since", "might", "can" and "will" are nouns too: "for a while").
+_CANNOT_FOLLOW_A_DETERMINER = (
+    PERSONAL_SUBJECTS
+    | WOULD_CONTRACTIONS
+    | {"i'm", "we're", "they're", "i've", "we've"}
+    | {"if", "unless", "once", "when", "because"}
+    | {"is", "was", "are", "were"}
+    | {"would", "should", "could", "won't", "can't", "cannot"}
+)
+
+
+def _abandoned_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """A clause opening at ``spoken[n]`` that stops on an article or a possessive before it has
+    a noun and starts again: "in production the once it was live", "and tuning the you tune".
+    Grammar alone shows the cut, with no word said again, so this finds the fresh starts that
+    share nothing with the first go."""
+    if n > 0 and not (
+        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS
+        or words[spoken[n - 1]].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
+    ):
+        return []
+    said = [tokens[i] for i in spoken]
+    for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
+        if said[k] in _HANGING_DETERMINERS and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER:
+            first = tuple(spoken[n : k + 1])
+            second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
+            return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]
+        if words[spoken[k]].text.rstrip().endswith((",", ";", ":", ".", "?", "!")):
+            break  # the clause ended before any article was left hanging
+    return []
 
 
 def _switched_at(
