@@ -246,7 +246,8 @@ HELDOUT_PREFIX = "h"
 # helper who had not read the filler rules, with fillers said the way people speak: mid-clause
 # and without commas ("I mean it worked", "we uh retrained it"). Every earlier held-out set (h01-h05
 # for the first round of rules, ..., h366-h375 for issue 14's third round; see git history) was
-# looked at after its round, so it belongs to dev now.
+# looked at after its round, so it belongs to dev now. h396-h415, written blind for round 4 as
+# h376-h395 and never run, were renumbered (unopened) when round 6's blind set took h376 on.
 FIRST_HELDOUT = 376
 
 
