@@ -181,13 +181,43 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, s: np.ndarray, l2: float = L2) ->
     return w
 
 
-def fit(rows: Sequence[Row], new_weight: float) -> dict[str, dict[str, float]]:
-    """Weights per phrase; a phrase whose rows are all one label keeps the rules alone."""
+def fit(
+    rows: Sequence[Row], new_weight: float, pooled: bool = False, l2: float = L2
+) -> dict[str, dict[str, float]]:
+    """Weights per phrase; a phrase whose rows are all one label keeps the rules alone.
+
+    ``pooled``: one regression over every phrase's rows, each feature once shared and once
+    for its phrase, so a phrase with few rows borrows what the others show about clauses; the
+    shared and the phrase's own weight are summed into the phrase's table (same file format).
+    """
     weights: dict[str, dict[str, float]] = {}
     by_phrase: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.judged:
             by_phrase[row.phrase].append(row)
+    if pooled:
+        judged = [r for group in by_phrase.values() for r in group]
+        expanded = [
+            Row(
+                r.answer,
+                r.source,
+                r.phrase,
+                {**r.feats, **{f"{r.phrase}:{n}": v for n, v in r.feats.items()}},
+                r.rule_filler,
+                r.label,
+                r.judged,
+            )
+            for r in judged
+        ]
+        names = sorted({n for r in expanded for n in r.feats})
+        y = np.array([r.label for r in expanded], float)
+        s = np.array([1.0 if r.source == "text-old" else new_weight for r in expanded])
+        w = dict(zip(names, fit_logistic(vectorise(expanded, names), y, s, l2), strict=True))
+        shared = {n for r in judged for n in r.feats}
+        for phrase in sorted(by_phrase):
+            table = {n: w.get(n, 0.0) + w.get(f"{phrase}:{n}", 0.0) for n in shared}
+            weights[phrase] = {n: round(float(v), 4) for n, v in sorted(table.items()) if v}
+        return weights
     for phrase, group in sorted(by_phrase.items()):
         labels = {r.label for r in group}
         if len(labels) < 2:
@@ -195,7 +225,7 @@ def fit(rows: Sequence[Row], new_weight: float) -> dict[str, dict[str, float]]:
         names = sorted({n for r in group for n in r.feats})
         y = np.array([r.label for r in group], float)
         s = np.array([1.0 if r.source == "text-old" else new_weight for r in group])
-        w = fit_logistic(vectorise(group, names), y, s)
+        w = fit_logistic(vectorise(group, names), y, s, l2)
         weights[phrase] = {n: round(float(v), 4) for n, v in zip(names, w, strict=True) if v}
     return weights
 
@@ -232,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         help="how many times a row from the answers without commas, or from speech, counts",
     )
     parser.add_argument("--show", action="store_true", help="list the left-out errors")
+    parser.add_argument("--pooled", action="store_true", help="one regression, phrases pooled")
+    parser.add_argument("--l2", type=float, default=L2, help="the L2 penalty on the weights")
     args = parser.parse_args(argv)
     answers = load_answers(split="dev")
     rows, missed = text_rows(answers)
@@ -243,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     left_out: list[float | None] = [None] * len(rows)
     for k in range(FOLDS):
         train = [r for r in rows if fold(r.answer) != k]
-        weights = fit(train, args.new_weight)
+        weights = fit(train, args.new_weight, args.pooled, args.l2)
         for i, row in enumerate(rows):
             if fold(row.answer) == k:
                 left_out[i] = probability(weights, row)
@@ -290,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{row.phrase} {p or 0:.2f} rules={row.rule_filler}: {row.context}"
                 )
     if args.write:
-        data: dict[str, Any] = {"threshold": float(best), "weights": fit(rows, args.new_weight)}
+        weights = fit(rows, args.new_weight, args.pooled, args.l2)
+        data: dict[str, Any] = {"threshold": float(best), "weights": weights}
         WEIGHTS_FILE.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         print(f"wrote {WEIGHTS_FILE}")
     return 0
