@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from wordlists import words_from
 
-from rehearse.language.filler_rules import CUSTOM, HESITATION, PHRASES, RULES, example_words
+from rehearse.language.filler_rules import CUSTOM, FITTED, HESITATION, PHRASES, RULES, example_words
 from rehearse.language.fillers import explain_fillers, find_fillers
 
 EXAMPLES = [
@@ -45,7 +45,8 @@ def test_each_table_ends_in_its_default_and_names_its_rules_after_its_phrase():
             assert "→" in rule.description and rule.description.endswith(rule.verdict)
     names = [rule.name for phrase in PHRASES for rule in phrase.rules]
     assert len(names) == len(set(names))
-    assert set(RULES) == {*names, HESITATION.name, CUSTOM.name}
+    fitted = {rule.name for rule in FITTED.values()}
+    assert set(RULES) == {*names, *fitted, HESITATION.name, CUSTOM.name}
 
 
 def test_explain_lists_content_uses_as_well_as_fillers():

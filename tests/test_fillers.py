@@ -1,7 +1,8 @@
 import pytest
 from wordlists import words_from
 
-from rehearse.language.fillers import find_fillers
+from rehearse.language.filler_rules import RULES, example_words
+from rehearse.language.fillers import explain_fillers, find_fillers
 from rehearse.text.words import hesitation_form
 
 
@@ -564,3 +565,37 @@ def test_like_after_a_preposition_pads_its_object(text, expected):
 )
 def test_thought_of_is_content_and_like_after_a_quantifier(text, expected):
     assert fillers(text) == expected
+
+
+# Said mid-clause without commas, as people speak: no rule of the tables names these, and the
+# decision fitted on where the phrase sits in its clause takes them for the padding they are.
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("We check the review queue and you know the actual outcomes arrive later.", "you know"),
+        ("The model it like looked great offline.", "like"),
+    ],
+)
+def test_the_fitted_decision_finds_fillers_the_tables_leave_to_their_default(text, said):
+    words, paused = example_words(text)
+    tables = [d for d in explain_fillers(words, paused=paused, fitted=False) if d.text == said]
+    fitted = [d for d in explain_fillers(words, paused=paused) if d.text == said]
+    assert [d.verdict for d in tables] == ["content"]
+    assert [d.verdict for d in fitted] == ["filler"]
+    assert fitted[0].rule.endswith(".fitted-filler")
+    assert RULES[fitted[0].rule].description == fitted[0].description
+    assert [f.text for f in find_fillers(words, paused=paused)] == [said]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You know the answer already.",
+        "We used tools like Spark and Flink.",
+        "I mean the validation set, not the test set.",
+        "Users will like it once it is fast.",
+    ],
+)
+def test_the_fitted_decision_leaves_content_uses_alone(text):
+    words, paused = example_words(text)
+    assert find_fillers(words, paused=paused) == []

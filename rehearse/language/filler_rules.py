@@ -351,6 +351,13 @@ LIKE = Phrase(
             _modal_before_a_verb,
         ),
         Rule(
+            "like.liked-after-modal",
+            "content",
+            "like: between a modal and an object, it is the verb → content",
+            (("Users will like it once it is fast.", "content"),),
+            lambda c: c.before_past_hesitation in MODALS and c.after in _OBJECTS,
+        ),
+        Rule(
             "like.before-bare-verb",
             "filler",
             "like: before a bare verb, which cannot be what is liked or compared → filler",
@@ -1114,8 +1121,31 @@ CUSTOM = Rule(
 )
 
 PHRASES: tuple[Phrase, ...] = (LIKE, YOU_KNOW, I_MEAN, KIND_OF, BASICALLY, LITERALLY)
+
+
+def _fitted(phrase: Phrase, verdict: Verdict) -> Rule:
+    said = next(iter(phrase.spellings.values()))
+    return Rule(
+        f"{phrase.name}.fitted-{verdict}",
+        verdict,
+        f"{said}: where it sits in its clause outweighs the rule table → {verdict}",
+        (),
+    )
+
+
+# What ``filler_model``'s fitted decision answers when it overrules a phrase's table.
+FITTED: Mapping[tuple[str, Verdict], Rule] = {
+    (phrase.name, verdict): _fitted(phrase, verdict)
+    for phrase in PHRASES
+    for verdict in ("filler", "content")
+}
 RULES: Mapping[str, Rule] = {
     rule.name: rule
-    for rule in (HESITATION, CUSTOM, *(r for phrase in PHRASES for r in phrase.rules))
+    for rule in (
+        HESITATION,
+        CUSTOM,
+        *(r for phrase in PHRASES for r in phrase.rules),
+        *FITTED.values(),
+    )
 }
 """Every rule by its name."""
