@@ -3,7 +3,12 @@ from pathlib import Path
 import pytest
 from wordlists import words_from
 
-from rehearse.language.coverage import find_phrase, phrase_score, score_coverage
+from rehearse.language.coverage import (
+    find_phrase,
+    load_decision,
+    phrase_score,
+    score_coverage,
+)
 from rehearse.language.rubric import find_question, parse_rubric
 
 
@@ -248,3 +253,33 @@ def test_a_mention_without_the_substance_does_not_cover(question, point, sentenc
 )
 def test_the_same_point_said_with_its_substance_is_covered(question, point, sentence):
     assert point in covered(question, sentence)
+
+
+# Round 5: what the speaker says about the topic, in the clause after it.
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "disowned", "delivered"),
+    [
+        (
+            "imbalanced-data",
+            "resampling",
+            "Everybody oversamples the minority class first thing, and honestly I'm not a fan.",
+            "I'd oversample the minority class so the model sees enough positives.",
+        ),
+    ],
+)
+def test_a_topic_named_and_then_disowned_does_not_cover(question, point, disowned, delivered):
+    assert point not in covered(question, disowned)
+    assert point in covered(question, delivered)
+
+
+def test_a_weights_file_from_before_the_stance_read_out_still_loads_and_decides():
+    # Round 2's file, fitted before the ``stance`` signal and its read-out existed.
+    old = load_decision(Path(__file__).parent / "data" / "coverage-weights-round2.json")
+    coverage = score_coverage(
+        find_question("project-walkthrough"),
+        words_from("It shipped in March and cut manual reviews by about a third."),
+        decision=old,
+    )
+    assert [p.id for p in coverage.points if p.covered] == ["impact"]

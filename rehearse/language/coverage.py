@@ -35,6 +35,7 @@ from rehearse.language.signals import (
     related,
     says_not_phrase,
     sentence_features,
+    stance_clause,
 )
 from rehearse.text.sentences import Sentence, split_sentences
 from rehearse.text.words import Word
@@ -133,20 +134,39 @@ class Decision:
     bias: float
     threshold: float
     phrase_floor: float = 0.0
+    # The stance read-out: weights on the sentence's vector and its last clause's, and a bias
+    # (``None``: a weights file from before it, whose ``stance`` signal is then 0).
+    stance_weights: np.ndarray | None = None
+    stance_bias: float = 0.0
+    # A phrase heard in a sentence whose stance is below this does not count by itself: "a lot
+    # of people reach for SMOTE straight away, and I'm not a fan" names *resampling*, it does
+    # not recommend it. The meaning decision may still credit the sentence.
+    stance_floor: float = -np.inf
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
+
+    def stance(self, sentence: np.ndarray, clause: np.ndarray) -> float:
+        """How much the sentence delivers rather than touches what it talks about (a logit)."""
+        if self.stance_weights is None:
+            return 0.0
+        return float(np.concatenate([sentence, clause]) @ self.stance_weights + self.stance_bias)
 
 
 @cache
 def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
     data = json.loads(path.read_text(encoding="utf-8"))
-    weights = np.array([data["weights"][name] for name in FEATURES], dtype=np.float64)
+    # A signal added after the file was fitted weighs nothing: the file decides as it did.
+    weights = np.array([data["weights"].get(name, 0.0) for name in FEATURES], dtype=np.float64)
+    stance = data.get("stance")
     return Decision(
         weights,
         float(data["bias"]),
         float(data["threshold"]),
         float(data.get("phrase_floor", 0.0)),
+        np.array(stance["weights"], dtype=np.float64) if stance else None,
+        float(stance["bias"]) if stance else 0.0,
+        float(stance["floor"]) if stance and stance.get("floor") is not None else -np.inf,
     )
 
 
@@ -165,10 +185,16 @@ def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
         rubric_model(rubric, embedder)
 
 
-def sentence_vectors(sentences: Sequence[Sentence], embedder: Embedder | None = None) -> np.ndarray:
-    """The meaning of each sentence, one row each. Cached by text: sentences embedded ahead
-    (while an answer is recorded) are not embedded again when it is scored."""
-    return (embedder or shared_embedder()).embed([s.text for s in sentences])
+def sentence_vectors(
+    sentences: Sequence[Sentence], embedder: Embedder | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The meaning of each sentence and of its last clause (the stance), one row each. Cached
+    by text: sentences embedded ahead (while an answer is recorded) are not embedded again
+    when it is scored."""
+    embedder = embedder or shared_embedder()
+    texts = [s.text for s in sentences]
+    vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
+    return vectors[: len(texts)], vectors[len(texts) :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,15 +227,17 @@ def judge(
     allowed: bool,
     decision: Decision,
     plain: bool = True,
+    stance: float = 0.0,
 ) -> Judgement:
     """A phrase hit in a ``plain`` sentence counts when the decision does not rule the sentence
-    out (``phrase_floor``); a meaning probability over the threshold counts by itself; a
-    disclaimer or a ``not`` phrase vetoes."""
+    out (``phrase_floor``) and the sentence's stance delivers it (``stance_floor``); a meaning
+    probability over the threshold counts by itself; a disclaimer or a ``not`` phrase vetoes."""
     hit = (
         plain
         and phrase[1] is not None
         and says_alone(phrase[0])
         and meaning >= decision.phrase_floor
+        and stance >= decision.stance_floor
     )
     by_meaning = meaning >= decision.threshold
     strength = round(max(meaning, phrase[0] if hit else 0.0) * 100, 1)
@@ -232,11 +260,12 @@ def judge_sentences(
     if not sentences:
         return []
     model = rubric_model(rubric, embedder)
-    vectors = sentence_vectors(sentences, embedder)
+    vectors, clauses = sentence_vectors(sentences, embedder)
     decision = decision or load_decision()
     judged = []
-    for sentence, vector in zip(sentences, vectors, strict=True):
-        rows, phrases = sentence_features(model, words, sentence, vector, skip)
+    for sentence, vector, clause in zip(sentences, vectors, clauses, strict=True):
+        stance = decision.stance(vector, clause)
+        rows, phrases = sentence_features(model, words, sentence, vector, skip, stance)
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
         denied = disclaims(sentence.text)
@@ -250,6 +279,7 @@ def judge_sentences(
                         not denied and not says_not_phrase(point, words, sentence),
                         decision,
                         plain(rows[k]),
+                        stance,
                     )
                     for k, point in enumerate(rubric.points)
                 ],

@@ -26,7 +26,12 @@ and people rarely say a point in the rubric's words. Together they separate cove
 - ``unreal``: a wish, plan or habit rather than something done or held ("we'd have",
   "at some point", "I usually just", "the plan is"), up to two;
 - ``meaning_top3``: the mean similarity to the point's three closest cues: one lucky example
-  close to an aside counts for less than several that agree.
+  close to an aside counts for less than several that agree;
+- ``stance``: whether the sentence delivers what it talks about or only touches it ("it went
+  live, and I moved teams, so the impact numbers were someone else's"): a logistic read-out of
+  the meaning of the sentence and of its last clause (``stance_clause``), fitted on the dev
+  answers' covering sentences against their near misses, the same for every point (a logit;
+  0 when the weights file has no read-out).
 
 A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or plan).
 
@@ -64,6 +69,7 @@ FEATURES = (
     "done",
     "unreal",
     "meaning_top3",
+    "stance",
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -302,6 +308,20 @@ _UNREAL = re.compile(
 )
 
 
+# Where a stance is usually said: after the topic, in a clause of its own ("..., but I feel
+# that's outdated", "..., and I'm not a fan", "..., so the numbers were someone else's").
+_CLAUSE = re.compile(
+    r",? \b(?:but|and|so|though|although|except|yet|because|which)\b", re.IGNORECASE
+)
+
+
+def stance_clause(text: str) -> str:
+    """The sentence's last clause (of two words or more), or the whole sentence."""
+    parts = _CLAUSE.split(text)
+    last = parts[-1].strip()
+    return last if len(parts) > 1 and len(last.split()) >= 2 else text
+
+
 def _count(pattern: re.Pattern[str], text: str, most: int = 2) -> float:
     return float(min(most, len(pattern.findall(text.lower().replace("’", "'")))))
 
@@ -422,6 +442,7 @@ def sentence_features(
     sentence: Sentence,
     vector: np.ndarray,
     skip: frozenset[int] = frozenset(),
+    stance: float = 0.0,
 ) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
     """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase)."""
     similarity = np.array([float((cues @ vector).max()) for cues in model.cue_vectors])
@@ -454,6 +475,7 @@ def sentence_features(
                 _not_margin(model, k, vector, similarity[k]),
                 *manner,
                 top3[k],
+                stance,
             ]
         )
     return np.array(rows, dtype=np.float64), phrases
