@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # 0 is reserved for attempts saved before revisions were recorded. 2: a softening "kind of" is a
 # hedge rather than a filler, reports carry the coaching figures,
 # and coverage is decided per sentence by meaning. 3: a fitted decision weighs the discourse
-# fillers no rule names (rehearse.language.filler_model).
+# fillers no rule names (rehearse.language.filler_model), a sentence's stance decides whether a
+# phrase counts by itself, and a clause left on an article before a new start is a restart.
 SCORING_REVISION = 3
 
 
