@@ -28,7 +28,9 @@ backlog on disk and finishes it after the stop; nothing is skipped.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,10 @@ from rehearse.audio.delivery import VoiceFrames, VoiceTrack
 from rehearse.audio.stream import READ_SECONDS, Chunk, PauseCutter, WavTail
 from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
 from rehearse.text.words import Word
+
+log = logging.getLogger(__name__)
+"""At DEBUG, one record per stretch of audio decoded or reused (what, where, how long it took):
+how ``benchmarks/stream_latency.py --trace`` shows what is left to do at the stop."""
 
 POLL_SECONDS = 0.2  # how often the worker looks for new audio: a tenth of a typical pause
 # Less voice than this in a chunk is a click or a breath: it is not decoded (as a whole recording
@@ -96,11 +102,11 @@ class Pieces:
             pass
         done = 0
         for cut in self.cutter.sentences():
-            self._commit(self.cutter.take(cut - done), reuse)
+            self._commit(self.cutter.take(cut - done), reuse, "sentence")
             done = cut
         rest = self.cutter.finish()
         if rest is not None:
-            self._commit(rest, reuse)
+            self._commit(rest, reuse, "rest")
         self.done_until = self.cutter.seconds
 
     def transcribe(self, chunk: Chunk) -> Transcript:
@@ -110,12 +116,31 @@ class Pieces:
             chunk.samples, activity=chunk.activity, offset=chunk.start
         )
 
-    def _commit(self, chunk: Chunk, reuse: Reuse | None) -> None:
-        found = (reuse(chunk) if reuse else None) or self.transcribe(chunk)
+    def _commit(self, chunk: Chunk, reuse: Reuse | None, kind: str = "piece") -> None:
+        began = time.monotonic()
+        found = reuse(chunk) if reuse else None
+        reused = found is not None
+        if found is None:
+            found = self.transcribe(chunk)
+        _trace(kind, chunk, reused, began)
         self.voice.add(chunk.samples, chunk.start)
         self.words += found.words
         self.notes += found.notes
         self.done_until = chunk.end
+
+
+def _trace(kind: str, chunk: Chunk, reused: bool, began: float) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "%s %.2f-%.2f s (%.2f s, %.2f s voiced): %s in %.2f s",
+            kind,
+            chunk.start,
+            chunk.end,
+            chunk.end - chunk.start,
+            chunk.activity.voiced_seconds(0.0, chunk.end - chunk.start),
+            "reused" if reused else "decoded",
+            time.monotonic() - began,
+        )
 
 
 def transcribe_in_pieces(
@@ -204,6 +229,13 @@ class StreamingTranscription:
     def finish(self, progress: ProgressCallback | None = None) -> Streamed:
         """Transcribe what is left once the recording has ended; raises what the worker met
         (``ModelError`` for a model that cannot load)."""
+        log.debug(
+            "stop: %.2f s on disk, %.2f s read, %.2f s cut for good, %.2f s pending",
+            self._tail.seconds_on_disk,
+            self._tail.seconds_read,
+            self._pieces.done_until,
+            self._pieces.cutter.pending_seconds,
+        )
         self._recorded_ended.set()
         total = max(self._tail.seconds_on_disk, 0.01)
         while True:
@@ -287,8 +319,10 @@ class StreamingTranscription:
             key = (first + since, cut - since)
             known = self._sentences.get(key)
             if known is None:
+                began = time.monotonic()
                 chunk = cutter.peek(cut, since)
                 known = self._sentences[key] = self._pieces.transcribe(chunk)
+                _trace("live sentence", chunk, False, began)
                 self._paused_words = self._pieces.words + heard + known.words
                 self._live_until = max(self._live_until, chunk.end)
                 self._show(self._paused_words)
@@ -299,7 +333,9 @@ class StreamingTranscription:
         new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
         if new < LIVE_STEP_SECONDS:
             return
+        began = time.monotonic()
         found = self._pieces.transcribe(chunk)
+        _trace("live view", chunk, False, began)
         self._live_until = chunk.end
         self._show(self._pieces.words + heard + found.words)
 
