@@ -15,7 +15,8 @@ While the speaker talks, whenever the worker has caught up it also transcribes w
 last cut, a sentence at a time: each stretch between two pauses once its pause has come (kept:
 the end of a recording, what follows the last cut, is cut at the same pauses, so at the stop
 those need no second decoding), and what was said since the last pause every
-``LIVE_STEP_SECONDS`` of voice, for the live transcript only.
+``LIVE_STEP_SECONDS`` of voice, for the live transcript only (a first listen, never while a
+sentence is ending: its own pass comes within moments).
 
 Each piece is also measured for delivery (Praat's pitch and loudness of its voiced frames) as
 it is cut, and the caller may ask to be told of the words committed so far (``on_commit``) to
@@ -39,7 +40,7 @@ import numpy as np
 
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.audio.delivery import VoiceFrames, VoiceTrack
-from rehearse.audio.stream import READ_SECONDS, Chunk, PauseCutter, WavTail
+from rehearse.audio.stream import CUT_PAUSE_SECONDS, READ_SECONDS, Chunk, PauseCutter, WavTail
 from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
 from rehearse.text.words import Word
 
@@ -55,7 +56,7 @@ MIN_VOICE_SECONDS = 0.25
 CAUGHT_UP_SECONDS = 0.3
 # With no new pause, the live transcript is brought up to the latest audio once this much more
 # voice has been said: only a long sentence waits for it. Each such pass costs a 30 s encoder
-# window and a second listen, CPU the sentences the report is made of need on a busy machine.
+# window (its first listen alone), CPU the sentences the report is made of need on a busy machine.
 LIVE_STEP_SECONDS = 3.0
 
 Reuse = Callable[[Chunk], "Transcript | None"]
@@ -123,13 +124,15 @@ class Pieces:
         if found is None:
             found = self.transcribe(chunk)
         _trace(kind, chunk, reused, began)
+        began = time.monotonic()
         self.voice.add(chunk.samples, chunk.start)
+        _trace("Praat", chunk, False, began, "measured")
         self.words += found.words
         self.notes += found.notes
         self.done_until = chunk.end
 
 
-def _trace(kind: str, chunk: Chunk, reused: bool, began: float) -> None:
+def _trace(kind: str, chunk: Chunk, reused: bool, began: float, done: str = "decoded") -> None:
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
             "%s %.2f-%.2f s (%.2f s, %.2f s voiced): %s in %.2f s",
@@ -138,7 +141,7 @@ def _trace(kind: str, chunk: Chunk, reused: bool, began: float) -> None:
             chunk.end,
             chunk.end - chunk.start,
             chunk.activity.voiced_seconds(0.0, chunk.end - chunk.start),
-            "reused" if reused else "decoded",
+            "reused" if reused else done,
             time.monotonic() - began,
         )
 
@@ -290,7 +293,14 @@ class StreamingTranscription:
                 self._paused_words = self._pieces.words
                 self._show(self._pieces.words, live=not self._recorded_ended.is_set())
             if committed and self._on_commit and not self._recorded_ended.is_set():
+                began = time.monotonic()
                 self._on_commit(self._pieces.words)
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "prepared %d words in %.2f s",
+                        len(self._pieces.words),
+                        time.monotonic() - began,
+                    )
             if self._caught_up() and not ended:
                 self._look_ahead()
             if not samples.size:
@@ -329,15 +339,22 @@ class StreamingTranscription:
                 return
             heard += known.words
             since = cut
+        if cutter.silent_at_end() >= CUT_PAUSE_SECONDS:
+            # A sentence is ending: its own pass, due within moments, shows its words, and a
+            # view begun now would hold it up (at the end of an answer, the stop waits on it).
+            return
         chunk = cutter.peek(cutter.judged(), since)
         new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
         if new < LIVE_STEP_SECONDS:
             return
         began = time.monotonic()
-        found = self._pieces.transcribe(chunk)
+        # Shown until the sentence's own pass replaces it: the first listen is enough, and half
+        # the CPU the pieces and sentences need (a full pass here once held a loaded worker 14 s,
+        # through the stop).
+        found = self.transcriber.first_listen(chunk.samples, chunk.start)
         _trace("live view", chunk, False, began)
         self._live_until = chunk.end
-        self._show(self._pieces.words + heard + found.words)
+        self._show(self._pieces.words + heard + found)
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""

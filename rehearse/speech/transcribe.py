@@ -250,6 +250,15 @@ class Transcriber:
             refined = tuple(_shifted(w, offset) for w in refined)
         return Transcript(refined, self.name, seconds, tuple(notes))
 
+    def first_listen(self, samples: np.ndarray, offset: float = 0.0) -> tuple[Word, ...]:
+        """The prompted decoding alone, without the lost-speech guard and the second listens:
+        about half the cost of ``transcribe``, for words shown for a moment (a live transcript)
+        that ``transcribe`` replaces."""
+        self.load()
+        if len(samples) < SAMPLE_RATE // 10:
+            return ()
+        return tuple(_shifted(w, offset) for w in self._first_decoding(samples, None))
+
     def _first_decoding(self, samples: np.ndarray, progress: ProgressCallback | None) -> list[Word]:
         """The batched, prompted decoding of the whole of ``samples``, in time order."""
         seconds = len(samples) / SAMPLE_RATE
