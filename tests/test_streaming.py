@@ -11,14 +11,14 @@ import pytest
 from conftest import ROOT, play_into_mic, while_playing
 
 from benchmarks.corpus import parse_answer
-from rehearse.audio.clip import load_audio
+from rehearse.audio.clip import SAMPLE_RATE, load_audio
 from rehearse.audio.recorder import Recorder
 from rehearse.audio.tts import available_voices, synthesize_script
 from rehearse.language.rubric import find_question
 from rehearse.scoring.score import Report
 from rehearse.service import LiveScoring, analyse_file
 from rehearse.speech.stream import StreamingTranscription, transcribe_in_pieces
-from rehearse.speech.transcribe import Transcriber
+from rehearse.speech.transcribe import Interrupted, Transcriber
 from rehearse.storage.settings import Settings
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow, pytest.mark.usefixtures("virtual_audio")]
@@ -109,3 +109,24 @@ def test_a_worker_that_falls_behind_hears_the_same_words(answer_wav: Path) -> No
     assert len(behind.words) >= 200
     assert [w.text for w in behind.words] == [w.text for w in whole.words]
     assert [w.start for w in behind.words] == [w.start for w in whole.words]
+
+
+def test_a_pass_done_ahead_of_need_gives_way_when_asked(answer_wav: Path) -> None:
+    """A live pass asks, between its model calls, whether needed work has overtaken it: told
+    no, it gives the words it gives alone; told yes, it stops."""
+    transcriber = Transcriber()
+    transcriber.load()
+    samples = load_audio(answer_wav).samples[: 12 * SAMPLE_RATE]
+    asked: list[bool] = []
+
+    def not_yet() -> bool:
+        asked.append(False)
+        return False
+
+    with transcriber.interruptible(not_yet):
+        kept = transcriber.transcribe(samples)
+    assert asked
+    alone = transcriber.transcribe(samples)
+    assert [(w.text, w.start) for w in kept.words] == [(w.text, w.start) for w in alone.words]
+    with pytest.raises(Interrupted), transcriber.interruptible(lambda: True):
+        transcriber.transcribe(samples)

@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,13 @@ import numpy as np
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.audio.delivery import VoiceFrames, VoiceTrack
 from rehearse.audio.stream import CUT_PAUSE_SECONDS, READ_SECONDS, Chunk, PauseCutter, WavTail
-from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
+from rehearse.speech.transcribe import (
+    TRANSCRIBING,
+    Interrupted,
+    ProgressCallback,
+    Transcriber,
+    Transcript,
+)
 from rehearse.text.words import Word
 
 log = logging.getLogger(__name__)
@@ -331,7 +338,12 @@ class StreamingTranscription:
             if known is None:
                 began = time.monotonic()
                 chunk = cutter.peek(cut, since)
-                known = self._sentences[key] = self._pieces.transcribe(chunk)
+                try:
+                    with self.transcriber.interruptible(partial(self._overtaken, chunk)):
+                        known = self._sentences[key] = self._pieces.transcribe(chunk)
+                except Interrupted:
+                    _trace("live sentence", chunk, False, began, "interrupted")
+                    return
                 _trace("live sentence", chunk, False, began)
                 self._paused_words = self._pieces.words + heard + known.words
                 self._live_until = max(self._live_until, chunk.end)
@@ -355,6 +367,15 @@ class StreamingTranscription:
         _trace("live view", chunk, False, began)
         self._live_until = chunk.end
         self._show(self._pieces.words + heard + found)
+
+    def _overtaken(self, chunk: Chunk) -> bool:
+        """Whether a piece has become due that takes ``chunk`` in (a sentence transcribed
+        ahead of need, which the piece's own decoding replaces): the audio that came while it
+        was being transcribed is read to know."""
+        cutter = self._pieces.cutter
+        cutter.add(self._tail.read())
+        cut = cutter.next_cut()
+        return cut is not None and chunk.start < cutter.pending_start + cut / SAMPLE_RATE
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""
