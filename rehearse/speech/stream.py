@@ -16,7 +16,10 @@ last cut, a sentence at a time: each stretch between two pauses once its pause h
 the end of a recording, what follows the last cut, is cut at the same pauses, so at the stop
 those need no second decoding), and what was said since the last pause every
 ``LIVE_STEP_SECONDS`` of voice, for the live transcript only (a first listen, never while a
-sentence is ending: its own pass comes within moments).
+sentence is ending: its own pass comes within moments). A sentence pass is work done ahead of
+need: once a piece that takes it in is due, it stops at its next model call, so it holds the
+piece up for one call at most. The end of a recording is cut only at those pauses (never into a
+new piece, however long), so at the stop only the sentence after the last pause is new.
 
 Each piece is also measured for delivery (Praat's pitch and loudness of its voiced frames) as
 it is cut, and the caller may ask to be told of the words committed so far (``on_commit``) to
