@@ -34,7 +34,9 @@ nearly all of it the answers said in real time.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -125,6 +127,40 @@ def at_16k(source: Path) -> Path:
     return path
 
 
+class Trace(logging.Handler):
+    """The stream's decoding records (``rehearse.speech.stream`` at DEBUG), with when each
+    was written."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[float, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((time.monotonic(), record.getMessage()))
+
+    def since(self, moment: float, before: float = 5.0) -> list[str]:
+        """The records written from ``before`` seconds ahead of ``moment``, timed from it."""
+        return [
+            f"{at - moment:+6.2f} s {text}" for at, text in self.records if at >= moment - before
+        ]
+
+    def totals(self) -> list[str]:
+        """Per kind of stretch, over the whole answer: how many, their audio, their CPU."""
+        kinds: dict[str, list[float]] = {}
+        for _at, text in self.records:
+            found = re.match(r"(.+?) [\d.]+-[\d.]+ s \(([\d.]+) s.*: (\w+) in ([\d.]+) s", text)
+            if found:
+                kind = f"{found[1]} {found[3]}"
+                tally = kinds.setdefault(kind, [0, 0.0, 0.0])
+                tally[0] += 1
+                tally[1] += float(found[2])
+                tally[2] += float(found[4])
+        return [f"{k}: {int(n)} of {a:.0f} s audio in {t:.1f} s" for k, (n, a, t) in kinds.items()]
+
+
+TRACE: Trace | None = None
+
+
 @dataclass
 class Run:
     latency: float
@@ -141,6 +177,8 @@ def stream_once(
     rubric = find_question(question)
     paced = PacedSource(path, at_16k(source), stop_after, speed)
     live = LiveScoring(path, rubric, transcriber, Settings())
+    if TRACE:
+        TRACE.records.clear()
     paced.start()
     live.start()
     paced.done.wait()
@@ -153,6 +191,17 @@ def stream_once(
 
     report = live.finish(progress)
     done = time.monotonic()
+    if TRACE:
+        # What the worker was still doing at the stop (a record is written when its decoding
+        # ends), then the scoring.
+        for line in TRACE.totals():
+            print(f"    while recording and after: {line}", flush=True)
+        for line in TRACE.since(stopped):
+            print(f"    {line}", flush=True)
+        print(
+            f"    {done - stopped:+6.2f} s report (scoring began at {scoring[0] - stopped:+.2f} s)",
+            flush=True,
+        )
     return Run(done - stopped, done - scoring[0], live.stream.lags, report, path)
 
 
@@ -313,7 +362,19 @@ def main() -> None:
     parser.add_argument("--fillers", type=int, default=8, help="dev answers for the filler figures")
     parser.add_argument("--fillers-speed", type=float, default=4.0)
     parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "QUESTION"))
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="print each stretch decoded or reused from 5 s before the stop to the report, with"
+        " when it ended (seconds from the stop) and how long it took",
+    )
     args = parser.parse_args()
+    if args.trace:
+        global TRACE
+        TRACE = Trace()
+        stream_log = logging.getLogger("rehearse.speech.stream")
+        stream_log.setLevel(logging.DEBUG)
+        stream_log.addHandler(TRACE)
     if args.memory_child:
         memory_child(*args.memory_child, args.memory_speed)
         return

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity, load_audio
-from rehearse.audio.stream import PauseCutter, WavTail
+from rehearse.audio.stream import CUT_PAUSE_SECONDS, PauseCutter, WavTail
 from rehearse.audio.tts import available_voices, synthesize_script
 
 BLOCK_SECONDS = 0.05
@@ -125,6 +125,54 @@ def test_the_cut_falls_in_the_pause_between_the_sentences(spoken: Path) -> None:
     assert chunk.start == 0.0 and cutter.pending_start == chunk.end
     rest = cutter.finish()
     assert rest is not None and rest.end == pytest.approx(len(samples) / SAMPLE_RATE)
+
+
+def test_a_pause_is_seen_coming_while_the_speaker_talks_on_in_between_words(spoken: Path) -> None:
+    samples = load_audio(spoken).samples
+    activity = VoiceActivity.measure(samples)
+    pause = max(
+        activity.silences(0.5, len(samples) / SAMPLE_RATE - 0.5, 0.5), key=lambda s: s.seconds
+    )
+    # Mid-sentence, the end of what was heard is voiced, or a gap between words at most.
+    cutter = PauseCutter()
+    cutter.add(samples[: int((pause.start - 0.4) * SAMPLE_RATE)])
+    assert cutter.silent_at_end() < CUT_PAUSE_SECONDS
+    # Half a second into the pause, before its cut is known for good: a sentence is ending.
+    cutter.add(
+        samples[int((pause.start - 0.4) * SAMPLE_RATE) : int((pause.start + 0.5) * SAMPLE_RATE)]
+    )
+    assert cutter.silent_at_end() >= CUT_PAUSE_SECONDS
+    # Once the speaker goes on, the end is voiced again.
+    cutter.add(
+        samples[int((pause.start + 0.5) * SAMPLE_RATE) : int((pause.end + 0.4) * SAMPLE_RATE)]
+    )
+    assert cutter.silent_at_end() < CUT_PAUSE_SECONDS
+
+
+def test_the_end_of_a_recording_is_cut_only_at_its_pauses_however_long(tmp_path: Path) -> None:
+    """The last stretch runs past a whole chunk without a pause the speaker went on after:
+    it is cut at the pauses, where the sentences transcribed live end, not into a new piece."""
+    rng = np.random.default_rng(7)
+
+    def silence(seconds: float) -> np.ndarray:
+        return (rng.standard_normal(round(seconds * SAMPLE_RATE)) * 1e-4).astype(np.float32)
+
+    def speech(seconds: float) -> np.ndarray:
+        """Syllables of noise with the short gaps between words (far from a pause)."""
+        syllable = np.concatenate([silence(0.22) * 1000, silence(0.08)])
+        return np.tile(syllable, round(seconds / 0.3))
+
+    # A quiet room, then speech with pauses before 20 s and none after, then the stop.
+    parts = [silence(1.0), speech(9.0), silence(0.8), speech(8.1), silence(0.8), speech(10.8)]
+    samples = np.concatenate([*parts, silence(1.5)])
+    cutter = PauseCutter()
+    cutter.add(samples)
+    live = cutter.sentences()
+    assert cutter.next_cut() is None and cutter.pending_seconds > 28
+    cutter.end()
+    assert cutter.next_cut() is None
+    assert cutter.sentences() == live
+    assert [round(c / SAMPLE_RATE) for c in live] == [10, 19, 31]
 
 
 @pytest.fixture(scope="module")

@@ -11,20 +11,22 @@ import pytest
 from conftest import ROOT, play_into_mic, while_playing
 
 from benchmarks.corpus import parse_answer
-from rehearse.audio.clip import load_audio
+from rehearse.audio.clip import SAMPLE_RATE, load_audio
 from rehearse.audio.recorder import Recorder
 from rehearse.audio.tts import available_voices, synthesize_script
 from rehearse.language.rubric import find_question
 from rehearse.scoring.score import Report
 from rehearse.service import LiveScoring, analyse_file
 from rehearse.speech.stream import StreamingTranscription, transcribe_in_pieces
-from rehearse.speech.transcribe import Transcriber
+from rehearse.speech.transcribe import Interrupted, Transcriber
 from rehearse.storage.settings import Settings
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow, pytest.mark.usefixtures("virtual_audio")]
 
-# A labelled answer of the benchmark corpus: fillers of every kind, pauses of 0.8 to 2.5 s.
-ANSWER = ROOT / "benchmarks" / "answers" / "12-failure-story.txt"
+# A 90 s answer written for this test: each of its question's five points said plainly (so a
+# word heard differently near a cut cannot move one across the threshold), hesitations and
+# discourse fillers of several kinds, pauses of 0.8 to 1.5 s.
+ANSWER = ROOT / "tests" / "data" / "streamed-answer.txt"
 
 
 @pytest.fixture(scope="module")
@@ -71,23 +73,13 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
     assert live.stream.lags
 
     whole = analyse_file(path, rubric, transcriber, target=live.target)
-    assert len(streamed.words) >= 200
-    # The file is decoded whole, the stream in pieces cut where the audio alone says: the
-    # streamed words do not depend on how far behind the worker was, and are the file's but for
-    # a few near the cuts. Those few can move a sentence boundary, and coverage is decided per
-    # sentence. On this answer every point is credited near the threshold (strengths 34-47, the
-    # threshold 22), and 'situation', 'action' and 'learned' have each differed between runs of
-    # the microphone: {task, action} against {situation, task, learned}, and once only {task} for
-    # the file. The
-    # issue asks for the same points; the bound held is the measured one, and the README says so.
-    mine, theirs = set(covered(streamed)), set(covered(whole))
-    assert len(mine ^ theirs) <= 3 and mine & theirs, (mine, theirs)
+    assert len(streamed.words) >= 180
+    # What the issue promises: the file is decoded whole, the stream in pieces cut where the
+    # audio alone says, and a user sees the same report either way.
+    assert covered(streamed) == covered(whole)
+    assert len(covered(whole)) == len(rubric.points)
     assert streamed.timing == whole.timing
-    # The issue asks for ±1. The end of the answer is heard sentence by sentence (so the stop
-    # finds it done), and a short last sentence decoded alone can be heard differently: here
-    # "I mean that quite literally." as "I mean, not quite literally.", a filler the file does
-    # not have (20 and 19 against 18 measured): the bound held is the measured one.
-    assert abs(streamed.fillers.count - whole.fillers.count) <= 2, (
+    assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
         streamed.fillers.by_word,
         whole.fillers.by_word,
     )
@@ -117,3 +109,24 @@ def test_a_worker_that_falls_behind_hears_the_same_words(answer_wav: Path) -> No
     assert len(behind.words) >= 200
     assert [w.text for w in behind.words] == [w.text for w in whole.words]
     assert [w.start for w in behind.words] == [w.start for w in whole.words]
+
+
+def test_a_pass_done_ahead_of_need_gives_way_when_asked(answer_wav: Path) -> None:
+    """A live pass asks, between its model calls, whether needed work has overtaken it: told
+    no, it gives the words it gives alone; told yes, it stops."""
+    transcriber = Transcriber()
+    transcriber.load()
+    samples = load_audio(answer_wav).samples[: 12 * SAMPLE_RATE]
+    asked: list[bool] = []
+
+    def not_yet() -> bool:
+        asked.append(False)
+        return False
+
+    with transcriber.interruptible(not_yet):
+        kept = transcriber.transcribe(samples)
+    assert asked
+    alone = transcriber.transcribe(samples)
+    assert [(w.text, w.start) for w in kept.words] == [(w.text, w.start) for w in alone.words]
+    with pytest.raises(Interrupted), transcriber.interruptible(lambda: True):
+        transcriber.transcribe(samples)

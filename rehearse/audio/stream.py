@@ -222,8 +222,10 @@ class PauseCutter:
             if cut >= COMMIT_SECONDS * SAMPLE_RATE:
                 if not followed:
                     # Only a pause the speaker goes on after: the silence before the stop is
-                    # left to the sentences, which the live passes have transcribed already.
-                    return None if not self._ended else self._whole_chunk_cut()
+                    # left to the sentences, which the live passes have transcribed already,
+                    # even when they run past a whole chunk (a piece cut here at the stop would
+                    # be decoded again whole, and the sentence after it too).
+                    return None
                 return cut if cut <= MAX_CHUNK_SECONDS * SAMPLE_RATE else self._forced_cut()
         return self._whole_chunk_cut()
 
@@ -243,6 +245,17 @@ class PauseCutter:
             if cut >= (cuts[-1] if cuts else 0) + MIN_CUT_SECONDS * SAMPLE_RATE:
                 cuts.append(cut)
         return cuts
+
+    def silent_at_end(self) -> float:
+        """How long the audio judged so far has been silent at its end, in seconds (at most
+        ``PAUSE_REACH_SECONDS``): from ``CUT_PAUSE_SECONDS`` on, a pause whose cut will be
+        known within moments, whatever comes next."""
+        last = self._judged()
+        reach = round(PAUSE_REACH_SECONDS / FRAME_SECONDS)
+        first = max(self._pending_start // FRAME_SAMPLES, last - reach)
+        voiced = np.flatnonzero(self._voiced(first, last))
+        silent = last - first - (int(voiced[-1]) + 1 if len(voiced) else 0)
+        return silent * FRAME_SECONDS
 
     def judged(self) -> int:
         """The pending samples judged so far (what a chunk can be made of now)."""

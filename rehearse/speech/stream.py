@@ -15,7 +15,11 @@ While the speaker talks, whenever the worker has caught up it also transcribes w
 last cut, a sentence at a time: each stretch between two pauses once its pause has come (kept:
 the end of a recording, what follows the last cut, is cut at the same pauses, so at the stop
 those need no second decoding), and what was said since the last pause every
-``LIVE_STEP_SECONDS`` of voice, for the live transcript only.
+``LIVE_STEP_SECONDS`` of voice, for the live transcript only (a first listen, never while a
+sentence is ending: its own pass comes within moments). A sentence pass is work done ahead of
+need: once a piece that takes it in is due, it stops at its next model call, so it holds the
+piece up for one call at most. The end of a recording is cut only at those pauses (never into a
+new piece, however long), so at the stop only the sentence after the last pause is new.
 
 Each piece is also measured for delivery (Praat's pitch and loudness of its voiced frames) as
 it is cut, and the caller may ask to be told of the words committed so far (``on_commit``) to
@@ -28,18 +32,31 @@ backlog on disk and finishes it after the stop; nothing is skipped.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.audio.delivery import VoiceFrames, VoiceTrack
-from rehearse.audio.stream import READ_SECONDS, Chunk, PauseCutter, WavTail
-from rehearse.speech.transcribe import TRANSCRIBING, ProgressCallback, Transcriber, Transcript
+from rehearse.audio.stream import CUT_PAUSE_SECONDS, READ_SECONDS, Chunk, PauseCutter, WavTail
+from rehearse.speech.transcribe import (
+    TRANSCRIBING,
+    Interrupted,
+    ProgressCallback,
+    Transcriber,
+    Transcript,
+)
 from rehearse.text.words import Word
+
+log = logging.getLogger(__name__)
+"""At DEBUG, one record per stretch of audio decoded or reused (what, where, how long it took):
+how ``benchmarks/stream_latency.py --trace`` shows what is left to do at the stop."""
 
 POLL_SECONDS = 0.2  # how often the worker looks for new audio: a tenth of a typical pause
 # Less voice than this in a chunk is a click or a breath: it is not decoded (as a whole recording
@@ -49,7 +66,7 @@ MIN_VOICE_SECONDS = 0.25
 CAUGHT_UP_SECONDS = 0.3
 # With no new pause, the live transcript is brought up to the latest audio once this much more
 # voice has been said: only a long sentence waits for it. Each such pass costs a 30 s encoder
-# window and a second listen, CPU the sentences the report is made of need on a busy machine.
+# window (its first listen alone), CPU the sentences the report is made of need on a busy machine.
 LIVE_STEP_SECONDS = 3.0
 
 Reuse = Callable[[Chunk], "Transcript | None"]
@@ -96,11 +113,11 @@ class Pieces:
             pass
         done = 0
         for cut in self.cutter.sentences():
-            self._commit(self.cutter.take(cut - done), reuse)
+            self._commit(self.cutter.take(cut - done), reuse, "sentence")
             done = cut
         rest = self.cutter.finish()
         if rest is not None:
-            self._commit(rest, reuse)
+            self._commit(rest, reuse, "rest")
         self.done_until = self.cutter.seconds
 
     def transcribe(self, chunk: Chunk) -> Transcript:
@@ -110,12 +127,33 @@ class Pieces:
             chunk.samples, activity=chunk.activity, offset=chunk.start
         )
 
-    def _commit(self, chunk: Chunk, reuse: Reuse | None) -> None:
-        found = (reuse(chunk) if reuse else None) or self.transcribe(chunk)
+    def _commit(self, chunk: Chunk, reuse: Reuse | None, kind: str = "piece") -> None:
+        began = time.monotonic()
+        found = reuse(chunk) if reuse else None
+        reused = found is not None
+        if found is None:
+            found = self.transcribe(chunk)
+        _trace(kind, chunk, reused, began)
+        began = time.monotonic()
         self.voice.add(chunk.samples, chunk.start)
+        _trace("Praat", chunk, False, began, "measured")
         self.words += found.words
         self.notes += found.notes
         self.done_until = chunk.end
+
+
+def _trace(kind: str, chunk: Chunk, reused: bool, began: float, done: str = "decoded") -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "%s %.2f-%.2f s (%.2f s, %.2f s voiced): %s in %.2f s",
+            kind,
+            chunk.start,
+            chunk.end,
+            chunk.end - chunk.start,
+            chunk.activity.voiced_seconds(0.0, chunk.end - chunk.start),
+            "reused" if reused else done,
+            time.monotonic() - began,
+        )
 
 
 def transcribe_in_pieces(
@@ -204,6 +242,13 @@ class StreamingTranscription:
     def finish(self, progress: ProgressCallback | None = None) -> Streamed:
         """Transcribe what is left once the recording has ended; raises what the worker met
         (``ModelError`` for a model that cannot load)."""
+        log.debug(
+            "stop: %.2f s on disk, %.2f s read, %.2f s cut for good, %.2f s pending",
+            self._tail.seconds_on_disk,
+            self._tail.seconds_read,
+            self._pieces.done_until,
+            self._pieces.cutter.pending_seconds,
+        )
         self._recorded_ended.set()
         total = max(self._tail.seconds_on_disk, 0.01)
         while True:
@@ -258,7 +303,14 @@ class StreamingTranscription:
                 self._paused_words = self._pieces.words
                 self._show(self._pieces.words, live=not self._recorded_ended.is_set())
             if committed and self._on_commit and not self._recorded_ended.is_set():
+                began = time.monotonic()
                 self._on_commit(self._pieces.words)
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "prepared %d words in %.2f s",
+                        len(self._pieces.words),
+                        time.monotonic() - began,
+                    )
             if self._caught_up() and not ended:
                 self._look_ahead()
             if not samples.size:
@@ -287,21 +339,46 @@ class StreamingTranscription:
             key = (first + since, cut - since)
             known = self._sentences.get(key)
             if known is None:
+                began = time.monotonic()
                 chunk = cutter.peek(cut, since)
-                known = self._sentences[key] = self._pieces.transcribe(chunk)
+                try:
+                    with self.transcriber.interruptible(partial(self._overtaken, chunk)):
+                        known = self._sentences[key] = self._pieces.transcribe(chunk)
+                except Interrupted:
+                    _trace("live sentence", chunk, False, began, "interrupted")
+                    return
+                _trace("live sentence", chunk, False, began)
                 self._paused_words = self._pieces.words + heard + known.words
                 self._live_until = max(self._live_until, chunk.end)
                 self._show(self._paused_words)
                 return
             heard += known.words
             since = cut
+        if cutter.silent_at_end() >= CUT_PAUSE_SECONDS:
+            # A sentence is ending: its own pass, due within moments, shows its words, and a
+            # view begun now would hold it up (at the end of an answer, the stop waits on it).
+            return
         chunk = cutter.peek(cutter.judged(), since)
         new = chunk.activity.voiced_seconds(self._live_until - chunk.start, chunk.end - chunk.start)
         if new < LIVE_STEP_SECONDS:
             return
-        found = self._pieces.transcribe(chunk)
+        began = time.monotonic()
+        # Shown until the sentence's own pass replaces it: the first listen is enough, and half
+        # the CPU the pieces and sentences need (a full pass here once held a loaded worker 14 s,
+        # through the stop).
+        found = self.transcriber.first_listen(chunk.samples, chunk.start)
+        _trace("live view", chunk, False, began)
         self._live_until = chunk.end
-        self._show(self._pieces.words + heard + found.words)
+        self._show(self._pieces.words + heard + found)
+
+    def _overtaken(self, chunk: Chunk) -> bool:
+        """Whether a piece has become due that takes ``chunk`` in (a sentence transcribed
+        ahead of need, which the piece's own decoding replaces): the audio that came while it
+        was being transcribed is read to know."""
+        cutter = self._pieces.cutter
+        cutter.add(self._tail.read())
+        cut = cutter.next_cut()
+        return cut is not None and chunk.start < cutter.pending_start + cut / SAMPLE_RATE
 
     def _show(self, words: tuple[Word, ...], live: bool = True) -> None:
         """Make ``words`` the live transcript; note how late each new word came."""

@@ -11,7 +11,9 @@ dropped too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -138,6 +140,11 @@ def offline_models() -> list[str]:
     return found
 
 
+class Interrupted(Exception):
+    """A transcription given up between two of its model calls, at its caller's request (see
+    ``Transcriber.interruptible``)."""
+
+
 class Transcriber:
     """Loads the model once (lazily, or ahead of time with ``load``) and transcribes clips.
 
@@ -153,6 +160,7 @@ class Transcriber:
         self._odds: tuple[list[int], dict[str, list[int]]] | None = None
         self._hedges: tuple[Any, list[int], int, dict[str, list[int]]] | None = None
         self._lock = Lock()
+        self._interrupts = threading.local()  # per thread: the check of ``interruptible``
 
     @property
     def name(self) -> str:
@@ -237,6 +245,7 @@ class Transcriber:
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript((), self.name, seconds)
         words = self._first_decoding(samples, progress)
+        self._go_on()
         if progress:
             progress(LISTENING_AGAIN, 0.0)
         activity = activity or VoiceActivity.measure(samples)
@@ -249,6 +258,32 @@ class Transcriber:
         if offset:
             refined = tuple(_shifted(w, offset) for w in refined)
         return Transcript(refined, self.name, seconds, tuple(notes))
+
+    @contextmanager
+    def interruptible(self, overtaken: Callable[[], bool]) -> Iterator[None]:
+        """Within this, on this thread, ``transcribe`` asks ``overtaken`` before each model call
+        after its first decoding and raises ``Interrupted`` once it says so: for work done
+        ahead of need (a live pass) that work needed now may overtake. The words of a pass that
+        was not interrupted are the same."""
+        self._interrupts.overtaken = overtaken
+        try:
+            yield
+        finally:
+            self._interrupts.overtaken = None
+
+    def _go_on(self) -> None:
+        overtaken = getattr(self._interrupts, "overtaken", None)
+        if overtaken is not None and overtaken():
+            raise Interrupted
+
+    def first_listen(self, samples: np.ndarray, offset: float = 0.0) -> tuple[Word, ...]:
+        """The prompted decoding alone, without the lost-speech guard and the second listens:
+        about half the cost of ``transcribe``, for words shown for a moment (a live transcript)
+        that ``transcribe`` replaces."""
+        self.load()
+        if len(samples) < SAMPLE_RATE // 10:
+            return ()
+        return tuple(_shifted(w, offset) for w in self._first_decoding(samples, None))
 
     def _first_decoding(self, samples: np.ndarray, progress: ProgressCallback | None) -> list[Word]:
         """The batched, prompted decoding of the whole of ``samples``, in time order."""
@@ -295,6 +330,7 @@ class Transcriber:
     ) -> list[Word]:
         """Plain decoding of one clip, with the filler prompt unless ``prompt`` is None;
         ``guard`` drops the segments the model itself doubts are speech."""
+        self._go_on()
         segments, _info = self._pipeline.model.transcribe(
             clip,
             language="en",
@@ -324,6 +360,7 @@ class Transcriber:
         prompt, ids = self._odds_setup()
         odds: list[Odds] = []
         for first in range(0, len(clips), ODDS_BATCH):
+            self._go_on()
             batch = clips[first : first + ODDS_BATCH]
             # The full 30 s window: a 5 s one (whisper.cpp's --audio-ctx) was ten times cheaper
             # but made three times as many false hesitations on espeak's voice (12 against 4).
@@ -347,6 +384,7 @@ class Transcriber:
         tokenizer, previous, base_length, ids = self._hedge_setup()
         odds: list[Odds] = []
         for question in probes:
+            self._go_on()
             prompt = model.get_prompt(
                 tokenizer, previous, without_timestamps=True, prefix=question.prefix or None
             )
