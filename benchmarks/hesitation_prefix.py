@@ -39,8 +39,8 @@ from rehearse.speech.transcribe import (
     FILLER_PROMPT,
     ODDS_SPELLINGS,
     Transcriber,
+    forced_prefix_logits,
     prompt_tokens,
-    window_features,
 )
 from rehearse.text.words import hesitation_form
 
@@ -129,16 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             prompt = model.get_prompt(tokenizer, previous, without_timestamps=True, prefix=text)
             if prompt[len(prompt) - len(prefix) :] != prefix:
                 raise SystemExit(f"{stem}: the prefix is not its words' tokens end to end")
-            features = window_features(model, clip)[0]
-            encoded = model.encode(np.ascontiguousarray(features[None], dtype=np.float32))
-            result = model.model.generate(
-                encoded,
-                [prompt],
-                beam_size=1,
-                return_logits_vocab=True,
-                max_length=2 * len(prompt) + 4,
-            )[0]
-            logits = result.logits[0]
+            logits = forced_prefix_logits(model, clip, prompt)
             offset = len(prompt) - base - len(prefix)
             at = 0
             for w, piece in enumerate(pieces):

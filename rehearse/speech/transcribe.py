@@ -108,6 +108,24 @@ def _first_token_odds(logits: Any, ids: dict[str, list[int]]) -> dict[str, float
     return {name: float(p[tokens].sum()) for name, tokens in ids.items()}
 
 
+def forced_prefix_logits(model: Any, clip: np.ndarray, prompt: list[int]) -> Any:
+    """The decoder's logits over the vocabulary at each step of a greedy decoding of ``clip``
+    (its full 30 s window) with ``prompt`` forced: they start at the forced prefix, so the word
+    after a prefix of n tokens is step n."""
+    features = window_features(model, clip)[0]
+    encoded = model.encode(np.ascontiguousarray(features[None], dtype=np.float32))
+    # max_length does not end where the prefix does (with a 19-token prefix, 40 was the least
+    # that reached the word after it), so twice the prompt leaves room.
+    result = model.model.generate(
+        encoded,
+        [prompt],
+        beam_size=1,
+        return_logits_vocab=True,
+        max_length=2 * len(prompt) + 4,
+    )[0]
+    return result.logits[0]
+
+
 def _invented(segment: Any) -> bool:
     """Whether the model itself doubts a segment is speech: Whisper's "Thank you." on noise."""
     return bool(segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0)
@@ -388,23 +406,12 @@ class Transcriber:
             prompt = model.get_prompt(
                 tokenizer, previous, without_timestamps=True, prefix=question.prefix or None
             )
-            features = window_features(model, question.clip)[0]
-            encoded = model.encode(np.ascontiguousarray(features[None], dtype=np.float32))
-            # The logits start at the forced prefix: the word after it is step ``len(prefix)``.
-            # max_length does not end where the prefix does (with a 19-token prefix, 40 was the
-            # least that reached the word after it), so twice the prompt leaves room.
-            result = model.model.generate(
-                encoded,
-                [prompt],
-                beam_size=1,
-                return_logits_vocab=True,
-                max_length=2 * len(prompt) + 4,
-            )[0]
+            logits = forced_prefix_logits(model, question.clip, prompt)
             step = len(prompt) - base_length
-            if step >= len(result.logits[0]):
+            if step >= len(logits):
                 odds.append({})
                 continue
-            odds.append(_first_token_odds(result.logits[0][step], ids))
+            odds.append(_first_token_odds(logits[step], ids))
         return odds
 
     def _hedge_setup(self) -> tuple[Any, list[int], int, dict[str, list[int]]]:
