@@ -25,8 +25,12 @@ Those shapes stopped generalising (held-out recall 0.69, 0.49, 0.57 over three r
 they leave as content is weighed by a fitted decision (``restart_model``) over the words'
 classes at the break, the first go's completeness and how much the second go says again; it
 also judges first goes whose second go opens on another word of the same class ("I built we
-built"). Grammar that takes the next phrase as a complement or object gates it first ("the
-baseline was the same weekday", "the team owned the app", "the fact that the").
+built"). Grammar that could take the next phrase as a complement or object ("the baseline was
+the same weekday", "the team owned the app", "the fact that the") gated those out until round 6;
+it is now one of the things the decision weighs (``_gate``), against the parser-grade signs of a
+fresh start: the first go holds a clause and the second opens another with no conjunction
+between, a content word of the first said again in the second ("the model learns the model
+relearns", "it wasn't mature it was too immature"), the same shape of word classes again.
 Each candidate is judged by an ordered table of named rules, like the filler rules: the first
 whose condition holds decides, the last is the default, and each rule's examples are checked
 by tests/test_repetition.py. Hesitations between the goes are looked past.
@@ -45,7 +49,9 @@ from rehearse.language.restart_model import (
     Break,
     RestartModel,
     common_words,
+    echoes,
     inflected_verb,
+    opens_a_clause,
     packaged_model,
     switch_class,
     word_class,
@@ -211,7 +217,7 @@ class Candidate:
     @property
     def as_break(self) -> Break:
         second = tuple(self.tokens[i] for i in self.second)
-        return Break(self.phrase, second, self.before, self.at_clause_start)
+        return Break(self.phrase, second, self.before, self.at_clause_start, _gate(self))
 
     @property
     def phrase(self) -> tuple[str, ...]:
@@ -624,50 +630,71 @@ def _be_said_again(first: Sequence[str], second: Sequence[str]) -> bool:
 
 def judgeable(c: Candidate) -> bool:
     """Whether the fitted decision may weigh ``c`` (see ``_judged_restart``): a first go of at
-    most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, and whose end
-    does not take the second as its complement."""
+    most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, not joined to it
+    by grammar that never breaks off (``HARD_GATES``). A form of "be", a preposition or a verb
+    that could take the second go as its complement or object (``_gate``) keeps it out unless
+    the second go echoes the first and opens a clause of its own; the decision weighs those."""
     if c.exact or len(c.second) < 2 or len(c.first) > LONG_OPENING_WORDS:
         return False
     if c.broken_off or c.runs_on or c.gap >= SENTENCE_BREAK_SECONDS or _side_by_side(c):
         return False
     if c.words[c.second[0]].text.rstrip().endswith((",", ";", ":", ".", "?", "!", "-")):
         return False  # "we dropped it. We dropped": the "second go" is a word closing a clause
-    return not _takes_the_second(c)
+    gate = _gate(c)
+    if gate in HARD_GATES:
+        return False
+    # A softer gate is lifted only when the second go says the first's words again and opens a
+    # clause of its own ("it wasn't mature it was too immature"): then it is no complement.
+    second = [c.tokens[i] for i in c.second]
+    return gate == "" or (echoes(c.phrase, second) and opens_a_clause(second))
 
 
-def _takes_the_second(c: Candidate) -> bool:
-    """ "the baseline was the same weekday", "what I think about first is what": a form of "be"
-    takes the next phrase as its complement unless the second go says it again ("the project
-    was the problem was"); "I think I start", "I'd say what I'd improve": a verb that takes a
-    clause leads into one opening on a subject; "the team owned the app": a verb takes the
-    noun phrase after it as its object."""
+# The grammar that joins the goes so surely that no echo outweighs it: a first go left on a
+# clause opener or a relative ("we retrain when we see drift when"), a list ("and the model and
+# the data"), "so much so", a verb that takes the clause after it ("I thought I knew"), an object
+# pronoun after a verb ("it makes it harder"). The rest of ``restart_model.GATES`` (a form of
+# "be", a preposition, a verb and a noun phrase after it) are weighed.
+HARD_GATES = frozenset({"opener", "list", "degree", "clause", "object"})
+
+
+def _gate(c: Candidate) -> str:
+    """Why the first go's end could take the second go as its complement or object, as one of
+    ``restart_model.GATES`` ("" when nothing does). "the baseline was the same weekday", "what
+    I think about first is what": a form of "be" takes the next phrase as its complement unless
+    the second go says it again ("the project was the problem was"); "I think I start", "I'd say
+    what I'd improve": a verb that takes a clause leads into one opening on a subject; "the team
+    owned the app": a verb takes the noun phrase after it as its object. These were a hard gate
+    until round 6; they are now weighed by the fitted decision against the echo of the first go
+    in the second ("the model learns the model relearns" is no verb and its object)."""
     second = [c.tokens[i] for i in _within_clause(c.words, c.second)]
     be_takes_the_second = c.left_on in _BE_ANY or any(
         t in _BE_ANY and t not in second for t in c.phrase[1:]
     )
     if be_takes_the_second and not _be_said_again(c.phrase, second):
-        return True  # "the baseline was the same weekday"
+        return "be"  # "the baseline was the same weekday"
     if word_class(c.left_on) in {"introducer", "coordinator"} or c.left_on in _RELATIVES:
-        return True  # "we retrain when we see drift", "it won because it", "the fact that the"
+        return "opener"  # "we retrain when we see drift", "it won because it", "the fact that"
     if word_class(c.left_on) == "preposition" and word_class(second[0]) in _NOUN_OPENERS:
-        return True  # "a flag works like a dimmer", "that points at the input pipeline"
+        return "preposition"  # "a flag works like a dimmer", "that points at the input"
     if second[0] in OBJECT_PRONOUNS and word_class(c.left_on) == "content":
-        return True  # "it makes it harder"
+        return "object"  # "it makes it harder"
     if c.phrase[0] in COORDINATORS and (
         _a_noun_phrase(c.phrase[1:]) or word_class(second[1]) == "content"
     ):
-        return True  # "and the model and the data", "again and again": a list
+        return "list"  # "and the model and the data", "again and again": a list
     if c.phrase[0] == "so" and c.phrase[1] in _DEGREE_WORDS:
-        return True  # "so much so that"
+        return "degree"  # "so much so that"
     if (
         c.left_on not in _BE_ANY
         and inflected_verb(c.left_on)
         and word_class(second[0]) in _NOUN_OPENERS
     ):
-        return True  # "the team owned the front end": a verb and its object
-    return word_class(second[0]) == "subject" and any(
+        return "verb_object"  # "the team owned the front end": a verb and its object
+    if word_class(second[0]) == "subject" and any(
         takes_a_clause(t) or t == "like" for t in c.phrase[1:]
-    )
+    ):
+        return "clause"
+    return ""
 
 
 RULES: tuple[RepetitionRule, ...] = (
