@@ -646,7 +646,7 @@ def judgeable(c: Candidate) -> bool:
     # A softer gate is lifted only when the second go says the first's words again and opens a
     # clause of its own ("it wasn't mature it was too immature"): then it is no complement.
     second = [c.tokens[i] for i in c.second]
-    return gate == "" or (echoes(c.phrase, second) and opens_a_clause(second))
+    return gate == "" or (echoes(c.phrase, second, opening=True) and opens_a_clause(second))
 
 
 # The grammar that joins the goes so surely that no echo outweighs it: a first go left on a
@@ -933,6 +933,10 @@ _CANNOT_FOLLOW_A_DETERMINER = (
     | {"if", "unless", "once", "when", "because"}
     | {"is", "was", "are", "were"}
     | {"would", "should", "could", "won't", "can't", "cannot"}
+    # ... or "the" or a possessive: "a the", "the our" are never one noun phrase ("an A/B
+    # test" is: "a" may be the letter).
+    | {"the"}
+    | POSSESSIVE_DETERMINERS
 )
 
 
@@ -944,13 +948,17 @@ def _abandoned_at(
     Grammar alone shows the cut, with no word said again, so this finds the fresh starts that
     share nothing with the first go."""
     if n > 0 and not (
-        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS
+        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS | {"where", "when", "once", "if"}
         or words[spoken[n - 1]].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
     ):
         return []
     said = [tokens[i] for i in spoken]
     for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
-        if said[k] in _HANGING_DETERMINERS and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER:
+        if (
+            said[k] in _HANGING_DETERMINERS
+            and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER
+            and said[k + 1] != said[k]  # "the the" is a repeat
+        ):
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]

@@ -182,6 +182,8 @@ def opens_a_clause(second: Sequence[str]) -> bool:
         if k > 0 and not all(_noun_like(t) or word_class(t) == "determiner" for t in head[1:]):
             return False
         verb = second[k + 1]
+        if verb.endswith("ing") or (k == 0 and verb.endswith("ed")):
+            continue  # "the billing address", "the trained model": a modifier, not a verb
         if word_class(verb) in _FINITE or inflected_verb(verb) or verb.endswith("n't"):
             return True
     return False
@@ -204,17 +206,18 @@ def _holds_a_clause(first: Sequence[str]) -> bool:
     ) and (word_class(first[0]) in {"subject", "determiner"} or _noun_like(first[0]))
 
 
-def echoes(first: Sequence[str], second: Sequence[str]) -> bool:
+def echoes(first: Sequence[str], second: Sequence[str], opening: bool = False) -> bool:
     """A content word of the first go said again, or a near form of it, early in the second go
-    (not merely the same opening word): "the model learns, the model relearns", "clicks are,
-    the click data is", "it wasn't mature, it was too immature"."""
+    (not merely the same opening word, unless ``opening``): "the model learns, the model
+    relearns", "it wasn't mature, it was too immature"; with ``opening``, "precision is the,
+    precision asks"."""
     again = second[: len(first) + 2]
     return any(
         _near_form(a, c)
         for i, a in enumerate(first)
         if word_class(a) == "content" and len(a) > 2
         for j, c in enumerate(again)
-        if word_class(c) == "content" and (i, j) != (0, 0)
+        if word_class(c) == "content" and (opening or (i, j) != (0, 0))
     )
 
 
