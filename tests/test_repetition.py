@@ -112,6 +112,8 @@ RESTARTS_THROUGH_A_GATE = [
     "It wasn't mature it was too immature at that point.",
     "On clicks, the model learns the model relearns its own ranking.",
     "Precision is the precision asks how many alerts were real.",
+    # A noun phrase alone, then a clause of its own.
+    "Next, the training the features were computed twice.",
     # An article left before "the": never one noun phrase.
     "I had a case where the team wanted a the team was excited about a deep model.",
 ]
@@ -142,6 +144,9 @@ CLAUSES_THAT_OPEN_ALIKE = [
     # "a" the letter after an article; a word in "-ing" after "the" modifies, it is no verb.
     "We measured it in an A B test.",
     "Because the serving side used the billing address, it broke.",
+    # A relative clause with its object left out: "the model [that] the team trained".
+    "The model the team trained was slow.",
+    "The training the team did was short.",
 ]
 
 

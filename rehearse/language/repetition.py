@@ -77,6 +77,7 @@ from rehearse.text.lexicon import (
     TIME_CONJUNCTIONS,
     WH_WORDS,
     WOULD_CONTRACTIONS,
+    can_be_a_noun,
     takes_a_clause,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -643,18 +644,37 @@ def judgeable(c: Candidate) -> bool:
     gate = _gate(c)
     if gate in HARD_GATES:
         return False
-    # A softer gate is lifted only when the second go says the first's words again and opens a
-    # clause of its own ("it wasn't mature it was too immature"): then it is no complement.
+    # A softer gate is lifted only when the second go opens a clause of its own and says the
+    # first's words again ("it wasn't mature it was too immature"): then it is no complement.
     second = [c.tokens[i] for i in c.second]
-    return gate == "" or (echoes(c.phrase, second, opening=True) and opens_a_clause(second))
+    if gate == "" or not opens_a_clause(second):
+        return gate == ""
+    # ... or when the first go is a noun phrase alone at a clause's start ("the training, the
+    # features were computed twice"): a verb cannot have been its object's head.
+    return echoes(c.phrase, second, opening=True) or (c.at_clause_start and _bare_noun_phrase(c))
+
+
+def _bare_noun_phrase(c: Candidate) -> bool:
+    """A determiner and words that are no verb said ("the training", "the new model"; not "the
+    team owned")."""
+    first, *rest = c.phrase
+    return (
+        word_class(first) == "determiner"
+        and bool(rest)
+        and all(
+            word_class(t) == "content" and (t.endswith("ing") or not inflected_verb(t))
+            for t in rest
+        )
+    )
 
 
 # The grammar that joins the goes so surely that no echo outweighs it: a first go left on a
 # clause opener or a relative ("we retrain when we see drift when"), a list ("and the model and
 # the data"), "so much so", a verb that takes the clause after it ("I thought I knew"), an object
-# pronoun after a verb ("it makes it harder"). The rest of ``restart_model.GATES`` (a form of
+# pronoun after a verb ("it makes it harder"), a relative clause with its object left out ("the
+# model the team trained was slow"). The rest of ``restart_model.GATES`` (a form of
 # "be", a preposition, a verb and a noun phrase after it) are weighed.
-HARD_GATES = frozenset({"opener", "list", "degree", "clause", "object"})
+HARD_GATES = frozenset({"opener", "list", "degree", "clause", "object", "relative"})
 
 
 def _gate(c: Candidate) -> str:
@@ -684,6 +704,8 @@ def _gate(c: Candidate) -> str:
         return "list"  # "and the model and the data", "again and again": a list
     if c.phrase[0] == "so" and c.phrase[1] in _DEGREE_WORDS:
         return "degree"  # "so much so that"
+    if word_class(c.left_on) == "content" and _reduced_relative(second):
+        return "relative"  # "the model the team trained was slow"
     if (
         c.left_on not in _BE_ANY
         and inflected_verb(c.left_on)
@@ -695,6 +717,33 @@ def _gate(c: Candidate) -> str:
     ):
         return "clause"
     return ""
+
+
+def _reduced_relative(second: Sequence[str]) -> bool:
+    """ "the team trained was", "we shipped worked", "the model used is": a subject and a verb
+    with no object, then another verb. The second go is a relative clause on the first go's
+    noun, its object left out, and the sentence's own verb follows it."""
+    for k in (1, 2, 3):
+        if k + 1 >= len(second):
+            return False
+        verb, then = second[k], second[k + 1]
+        head = second[:k]
+        if not all(word_class(t) in {"determiner", "subject"} or _noun(t) for t in head):
+            return False
+        # A verb said (not a plural noun: "the features were"), "did" as a main verb too.
+        said = verb in {"did", "does", "do"} or (
+            word_class(verb) == "content"
+            and inflected_verb(verb)
+            and not verb.endswith("ing")
+            and (verb.endswith("ed") or not can_be_a_noun(verb))
+        )
+        if said and (then in _BE_ANY or word_class(then) == "auxiliary" or inflected_verb(then)):
+            return True
+    return False
+
+
+def _noun(token: str) -> bool:
+    return word_class(token) == "content" and can_be_a_noun(token)
 
 
 RULES: tuple[RepetitionRule, ...] = (

@@ -164,8 +164,11 @@ def _subject_and_verb(first: Sequence[str]) -> bool:
 
 # The grammar that may join the goes into one phrase (``repetition._takes_the_second``): "be"
 # and its complement, a clause opener or relative, a preposition and its object, an object
-# pronoun, a list, "so much", a verb and its object, a verb that takes a clause.
-GATES = ("be", "opener", "preposition", "object", "list", "degree", "verb_object", "clause")
+# pronoun, a list, "so much", a verb and its object, a verb that takes a clause, a relative
+# clause with its object left out.
+GATES = (
+    "be", "opener", "preposition", "object", "list", "degree", "verb_object", "clause", "relative",
+)  # fmt: skip
 # ... of which these reach the decision; the others are hard gates (``repetition.HARD_GATES``).
 WEIGHED_GATES = ("be", "preposition", "verb_object")
 _FINITE = frozenset({"auxiliary", "be"})
