@@ -26,11 +26,11 @@ they leave as content is weighed by a fitted decision (``restart_model``) over t
 classes at the break, the first go's completeness and how much the second go says again; it
 also judges first goes whose second go opens on another word of the same class ("I built we
 built"). Grammar that could take the next phrase as a complement or object ("the baseline was
-the same weekday", "the team owned the app", "the fact that the") gated those out until round 6;
-it is now one of the things the decision weighs (``_gate``), against the parser-grade signs of a
-fresh start: the first go holds a clause and the second opens another with no conjunction
-between, a content word of the first said again in the second ("the model learns the model
-relearns", "it wasn't mature it was too immature"), the same shape of word classes again.
+the same weekday", "the team owned the app", "the fact that the") gated those out until round 7;
+now the softer of it (a form of "be", a preposition, a verb and a noun phrase) is lifted, and
+weighed by the decision (``_gate``), when a parser's signs of a fresh start are there: the second
+go opens a clause of its own and says a content word of the first again ("the model learns the
+model relearns", "it wasn't mature it was too immature"), or follows a noun phrase alone.
 Each candidate is judged by an ordered table of named rules, like the filler rules: the first
 whose condition holds decides, the last is the default, and each rule's examples are checked
 by tests/test_repetition.py. Hesitations between the goes are looked past.
@@ -683,9 +683,10 @@ def _gate(c: Candidate) -> str:
     I think about first is what": a form of "be" takes the next phrase as its complement unless
     the second go says it again ("the project was the problem was"); "I think I start", "I'd say
     what I'd improve": a verb that takes a clause leads into one opening on a subject; "the team
-    owned the app": a verb takes the noun phrase after it as its object. These were a hard gate
-    until round 6; they are now weighed by the fitted decision against the echo of the first go
-    in the second ("the model learns the model relearns" is no verb and its object)."""
+    owned the app": a verb takes the noun phrase after it as its object. All were hard gates
+    until round 7; now ``judgeable`` keeps only ``HARD_GATES`` so, and lifts the others when
+    the second go opens a clause of its own and echoes the first ("the model learns the model
+    relearns" is no verb and its object), the decision weighing which gate it was."""
     second = [c.tokens[i] for i in _within_clause(c.words, c.second)]
     be_takes_the_second = c.left_on in _BE_ANY or any(
         t in _BE_ANY and t not in second for t in c.phrase[1:]

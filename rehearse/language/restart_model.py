@@ -7,7 +7,7 @@ the usual causes", "I built we built", "we'd train we retrain"), so the candidat
 instead: the word classes at both ends of the first go (from ``rehearse.text.lexicon``), whether
 it is grammatically complete (a noun phrase with nothing after it, a subject and a verb with no
 object, a preposition left hanging), how much of it the second go says again (the same head word,
-a near form such as "trained"/"retrained"), and how long it is. Since round 6 it also reads what
+a near form such as "trained"/"retrained"), and how long it is. Since round 7 it also reads what
 a parser would say of the break, from the word classes: whether the first go holds a clause and
 the second opens a new one with no conjunction between, whether a content word of the first is
 said again in the second, how much of its shape the second repeats, and which grammar (if any)
