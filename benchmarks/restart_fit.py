@@ -73,6 +73,19 @@ def _skip(words: Sequence[Word]) -> set[int]:
     return {i for f in habits.fillers for i in f.word_indices if f.kind != "hesitation"}
 
 
+_PREPARED: dict[tuple[str, ...], tuple[list[Word], set[int]]] = {}
+
+
+def _prepared(answer: Answer) -> tuple[list[Word], set[int]]:
+    """``answer``'s words and the words kept out of repetitions, worked out once: the cross-
+    validation scores every answer at every threshold, and the fillers do not change."""
+    key = tuple(answer.tokens)
+    if key not in _PREPARED:
+        words = text_words(answer)
+        _PREPARED[key] = (words, _skip(words))
+    return _PREPARED[key]
+
+
 def plain_answers() -> list[Answer]:
     """The filler corpus's dev answers as unlabelled text: their markup dropped, every candidate
     in them a negative (they were written for fillers; a restart in them is rare)."""
@@ -195,9 +208,9 @@ def rows(
     judgeable candidate."""
     xs, ys, groups = [], [], []
     for a, answer in enumerate(answers):
-        words = text_words(answer)
+        words, skip = _prepared(answer)
         restarts = [label for label in answer.labels if label.kind == "restart"]
-        for c in candidates(words, _skip(words)):
+        for c in candidates(words, skip):
             if not judgeable(c):
                 continue
             positive = any(
@@ -234,10 +247,10 @@ def fit(
 def tally(answers: Sequence[Answer], model: RestartModel, tallies: dict[str, Tally]) -> None:
     """Score ``answers`` by the repetition pipeline with ``model``, as the benchmark does."""
     for answer in answers:
-        words = text_words(answer)
+        words, skip = _prepared(answer)
         found = [
             Found(r.kind, r.word_indices[0], r.word_indices[-1] + len(r.word_indices), r.text)
-            for r in find_repetitions(words, _skip(words), model)
+            for r in find_repetitions(words, skip, model)
         ]
         labels = [(lb, lb.first, lb.last) for lb in answer.labels if lb.kind != "hedge"]
         match(answer, labels, found, answer.tokens, tallies)

@@ -106,6 +106,25 @@ def test_a_fresh_start_after_a_short_first_go_is_a_restart(text):
     assert [r.kind for r in found] == ["restart"], found
 
 
+# Grammar could join these goes (a form of "be", a verb and a noun phrase), but the second go
+# says the first's words again and opens a clause of its own: a redo, not a complement.
+RESTARTS_THROUGH_A_GATE = [
+    "It wasn't mature it was too immature at that point.",
+    "On clicks, the model learns the model relearns its own ranking.",
+    "Precision is the precision asks how many alerts were real.",
+    # A noun phrase alone, then a clause of its own.
+    "Next, the training the features were computed twice.",
+    # An article left before "the": never one noun phrase.
+    "I had a case where the team wanted a the team was excited about a deep model.",
+]
+
+
+@pytest.mark.parametrize("text", RESTARTS_THROUGH_A_GATE)
+def test_a_second_go_that_echoes_the_first_and_opens_a_clause_is_a_restart(text):
+    found = find_repetitions(words_from(text))
+    assert [r.kind for r in found] == ["restart"], found
+
+
 CLAUSES_THAT_OPEN_ALIKE = [
     "We ran the job, we ran it again the next day.",
     "We rolled it out step by step, and it won again and again.",
@@ -122,6 +141,12 @@ CLAUSES_THAT_OPEN_ALIKE = [
     "We recorded more, we augmented more.",
     # A verb that takes a clause, then its clause.
     "I'd say what I would improve is the labels.",
+    # "a" the letter after an article; a word in "-ing" after "the" modifies, it is no verb.
+    "We measured it in an A B test.",
+    "Because the serving side used the billing address, it broke.",
+    # A relative clause with its object left out: "the model [that] the team trained".
+    "The model the team trained was slow.",
+    "The training the team did was short.",
 ]
 
 

@@ -28,6 +28,8 @@ from rehearse.text.lexicon import (
     BE_FORMS,
     CARDINALS,
     DETERMINERS,
+    INDEFINITE_ARTICLES,
+    NUMBER_WORDS,
     PREPOSITIONS,
     QUANTIFIERS,
 )
@@ -81,6 +83,12 @@ _COPULAS = BE_FORMS | BE_CONTRACTIONS
 _THINKING_ABOUT = frozenset({"about", "of", "through", "hard", "carefully", "deeply", "aloud"})
 
 
+def _about_thinking(c: Context) -> bool:
+    """ "I think about the user", "I think in terms of cost": how the speaker thinks is what the
+    sentence says, not a belief put before a claim."""
+    return c.after in _THINKING_ABOUT or (c.after, c.after2) == ("in", "terms")
+
+
 def _belief_is_the_topic(c: Context) -> bool:
     """ "what I think", "how I think", "the way I think": the belief is itself the content."""
     return c.before in {"what", "how", "way", "do", "did", "does"}
@@ -105,8 +113,9 @@ I_THINK = HedgePhrase(
             (
                 ("When I design a metric I think about the user first.", "content"),
                 ("I think of drift as two problems.", "content"),
+                ("These days I think in terms of cost per user.", "content"),
             ),
-            lambda c: c.after in _THINKING_ABOUT,
+            _about_thinking,
         ),
         HedgeRule(
             "i-think.the-belief-is-the-topic",
@@ -176,10 +185,27 @@ MAYBE = HedgePhrase(
 _JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "like", "in", "now", "enough", "right"})
 
 
+# "just a few", "just a dozen": an article and a word that makes it an amount. ("a third" is
+# left out: "just a third option" is an ordinal.)
+_COUNTS = frozenset({"few", "couple", "dozen", "handful"})
+# "just the last two weeks", "just the top ten": a stretch or a rank with a number after it.
+_STRETCHES = frozenset({"last", "first", "past", "next", "top"})
+
+
+def _a_number(token: str) -> bool:
+    return token in CARDINALS or token in NUMBER_WORDS or token[:1].isdigit()
+
+
 def _only_an_amount(c: Context) -> bool:
-    """ "kept just one feature", "just a few": "only", limiting an amount. After "is" it
-    belittles instead: "it's just one option"."""
-    amount = c.after in CARDINALS or c.after in QUANTIFIERS or c.after[:1].isdigit()
+    """ "kept just one feature", "just a few", "just a dozen features", "with just the last two
+    weeks": "only", limiting an amount. After "is" it belittles instead: "it's just one
+    option"."""
+    amount = (
+        _a_number(c.after)
+        or c.after in QUANTIFIERS
+        or (c.after in INDEFINITE_ARTICLES and c.after2 in _COUNTS)
+        or (c.after == "the" and c.after2 in _STRETCHES and _a_number(c.token_at(c.end + 3)))
+    )
     return amount and c.before not in _COPULAS
 
 
@@ -208,9 +234,23 @@ JUST = HedgePhrase(
         HedgeRule(
             "just.only-an-amount",
             "content",
-            'just: before an amount ("just one feature") → content',
-            (("We kept just one feature.", "content"),),
+            'just: before an amount ("just one feature", "just a few", "just the last two") →'
+            " content",
+            (
+                ("We kept just one feature.", "content"),
+                ("We only had just a few hundred labels.", "content"),
+                ("A logistic regression with just a dozen features won.", "content"),
+                ("We used a time-based split, with just the last two weeks held out.", "content"),
+            ),
             _only_an_amount,
+        ),
+        HedgeRule(
+            "just.merely-because",
+            "content",
+            'just: "just because" (a reason said not to be enough: "don\'t retrain just because'
+            ' a metric moved") → content',
+            (("Don't retrain just because a drift metric moved.", "content"),),
+            lambda c: c.after == "because",
         ),
         HedgeRule(
             "just.minimises",
@@ -339,6 +379,18 @@ MIGHT = HedgePhrase(
             'might: after "all", "its", "with" (strength) → content',
             (("They pushed with all their might.", "content"),),
             lambda c: c.before in {"all", "its", "their", "his", "her", "our", "with"},
+        ),
+        HedgeRule(
+            "might.someone-elses",
+            "content",
+            'might: after "who", "which" or "what" ("users who might churn", "the question was'
+            ' who might leave"): a possibility asked about or described, not a claim softened'
+            " → content",
+            (
+                ("We scored the users who might churn next month.", "content"),
+                ("The question was never who might leave, it was who we could keep.", "content"),
+            ),
+            lambda c: c.before in {"who", "which", "what"},
         ),
         HedgeRule(
             "might.softens",

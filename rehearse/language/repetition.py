@@ -25,8 +25,12 @@ Those shapes stopped generalising (held-out recall 0.69, 0.49, 0.57 over three r
 they leave as content is weighed by a fitted decision (``restart_model``) over the words'
 classes at the break, the first go's completeness and how much the second go says again; it
 also judges first goes whose second go opens on another word of the same class ("I built we
-built"). Grammar that takes the next phrase as a complement or object gates it first ("the
-baseline was the same weekday", "the team owned the app", "the fact that the").
+built"). Grammar that could take the next phrase as a complement or object ("the baseline was
+the same weekday", "the team owned the app", "the fact that the") gated those out until round 7;
+now the softer of it (a form of "be", a preposition, a verb and a noun phrase) is lifted, and
+weighed by the decision (``_gate``), when a parser's signs of a fresh start are there: the second
+go opens a clause of its own and says a content word of the first again ("the model learns the
+model relearns", "it wasn't mature it was too immature"), or follows a noun phrase alone.
 Each candidate is judged by an ordered table of named rules, like the filler rules: the first
 whose condition holds decides, the last is the default, and each rule's examples are checked
 by tests/test_repetition.py. Hesitations between the goes are looked past.
@@ -45,7 +49,9 @@ from rehearse.language.restart_model import (
     Break,
     RestartModel,
     common_words,
+    echoes,
     inflected_verb,
+    opens_a_clause,
     packaged_model,
     switch_class,
     word_class,
@@ -71,6 +77,7 @@ from rehearse.text.lexicon import (
     TIME_CONJUNCTIONS,
     WH_WORDS,
     WOULD_CONTRACTIONS,
+    can_be_a_noun,
     takes_a_clause,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -211,7 +218,7 @@ class Candidate:
     @property
     def as_break(self) -> Break:
         second = tuple(self.tokens[i] for i in self.second)
-        return Break(self.phrase, second, self.before, self.at_clause_start)
+        return Break(self.phrase, second, self.before, self.at_clause_start, _gate(self))
 
     @property
     def phrase(self) -> tuple[str, ...]:
@@ -624,50 +631,120 @@ def _be_said_again(first: Sequence[str], second: Sequence[str]) -> bool:
 
 def judgeable(c: Candidate) -> bool:
     """Whether the fitted decision may weigh ``c`` (see ``_judged_restart``): a first go of at
-    most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, and whose end
-    does not take the second as its complement."""
+    most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, not joined to it
+    by grammar that never breaks off (``HARD_GATES``). A form of "be", a preposition or a verb
+    that could take the second go as its complement or object (``_gate``) keeps it out unless
+    the second go echoes the first and opens a clause of its own; the decision weighs those."""
     if c.exact or len(c.second) < 2 or len(c.first) > LONG_OPENING_WORDS:
         return False
     if c.broken_off or c.runs_on or c.gap >= SENTENCE_BREAK_SECONDS or _side_by_side(c):
         return False
     if c.words[c.second[0]].text.rstrip().endswith((",", ";", ":", ".", "?", "!", "-")):
         return False  # "we dropped it. We dropped": the "second go" is a word closing a clause
-    return not _takes_the_second(c)
+    gate = _gate(c)
+    if gate in HARD_GATES:
+        return False
+    # A softer gate is lifted only when the second go opens a clause of its own and says the
+    # first's words again ("it wasn't mature it was too immature"): then it is no complement.
+    second = [c.tokens[i] for i in c.second]
+    if gate == "" or not opens_a_clause(second):
+        return gate == ""
+    # ... or when the first go is a noun phrase alone at a clause's start ("the training, the
+    # features were computed twice"): a verb cannot have been its object's head.
+    return echoes(c.phrase, second, opening=True) or (c.at_clause_start and _bare_noun_phrase(c))
 
 
-def _takes_the_second(c: Candidate) -> bool:
-    """ "the baseline was the same weekday", "what I think about first is what": a form of "be"
-    takes the next phrase as its complement unless the second go says it again ("the project
-    was the problem was"); "I think I start", "I'd say what I'd improve": a verb that takes a
-    clause leads into one opening on a subject; "the team owned the app": a verb takes the
-    noun phrase after it as its object."""
+def _bare_noun_phrase(c: Candidate) -> bool:
+    """A determiner and words that are no verb said ("the training", "the new model"; not "the
+    team owned")."""
+    first, *rest = c.phrase
+    return (
+        word_class(first) == "determiner"
+        and bool(rest)
+        and all(
+            word_class(t) == "content" and (t.endswith("ing") or not inflected_verb(t))
+            for t in rest
+        )
+    )
+
+
+# The grammar that joins the goes so surely that no echo outweighs it: a first go left on a
+# clause opener or a relative ("we retrain when we see drift when"), a list ("and the model and
+# the data"), "so much so", a verb that takes the clause after it ("I thought I knew"), an object
+# pronoun after a verb ("it makes it harder"), a relative clause with its object left out ("the
+# model the team trained was slow"). The rest of ``restart_model.GATES`` (a form of
+# "be", a preposition, a verb and a noun phrase after it) are weighed.
+HARD_GATES = frozenset({"opener", "list", "degree", "clause", "object", "relative"})
+
+
+def _gate(c: Candidate) -> str:
+    """Why the first go's end could take the second go as its complement or object, as one of
+    ``restart_model.GATES`` ("" when nothing does). "the baseline was the same weekday", "what
+    I think about first is what": a form of "be" takes the next phrase as its complement unless
+    the second go says it again ("the project was the problem was"); "I think I start", "I'd say
+    what I'd improve": a verb that takes a clause leads into one opening on a subject; "the team
+    owned the app": a verb takes the noun phrase after it as its object. All were hard gates
+    until round 7; now ``judgeable`` keeps only ``HARD_GATES`` so, and lifts the others when
+    the second go opens a clause of its own and echoes the first ("the model learns the model
+    relearns" is no verb and its object), the decision weighing which gate it was."""
     second = [c.tokens[i] for i in _within_clause(c.words, c.second)]
     be_takes_the_second = c.left_on in _BE_ANY or any(
         t in _BE_ANY and t not in second for t in c.phrase[1:]
     )
     if be_takes_the_second and not _be_said_again(c.phrase, second):
-        return True  # "the baseline was the same weekday"
+        return "be"  # "the baseline was the same weekday"
     if word_class(c.left_on) in {"introducer", "coordinator"} or c.left_on in _RELATIVES:
-        return True  # "we retrain when we see drift", "it won because it", "the fact that the"
+        return "opener"  # "we retrain when we see drift", "it won because it", "the fact that"
     if word_class(c.left_on) == "preposition" and word_class(second[0]) in _NOUN_OPENERS:
-        return True  # "a flag works like a dimmer", "that points at the input pipeline"
+        return "preposition"  # "a flag works like a dimmer", "that points at the input"
     if second[0] in OBJECT_PRONOUNS and word_class(c.left_on) == "content":
-        return True  # "it makes it harder"
+        return "object"  # "it makes it harder"
     if c.phrase[0] in COORDINATORS and (
         _a_noun_phrase(c.phrase[1:]) or word_class(second[1]) == "content"
     ):
-        return True  # "and the model and the data", "again and again": a list
+        return "list"  # "and the model and the data", "again and again": a list
     if c.phrase[0] == "so" and c.phrase[1] in _DEGREE_WORDS:
-        return True  # "so much so that"
+        return "degree"  # "so much so that"
+    if word_class(c.left_on) == "content" and _reduced_relative(second):
+        return "relative"  # "the model the team trained was slow"
     if (
         c.left_on not in _BE_ANY
         and inflected_verb(c.left_on)
         and word_class(second[0]) in _NOUN_OPENERS
     ):
-        return True  # "the team owned the front end": a verb and its object
-    return word_class(second[0]) == "subject" and any(
+        return "verb_object"  # "the team owned the front end": a verb and its object
+    if word_class(second[0]) == "subject" and any(
         takes_a_clause(t) or t == "like" for t in c.phrase[1:]
-    )
+    ):
+        return "clause"
+    return ""
+
+
+def _reduced_relative(second: Sequence[str]) -> bool:
+    """ "the team trained was", "we shipped worked", "the model used is": a subject and a verb
+    with no object, then another verb. The second go is a relative clause on the first go's
+    noun, its object left out, and the sentence's own verb follows it."""
+    for k in (1, 2, 3):
+        if k + 1 >= len(second):
+            return False
+        verb, then = second[k], second[k + 1]
+        head = second[:k]
+        if not all(word_class(t) in {"determiner", "subject"} or _noun(t) for t in head):
+            return False
+        # A verb said (not a plural noun: "the features were"), "did" as a main verb too.
+        said = verb in {"did", "does", "do"} or (
+            word_class(verb) == "content"
+            and inflected_verb(verb)
+            and not verb.endswith("ing")
+            and (verb.endswith("ed") or not can_be_a_noun(verb))
+        )
+        if said and (then in _BE_ANY or word_class(then) == "auxiliary" or inflected_verb(then)):
+            return True
+    return False
+
+
+def _noun(token: str) -> bool:
+    return word_class(token) == "content" and can_be_a_noun(token)
 
 
 RULES: tuple[RepetitionRule, ...] = (
@@ -906,6 +983,10 @@ _CANNOT_FOLLOW_A_DETERMINER = (
     | {"if", "unless", "once", "when", "because"}
     | {"is", "was", "are", "were"}
     | {"would", "should", "could", "won't", "can't", "cannot"}
+    # ... or "the" or a possessive: "a the", "the our" are never one noun phrase ("an A/B
+    # test" is: "a" may be the letter).
+    | {"the"}
+    | POSSESSIVE_DETERMINERS
 )
 
 
@@ -917,13 +998,17 @@ def _abandoned_at(
     Grammar alone shows the cut, with no word said again, so this finds the fresh starts that
     share nothing with the first go."""
     if n > 0 and not (
-        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS
+        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS | {"where", "when", "once", "if"}
         or words[spoken[n - 1]].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
     ):
         return []
     said = [tokens[i] for i in spoken]
     for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
-        if said[k] in _HANGING_DETERMINERS and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER:
+        if (
+            said[k] in _HANGING_DETERMINERS
+            and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER
+            and said[k + 1] != said[k]  # "the the" is a repeat
+        ):
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]

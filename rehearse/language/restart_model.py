@@ -7,10 +7,15 @@ the usual causes", "I built we built", "we'd train we retrain"), so the candidat
 instead: the word classes at both ends of the first go (from ``rehearse.text.lexicon``), whether
 it is grammatically complete (a noun phrase with nothing after it, a subject and a verb with no
 object, a preposition left hanging), how much of it the second go says again (the same head word,
-a near form such as "trained"/"retrained"), and how long it is. The weights and the threshold are
-a data file fitted on the dev set by ``benchmarks/restart_fit.py`` with cross-validation by
-answer, the threshold chosen for precision. Pure functions over word tokens; nothing here reads
-the sound, so the time gap between the goes is a gate in ``repetition`` rather than a feature.
+a near form such as "trained"/"retrained"), and how long it is. Since round 7 it also reads what
+a parser would say of the break, from the word classes: whether the first go holds a clause and
+the second opens a new one with no conjunction between, whether a content word of the first is
+said again in the second, how much of its shape the second repeats, and which grammar (if any)
+could take the second go as the first's complement or object (``GATES``: a hard gate before,
+now weighed). The weights and the threshold are a data file fitted on the dev set by
+``benchmarks/restart_fit.py`` with cross-validation by answer, the threshold chosen for
+precision. Pure functions over word tokens; nothing here reads the sound, so the time gap
+between the goes is a gate in ``repetition`` rather than a feature.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ NEAR_FORM_RATIO = 0.75
 NEAR_FORM_MIN_LETTERS = 4
 
 
+@lru_cache(maxsize=8192)
 def inflected_verb(token: str) -> bool:
     """A verb form other than its lemma ("owned", "uses", "has"): a verb said, not a noun."""
     return token in {"has", "had"} or any(
@@ -95,6 +101,7 @@ def switch_class(token: str) -> str | None:
     return next((name for name, members in _SWITCHES if token in members), None)
 
 
+@lru_cache(maxsize=8192)
 def word_class(token: str) -> str:
     if token[:1].isdigit():
         return "number"
@@ -110,8 +117,12 @@ class Break:
     second: tuple[str, ...]
     before: str
     at_clause_start: bool
+    # Why the first go's end could take the second go as its complement or object ("" if
+    # nothing does): one of ``GATES``. The decision weighs it against the echo of the first go.
+    gate: str = ""
 
 
+@lru_cache(maxsize=65536)
 def _near_form(a: str, b: str) -> bool:
     """Two content words of one stem: "train"/"retrain", "cause"/"causes", "read"/"reread"."""
     if a == b or min(len(a), len(b)) < NEAR_FORM_MIN_LETTERS:
@@ -149,6 +160,83 @@ def _subject_and_verb(first: Sequence[str]) -> bool:
         word_class(t) in {"auxiliary", "be"} or t in {"also", "then", "just", "first"}
         for t in between
     )
+
+
+# The grammar that may join the goes into one phrase (``repetition._takes_the_second``): "be"
+# and its complement, a clause opener or relative, a preposition and its object, an object
+# pronoun, a list, "so much", a verb and its object, a verb that takes a clause, a relative
+# clause with its object left out.
+GATES = (
+    "be", "opener", "preposition", "object", "list", "degree", "verb_object", "clause", "relative",
+)  # fmt: skip
+# ... of which these reach the decision; the others are hard gates (``repetition.HARD_GATES``).
+WEIGHED_GATES = ("be", "preposition", "verb_object")
+_FINITE = frozenset({"auxiliary", "be"})
+
+
+def opens_a_clause(second: Sequence[str]) -> bool:
+    """The second go opens a clause of its own: a subject, or a noun phrase of up to three
+    words, then a verb said ("we used", "the team was", "the model relearns", "neural
+    networks win"). A parser's "new clause here", read from word classes."""
+    for k in range(min(len(second) - 1, 4)):
+        head = second[: k + 1]
+        if k == 0 and word_class(head[0]) != "subject" and not _noun_like(head[0]):
+            return False
+        if k > 0 and not all(_noun_like(t) or word_class(t) == "determiner" for t in head[1:]):
+            return False
+        verb = second[k + 1]
+        if verb.endswith("ing") or (k == 0 and verb.endswith("ed")):
+            continue  # "the billing address", "the trained model": a modifier, not a verb
+        if word_class(verb) in _FINITE or inflected_verb(verb) or verb.endswith("n't"):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _noun_like(token: str) -> bool:
+    return word_class(token) in {"determiner", "number"} or (
+        word_class(token) == "content" and "NOUN" in getAllLemmas(token)
+    )
+
+
+def _holds_a_clause(first: Sequence[str]) -> bool:
+    """The first go has a subject and a verb said after it ("it wasn't mature", "the model
+    learns", "we did that"): a clause that may be complete, so a new clause run straight on
+    after it, with no conjunction, is a fresh start."""
+    return any(
+        k > 0 and (word_class(t) in _FINITE or inflected_verb(t) or t.endswith("n't"))
+        for k, t in enumerate(first)
+    ) and (word_class(first[0]) in {"subject", "determiner"} or _noun_like(first[0]))
+
+
+def echoes(first: Sequence[str], second: Sequence[str], opening: bool = False) -> bool:
+    """A content word of the first go said again, or a near form of it, early in the second go
+    (not merely the same opening word, unless ``opening``): "the model learns, the model
+    relearns", "it wasn't mature, it was too immature"; with ``opening``, "precision is the,
+    precision asks"."""
+    again = second[: len(first) + 2]
+    return any(
+        _near_form(a, c)
+        for i, a in enumerate(first)
+        if word_class(a) == "content" and len(a) > 2
+        for j, c in enumerate(again)
+        if word_class(c) == "content" and (opening or (i, j) != (0, 0))
+    )
+
+
+def _coarse(token: str) -> str:
+    """A word's class with content words split into verbs said and the rest."""
+    kind = word_class(token)
+    if kind == "content" and (inflected_verb(token) or token.endswith("n't")):
+        return "verb"
+    return "be" if kind == "auxiliary" else kind
+
+
+def _parallel_share(first: Sequence[str], second: Sequence[str]) -> float:
+    """How much of the first go's shape (coarse classes, in order) the second go repeats."""
+    a = [_coarse(t) for t in first]
+    b = [_coarse(t) for t in second[: len(first) + 2]]
+    return common_words(a, b) / len(a)
 
 
 def _features(b: Break) -> dict[str, float]:
@@ -193,6 +281,17 @@ def _features(b: Break) -> dict[str, float]:
         ),
         "near_form": float(near),
         "joined_inside": float(any(word_class(t) == "coordinator" for t in first[1:])),
+        "echo": float(echoes(first, second)),
+        "second_opens_a_clause": float(opens_a_clause(second)),
+        "first_holds_a_clause": float(_holds_a_clause(first)),
+        "clause_after_clause": float(_holds_a_clause(first) and opens_a_clause(second)),
+        "parallel_share": _parallel_share(first, second),
+        "gated": float(b.gate != ""),
+        # Grammar could join the goes, but the second says the first's words again and opens a
+        # clause of its own: not a complement ("the model was the model we had") but a redo
+        # ("the model learns the model relearns").
+        "gated_echo": float(b.gate != "" and echoes(first, second) and opens_a_clause(second)),
+        **{f"gate_{name}": float(b.gate == name) for name in WEIGHED_GATES},
     }
 
 
