@@ -28,6 +28,7 @@ from rehearse.language.rubric import Rubric
 from rehearse.language.signals import (
     FEATURES,
     PointModel,
+    continues,
     disclaims,
     plain,
     point_cues,
@@ -247,6 +248,16 @@ def judge(
     return Judgement(True, how, strength, phrase[1])
 
 
+def following(
+    sentences: Sequence[Sentence], stances: Sequence[float], n: int
+) -> tuple[bool, float]:
+    """Whether the sentence after the ``n``-th goes on with it and disclaims, and its stance
+    (0 when there is none, or it starts a thought of its own)."""
+    if n + 1 >= len(sentences) or not continues(sentences[n + 1].text):
+        return False, 0.0
+    return disclaims(sentences[n + 1].text), stances[n + 1]
+
+
 def judge_sentences(
     rubric: Rubric,
     words: Sequence[Word],
@@ -262,10 +273,13 @@ def judge_sentences(
     model = rubric_model(rubric, embedder)
     vectors, clauses = sentence_vectors(sentences, embedder)
     decision = decision or load_decision()
+    stances = [decision.stance(v, c) for v, c in zip(vectors, clauses, strict=True)]
     judged = []
-    for sentence, vector, clause in zip(sentences, vectors, clauses, strict=True):
-        stance = decision.stance(vector, clause)
-        rows, phrases = sentence_features(model, words, sentence, vector, skip, stance)
+    for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
+        stance = stances[n]
+        rows, phrases = sentence_features(
+            model, words, sentence, vector, skip, stance, following(sentences, stances, n)
+        )
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
         denied = disclaims(sentence.text)
