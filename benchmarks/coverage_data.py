@@ -123,12 +123,16 @@ class Heard:
     sentence: Sentence
     covers: frozenset[str]
     near_miss: frozenset[str]
+    # Whether it is one written sentence, heard whole: most of its words came from one written
+    # sentence and hold most of that one's words. A merged or split one's truth is a guess.
+    clean: bool = True
 
 
 # A written sentence lends its truth to a heard one when at least this many of its words, or
 # this share of them, landed there: a clause split off carries its point, a stray word does not.
 LEND_WORDS = 4
 LEND_SHARE = 0.5
+CLEAN_SHARE = 0.6
 
 
 def heard_truth(answer: Answer, words: Sequence[Word]) -> list[Heard]:
@@ -167,7 +171,13 @@ def heard_truth(answer: Answer, words: Sequence[Word]) -> list[Heard]:
         ]
         covers = frozenset().union(*(answer.covers[n] for n in lenders))
         near = frozenset().union(*(answer.near_miss[n] for n in lenders)) - covers
-        result.append(Heard(sentence, covers, near))
+        top, count = counts.most_common(1)[0]
+        clean = (
+            top is not None
+            and count >= CLEAN_SHARE * len(sentence.indices)
+            and count >= CLEAN_SHARE * lengths[top]
+        )
+        result.append(Heard(sentence, covers, near, clean))
     return result
 
 

@@ -22,6 +22,7 @@ answers with them, and print the figures of ``coverage_accuracy`` over all the l
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -38,10 +39,12 @@ from benchmarks.coverage_accuracy import Tally, rehearse, tally, text_words
 from benchmarks.coverage_data import Answer, Heard, cached_words, heard_truth, load_split, rubric
 from rehearse.language.coverage import (
     WEIGHTS_FILE,
+    WINDOW_WORDS,
     Decision,
     rubric_model,
     says_alone,
     sentence_vectors,
+    windows,
 )
 from rehearse.language.meaning import shared_embedder
 from rehearse.language.signals import (
@@ -66,6 +69,12 @@ FOLLOW_STANCE = FEATURES.index("follow_stance")
 # by --cv, a little worse than the answers alone (0.849 against 0.855, 31 % near misses
 # credited against 29 %), so off.
 RUBRIC_SENTENCES = False
+# Whether a heard sentence the recogniser merged or split (``Heard.clean``) is left out of
+# the rows: its truth, carried over from the writer's sentences, is a guess.
+CLEAN_ONLY = True
+# Whether each two consecutive sentences are judged as one too (``coverage.windows``).
+WINDOWS = False
+WINDOW_KEY = 100_000
 # Where the rows come from by default: the written sentences, and what the app hears.
 FIT_ON = ("text",)
 
@@ -132,19 +141,46 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
             words, heard = unit
             question = rubric(answer.question)
             model = rubric_model(question, embedder)
-            vectors, clauses = sentence_vectors([h.sentence for h in heard], embedder)
-            for n, (h, vector) in enumerate(zip(heard, vectors, strict=True)):
+            units_here = list(enumerate(heard))
+            if WINDOWS:
+                # Each two consecutive sentences as one, as the app judges them too; keyed
+                # after the sentences, with no stance label of their own.
+                for n, (one, two) in enumerate(itertools.pairwise(heard)):
+                    if two.sentence.last - one.sentence.first + 1 > WINDOW_WORDS:
+                        continue
+                    both = windows([one.sentence, two.sentence])[0]
+                    covers = one.covers | two.covers
+                    near = (one.near_miss | two.near_miss) - covers
+                    units_here.append(
+                        (WINDOW_KEY + n, Heard(both, covers, near, one.clean and two.clean))
+                    )
+            vectors, clauses = sentence_vectors([h.sentence for _, h in units_here], embedder)
+            for (n, h), vector, clause in zip(units_here, vectors, clauses, strict=True):
+                window = n >= WINDOW_KEY
+                guess = CLEAN_ONLY and not h.clean
                 said.append((s, a, n))
-                pairs.append(np.concatenate([vector, clauses[n]]))
-                labels.append(1.0 if h.covers else 0.0 if h.near_miss else np.nan)
+                pairs.append(np.concatenate([vector, clause]))
+                labels.append(
+                    np.nan
+                    if window or guess
+                    else 1.0
+                    if h.covers
+                    else 0.0
+                    if h.near_miss
+                    else np.nan
+                )
                 questions.append(answer.question)
                 origin.append(source)
+                if guess:
+                    continue  # its truth is a guess: scored at answer level, not fitted on
                 if disclaims(h.sentence.text):
                     continue  # vetoed before the decision: not what the weights are for
-                goes_on = n + 1 < len(heard) and continues(heard[n + 1].sentence.text)
+                goes_on = (
+                    not window and n + 1 < len(heard) and continues(heard[n + 1].sentence.text)
+                )
                 follow = (goes_on and disclaims(heard[n + 1].sentence.text), 0.0)
                 features, phrases = sentence_features(
-                    model, words, h.sentence, vector, follow=follow
+                    model, words, h.sentence, vector, follow=follow, window=window
                 )
                 for k, point in enumerate(question.points):
                     if not related(features[k]):
@@ -287,6 +323,7 @@ def fit_decision(
         readout[0] if readout else None,
         readout[1] if readout else 0.0,
         floor,
+        WINDOWS,
     )
 
 
@@ -360,9 +397,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --cv: score each voice with a decision fitted without that voice",
     )
+    parser.add_argument(
+        "--windows", action="store_true", help="judge each two consecutive sentences as one too"
+    )
     args = parser.parse_args(argv)
-    global RUBRIC_SENTENCES
+    global RUBRIC_SENTENCES, WINDOWS
     RUBRIC_SENTENCES = args.rubric_sentences
+    WINDOWS = args.windows
     sources = tuple(args.fit_on.split(","))
     scored = tuple(args.score_on.split(",")) if args.score_on else sources
     r = rows("dev", tuple(dict.fromkeys(sources + scored)))
@@ -388,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "bias": round(decision.bias, 4),
             "threshold": decision.threshold,
+            "windows": decision.windows,
         }
         if decision.stance_weights is not None:
             floor = decision.stance_floor

@@ -36,7 +36,8 @@ and people rarely say a point in the rubric's words. Together they separate cove
   stance (at most 0), when it goes on with this one (``continues``): the recogniser cuts
   sentences where the writer did not, and "Once it's live you'd monitor it and all that. I
   haven't really thought that part through." leaves the topic in one sentence and the
-  disclaimer in the next.
+  disclaimer in the next;
+- ``window``: whether the unit is two consecutive sentences judged as one.
 
 A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or plan).
 
@@ -77,6 +78,7 @@ FEATURES = (
     "stance",
     "follow_disclaims",
     "follow_stance",
+    "window",
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -467,6 +469,7 @@ def sentence_features(
     skip: frozenset[int] = frozenset(),
     stance: float = 0.0,
     follow: tuple[bool, float] = (False, 0.0),
+    window: bool = False,
 ) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
     """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase);
     ``follow``: whether the next sentence, going on with this one, disclaims, and its stance."""
@@ -503,6 +506,7 @@ def sentence_features(
                 stance,
                 float(follow[0]),
                 min(0.0, follow[1]),
+                float(window),
             ]
         )
     return np.array(rows, dtype=np.float64), phrases
