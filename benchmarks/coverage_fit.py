@@ -65,6 +65,9 @@ L2 = 0.1
 STANCE_L2 = 3.0
 STANCE = FEATURES.index("stance")
 FOLLOW_STANCE = FEATURES.index("follow_stance")
+FOLLOW_DISCLAIMS = FEATURES.index("follow_disclaims")
+# Whether the follow_* signals are weighed (``--no-follow``: as before them).
+FOLLOW = [True]
 # Whether the read-out also learns from the rubrics' examples and ``not`` sentences: measured
 # by --cv, a little worse than the answers alone (0.849 against 0.855, 31 % near misses
 # credited against 29 %), so off.
@@ -229,6 +232,9 @@ def with_stance(r: Rows, stance: tuple[np.ndarray, float]) -> np.ndarray:
     at = {key: n for n, key in enumerate(r.sentences.keys)}
     filled = r.x.copy()
     filled[:, STANCE] = [logits[at[(s, a, n)]] for s, a, n, _ in r.keys]
+    if not FOLLOW[0]:
+        filled[:, [FOLLOW_STANCE, FOLLOW_DISCLAIMS]] = 0.0
+        return filled
     filled[:, FOLLOW_STANCE] = [
         min(0.0, logits[at[(s, a, n + 1)]]) if goes_on else 0.0
         for (s, a, n, _), goes_on in zip(r.keys, r.followed, strict=True)
@@ -398,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         help="with --cv: score each voice with a decision fitted without that voice",
     )
     parser.add_argument(
+        "--no-follow", action="store_true", help="without the follow_* signals (as before them)"
+    )
+    parser.add_argument(
         "--windows", action="store_true", help="judge each two consecutive sentences as one too"
     )
     args = parser.parse_args(argv)
@@ -407,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     sources = tuple(args.fit_on.split(","))
     scored = tuple(args.score_on.split(",")) if args.score_on else sources
     r = rows("dev", tuple(dict.fromkeys(sources + scored)))
+    if args.no_follow:
+        FOLLOW[0] = False
     print(f"fitted on {', '.join(sources)}: {len(r.y)} rows, {int(r.y.sum())} covering")
     if args.cv:
         totals = cross_validate(r, sources, scored, not args.no_stance, args.leave_voice_out)
