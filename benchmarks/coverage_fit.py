@@ -12,11 +12,19 @@ rows: a logistic regression over the MiniLM vectors of the sentence and of its l
 separating the dev sentences that cover a point from those that only touch one (near misses).
 It is the same for every point, so it learns how people deliver or disclaim across questions.
 
-    .venv/bin/python -m benchmarks.coverage_fit [--write] [--cv]
+    .venv/bin/python -m benchmarks.coverage_fit [--write] [--cv] [--fit-on text,piper,...]
+        [--score-on text,piper,...] [--leave-voice-out] [--windows] [--no-follow]
 
 ``--cv`` estimates how the decision does on questions it was not fitted on: leave one question
 out, fit the weights and the threshold on the answers to the other questions, score the left-out
 answers with them, and print the figures of ``coverage_accuracy`` over all the left-out answers.
+
+``--fit-on`` and ``--score-on`` name the sources: ``text`` (the writer's sentences) and voices
+whose transcripts ``coverage_accuracy --voices`` cached for the dev answers (the app's cut of
+them, the writer's truth carried over by ``coverage_data.heard_truth``; only sentences heard
+whole are fitted on). ``--leave-voice-out`` scores each voice with a decision fitted without
+it; ``--windows`` also judges each two consecutive sentences as one. The shipped file is
+``--fit-on text`` (benchmarks/README.md, "Coverage", says why).
 """
 
 from __future__ import annotations
