@@ -12,18 +12,28 @@ rows: a logistic regression over the MiniLM vectors of the sentence and of its l
 separating the dev sentences that cover a point from those that only touch one (near misses).
 It is the same for every point, so it learns how people deliver or disclaim across questions.
 
-    .venv/bin/python -m benchmarks.coverage_fit [--write] [--cv]
+    .venv/bin/python -m benchmarks.coverage_fit [--write] [--cv] [--fit-on text,piper,...]
+        [--score-on text,piper,...] [--leave-voice-out] [--windows] [--no-follow]
 
 ``--cv`` estimates how the decision does on questions it was not fitted on: leave one question
 out, fit the weights and the threshold on the answers to the other questions, score the left-out
 answers with them, and print the figures of ``coverage_accuracy`` over all the left-out answers.
+
+``--fit-on`` and ``--score-on`` name the sources: ``text`` (the writer's sentences) and voices
+whose transcripts ``coverage_accuracy --voices`` cached for the dev answers (the app's cut of
+them, the writer's truth carried over by ``coverage_data.heard_truth``; only sentences heard
+whole are fitted on). ``--leave-voice-out`` scores each voice with a decision fitted without
+it; ``--windows`` also judges each two consecutive sentences as one. The shipped file is
+``--fit-on text`` (benchmarks/README.md, "Coverage", says why).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,35 +44,52 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.coverage_accuracy import Tally, rehearse, tally, text_words
-from benchmarks.coverage_data import load_split, rubric
+from benchmarks.coverage_data import Answer, Heard, cached_words, heard_truth, load_split, rubric
 from rehearse.language.coverage import (
     WEIGHTS_FILE,
+    WINDOW_WORDS,
     Decision,
     rubric_model,
     says_alone,
+    sentence_vectors,
+    windows,
 )
 from rehearse.language.meaning import shared_embedder
 from rehearse.language.signals import (
     FEATURES,
     NOT_PHRASE_WORDS,
+    continues,
     disclaims,
     plain,
     related,
     sentence_features,
     stance_clause,
 )
+from rehearse.text.words import Word
 
 # Chosen by leave-one-question-out cross-validation (--cv) among 0.01 to 30.
 L2 = 0.1
 # The stance read-out's penalty, chosen the same way among 1, 3, 10 and 30.
 STANCE_L2 = 3.0
 STANCE = FEATURES.index("stance")
+FOLLOW_STANCE = FEATURES.index("follow_stance")
+FOLLOW_DISCLAIMS = FEATURES.index("follow_disclaims")
+# Whether the follow_* signals are weighed (``--no-follow``: as before them).
+FOLLOW = [True]
 # Whether the read-out also learns from the rubrics' examples and ``not`` sentences: measured
 # by --cv, a little worse than the answers alone (0.849 against 0.855, 31 % near misses
 # credited against 29 %), so off.
 RUBRIC_SENTENCES = False
+# Whether a heard sentence the recogniser merged or split (``Heard.clean``) is left out of
+# the rows: its truth, carried over from the writer's sentences, is a guess.
+CLEAN_ONLY = True
+# Whether each two consecutive sentences are judged as one too (``coverage.windows``).
+WINDOWS = False
+WINDOW_KEY = 100_000
+# Where the rows come from by default: the written sentences, and what the app hears.
+FIT_ON = ("text",)
 
-GRID = np.round(np.arange(0.2, 0.9, 0.01), 2)
+GRID = np.round(np.arange(0.05, 0.9, 0.01), 2)
 # Below which stance (a logit) a phrase no longer counts by itself; -inf: it always does.
 STANCE_FLOORS = (-np.inf, -4.0, -3.0, -2.0, -1.0, 0.0)
 
@@ -72,44 +99,112 @@ class Sentences:
     """Every dev sentence: its vector and its last clause's, side by side, and whether it
     covers a point (1), only touches one (0, a near miss) or neither (nan)."""
 
-    keys: list[tuple[int, int]]
+    keys: list[tuple[int, int, int]]  # (source, answer, sentence)
     vectors: np.ndarray
     labels: np.ndarray
     questions: np.ndarray
+    sources: np.ndarray
 
 
-def rows(
-    split: str,
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]], np.ndarray, Sentences]:
-    """Features (``stance`` left at 0), labels, (answer, sentence, point) and whether a phrase
-    was heard, per row; and the sentences the stance read-out is fitted on."""
+@dataclass
+class Rows:
+    """One row per (source, answer, sentence, point) the decision weighs."""
+
+    x: np.ndarray
+    y: np.ndarray
+    keys: list[tuple[int, int, int, int]]  # (source, answer, sentence, point)
+    hits: np.ndarray
+    sentences: Sentences
+    sources: tuple[str, ...]
+    followed: np.ndarray  # whether the next sentence goes on with this one (``continues``)
+
+
+def units(answer: Answer, source: str, split: str) -> tuple[list[Word], list[Heard]] | None:
+    """The words of ``answer`` as ``source`` gives them and their sentences with the truth:
+    ``text``, the writer's sentences; a voice, the recogniser's cut of its cached transcript,
+    the writer's truth carried over by ``heard_truth`` (``None``: not transcribed yet)."""
+    if source == "text":
+        words, sentences = answer.timed()
+        return words, [
+            Heard(s, c, n)
+            for s, c, n in zip(sentences, answer.covers, answer.near_miss, strict=True)
+        ]
+    heard = cached_words(answer, source, split)
+    if heard is None:
+        return None
+    return heard, heard_truth(answer, heard)
+
+
+def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
+    """Features (``stance`` left at 0), labels, keys and whether a phrase was heard, per row;
+    and the sentences the stance read-out is fitted on."""
     embedder = shared_embedder()
     xs, ys, keys, hits = [], [], [], []
-    said: list[tuple[int, int]] = []
-    pairs, labels, questions = [], [], []
-    for a, answer in enumerate(load_split(split)):
-        question = rubric(answer.question)
-        model = rubric_model(question, embedder)
-        words, sentences = answer.timed()
-        vectors = embedder.embed([s.text for s in sentences])
-        clauses = embedder.embed([stance_clause(s.text) for s in sentences])
-        for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
-            said.append((a, n))
-            pairs.append(np.concatenate([vector, clauses[n]]))
-            labels.append(1.0 if answer.covers[n] else 0.0 if answer.near_miss[n] else np.nan)
-            questions.append(answer.question)
-            if disclaims(sentence.text):
-                continue  # vetoed before the decision: not what the weights are for
-            features, phrases = sentence_features(model, words, sentence, vector)
-            for k, point in enumerate(question.points):
-                if not related(features[k]):
-                    continue  # never covers, whatever the weights: not what they are for
-                xs.append(features[k])
-                hits.append(
-                    phrases[k][1] is not None and says_alone(phrases[k][0]) and plain(features[k])
+    followed: list[bool] = []
+    said: list[tuple[int, int, int]] = []
+    pairs, labels, questions, origin = [], [], [], []
+    answers = load_split(split)
+    for s, source in enumerate(sources):
+        for a, answer in enumerate(answers):
+            unit = units(answer, source, split)
+            if unit is None:
+                continue
+            words, heard = unit
+            question = rubric(answer.question)
+            model = rubric_model(question, embedder)
+            units_here = list(enumerate(heard))
+            if WINDOWS:
+                # Each two consecutive sentences as one, as the app judges them too; keyed
+                # after the sentences, with no stance label of their own.
+                for n, (one, two) in enumerate(itertools.pairwise(heard)):
+                    if two.sentence.last - one.sentence.first + 1 > WINDOW_WORDS:
+                        continue
+                    both = windows([one.sentence, two.sentence])[0]
+                    covers = one.covers | two.covers
+                    near = (one.near_miss | two.near_miss) - covers
+                    units_here.append(
+                        (WINDOW_KEY + n, Heard(both, covers, near, one.clean and two.clean))
+                    )
+            vectors, clauses = sentence_vectors([h.sentence for _, h in units_here], embedder)
+            for (n, h), vector, clause in zip(units_here, vectors, clauses, strict=True):
+                window = n >= WINDOW_KEY
+                guess = CLEAN_ONLY and not h.clean
+                said.append((s, a, n))
+                pairs.append(np.concatenate([vector, clause]))
+                labels.append(
+                    np.nan
+                    if window or guess
+                    else 1.0
+                    if h.covers
+                    else 0.0
+                    if h.near_miss
+                    else np.nan
                 )
-                ys.append(float(point.id in answer.covers[n]))
-                keys.append((a, n, k))
+                questions.append(answer.question)
+                origin.append(source)
+                if guess:
+                    continue  # its truth is a guess: scored at answer level, not fitted on
+                if disclaims(h.sentence.text):
+                    continue  # vetoed before the decision: not what the weights are for
+                goes_on = (
+                    not window and n + 1 < len(heard) and continues(heard[n + 1].sentence.text)
+                )
+                follow = (goes_on and disclaims(heard[n + 1].sentence.text), 0.0)
+                features, phrases = sentence_features(
+                    model, words, h.sentence, vector, follow=follow, window=window
+                )
+                for k, point in enumerate(question.points):
+                    if not related(features[k]):
+                        continue  # never covers, whatever the weights: not what they are for
+                    xs.append(features[k])
+                    hits.append(
+                        phrases[k][1] is not None
+                        and says_alone(phrases[k][0])
+                        and plain(features[k])
+                    )
+                    ys.append(float(point.id in h.covers))
+                    keys.append((s, a, n, k))
+                    followed.append(goes_on)
     if RUBRIC_SENTENCES:
         # The rubrics' own examples deliver their point and their ``not`` sentences touch it
         # without covering it: more of both kinds, from the authors, for every question.
@@ -120,12 +215,17 @@ def rows(
                 vectors = embedder.embed(texts)
                 clauses = embedder.embed([stance_clause(t) for t in texts])
                 for n in range(len(texts)):
-                    said.append((-1, len(said)))
+                    said.append((-1, -1, len(said)))
                     pairs.append(np.concatenate([vectors[n], clauses[n]]))
                     labels.append(1.0 if n < len(point.examples) else 0.0)
                     questions.append(name)
-    found = Sentences(said, np.array(pairs), np.array(labels), np.array(questions))
-    return np.array(xs), np.array(ys), keys, np.array(hits), found
+                    origin.append("rubric")
+    found = Sentences(
+        said, np.array(pairs), np.array(labels), np.array(questions), np.array(origin)
+    )
+    return Rows(
+        np.array(xs), np.array(ys), keys, np.array(hits), found, tuple(sources), np.array(followed)
+    )
 
 
 def fit_stance(sentences: Sentences, use: np.ndarray) -> tuple[np.ndarray, float]:
@@ -134,17 +234,19 @@ def fit_stance(sentences: Sentences, use: np.ndarray) -> tuple[np.ndarray, float
     return fit(sentences.vectors[chosen], sentences.labels[chosen], STANCE_L2)
 
 
-def with_stance(
-    x: np.ndarray,
-    keys: list[tuple[int, int, int]],
-    sentences: Sentences,
-    stance: tuple[np.ndarray, float],
-) -> np.ndarray:
-    """The rows with their ``stance`` signal from the read-out ``stance``."""
-    logits = sentences.vectors @ stance[0] + stance[1]
-    at = {key: n for n, key in enumerate(sentences.keys)}
-    filled = x.copy()
-    filled[:, STANCE] = [logits[at[(a, n)]] for a, n, _ in keys]
+def with_stance(r: Rows, stance: tuple[np.ndarray, float]) -> np.ndarray:
+    """The rows with their ``stance`` and ``follow_stance`` signals from the read-out."""
+    logits = r.sentences.vectors @ stance[0] + stance[1]
+    at = {key: n for n, key in enumerate(r.sentences.keys)}
+    filled = r.x.copy()
+    filled[:, STANCE] = [logits[at[(s, a, n)]] for s, a, n, _ in r.keys]
+    if not FOLLOW[0]:
+        filled[:, [FOLLOW_STANCE, FOLLOW_DISCLAIMS]] = 0.0
+        return filled
+    filled[:, FOLLOW_STANCE] = [
+        min(0.0, logits[at[(s, a, n + 1)]]) if goes_on else 0.0
+        for (s, a, n, _), goes_on in zip(r.keys, r.followed, strict=True)
+    ]
     return filled
 
 
@@ -167,7 +269,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float
 def best_threshold(
     p: np.ndarray,
     y: np.ndarray,
-    keys: list[tuple[int, int, int]],
+    keys: list[tuple[int, int, int, int]],
     hits: np.ndarray,
     stance: np.ndarray,
     quiet: bool = False,
@@ -176,11 +278,11 @@ def best_threshold(
     middle of the run of thresholds, at the lowest such floor)."""
     best: tuple[float, float, float] = (-1.0, 0.0, -np.inf)
     for floor in STANCE_FLOORS:
-        answer_point: dict[tuple[int, int], tuple[float, float]] = {}
+        answer_point: dict[tuple[int, int, int], tuple[float, float]] = {}
         scores = np.where(hits & (stance >= floor), 1.0, p)
-        for prob, label, (a, _, k) in zip(scores, y, keys, strict=True):
-            top, truth = answer_point.get((a, k), (0.0, 0.0))
-            answer_point[(a, k)] = (max(top, prob), max(truth, label))
+        for prob, label, (s, a, _, k) in zip(scores, y, keys, strict=True):
+            top, truth = answer_point.get((s, a, k), (0.0, 0.0))
+            answer_point[(s, a, k)] = (max(top, prob), max(truth, label))
         probs = np.array([v[0] for v in answer_point.values()])
         truth = np.array([v[1] for v in answer_point.values()])
         right = np.array([((probs >= t) == truth).mean() for t in GRID])
@@ -195,50 +297,92 @@ def probability(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
     return np.asarray(1 / (1 + np.exp(-(x @ weights + bias))))
 
 
-def cross_validate(
-    x: np.ndarray,
-    y: np.ndarray,
-    keys: list[tuple[int, int, int]],
-    hits: np.ndarray,
-    sentences: Sentences,
+def fit_decision(
+    r: Rows,
+    fit_on: Sequence[str],
     stance: bool = True,
-) -> Tally:
-    """Leave one question out: fit on the other questions' answers, score the left-out ones."""
+    question: str | None = None,
+    voice: str | None = None,
+) -> Decision:
+    """The read-out, the weights, the threshold and the stance floor, fitted on the rows of the
+    sources ``fit_on`` but those of ``question`` and of ``voice`` (the left-out parts of
+    cross-validation)."""
     answers = load_split("dev")
-    question_of = np.array([answers[a].question for a, _, _ in keys])
-    total = Tally()
-    for question in sorted({a.question for a in answers}):
-        train = question_of != question
-        readout = None
-        if stance:
-            readout = fit_stance(sentences, sentences.questions != question)
-            x = with_stance(x, keys, sentences, readout)
-        weights, bias = fit(x[train], y[train])
-        train_keys = [k for k, t in zip(keys, train, strict=True) if t]
-        threshold, floor = best_threshold(
-            probability(x[train], weights, bias),
-            y[train],
-            train_keys,
-            hits[train],
-            x[train, STANCE],
-            quiet=True,
+    allowed = set(fit_on) - {voice}
+    train = np.array(
+        [answers[a].question != question and r.sources[s] in allowed for s, a, _, _ in r.keys]
+    )
+    x, readout = r.x, None
+    if stance:
+        use = (r.sentences.questions != question) & np.isin(
+            r.sentences.sources, [*allowed, "rubric"]
         )
-        decision = Decision(
-            weights,
-            bias,
-            threshold,
-            0.0,
-            readout[0] if readout else None,
-            readout[1] if readout else 0.0,
-            floor,
-        )
+        readout = fit_stance(r.sentences, use)
+        x = with_stance(r, readout)
+    weights, bias = fit(x[train], r.y[train])
+    train_keys = [k for k, t in zip(r.keys, train, strict=True) if t]
+    threshold, floor = best_threshold(
+        probability(x[train], weights, bias),
+        r.y[train],
+        train_keys,
+        r.hits[train],
+        x[train, STANCE],
+        quiet=True,
+    )
+    return Decision(
+        weights,
+        bias,
+        threshold,
+        0.0,
+        readout[0] if readout else None,
+        readout[1] if readout else 0.0,
+        floor,
+        WINDOWS,
+    )
 
-        held = [a for a in answers if a.question == question]
-        part = tally(held, text_words, partial(rehearse, decision=decision))
-        for name in ("tp", "fp", "fn", "tn", "near", "near_credited", "order", "order_right"):
-            setattr(total, name, getattr(total, name) + getattr(part, name))
-        total.errors += part.errors
-    return total
+
+def words_from(source: str, split: str) -> Callable[[Answer], Sequence[Word]]:
+    if source == "text":
+        return text_words
+
+    def words_of(answer: Answer) -> Sequence[Word]:
+        return cached_words(answer, source, split) or []
+
+    return words_of
+
+
+def cross_validate(
+    r: Rows,
+    fit_on: Sequence[str],
+    test_sources: Sequence[str],
+    stance: bool = True,
+    leave_voice_out: bool = False,
+) -> dict[str, Tally]:
+    """Leave one question out: fit on the other questions' answers, score the left-out ones in
+    each of ``test_sources``; with ``leave_voice_out``, a voice's answers are also scored by a
+    decision fitted without any row of that voice (the written text is always allowed)."""
+    answers = load_split("dev")
+    totals = {source: Tally() for source in test_sources}
+    for question in sorted({a.question for a in answers}):
+        decisions: dict[str, Decision] = {}
+        for source in test_sources:
+            key = source if leave_voice_out and source != "text" else ""
+            if key not in decisions:
+                decisions[key] = fit_decision(r, fit_on, stance, question, key or None)
+            decision = decisions[key]
+            held = [a for a in answers if a.question == question]
+            # The answers the rows were built from: transcripts cached since are left out, so
+            # that every source is scored on a fixed set.
+            built = {(s, a) for s, a, _ in r.sentences.keys if s >= 0 and r.sources[s] == source}
+            index = {a.id: n for n, a in enumerate(answers)}
+            s = r.sources.index(source)
+            held = [a for a in held if (s, index[a.id]) in built]
+            part = tally(held, words_from(source, "dev"), partial(rehearse, decision=decision))
+            total = totals[source]
+            for name in ("tp", "fp", "fn", "tn", "near", "near_credited", "order", "order_right"):
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+            total.errors += part.errors
+    return totals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,39 +398,63 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fit the stance read-out on the rubrics' examples and not sentences too",
     )
+    parser.add_argument(
+        "--fit-on",
+        default=",".join(FIT_ON),
+        help="sources the rows come from: text and voices with cached transcripts",
+    )
+    parser.add_argument(
+        "--score-on", default="", help="with --cv: sources scored (default: those fitted on)"
+    )
+    parser.add_argument(
+        "--leave-voice-out",
+        action="store_true",
+        help="with --cv: score each voice with a decision fitted without that voice",
+    )
+    parser.add_argument(
+        "--no-follow", action="store_true", help="without the follow_* signals (as before them)"
+    )
+    parser.add_argument(
+        "--windows", action="store_true", help="judge each two consecutive sentences as one too"
+    )
     args = parser.parse_args(argv)
-    global RUBRIC_SENTENCES
+    global RUBRIC_SENTENCES, WINDOWS
     RUBRIC_SENTENCES = args.rubric_sentences
-    x, y, keys, hits, sentences = rows("dev")
+    WINDOWS = args.windows
+    sources = tuple(args.fit_on.split(","))
+    scored = tuple(args.score_on.split(",")) if args.score_on else sources
+    r = rows("dev", tuple(dict.fromkeys(sources + scored)))
+    if args.no_follow:
+        FOLLOW[0] = False
+    print(f"fitted on {', '.join(sources)}: {len(r.y)} rows, {int(r.y.sum())} covering")
     if args.cv:
-        t = cross_validate(x, y, keys, hits, sentences, stance=not args.no_stance)
-        print("leave one question out, text: accuracy precision recall   near-miss   order")
-        print(f"  {t.line()}")
-        if args.errors:
-            print("\n".join(f"    {e}" for e in t.errors))
-    readout = None
-    if not args.no_stance:
-        readout = fit_stance(sentences, np.ones(len(sentences.keys), dtype=bool))
-        x = with_stance(x, keys, sentences, readout)
-    weights, bias = fit(x, y)
-    p = 1 / (1 + np.exp(-(x @ weights + bias)))
-    threshold, floor = best_threshold(p, y, keys, hits, x[:, STANCE])
-    print(f"{len(y)} rows, {int(y.sum())} covering")
-    for name, w in zip(FEATURES, weights, strict=True):
+        totals = cross_validate(r, sources, scored, not args.no_stance, args.leave_voice_out)
+        print("leave one question out: source  accuracy precision recall   near-miss   order")
+        for source, t in totals.items():
+            print(f"  {source:10} {t.line()}")
+            if args.errors:
+                print("\n".join(f"    {e}" for e in t.errors))
+    decision = fit_decision(r, sources, not args.no_stance)
+    for name, w in zip(FEATURES, decision.weights, strict=True):
         print(f"  {name:18} {w:+.3f}")
-    print(f"  {'bias':18} {bias:+.3f}\n  threshold          {threshold:.2f}")
-    print(f"  stance floor       {floor:.2f}")
+    print(f"  {'bias':18} {decision.bias:+.3f}\n  threshold          {decision.threshold:.2f}")
+    print(f"  stance floor       {decision.stance_floor:.2f}")
     if args.write:
         data: dict[str, object] = {
-            "fitted_on": "benchmarks/coverage/dev by benchmarks/coverage_fit.py",
-            "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
-            "bias": round(bias, 4),
-            "threshold": threshold,
+            "fitted_on": f"benchmarks/coverage/dev ({', '.join(sources)})"
+            " by benchmarks/coverage_fit.py",
+            "weights": {
+                n: round(float(w), 4) for n, w in zip(FEATURES, decision.weights, strict=True)
+            },
+            "bias": round(decision.bias, 4),
+            "threshold": decision.threshold,
+            "windows": decision.windows,
         }
-        if readout:
+        if decision.stance_weights is not None:
+            floor = decision.stance_floor
             data["stance"] = {
-                "weights": [round(float(w), 5) for w in readout[0]],
-                "bias": round(readout[1], 5),
+                "weights": [round(float(w), 5) for w in decision.stance_weights],
+                "bias": round(decision.stance_bias, 5),
                 "floor": None if np.isinf(floor) else floor,
             }
         WEIGHTS_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

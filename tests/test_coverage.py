@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,28 @@ def test_a_weights_file_from_before_the_stance_read_out_still_loads_and_decides(
         decision=old,
     )
     assert [p.id for p in coverage.points if p.covered] == ["impact"]
+
+
+# Round 7: the recogniser cuts sentences where the speaker did not.
+
+
+def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
+    # A decision that also judges each two consecutive sentences as one (for a sentence the
+    # recogniser cut in half) lists the answer's own sentences, and places a point where a
+    # sentence starts.
+    paired = replace(load_decision(), windows=True)
+    text = (
+        "The business wanted to know which subscribers would cancel. We started with a"
+        " logistic regression on usage. Then gradient boosted trees on the same features."
+        " Once it shipped it cut churn by about a fifth."
+    )
+    coverage = score_coverage(
+        find_question("project-walkthrough"), words_from(text), decision=paired
+    )
+    assert [s.text for s in coverage.sentences] == [
+        s.text
+        for s in score_coverage(find_question("project-walkthrough"), words_from(text)).sentences
+    ]
+    starts = {s.start for s in coverage.sentences}
+    assert all(p.match.start in starts for p in coverage.points if p.match)
+    assert {"problem", "approach"} <= {p.id for p in coverage.points if p.covered}

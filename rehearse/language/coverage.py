@@ -13,6 +13,7 @@ re-exported here.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from rehearse.language.rubric import Rubric
 from rehearse.language.signals import (
     FEATURES,
     PointModel,
+    continues,
     disclaims,
     plain,
     point_cues,
@@ -142,6 +144,9 @@ class Decision:
     # of people reach for SMOTE straight away, and I'm not a fan" names *resampling*, it does
     # not recommend it. The meaning decision may still credit the sentence.
     stance_floor: float = -np.inf
+    # Whether each two consecutive sentences are also judged as one (``windows``): a decision
+    # fitted without them does not see them.
+    windows: bool = False
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
@@ -167,6 +172,7 @@ def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
         np.array(stance["weights"], dtype=np.float64) if stance else None,
         float(stance["bias"]) if stance else 0.0,
         float(stance["floor"]) if stance and stance.get("floor") is not None else -np.inf,
+        bool(data.get("windows", False)),
     )
 
 
@@ -214,6 +220,8 @@ class Judgement:
 PHRASE_ALONE = 0.9
 # A covering sentence this strong (0-100), or this close to the point's strongest, places it.
 CONFIDENT = 50.0
+# Two sentences judged as one are at most this long: about the longest written sentence.
+WINDOW_WORDS = 45
 RELATIVE = 0.8
 
 
@@ -247,25 +255,79 @@ def judge(
     return Judgement(True, how, strength, phrase[1])
 
 
+def following(
+    sentences: Sequence[Sentence], stances: Sequence[float], n: int
+) -> tuple[bool, float]:
+    """Whether the sentence after the ``n``-th goes on with it and disclaims, and its stance
+    (0 when there is none, or it starts a thought of its own)."""
+    if n + 1 >= len(sentences) or not continues(sentences[n + 1].text):
+        return False, 0.0
+    return disclaims(sentences[n + 1].text), stances[n + 1]
+
+
+def windows(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Each two consecutive sentences as one, when together they are not too long: the
+    recogniser cuts a spoken sentence where the speaker did not ("I started with a logistic
+    regression on distance. Time of day and store backlog, which already got ..."), and half
+    of a point is not the point."""
+    return [
+        Sentence(f"{a.text} {b.text}", a.start, b.end, a.first, b.last)
+        for a, b in itertools.pairwise(sentences)
+        if b.last - a.first + 1 <= WINDOW_WORDS
+    ]
+
+
 def judge_sentences(
     rubric: Rubric,
     words: Sequence[Word],
     skip: frozenset[int] = frozenset(),
     embedder: Embedder | None = None,
     decision: Decision | None = None,
+    pairs: bool = False,
 ) -> list[tuple[Sentence, list[Judgement]]]:
-    """Every sentence of ``words`` and its judgement on each of the rubric's points."""
+    """Every sentence of ``words`` and its judgement on each of the rubric's points; with
+    ``pairs`` (and a decision fitted with them), each two consecutive sentences too."""
     embedder = embedder or shared_embedder()
     sentences = split_sentences(words)
     if not sentences:
         return []
+    decision = decision or load_decision()
+    judged = _judge_units(rubric, words, sentences, skip, embedder, decision, window=False)
+    if pairs and decision.windows:
+        judged += _judge_units(
+            rubric, words, windows(sentences), skip, embedder, decision, window=True
+        )
+    return judged
+
+
+def _judge_units(
+    rubric: Rubric,
+    words: Sequence[Word],
+    sentences: Sequence[Sentence],
+    skip: frozenset[int],
+    embedder: Embedder,
+    decision: Decision,
+    window: bool,
+) -> list[tuple[Sentence, list[Judgement]]]:
+    if not sentences:
+        return []
     model = rubric_model(rubric, embedder)
     vectors, clauses = sentence_vectors(sentences, embedder)
-    decision = decision or load_decision()
+    stances = [decision.stance(v, c) for v, c in zip(vectors, clauses, strict=True)]
     judged = []
-    for sentence, vector, clause in zip(sentences, vectors, clauses, strict=True):
-        stance = decision.stance(vector, clause)
-        rows, phrases = sentence_features(model, words, sentence, vector, skip, stance)
+    for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
+        stance = stances[n]
+        rows, phrases = sentence_features(
+            model,
+            words,
+            sentence,
+            vector,
+            skip,
+            stance,
+            # A window's own last sentence is the one that would go on: not weighed.
+            (False, 0.0) if window else following(sentences, stances, n),
+            window,
+        )
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
         denied = disclaims(sentence.text)
@@ -295,14 +357,21 @@ def score_coverage(
     embedder: Embedder | None = None,
     decision: Decision | None = None,
 ) -> Coverage:
-    judged = judge_sentences(rubric, words, filler_indices, embedder, decision)
+    judged = judge_sentences(rubric, words, filler_indices, embedder, decision, pairs=True)
     evidence: list[Evidence | None] = []
     for k in range(len(rubric.points)):
-        chosen = _confident([(s, j[k]) for s, j in judged if j[k].covered])
+        covering = sorted(((s, j[k]) for s, j in judged if j[k].covered), key=lambda c: c[0].first)
+        chosen = _confident(covering)
         evidence.append(_evidence(*chosen) if chosen else None)
+    singles = [(s, j) for s, j in judged if not _is_pair(s, judged)]
     return _assemble(
-        rubric, words, evidence, tuple(_sentence_record(s, j, rubric) for s, j in judged)
+        rubric, words, evidence, tuple(_sentence_record(s, j, rubric) for s, j in singles)
     )
+
+
+def _is_pair(sentence: Sentence, judged: list[tuple[Sentence, list[Judgement]]]) -> bool:
+    """Whether ``sentence`` is a window of two (its words span a sentence of ``judged``)."""
+    return any(s.first == sentence.first and s.last < sentence.last for s, _ in judged)
 
 
 def _confident(covering: list[tuple[Sentence, Judgement]]) -> tuple[Sentence, Judgement] | None:

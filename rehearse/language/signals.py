@@ -31,7 +31,13 @@ and people rarely say a point in the rubric's words. Together they separate cove
   live, and I moved teams, so the impact numbers were someone else's"): a logistic read-out of
   the meaning of the sentence and of its last clause (``stance_clause``), fitted on the dev
   answers' covering sentences against their near misses, the same for every point (a logit;
-  0 when the weights file has no read-out).
+  0 when the weights file has no read-out);
+- ``follow_disclaims`` and ``follow_stance``: whether the next sentence disclaims, and its
+  stance (at most 0), when it goes on with this one (``continues``): the recogniser cuts
+  sentences where the writer did not, and "Once it's live you'd monitor it and all that. I
+  haven't really thought that part through." leaves the topic in one sentence and the
+  disclaimer in the next;
+- ``window``: whether the unit is two consecutive sentences judged as one.
 
 A phrase hit counts by itself only in a ``plain`` sentence (no hedge, no wish or plan).
 
@@ -70,6 +76,9 @@ FEATURES = (
     "unreal",
     "meaning_top3",
     "stance",
+    "follow_disclaims",
+    "follow_stance",
+    "window",
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -322,6 +331,22 @@ def stance_clause(text: str) -> str:
     return last if len(parts) > 1 and len(last.split()) >= 2 else text
 
 
+# How a sentence that goes on with the one before starts: a conjunction, an aside, an agreement
+# ("And I'm, um, not totally sure how people pick it", "I guess, but I usually don't bother").
+_CONTINUES = re.compile(
+    r"^(?:(?:um|uh|er|so|well|yeah|okay|oh),? )*(?:and|but|though|although|which|because|or"
+    r"|except|yet|i guess|i mean|yeah|not|that's|it's|it sort|it kind|it depends)\b"
+)
+# A sentence this short goes on with the one before whatever it starts with.
+SHORT_SENTENCE = 7
+
+
+def continues(text: str) -> bool:
+    """Whether a sentence reads as the tail of the one before it rather than a new thought."""
+    plain_text = text.lower().replace("’", "'").strip()
+    return len(plain_text.split()) <= SHORT_SENTENCE or _CONTINUES.match(plain_text) is not None
+
+
 def _count(pattern: re.Pattern[str], text: str, most: int = 2) -> float:
     return float(min(most, len(pattern.findall(text.lower().replace("’", "'")))))
 
@@ -443,8 +468,11 @@ def sentence_features(
     vector: np.ndarray,
     skip: frozenset[int] = frozenset(),
     stance: float = 0.0,
+    follow: tuple[bool, float] = (False, 0.0),
+    window: bool = False,
 ) -> tuple[np.ndarray, list[tuple[float, str | None]]]:
-    """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase)."""
+    """One row of ``FEATURES`` per point, and each point's phrase hit (strength 0-1, phrase);
+    ``follow``: whether the next sentence, going on with this one, disclaims, and its stance."""
     similarity = np.array([float((cues @ vector).max()) for cues in model.cue_vectors])
     top3 = [float(np.sort(cues @ vector)[-3:].mean()) for cues in model.cue_vectors]
     stems = content_stems(sentence.text)
@@ -476,6 +504,9 @@ def sentence_features(
                 *manner,
                 top3[k],
                 stance,
+                float(follow[0]),
+                min(0.0, follow[1]),
+                float(window),
             ]
         )
     return np.array(rows, dtype=np.float64), phrases
