@@ -1,7 +1,7 @@
 """Probe and fit: hesitations run into their neighbours, found by a second acoustic model
 (CMU's en-us model in ``pocketsphinx``) aligning Whisper's own words with the sound through a
 grammar that lets a hesitation stand before any word or in place of a short one
-(``rehearse.speech.verbatim``).
+(``benchmarks/verbatim.py``).
 
 Each candidate the alignment puts in is labelled by the benchmark's own scoring
 (``filler_accuracy.score``): every candidate is added to rehearse's stored hesitations at once
@@ -33,30 +33,20 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import verbatim
 from benchmarks.corpus import HESITATION, load_answers
 from benchmarks.filler_accuracy import HypWord, Predicted, SystemOutput, score
 from benchmarks.hesitation_probe import standardised_fit
 from benchmarks.make_audio import ensure_audio
 from rehearse.audio.clip import VoiceActivity, load_audio
 from rehearse.scoring.score import detect_fillers
-from rehearse.speech import verbatim
 from rehearse.speech.quirks import rewrite
 from rehearse.speech.transcribe import describe_model
 from rehearse.text.words import Word
 
 OUT = Path(__file__).resolve().parent / "out"
 CACHE = OUT / "verbatim"
-WEIGHTS = Path(verbatim.__file__).parent / "data" / "verbatim-weights.json"
-FEATURES = (
-    "ratio",
-    "fit",
-    "seconds",
-    "replaced",
-    "word_probability",
-    "whisper_gap",
-    "nasal",
-    "posterior",
-)
+WEIGHTS = verbatim.WEIGHTS
 
 
 def _output(words: list[Word], activity: VoiceActivity, extra: list[int]) -> SystemOutput:
@@ -96,8 +86,7 @@ def collect(dumps: list[Path]) -> list[dict[str, Any]]:
             audio = ensure_audio(answer, entry["voice"])[0]
             words = list(rewrite([Word(**w) for w in entry["words"]], name))
             key = hashlib.sha1(
-                (json.dumps([asdict(w) for w in words]) + Path(verbatim.__file__).read_text())
-                .encode()
+                (json.dumps([asdict(w) for w in words]) + verbatim.VERSION).encode()
             ).hexdigest()[:12]
             cache = CACHE / f"{audio.path.stem}-{key}.json"
             samples = load_audio(audio.path).samples
@@ -151,11 +140,17 @@ def collect(dumps: list[Path]) -> list[dict[str, Any]]:
 def matrix(files: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, ys, fams = [], [], []
     for f in files:
-        for c, y in zip(f["candidates"], f["labels"], strict=True):
-            rows.append([c.features[n] for n in FEATURES])
+        for row, y in zip(verbatim.weighed(f["candidates"]), f["labels"], strict=True):
+            rows.append([row[n] for n in verbatim.FEATURES])
             ys.append(y)
             fams.append(f["family"])
     return np.array(rows, dtype=float), np.array(ys), np.array(fams)
+
+
+def auc(scores: np.ndarray, y: np.ndarray) -> float:
+    ranks = np.argsort(np.argsort(scores)) + 1.0
+    pos = int(y.sum())
+    return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / max(1, pos * (len(y) - pos)))
 
 
 def threshold_for(scores: np.ndarray, y: np.ndarray, precision: float) -> float:
@@ -178,9 +173,7 @@ def out_of_family(x: np.ndarray, y: np.ndarray, fams: np.ndarray, l2: float) -> 
     return scores
 
 
-def end_to_end(
-    files: list[dict[str, Any]], keep: dict[int, list[bool]]
-) -> tuple[int, int, int]:
+def end_to_end(files: list[dict[str, Any]], keep: dict[int, list[bool]]) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for n, f in enumerate(files):
         kept = [c for c, k in zip(f["candidates"], keep[n], strict=True) if k]
@@ -195,11 +188,45 @@ def pr(t: tuple[int, int, int]) -> str:
     return f"{tp / max(1, tp + fp):.2f} / {tp / max(1, tp + fn):.2f} ({tp}, {fp}, {fn})"
 
 
+def lofo(
+    files: list[dict[str, Any]],
+    x: np.ndarray,
+    y: np.ndarray,
+    fams: np.ndarray,
+    l2: float,
+    precision: float,
+) -> None:
+    """Each family scored end to end by a decision fitted and thresholded on the other four."""
+    for g in np.unique(fams):
+        train = fams != g
+        inner = out_of_family(x[train], y[train], fams[train], l2)
+        threshold = threshold_for(inner, y[train], precision)
+        w, b = standardised_fit(x[train], y[train], l2)
+        scores = x @ w + b
+        chosen = [n for n, f in enumerate(files) if f["family"] == g]
+        offsets = np.cumsum([0] + [len(f["candidates"]) for f in files])
+        keep = {
+            i: list(scores[offsets[n] : offsets[n + 1]] >= threshold) for i, n in enumerate(chosen)
+        }
+        tp, fp, fn = (sum(files[n]["before"][i] for n in chosen) for i in range(3))
+        before = (tp, fp, fn)
+        after = end_to_end([files[n] for n in chosen], keep)
+        sel = fams == g
+        found = int(((scores >= threshold) & sel & (y == 1)).sum())
+        false = int(((scores >= threshold) & sel & (y == 0)).sum())
+        print(f"  {g:10} {pr(before):24} {pr(after):24} {found:5} {false:5}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dump", type=Path, action="append", required=True)
     parser.add_argument("--l2", type=float, default=10.0)
-    parser.add_argument("--precision", type=float, default=0.95)
+    parser.add_argument(
+        "--precision",
+        type=lambda text: [float(v) for v in text.split(",")],
+        default=[0.95],
+        help="the threshold: the training families' candidates above it reach this precision",
+    )
     parser.add_argument("--write", action="store_true", help="fit on all, write the weights")
     args = parser.parse_args(argv)
     files = collect(args.dump)
@@ -212,41 +239,31 @@ def main(argv: list[str] | None = None) -> int:
     audio = sum(f["audio_seconds"] for f in files)
     per = seconds / audio * 90
     print(f"aligner: {seconds:.1f} s for {audio:.0f} s of audio ({per:.2f} s per 90 s)")
-    print("\nleave one family out: family | before P / R (TP, FP, FN) | after | found, false")
+    scores = out_of_family(x, y, fams, args.l2)
+    print("\nranking out of family: family | AUC | true among its top 10, 20, 40 candidates")
     for g in np.unique(fams):
-        train = fams != g
-        inner = out_of_family(x[train], y[train], fams[train], args.l2)
-        threshold = threshold_for(inner, y[train], args.precision)
-        w, b = standardised_fit(x[train], y[train], args.l2)
-        scores = x @ w + b
-        keep: dict[int, list[bool]] = {}
-        start = 0
-        chosen = [n for n, f in enumerate(files) if f["family"] == g]
-        for n, f in enumerate(files):
-            k = len(f["candidates"])
-            keep[n] = list(scores[start : start + k] >= threshold)
-            start += k
-        before = tuple(sum(files[n]["before"][i] for n in chosen) for i in range(3))
-        after = end_to_end([files[n] for n in chosen], {i: keep[n] for i, n in enumerate(chosen)})
         sel = fams == g
-        found = int(((scores >= threshold) & sel & (y == 1)).sum())
-        false = int(((scores >= threshold) & sel & (y == 0)).sum())
-        print(f"  {g:10} {pr(before):24} {pr(after):24} {found:3} {false:3}")  # type: ignore[arg-type]
+        ranked = y[sel][np.argsort(-scores[sel])]
+        tops = ", ".join(str(int(ranked[:k].sum())) for k in (10, 20, 40))
+        print(f"  {g:10} {auc(scores[sel], y[sel]):.2f}  {tops}")
+    for precision in args.precision:
+        print(f"\nleave one family out, threshold at precision {precision} on the other four:")
+        print("  family     before P / R (TP, FP, FN)  after                    found false")
+        lofo(files, x, y, fams, args.l2, precision)
     if args.write:
         scores = out_of_family(x, y, fams, args.l2)
-        threshold = threshold_for(scores, y, args.precision)
+        threshold = threshold_for(scores, y, args.precision[0])
         mu, sd = x.mean(0), x.std(0) + 1e-6
         w, b = standardised_fit(x, y, args.l2)
         # stored on the standardised scale the runtime reads
         coef = w * sd
         intercept = b + float((mu * w).sum())
         prob = 1 / (1 + np.exp(-threshold)) if np.isfinite(threshold) else 1.0
-        WEIGHTS.parent.mkdir(exist_ok=True)
         WEIGHTS.write_text(
             json.dumps(
                 {
                     "about": "benchmarks/hesitation_align.py --write",
-                    "features": list(FEATURES),
+                    "features": list(verbatim.FEATURES),
                     "mean": mu.round(6).tolist(),
                     "scale": sd.round(6).tolist(),
                     "coef": coef.round(6).tolist(),

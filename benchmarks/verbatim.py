@@ -1,4 +1,5 @@
-"""Hesitations run into the words around them, found by a second acoustic model.
+"""Probe (not in the product): hesitations run into the words around them, found by a second
+acoustic model.
 
 tiny.en is trained on cleaned-up text: a short "uh" said with no pause around it ("it uh meant")
 is written as nothing, or folded into a neighbour as "I'm", "a", "are". The second listen in
@@ -9,7 +10,9 @@ through a grammar that lets a hesitation stand before any word or in place of a 
 hesitation the alignment puts in is only a candidate (a schwa fits "uh"): each is weighed by
 how much better the sound fits with it than without it over the same frames, how long it lasts,
 whether it replaced a word, and how sure Whisper was there, and kept when a small logistic
-decision fitted on dev speech (``data/verbatim-weights.json``) says so.
+decision fitted on dev speech (``verbatim-weights.json``, by ``hesitation_align --write``) says
+so. Validated leave one voice family out it found too little at precision 0.95 to ship (see
+benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,21 @@ import numpy as np
 from rehearse.audio.clip import SAMPLE_RATE
 from rehearse.text.words import Word, hesitation_form
 
+WEIGHTS = Path(__file__).resolve().parent / "verbatim-weights.json"
+VERSION = "1"  # of the candidates and their features: the benchmark's cache key
+FEATURES = (
+    "ratio",  # acoustic log score a frame with the hesitation minus without, same frames
+    "fit",  # the hesitation's own score a frame against its stretch's
+    "seconds",
+    "replaced",  # it stands for a word Whisper wrote
+    "word_probability",  # Whisper's, of that word or of the less sure neighbour
+    "whisper_gap",  # silence Whisper left there
+    "nasal",  # um or hmm
+    "posterior",  # the aligner's posterior of the hesitation
+    "seconds_rel",
+    "fit_rel",
+    "ratio_rel",
+)
 # The hesitations CMU's dictionary spells, with the phones it gives them.
 FILLERS = ("uh", "um", "er", "ah", "hmm")
 FRAMES_PER_SECOND = 100
@@ -72,12 +89,7 @@ class Weights:
 
 
 def load_weights(path: Path | None = None) -> Weights:
-    text = (
-        path.read_text()
-        if path
-        else resources.files("rehearse.speech").joinpath("data/verbatim-weights.json").read_text()
-    )
-    data = json.loads(text)
+    data = json.loads((path or WEIGHTS).read_text())
     return Weights(
         tuple(data["features"]),
         tuple(data["mean"]),
@@ -231,16 +243,10 @@ def _read(
             k += 1
             continue
         following = spoken[n + 1][0] if n + 1 < len(spoken) else None
-        replaced = (
-            k < len(tokens)
-            and following != tokens[k][0]
-            and following not in FILLERS
-        )
+        replaced = k < len(tokens) and following != tokens[k][0] and following not in FILLERS
         lo = spoken[n - 1][1] if n > 0 else start
         hi = spoken[n + 1][2] if n + 1 < len(spoken) else end
-        ratio = (_score_between(with_f, lo, hi) - _score_between(without, lo, hi)) / max(
-            1, hi - lo
-        )
+        ratio = (_score_between(with_f, lo, hi) - _score_between(without, lo, hi)) / max(1, hi - lo)
         near = [words[j].probability for j in (here - 1, here) if j in run]
         gap = 0.0
         if here in run and here - 1 in run:
@@ -290,11 +296,35 @@ def apply(words: Sequence[Word], kept: Sequence[Candidate]) -> tuple[Word, ...]:
     return tuple(out)
 
 
+def weighed(found: Sequence[Candidate]) -> list[dict[str, float]]:
+    """Each candidate's features, with the ones taken against the recording's median candidate
+    (each voice, each speaker, has its own pace and its own fit to the model)."""
+    if not found:
+        return []
+    median = {
+        name: float(np.median([c.features[name] for c in found]))
+        for name in ("seconds", "fit", "ratio")
+    }
+    return [
+        {
+            **c.features,
+            "seconds_rel": c.features["seconds"] / max(median["seconds"], 0.01),
+            "fit_rel": c.features["fit"] - median["fit"],
+            "ratio_rel": c.features["ratio"] - median["ratio"],
+        }
+        for c in found
+    ]
+
+
 def hesitations(
     words: Sequence[Word], samples: np.ndarray, weights: Weights | None = None
 ) -> tuple[Word, ...]:
     """``words`` with the hesitations the second acoustic model is sure of put in."""
     weights = weights or load_weights()
     found = candidates(words, samples)
-    kept = [c for c in found if weights.probability(c.features) >= weights.threshold]
+    kept = [
+        c
+        for c, row in zip(found, weighed(found), strict=True)
+        if weights.probability(row) >= weights.threshold
+    ]
     return apply(words, kept)
