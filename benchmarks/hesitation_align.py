@@ -72,9 +72,9 @@ def _hesitation_tally(answer: Any, audio: Any, output: SystemOutput) -> tuple[in
     return t.tp, t.fp, t.fn
 
 
-def collect(dumps: list[Path]) -> list[dict[str, Any]]:
+def collect(dumps: list[Path], split: str = "dev") -> list[dict[str, Any]]:
     """Per recording: its candidates with features and labels, and the tallies before."""
-    answers = {a.name: a for a in load_answers(split="dev")}
+    answers = {a.name: a for a in load_answers(split=split)}
     name = describe_model(None)
     CACHE.mkdir(parents=True, exist_ok=True)
     files = []
@@ -228,8 +228,14 @@ def main(argv: list[str] | None = None) -> int:
         help="the threshold: the training families' candidates above it reach this precision",
     )
     parser.add_argument("--write", action="store_true", help="fit on all, write the weights")
+    parser.add_argument(
+        "--apply",
+        action="store_true",
+        help="no fitting: the stored weights decide (for a held-out set, after its freeze)",
+    )
+    parser.add_argument("--split", default="dev", help="the answers the dumps hold")
     args = parser.parse_args(argv)
-    files = collect(args.dump)
+    files = collect(args.dump, args.split)
     x, y, fams = matrix(files)
     print(f"\n{len(y)} candidates, {int(y.sum())} true", file=sys.stderr)
     for g in np.unique(fams):
@@ -239,6 +245,27 @@ def main(argv: list[str] | None = None) -> int:
     audio = sum(f["audio_seconds"] for f in files)
     per = seconds / audio * 90
     print(f"aligner: {seconds:.1f} s for {audio:.0f} s of audio ({per:.2f} s per 90 s)")
+    if args.apply:
+        weights = verbatim.load_weights()
+        print(f"\nthe stored decision ({WEIGHTS.name}, threshold {weights.threshold}):")
+        print("  family     before P / R (TP, FP, FN)  after                    found false")
+        for g in np.unique(fams):
+            chosen = [f for f in files if f["family"] == g]
+            keep = {
+                n: [weights.probability(r) >= weights.threshold for r in verbatim.weighed(c)]
+                for n, c in enumerate(f["candidates"] for f in chosen)
+            }
+            tp, fp, fn = (sum(f["before"][i] for f in chosen) for i in range(3))
+            labels = [
+                y
+                for n, f in enumerate(chosen)
+                for y, k in zip(f["labels"], keep[n], strict=True)
+                if k
+            ]
+            after = end_to_end(chosen, keep)
+            print(f"  {g:10} {pr((tp, fp, fn)):24} {pr(after):24} {sum(labels):5}", end="")
+            print(f" {len(labels) - sum(labels):5}")
+        return 0
     scores = out_of_family(x, y, fams, args.l2)
     print("\nranking out of family: family | AUC | true among its top 10, 20, 40 candidates")
     for g in np.unique(fams):
