@@ -98,6 +98,26 @@ def test_a_speaker_who_really_repeats_a_sentence_keeps_it():
     assert out == tuple(words)  # the "um" the first pass heard stays
 
 
+def test_a_loop_over_a_few_words_of_a_clause_is_replaced_though_the_clause_mostly_matches():
+    # The first pass wrote the opening sentence again over "by design and it only works if":
+    # the rest of the clause agrees with a new decoding, the repeated run does not.
+    opening = "i start from how fresh the inputs need to be. "
+    words = words_from(
+        opening + "it's cheap and really robust but it's stale i start from how fresh the"
+        " you know all the inputs in advance."
+    )
+    samples = voiced(words, words[-1].end + 1)
+    heard = "it's cheap and really robust but it's stale by design and it only works if you know"
+    out, _ = completeness.complete(
+        words,
+        samples,
+        VoiceActivity.measure(samples),
+        lambda clip: words_from(heard + " all the inputs in advance.", 0.3, step=0.15),
+    )
+    said = " ".join(w.text for w in out)
+    assert said.count("i start from how fresh the") == 1 and "by design" in said
+
+
 def test_five_repeated_words_are_not_a_loop():
     words = words_from("we split it by time. and then we split it by time too")
     samples = voiced(words, words[-1].end + 1)
