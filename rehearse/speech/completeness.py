@@ -37,7 +37,7 @@ MISSING_VOICE_SECONDS = 1.2
 LONGEST_WORD_SECONDS = 2.0
 # Sound kept on each side of a gap when it is decoded again, so its first and last words are
 # whole; words found in the margins belong to the neighbours and are not taken.
-MARGIN_SECONDS = 0.3
+MARGIN_SECONDS = 1.0
 # A run this long said again word for word is a decoding loop, not a speaker's repetition.
 REPEATED_WORDS = 6
 _CLAUSE_END = (",", ";", ":", ".", "?", "!")
