@@ -84,14 +84,84 @@ class Family:
         return self.errors[system] / max(1, self.ref_words)
 
 
+_UNITS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * n
+    for n, w in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
+    )
+}
+_SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def spoken_numbers(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` with each run of number words written in digits and "50", "000" joined, as
+    Whisper's own English normaliser does: "six percent" and "6%" are the same words heard.
+    Applied to the script and to both transcripts alike."""
+    out: list[str] = []
+    total, current, run = 0, 0, False
+    for token in [*tokens, ""]:
+        if token in _UNITS or token in _TENS:
+            current += _UNITS.get(token, 0) + _TENS.get(token, 0)
+            run = True
+            continue
+        if token == "hundred":
+            current, run = max(1, current) * 100, True
+            continue
+        if token in _SCALES:
+            total += max(1, current) * _SCALES[token]
+            current, run = 0, True
+            continue
+        if run:
+            out.append(str(total + current))
+            total, current, run = 0, 0, False
+        if out and len(token) == 3 and token.isdigit() and out[-1].isdigit():
+            out[-1] += token  # "50,000" is normalised to "50", "000"
+        elif token:
+            out.append(token)
+    return out
+
+
 def reference_words(answer: Answer) -> list[str]:
-    return [t.norm for t in answer.tokens if t.kind != HESITATION]
+    return spoken_numbers([t.norm for t in answer.tokens if t.kind != HESITATION])
+
+
+def heard_words(words: Sequence[HypWord]) -> list[str]:
+    """A transcript's words, hesitations set aside, "%" said as "percent", numbers in digits."""
+    spelled = [HypWord(w.text.replace("%", " percent"), w.start, w.end) for w in words]
+    return spoken_numbers([t for t in hyp_tokens(spelled)[0] if t not in HESITATION_SPELLINGS])
 
 
 def measure(answer: Answer, sound: tuple[VoiceActivity, float], words: Sequence[HypWord]) -> Row:
     """One transcript's errors against the script, and its stretches of voice without words."""
     ref = reference_words(answer)
-    tokens = [t for t in hyp_tokens(words)[0] if t not in HESITATION_SPELLINGS]
+    tokens = heard_words(words)
     timed = [Word(w.text, w.start, w.end, w.probability) for w in words]
     lost = gaps(timed, *sound)
     return Row(

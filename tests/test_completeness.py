@@ -52,7 +52,7 @@ def test_a_gap_is_filled_with_what_the_decoder_hears_there_in_the_recording_cloc
 
     def decode(clip: np.ndarray) -> list[Word]:
         # The clip starts a margin before the gap; its words are in the clip's own clock.
-        return words_from("never a random shuffle", start=0.8, step=0.4)
+        return words_from("never a random shuffle", start=completeness.MARGIN_SECONDS + 0.5)
 
     out, notes = completeness.complete(words, samples, activity, decode)
     texts = [w.text for w in out]
@@ -80,7 +80,12 @@ def test_a_clause_repeating_an_earlier_one_is_decoded_again_and_replaced_when_it
     assert len(heard) == 1 and heard[0].span.start == words[14].start
 
     out, _ = completeness.complete(
-        words, samples, activity, lambda clip: words_from("second we checked every feature", 0.3)
+        words,
+        samples,
+        activity,
+        lambda clip: words_from(
+            "second we checked every feature", completeness.MARGIN_SECONDS + 0.1
+        ),
     )
     assert " ".join(w.text for w in out).endswith("the same, second we checked every feature")
 
@@ -96,6 +101,28 @@ def test_a_speaker_who_really_repeats_a_sentence_keeps_it():
         lambda clip: words_from("we retrained the model every week."),
     )
     assert out == tuple(words)  # the "um" the first pass heard stays
+
+
+def test_a_loop_over_a_few_words_of_a_clause_is_replaced_though_the_clause_mostly_matches():
+    # The first pass wrote the opening sentence again over "by design and it only works if":
+    # the rest of the clause agrees with a new decoding, the repeated run does not.
+    opening = "i start from how fresh the inputs need to be. "
+    words = words_from(
+        opening + "it's cheap and really robust but it's stale i start from how fresh the"
+        " you know all the inputs in advance."
+    )
+    samples = voiced(words, words[-1].end + 1)
+    heard = "it's cheap and really robust but it's stale by design and it only works if you know"
+    out, _ = completeness.complete(
+        words,
+        samples,
+        VoiceActivity.measure(samples),
+        lambda clip: words_from(
+            heard + " all the inputs in advance.", completeness.MARGIN_SECONDS + 0.1, step=0.15
+        ),
+    )
+    said = " ".join(w.text for w in out)
+    assert said.count("i start from how fresh the") == 1 and "by design" in said
 
 
 def test_five_repeated_words_are_not_a_loop():

@@ -37,12 +37,13 @@ MISSING_VOICE_SECONDS = 1.2
 LONGEST_WORD_SECONDS = 2.0
 # Sound kept on each side of a gap when it is decoded again, so its first and last words are
 # whole; words found in the margins belong to the neighbours and are not taken.
-MARGIN_SECONDS = 0.3
+MARGIN_SECONDS = 1.0
 # A run this long said again word for word is a decoding loop, not a speaker's repetition.
 REPEATED_WORDS = 6
 _CLAUSE_END = (",", ";", ":", ".", "?", "!")
-# Two decodings of a repeated sentence that agree this well (0-100) heard the same words.
-ALIKE = 70.0
+# A new decoding of a repeated clause that says its repeated run this well (0-100, the run's
+# best match anywhere in the new words) heard the speaker say it again.
+SAID_AGAIN = 85.0
 
 Decoder = Callable[[np.ndarray], Sequence[Word]]
 """Turns 16 kHz samples into timed words, times from the start of the samples."""
@@ -54,6 +55,8 @@ class Gap:
 
     span: Span
     voiced_seconds: float
+    # For a repeated clause, the words it repeats: what a new decoding must say again to keep it.
+    repeats: tuple[str, ...] = ()
 
 
 def gaps(words: Sequence[Word], activity: VoiceActivity, duration: float) -> list[Gap]:
@@ -95,13 +98,14 @@ def repeated(words: Sequence[Word], activity: VoiceActivity) -> list[Gap]:
         a, b = i, i
         while b + 1 < len(words) and suspect[b + 1]:
             b += 1
+        run = tuple(tokens[i : b + 1])
         # From the start of the clause the loop began in to the end of the one it ends in.
         while a > 0 and not _ends_clause(words[a - 1]):
             a -= 1
         while b + 1 < len(words) and not _ends_clause(words[b]):
             b += 1
         span = Span(words[a].start, words[b].end)
-        found.append(Gap(span, round(activity.voiced_seconds(span.start, span.end), 2)))
+        found.append(Gap(span, round(activity.voiced_seconds(span.start, span.end), 2), run))
         i = b + 1
     return found
 
@@ -121,7 +125,7 @@ def complete(
     out, empty = fill(words, samples, gaps(words, activity, duration), decode)
     # Repeats are looked for after the gaps are filled: the earlier sentence a loop repeats
     # may itself have been in a gap.
-    out, _kept = fill(out, samples, repeated(out, activity), decode, keep_alike=True)
+    out, _kept = fill(out, samples, repeated(out, activity), decode, keep_said=True)
     return out, [note(gap, offset) for gap in empty]
 
 
@@ -130,13 +134,16 @@ def fill(
     samples: np.ndarray,
     found: Sequence[Gap],
     decode: Decoder,
-    keep_alike: bool = False,
+    keep_said: bool = False,
 ) -> tuple[tuple[Word, ...], list[Gap]]:
     """``words`` with each stretch in ``found`` decoded again: the words heard there replace
     those the stretch had; a stretch where nothing is heard keeps its words, and is returned.
 
-    With ``keep_alike``, words the new decoding agrees with stay as they were: the first pass's
-    prompt is what keeps the "um"s, and the new decoding has none.
+    With ``keep_said``, a repeated clause stays as it was when the new decoding says its
+    repeated run again (the first pass's prompt is what keeps the "um"s, and the new decoding
+    has none). The rest of the clause is no evidence: a loop writes an earlier sentence over a
+    few words of new speech ("but it's stale I start from how fresh the you know all the
+    inputs"), and the clause around it still matches the new decoding well.
     """
     out = list(words)
     empty: list[Gap] = []
@@ -152,7 +159,7 @@ def fill(
         if not inside:
             empty.append(gap)
             continue
-        if keep_alike and _alike([w for w in out if _within(w, gap.span)], inside):
+        if keep_said and _says(inside, gap.repeats):
             continue
         # A word stretched over the gap gives the gap's time back to the words found in it.
         out = [_trimmed(w, gap) for w in out if not _within(w, gap.span)] + inside
@@ -160,10 +167,11 @@ def fill(
     return tuple(out), empty
 
 
-def _alike(old: Sequence[Word], new: Sequence[Word]) -> bool:
-    """Whether two decodings of a stretch say mostly the same words, hesitations aside."""
-    said = [" ".join(w.norm for w in ws if not hesitation_form(w.norm)) for ws in (old, new)]
-    return fuzz.ratio(*said) >= ALIKE
+def _says(words: Sequence[Word], run: Sequence[str]) -> bool:
+    """Whether ``words`` say ``run`` (near enough, hesitations aside)."""
+    said = " ".join(w.norm for w in words if not hesitation_form(w.norm))
+    wanted = " ".join(t for t in run if not hesitation_form(t))
+    return bool(wanted) and fuzz.partial_ratio(wanted, said) >= SAID_AGAIN
 
 
 def _within(word: Word, span: Span) -> bool:
