@@ -107,7 +107,7 @@ _SORT_OF_EXAMPLES = (
     ("Do you have any thought on the design?", "Do you have any thought on the design?"),
     ("They were hot on the heels of the release.", "They were hot on the heels of the release."),
 )
-# Where each entry was seen (benchmarks/README.md has the rounds and the odds in full).
+# Where each entry was seen (the rounds and odds in full: git show 662b628:benchmarks/README.md).
 _ESPEAK = "tiny.en on espeak-ng's voice, the labelled dev answers (benchmarks/answers)"
 _LISTENED = "the model's odds for the hedge there were 0.10-0.73 where misheard, <= 0.02 where not"
 
