@@ -241,13 +241,13 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h386-*.txt and on are held out: never look at them while tuning. Like h316-h385 (dev
+# answers/h406-*.txt and on are held out: never look at them while tuning. Like h316-h405 (dev
 # now), they were written by a helper who had not read the filler rules, with fillers said the
 # way people speak: mid-clause and without commas ("I mean it worked", "we uh retrained it").
-# Every earlier held-out set (h01-h05 for the first round of rules, ..., h376-h385 for round 6;
+# Every earlier held-out set (h01-h05 for the first round of rules, ..., h396-h405 for round 7;
 # see git history) was looked at after its round, so it belongs to dev now. h386-h395 wait
-# sealed in benchmarks/sealed/fillers; h396-h415 (written blind for round 4, never run) are next.
-FIRST_HELDOUT = 386
+# sealed in benchmarks/sealed/fillers; h406-h415 (written blind for round 4, never run) are next.
+FIRST_HELDOUT = 406
 
 
 def is_heldout(name: str) -> bool:

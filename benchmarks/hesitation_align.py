@@ -36,7 +36,7 @@ if __package__ in (None, ""):
 from benchmarks import verbatim
 from benchmarks.corpus import HESITATION, load_answers
 from benchmarks.filler_accuracy import HypWord, Predicted, SystemOutput, score
-from benchmarks.hesitation_probe import standardised_fit
+from benchmarks.hesitation_probe import out_of_fold_scores, standardised_fit
 from benchmarks.make_audio import ensure_audio
 from rehearse.audio.clip import VoiceActivity, load_audio
 from rehearse.scoring.score import detect_fillers
@@ -164,15 +164,6 @@ def threshold_for(scores: np.ndarray, y: np.ndarray, precision: float) -> float:
     return float(scores[order][ok.max()])
 
 
-def out_of_family(x: np.ndarray, y: np.ndarray, fams: np.ndarray, l2: float) -> np.ndarray:
-    scores = np.empty(len(y))
-    for g in np.unique(fams):
-        out = fams == g
-        w, b = standardised_fit(x[~out], y[~out], l2)
-        scores[out] = x[out] @ w + b
-    return scores
-
-
 def end_to_end(files: list[dict[str, Any]], keep: dict[int, list[bool]]) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for n, f in enumerate(files):
@@ -199,7 +190,7 @@ def lofo(
     """Each family scored end to end by a decision fitted and thresholded on the other four."""
     for g in np.unique(fams):
         train = fams != g
-        inner = out_of_family(x[train], y[train], fams[train], l2)
+        inner = out_of_fold_scores(x[train], y[train], fams[train], l2)
         threshold = threshold_for(inner, y[train], precision)
         w, b = standardised_fit(x[train], y[train], l2)
         scores = x @ w + b
@@ -266,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {g:10} {pr((tp, fp, fn)):24} {pr(after):24} {sum(labels):5}", end="")
             print(f" {len(labels) - sum(labels):5}")
         return 0
-    scores = out_of_family(x, y, fams, args.l2)
+    scores = out_of_fold_scores(x, y, fams, args.l2)
     print("\nranking out of family: family | AUC | true among its top 10, 20, 40 candidates")
     for g in np.unique(fams):
         sel = fams == g
@@ -278,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  family     before P / R (TP, FP, FN)  after                    found false")
         lofo(files, x, y, fams, args.l2, precision)
     if args.write:
-        scores = out_of_family(x, y, fams, args.l2)
+        scores = out_of_fold_scores(x, y, fams, args.l2)
         threshold = threshold_for(scores, y, args.precision[0])
         mu, sd = x.mean(0), x.std(0) + 1e-6
         w, b = standardised_fit(x, y, args.l2)

@@ -283,21 +283,20 @@ def judge_sentences(
     skip: frozenset[int] = frozenset(),
     embedder: Embedder | None = None,
     decision: Decision | None = None,
-    pairs: bool = False,
-) -> list[tuple[Sentence, list[Judgement]]]:
-    """Every sentence of ``words`` and its judgement on each of the rubric's points; with
-    ``pairs`` (and a decision fitted with them), each two consecutive sentences too."""
+) -> tuple[list[tuple[Sentence, list[Judgement]]], list[tuple[Sentence, list[Judgement]]]]:
+    """Every sentence of ``words`` and its judgement on each of the rubric's points; then, when
+    the decision was fitted with them, each two consecutive sentences judged as one."""
     embedder = embedder or shared_embedder()
     sentences = split_sentences(words)
     if not sentences:
-        return []
+        return [], []
     decision = decision or load_decision()
-    judged = _judge_units(rubric, words, sentences, skip, embedder, decision, window=False)
-    if pairs and decision.windows:
-        judged += _judge_units(
-            rubric, words, windows(sentences), skip, embedder, decision, window=True
-        )
-    return judged
+    singles = _judge_units(rubric, words, sentences, skip, embedder, decision, window=False)
+    if not decision.windows:
+        return singles, []
+    return singles, _judge_units(
+        rubric, words, windows(sentences), skip, embedder, decision, window=True
+    )
 
 
 def _judge_units(
@@ -357,21 +356,16 @@ def score_coverage(
     embedder: Embedder | None = None,
     decision: Decision | None = None,
 ) -> Coverage:
-    judged = judge_sentences(rubric, words, filler_indices, embedder, decision, pairs=True)
+    singles, pairs = judge_sentences(rubric, words, filler_indices, embedder, decision)
+    judged = singles + pairs
     evidence: list[Evidence | None] = []
     for k in range(len(rubric.points)):
         covering = sorted(((s, j[k]) for s, j in judged if j[k].covered), key=lambda c: c[0].first)
         chosen = _confident(covering)
         evidence.append(_evidence(*chosen) if chosen else None)
-    singles = [(s, j) for s, j in judged if not _is_pair(s, judged)]
     return _assemble(
         rubric, words, evidence, tuple(_sentence_record(s, j, rubric) for s, j in singles)
     )
-
-
-def _is_pair(sentence: Sentence, judged: list[tuple[Sentence, list[Judgement]]]) -> bool:
-    """Whether ``sentence`` is a window of two (its words span a sentence of ``judged``)."""
-    return any(s.first == sentence.first and s.last < sentence.last for s, _ in judged)
 
 
 def _confident(covering: list[tuple[Sentence, Judgement]]) -> tuple[Sentence, Judgement] | None:
