@@ -768,6 +768,21 @@ I_MEAN = Phrase(
             _restates,
         ),
         Rule(
+            "i-mean.before-an-indefinite",
+            "filler",
+            'I mean: before "a", "an" or "some" (an elaboration, not the thing meant) → filler',
+            (
+                ("We watch proxies. I mean a drop in listening hours.", "filler"),
+                ("Then the labels. I mean a lot of the time the label is wrong.", "filler"),
+                ("I mean some models handle it fine.", "filler"),
+            ),
+            # Correcting what was meant names it ("I mean the validation set"); an indefinite
+            # phrase describes or gives an instance. On the dev scripts, sentence-initial
+            # "I mean a/an" was labelled a filler 7 times and content once, "I mean the" the
+            # other way round (8 against 25).
+            lambda c: c.after in INDEFINITE_ARTICLES or c.after == "some",
+        ),
+        Rule(
             "i-mean.has-object",
             "content",
             'I mean: "mean" has an object ("I mean the validation set") → content',
