@@ -186,9 +186,30 @@ def match(
             )
 
 
-def run_text(answers: Sequence[Answer]) -> dict[str, Tally]:
+def _second_go(said: Sequence[str]) -> int:
+    """Where a labelled stumble's second go starts: at its opening word said again ("we trained
+    we trained the": 2), else halfway ("I built we built": 2)."""
+    return next((k for k in range(1, len(said)) if said[k] == said[0]), (len(said) + 1) // 2)
+
+
+def with_commas(answer: Answer) -> Answer:
+    """``answer`` with a comma closing the first go of every labelled repeat and restart, as
+    tiny.en writes a stumble when its prompt holds one ("We, we built the, the model")."""
+    tokens = list(answer.tokens)
+    for label in answer.labels:
+        if label.kind == "hedge" or label.last <= label.first:
+            continue
+        said = [normalise(t) for t in tokens[label.first : label.last + 1]]
+        end = label.first + _second_go(said) - 1
+        if not tokens[end].endswith((",", ".", "?", "!", ";", ":", "-")):
+            tokens[end] += ","
+    return Answer(answer.name, answer.question, tokens, answer.labels)
+
+
+def run_text(answers: Sequence[Answer], commas: bool = False) -> dict[str, Tally]:
     tallies = {k: Tally() for k in KINDS}
     for answer in answers:
+        answer = with_commas(answer) if commas else answer
         words = text_words(answer)
         labels = [(label, label.first, label.last) for label in answer.labels]
         match(answer, labels, detect(words), answer.tokens, tallies)
@@ -222,7 +243,9 @@ def carry_labels(
     return out, frozenset(lost)
 
 
-def run_voice(answers: Sequence[Answer], voice: str, model: str | None) -> dict[str, Tally]:
+def run_voice(
+    answers: Sequence[Answer], voice: str, model: str | None, out: Path = OUT
+) -> dict[str, Tally]:
     from rehearse.audio.clip import VoiceActivity, load_audio
     from rehearse.audio.tts import synthesize
     from rehearse.language.rubric import find_question
@@ -232,7 +255,7 @@ def run_voice(answers: Sequence[Answer], voice: str, model: str | None) -> dict[
     transcriber = Transcriber(model)
     tallies = {k: Tally() for k in KINDS}
     for answer in answers:
-        wav = OUT / voice / f"{answer.name}.wav"
+        wav = out / voice / f"{answer.name}.wav"
         words_file = wav.with_suffix(".words.json")
         if not wav.exists():
             wav.parent.mkdir(parents=True, exist_ok=True)
@@ -278,6 +301,12 @@ def print_table(name: str, tallies: dict[str, Tally], verbose: bool) -> dict[str
     return row
 
 
+def _number(name: str) -> int:
+    """The answer's number ("k121-batch-realtime": 121; 0 for none), so k19 comes before k121."""
+    digits = re.match(r"\D*(\d+)", name)
+    return int(digits.group(1)) if digits else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev")
@@ -285,9 +314,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--commas",
+        action="store_true",
+        help="also score the text with a comma between the goes of every repeat and restart",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also score the filler corpus's dev answers, which hold no labelled stumble",
+    )
     parser.add_argument("--limit", type=int, default=0, help="only the first N answers")
+    parser.add_argument(
+        "--since", default="", help="only answers named from this one on (k121: k121-k140)"
+    )
+    parser.add_argument(
+        "--words-dir",
+        type=Path,
+        default=None,
+        help="where each voice's synthesized answers and their recognised words are kept"
+        " (default benchmarks/out/coaching; a new recogniser setting needs its own)",
+    )
     args = parser.parse_args(argv)
-    answers = load(args.split)[: args.limit or None]
+    answers = [a for a in load(args.split) if _number(a.name) >= _number(args.since)]
+    answers = answers[: args.limit or None]
     if not answers:
         print(f"no answers in {SETS / args.split}", file=sys.stderr)
         return 1
@@ -297,8 +347,17 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{v} {k}s" for k, v in counts.items())
     )
     results = {"text": print_table("text", run_text(answers), args.verbose)}
+    if args.commas:
+        results["commas"] = print_table("commas", run_text(answers, True), args.verbose)
+    if args.plain:
+        from benchmarks.restart_fit import plain_answers
+
+        # Written for fillers, with no repeat or restart labelled: all found are false.
+        plain = plain_answers()
+        results["plain"] = print_table(f"plain {len(plain)}", run_text(plain), args.verbose)
     for voice in filter(None, args.voices.split(",")):
-        results[voice] = print_table(voice, run_voice(answers, voice, args.model), args.verbose)
+        tallies = run_voice(answers, voice, args.model, args.words_dir or OUT)
+        results[voice] = print_table(voice, tallies, args.verbose)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -163,3 +163,24 @@ def test_a_hedge_is_not_also_a_filler_in_the_report():
 def test_nothing_said_gives_empty_coaching():
     report = score([], WALKTHROUGH, VoiceActivity.measure(tone_under([Word("x", 0, 0)], 2)), 2.0)
     assert report.coaching.tips == () and report.coaching.pace is None
+
+
+def test_a_phrase_the_recogniser_loops_on_is_one_note_not_the_speakers_repeats():
+    # tiny.en wrote this over synthesized speech that said it once at most.
+    report = scored(
+        "Monitoring is the part that never ends. Ladies and gentlemen, ladies and gentlemen,"
+        " ladies and gentlemen, ladies and gentlemen, predictions and then the business KPIs."
+        " We, we shipped it."
+    )
+    assert [(r.kind, r.text) for r in report.coaching.repetitions] == [("repeat", "we")]
+    assert [n for n in report.notes if "ladies and gentlemen" in n] == [
+        'the recogniser wrote "ladies and gentlemen" 4 times in a row at 0:02; taken for a loop'
+        " of the model, it is not counted as your repeats"
+    ]
+    assert report_from_dict(json.loads(json.dumps(report.to_dict()))).notes == report.notes
+
+
+def test_a_phrase_said_twice_is_the_speakers_and_gets_no_note():
+    report = scored("Ladies and gentlemen, ladies and gentlemen, the model shipped.")
+    assert report.notes == ()
+    assert [r.kind for r in report.coaching.repetitions] == ["restart"]

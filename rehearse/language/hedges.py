@@ -28,7 +28,9 @@ from rehearse.text.lexicon import (
     BE_FORMS,
     CARDINALS,
     DETERMINERS,
+    FRACTIONS,
     INDEFINITE_ARTICLES,
+    LARGE_NUMBERS,
     NUMBER_WORDS,
     PREPOSITIONS,
     QUANTIFIERS,
@@ -304,7 +306,7 @@ A_BIT = HedgePhrase(
 # "pretty good", "fairly sure": an adverb before an adjective; "a pretty chart" is content.
 PRETTY = HedgePhrase(
     "pretty",
-    {("pretty",): "pretty", ("fairly",): "fairly"},
+    {("pretty", "much"): "pretty much", ("pretty",): "pretty", ("fairly",): "fairly"},
     (
         HedgeRule(
             "pretty.adjective",
@@ -323,8 +325,73 @@ PRETTY = HedgePhrase(
         HedgeRule(
             "pretty.softens",
             "hedge",
-            'pretty: before an adjective or adverb ("pretty good") → hedge',
-            (("The recall was pretty good.", "hedge"),),
+            'pretty: before an adjective or adverb ("pretty good", "pretty much broken") → hedge',
+            (
+                ("The recall was pretty good.", "hedge"),
+                ("It was fine on average and pretty much broken on one segment.", "hedge"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# roughly, approximately, something like, somewhere around: a figure said as a guess. The
+# coaching writers leave a bare "around"/"about" before a figure unlabelled ("dropped by around
+# nine percent"), so those stay content; these four they mark as hedges.
+
+# "something like a third", "something like a few hundred": an article that opens an amount.
+_AMOUNT_AFTER_AN_ARTICLE = _COUNTS | FRACTIONS | LARGE_NUMBERS
+
+
+def _an_amount_follows(c: Context) -> bool:
+    """A figure after the phrase: "ten percent", "a third", "half the rows", "a few hundred"."""
+    return (
+        _a_number(c.after)
+        or c.after in FRACTIONS | QUANTIFIERS
+        or (c.after in INDEFINITE_ARTICLES and c.after2 in _AMOUNT_AFTER_AN_ARTICLE)
+    )
+
+
+ROUGHLY = HedgePhrase(
+    "roughly",
+    {
+        ("roughly",): "roughly",
+        ("approximately",): "approximately",
+        ("something", "like"): "something like",
+        ("somewhere", "around"): "somewhere around",
+    },
+    (
+        HedgeRule(
+            "roughly.at-the-end",
+            "content",
+            'roughly: nothing follows it ("we sketched it roughly") → content',
+            (("We sketched the design roughly.", "content"),),
+            lambda c: c.token in {"roughly", "approximately"} and (not c.after or c.ends_sentence),
+        ),
+        HedgeRule(
+            "roughly.a-likeness",
+            "content",
+            'something like, somewhere around: not before a figure ("used something like it",'
+            ' "something like, did they cancel") → content',
+            (
+                ("The stores already used something like it.", "content"),
+                ("I'd define churn with a window, so something like, did they cancel.", "content"),
+                ("A rule or something like a lookup table would do.", "content"),
+                ("The bug was somewhere around the join.", "content"),
+            ),
+            lambda c: c.token in {"something", "somewhere"} and not _an_amount_follows(c),
+        ),
+        HedgeRule(
+            "roughly.a-guess",
+            "hedge",
+            'roughly, something like: a figure given as a guess ("roughly two years", "something'
+            ' like ten percent") → hedge',
+            (
+                ("The data came from the order system, roughly two years of orders.", "hedge"),
+                ("The business case said something like ten percent less spoilage.", "hedge"),
+                ("Late shipments dropped by somewhere around fifteen percent.", "hedge"),
+                ("It cut latency by approximately a third.", "hedge"),
+            ),
         ),
     ),
 )
@@ -401,7 +468,9 @@ MIGHT = HedgePhrase(
     ),
 )
 
-PHRASES: tuple[HedgePhrase, ...] = (I_THINK, MAYBE, JUST, A_BIT, PRETTY, KIND_OF_HEDGE, MIGHT)
+PHRASES: tuple[HedgePhrase, ...] = (
+    I_THINK, MAYBE, JUST, A_BIT, PRETTY, ROUGHLY, KIND_OF_HEDGE, MIGHT
+)  # fmt: skip
 RULES: Mapping[str, HedgeRule] = {r.name: r for p in PHRASES for r in p.rules}
 
 

@@ -51,6 +51,7 @@ from rehearse.language.restart_model import (
     common_words,
     echoes,
     inflected_verb,
+    near_form,
     opens_a_clause,
     packaged_model,
     switch_class,
@@ -233,9 +234,15 @@ class Candidate:
         return self.tokens[i - 1]
 
     @property
-    def broken_off(self) -> bool:
-        """A comma, a dash or a sentence end where the first go stops."""
+    def written_break(self) -> bool:
+        """A comma, a dash or a sentence end written where the first go stops."""
         return self.words[self.first[-1]].text.rstrip().endswith((",", "-", "—", ".", "?", "!"))
+
+    @property
+    def broken_off(self) -> bool:
+        """``written_break``, unless it is a comma the words show to be inside a stumble
+        (``_comma_in_a_stumble``)."""
+        return self.written_break and not _comma_in_a_stumble(self)
 
     @property
     def ends_sentence(self) -> bool:
@@ -365,7 +372,7 @@ def _emphasis(c: Candidate) -> bool:
 
 def _grammatical_double(c: Candidate) -> bool:
     """ "we found that that model", "we had had", "what the problem is is": no break between."""
-    if not (c.exact and len(c.first) == 1) or c.broken_off:
+    if not (c.exact and len(c.first) == 1) or c.written_break:
         return False
     word = c.phrase[0]
     if word == "had":
@@ -423,6 +430,71 @@ def _restarted(c: Candidate) -> bool:
     )
 
 
+def _comma_in_a_stumble(c: Candidate) -> bool:
+    """A comma closes the first go, but the words show it marks a voice breaking off, not a
+    list or two clauses (tiny.en writes "We, we built the, the model. I trained, I retrained it."
+    when its prompt holds a stumble): no sentence-long silence, the second go runs on past the
+    comma, and the first go cannot be a whole item of a list. It is left on a word no phrase
+    ends on ("the thing I, the lesson I took"); or on a verb the second go says again in
+    another form ("I trained, I retrained it"; "some features matched, some features drifted"
+    is a list); or it is a noun phrase alone at a clause's start whose second go runs on to a
+    verb with no comma or "and" ("the cause, the usual causes are"; "the model artifact, the
+    feature code, the training data" is a list)."""
+    if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
+        return False
+    if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
+        return False
+    second = [c.tokens[i] for i in _within_clause(c.words, c.second)]
+    if len(second) < 2:
+        return False
+    if c.left_on in _CANNOT_END_A_PHRASE:
+        return True
+    if (
+        word_class(c.left_on) == "content"
+        and inflected_verb(c.left_on)
+        and any(t != c.left_on and near_form(c.left_on, t) for t in second)
+    ):
+        return True
+    if _verb_said_again(c, second):
+        return True
+    return (
+        c.at_clause_start
+        and _bare_noun_phrase(c)
+        and len(second) == len(c.second)  # no comma closes the second go's words
+        and not any(t in COORDINATORS for t in second)
+        and any(_a_verb_said(t) for t in second[1:])
+    )
+
+
+def _a_verb_said(token: str) -> bool:
+    kind = word_class(token)
+    return kind in {"be", "auxiliary"} or (
+        kind == "content" and inflected_verb(token) and not token.endswith("ing")
+    )
+
+
+def _verb_said_again(c: Candidate, second: Sequence[str]) -> bool:
+    """ "the backend used, the serving side used the listener's clock", "the first model had,
+    the first version had an AUC", "I break, we break the errors down": the first go stops on
+    its verb, with no object, and the
+    second says the same verb where the first did and goes on past it. A list of clauses
+    finishes each ("the code was pinned, the config was pinned": a participle after "be")."""
+    verb = c.left_on
+    after_a_subject = len(c.phrase) >= 2 and word_class(c.phrase[-2]) == "subject"
+    if word_class(verb) != "content" and verb not in {"has", "had", "have"}:
+        return False
+    if not (verb in {"has", "had", "have"} or _a_verb_said(verb) or after_a_subject):
+        return False
+    if len(c.phrase) >= 2 and c.phrase[-2] in _BE_ANY:
+        return False
+    last = len(c.phrase) - 1
+    return any(
+        second[k] == verb and k + 1 < len(second)
+        for k in (last - 1, last, last + 1)
+        if 0 <= k < len(second)
+    )
+
+
 def _runs_straight_on(c: Candidate) -> bool:
     """Nothing sets the goes apart: the first opens a clause and has no comma, dash or silence at
     its end, and the second goes on past its opening word. Two clauses that open alike ("we ran
@@ -439,7 +511,7 @@ def _comma_between(c: Candidate) -> bool:
     breaks off, so through speech a comma is no evidence of two clauses; the silence is. A
     subject and a bare verb set off by a comma before the same subject again is almost never
     written as two clauses (no case in the filler corpus's 370 answers; "I mean," is a filler)."""
-    if not c.broken_off or c.ends_sentence or c.gap >= SENTENCE_BREAK_SECONDS:
+    if not c.written_break or c.ends_sentence or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     second = c.words[c.second[0]].text.rstrip()
     return (
@@ -854,6 +926,10 @@ RULES: tuple[RepetitionRule, ...] = (
             ("When we when the ranking team wanted more, we changed a value.", "restart"),
             ("And the big the biggest risk is drift.", "restart"),
             ("Then I look at the then I plot learning curves.", "restart"),
+            # A comma the words show to be inside the stumble (``_comma_in_a_stumble``).
+            ("In my last team we, in my last role we had a model.", "restart"),
+            ("I trained, I retrained it.", "restart"),
+            ("The backend used, the serving side used the local clock.", "restart"),
         ),
         _restarted,
     ),
@@ -865,6 +941,8 @@ RULES: tuple[RepetitionRule, ...] = (
         (
             ("The cause the usual causes are drift.", "restart"),
             ("I built we built a glossary match.", "restart"),
+            ("It was fine. The cause, the usual causes are drift.", "restart"),
+            ("Error analysis by slice. I break, we break the errors down.", "restart"),
         ),
         _judged_restart,
     ),
@@ -894,6 +972,11 @@ RULES: tuple[RepetitionRule, ...] = (
             ("That was that.", "content"),
             ("The problem was the data arrived late.", "content"),
             ("We retrain when we see drift when the data shifts.", "content"),
+            # A comma ending a whole item of a list is no stumble's.
+            ("Some features matched, some features drifted by a lot.", "content"),
+            ("The code was pinned, the config was pinned, but the data was not.", "content"),
+            ("Version the model artifact, the feature code, the training data.", "content"),
+            ("I don't celebrate, I assume it leaks.", "content"),
         ),
     ),
 )
@@ -1040,6 +1123,60 @@ def _switched_at(
         first = tuple(spoken[n:again])
         out.append(Candidate(words, tokens, first, second, False, True, model))
     return out
+
+
+# A phrase of at least this many words said this many times in a row or more is the recogniser
+# looping, not the speaker: tiny.en wrote "ladies and gentlemen" three and thirteen times over
+# a stretch of synthesized speech that never said it. A speaker stumbling says a phrase twice
+# and goes on; no labelled answer (140 coaching, 400 filler) holds a phrase said three times.
+# One word said three times ("the the the") is left to the rules: a speaker does stutter so.
+LOOP_MIN_TIMES = 3
+LOOP_MIN_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """A phrase the recogniser wrote over and over: one event, whatever ``times`` is."""
+
+    text: str
+    times: int
+    start: float
+    end: float
+    word_indices: tuple[int, ...]  # every word of the run
+
+
+def find_loops(words: Sequence[Word], skip: Collection[int] = ()) -> list[Loop]:
+    """Runs of one phrase of ``LOOP_MIN_WORDS`` to ``MAX_PHRASE_WORDS`` words said
+    ``LOOP_MIN_TIMES`` times or more in a row (see ``LOOP_MIN_TIMES``)."""
+    tokens = tuple(w.norm for w in words)
+    spoken = _spoken(tokens, skip)
+    said = [tokens[i] for i in spoken]
+    out = []
+    n = 0
+    while n < len(said):
+        run = _loop_at(said, n)
+        if run is None:
+            n += 1
+            continue
+        size, times = run
+        indices = tuple(spoken[n : n + size * times])
+        text = " ".join(said[n : n + size])
+        out.append(Loop(text, times, words[indices[0]].start, words[indices[-1]].end, indices))
+        n += size * times
+    return out
+
+
+def _loop_at(said: Sequence[str], n: int) -> tuple[int, int] | None:
+    """The shortest phrase starting at ``n`` said ``LOOP_MIN_TIMES`` times or more, as (words,
+    times)."""
+    for size in range(LOOP_MIN_WORDS, MAX_PHRASE_WORDS + 1):
+        phrase = said[n : n + size]
+        times = 1
+        while said[n + times * size : n + (times + 1) * size] == phrase:
+            times += 1
+        if times >= LOOP_MIN_TIMES and len(set(phrase)) > 1:
+            return size, times
+    return None
 
 
 def candidates(words: Sequence[Word], skip: Collection[int] = ()) -> list[Candidate]:

@@ -131,6 +131,11 @@ def _near_form(a: str, b: str) -> bool:
     return match.size / min(len(a), len(b)) >= NEAR_FORM_RATIO
 
 
+def near_form(a: str, b: str) -> bool:
+    """Two content words of one stem ("train"/"retrain"), or the same word."""
+    return _near_form(a, b)
+
+
 def common_words(a: Sequence[str], b: Sequence[str]) -> int:
     """The length of the longest common subsequence of two short word lists."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]

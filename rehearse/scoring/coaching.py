@@ -17,13 +17,13 @@ from rehearse.audio.delivery import NO_DELIVERY, Delivery
 from rehearse.language.coverage import Coverage
 from rehearse.language.fillers import Filler
 from rehearse.language.hedges import Hedge
-from rehearse.language.repetition import Overused, Repetition, overused
+from rehearse.language.repetition import Loop, Overused, Repetition, overused
 from rehearse.language.rubric import Rubric
 from rehearse.scoring.guide import GuideChecks, PartBudget, Quote, check_answer
 from rehearse.scoring.habits import find_habits
 from rehearse.scoring.pace import PaceVerdict, PaceWindow, WindowVerdict, pace_verdict, pace_windows
 from rehearse.scoring.tangents import Tangent, find_tangents
-from rehearse.scoring.tips import Evidence, Tip, make_tips
+from rehearse.scoring.tips import Evidence, Tip, clock, make_tips
 from rehearse.text.sentences import split_sentences
 from rehearse.text.words import Word, normalise
 
@@ -62,6 +62,8 @@ class Coached:
 
     coaching: Coaching
     fillers: tuple[Filler, ...]
+    # For the report's notes: what the words held that is no habit of the speaker's.
+    notes: tuple[str, ...] = ()
 
 
 def rubric_terms(rubric: Rubric) -> frozenset[str]:
@@ -117,7 +119,14 @@ def coach(
         guide=guide,
         tips=make_tips(evidence),
     )
-    return Coached(coaching, habits.fillers)
+    return Coached(coaching, habits.fillers, tuple(loop_note(loop) for loop in habits.loops))
+
+
+def loop_note(loop: Loop) -> str:
+    return (
+        f'the recogniser wrote "{loop.text}" {loop.times} times in a row at {clock(loop.start)};'
+        " taken for a loop of the model, it is not counted as your repeats"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

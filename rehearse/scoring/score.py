@@ -346,6 +346,7 @@ def score(
     coached = coach(
         words, judged, rubric, coverage, speaking, target, delivery, paused(words, activity)
     )
+    notes += coached.notes
     # A softening "kind of" is a hedge, not a filler as well (rehearse.language.hedges).
     fillers = coached.fillers
     per_minute = round(len(fillers) / speaking * 60, 1) if speaking > 0 else 0.0
