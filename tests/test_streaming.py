@@ -44,6 +44,10 @@ def wait_until_flowing(recorder: Recorder, timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
+def filler_times(report: Report) -> str:
+    return ", ".join(f"{f.text}@{f.start:.2f}" for f in report.fillers.items)
+
+
 def covered(report: Report) -> list[str]:
     return [p.id for p in report.coverage.points if p.covered]
 
@@ -79,9 +83,10 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
     assert covered(streamed) == covered(whole)
     assert len(covered(whole)) == len(rubric.points)
     assert streamed.timing == whole.timing
+    # Every filler with its time, untruncated: a failure (seen once in ~10 runs, 9 against 7)
+    # must show whether a piece's cut counted one twice or the two decodings simply heard apart.
     assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
-        streamed.fillers.by_word,
-        whole.fillers.by_word,
+        f"streamed: {filler_times(streamed)}\nfile: {filler_times(whole)}"
     )
     assert streamed.pauses == whole.pauses
     assert streamed.duration_seconds == whole.duration_seconds
