@@ -476,9 +476,9 @@ def _a_verb_said(token: str) -> bool:
 def _verb_said_again(c: Candidate, second: Sequence[str]) -> bool:
     """ "the backend used, the serving side used the listener's clock", "the first model had,
     the first version had an AUC", "I break, we break the errors down": the first go stops on
-    its verb, with no object, and the
-    second says the same verb where the first did and goes on past it. A list of clauses
-    finishes each ("the code was pinned, the config was pinned": a participle after "be")."""
+    its verb, with no object, and the second says the same verb where the first did and goes on
+    past it. A list of clauses finishes each ("the code was pinned, the config was pinned": a
+    participle after "be")."""
     verb = c.left_on
     after_a_subject = len(c.phrase) >= 2 and word_class(c.phrase[-2]) == "subject"
     if word_class(verb) != "content" and verb not in {"has", "had", "have"}:

@@ -123,17 +123,12 @@ class Break:
 
 
 @lru_cache(maxsize=65536)
-def _near_form(a: str, b: str) -> bool:
+def near_form(a: str, b: str) -> bool:
     """Two content words of one stem: "train"/"retrain", "cause"/"causes", "read"/"reread"."""
     if a == b or min(len(a), len(b)) < NEAR_FORM_MIN_LETTERS:
         return a == b
     match = SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return match.size / min(len(a), len(b)) >= NEAR_FORM_RATIO
-
-
-def near_form(a: str, b: str) -> bool:
-    """Two content words of one stem ("train"/"retrain"), or the same word."""
-    return _near_form(a, b)
 
 
 def common_words(a: Sequence[str], b: Sequence[str]) -> int:
@@ -221,7 +216,7 @@ def echoes(first: Sequence[str], second: Sequence[str], opening: bool = False) -
     precision asks"."""
     again = second[: len(first) + 2]
     return any(
-        _near_form(a, c)
+        near_form(a, c)
         for i, a in enumerate(first)
         if word_class(a) == "content" and len(a) > 2
         for j, c in enumerate(again)
@@ -251,7 +246,7 @@ def _features(b: Break) -> dict[str, float]:
     said_again = second[: size + 1]
     content_first = [t for t in first if word_class(t) == "content"]
     content_second = [t for t in said_again if word_class(t) == "content"]
-    near = any(_near_form(a, c) for a in content_first for c in content_second)
+    near = any(near_form(a, c) for a in content_first for c in content_second)
     same = first[0] == second[0]
     return {
         "one_word": float(size == 1),
