@@ -241,13 +241,13 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h406-*.txt and on are held out: never look at them while tuning. Like h316-h405 (dev
+# answers/h416-*.txt and on are held out: never look at them while tuning. Like h316-h415 (dev
 # now), they were written by a helper who had not read the filler rules, with fillers said the
 # way people speak: mid-clause and without commas ("I mean it worked", "we uh retrained it").
-# Every earlier held-out set (h01-h05 for the first round of rules, ..., h396-h405 for round 7;
+# Every earlier held-out set (h01-h05 for the first round of rules, ..., h406-h415 for round 8;
 # see git history) was looked at after its round, so it belongs to dev now. h386-h395 wait
-# sealed in benchmarks/sealed/fillers; h406-h415 (written blind for round 4, never run) are next.
-FIRST_HELDOUT = 406
+# sealed in benchmarks/sealed/fillers; h416 and on are written blind for round 9.
+FIRST_HELDOUT = 416
 
 
 def is_heldout(name: str) -> bool:
