@@ -245,8 +245,8 @@ HELDOUT_PREFIX = "h"
 # now), they were written by a helper who had not read the filler rules, with fillers said the
 # way people speak: mid-clause and without commas ("I mean it worked", "we uh retrained it").
 # Every earlier held-out set (h01-h05 for the first round of rules, ..., h406-h415 for round 8;
-# see git history) was looked at after its round, so it belongs to dev now. h386-h395 wait
-# sealed in benchmarks/sealed/fillers; h416 and on are written blind for round 9.
+# see git history) was looked at after its round, so it belongs to dev now. Round 9's blind
+# answers, h416-h445 (h436-h445 were sealed as h386-h395), wait in benchmarks/sealed/fillers.
 FIRST_HELDOUT = 416
 
 
