@@ -170,9 +170,11 @@ def test_rescore_brings_attempts_scored_by_older_rules_up_to_date(tmp_path: Path
 @pytest.mark.slow
 def test_an_interrupted_rescore_leaves_every_attempt_whole(tmp_path: Path) -> None:
     store = History(tmp_path / "data")
+    # Eight attempts, so that on a busy machine the rescore is still under way when Ctrl-C
+    # comes (with four, it once finished between the first being saved and the signal).
     attempts = [
-        outdated(store, name, datetime(2026, 3, 14 + n, 9, 0))
-        for n, name in enumerate(["walkthrough", "precision", "walkthrough", "precision"])
+        outdated(store, name, datetime(2026, 3, 10 + n, 9, 0))
+        for n, name in enumerate(["walkthrough", "precision"] * 4)
     ]
     runner = subprocess.Popen(
         [sys.executable, "-m", "rehearse", "--data", str(store.directory), "rescore", "--all"],
