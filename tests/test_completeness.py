@@ -71,6 +71,38 @@ def test_a_gap_nothing_is_heard_in_is_named_in_the_notes():
     assert len(notes) == 1 and notes[0].startswith("0:0") and "could not be transcribed" in notes[0]
 
 
+def timed(*words: tuple[str, float, float]) -> list[Word]:
+    return [Word(text, start, end) for text, start, end in words]
+
+
+def test_a_gap_that_filling_another_opens_is_filled_too():
+    # The first decoding stretched "So" over 9 s and lost what came after it. Decoded again,
+    # the stretch gives its words, and "photos" only in the margin past it (left to the
+    # neighbour, which is gone): the voice from 7.9 s to "and validated" is checked again.
+    words = [Word("So", 0.0, 9.0), *words_from("and validated", start=11.5)]
+    samples = voiced(words, 14.0, [(9.0, 10.0)])
+    first = timed(("we", 0.1, 1.9), ("split", 2, 3.9), ("by", 4, 5.9), ("time", 6, 7.9))
+    again = timed(("photos", 1.7, 2.1), ("never", 2.3, 2.9), ("a", 2.9, 3.1), ("shuffle", 3.1, 3.9))
+    heard = iter([[*first, Word("photos", 8.6, 9.0)], again])
+    out, notes = completeness.complete(
+        words, samples, VoiceActivity.measure(samples), lambda clip: next(heard, [])
+    )
+    assert [w.text for w in out] == ["we", "split", "by", "time", "photos", "never", "a",
+                                     "shuffle", "and", "validated"]  # fmt: skip
+    assert out[4].start == pytest.approx(8.6) and notes == []
+
+
+def test_voice_still_without_words_after_every_pass_is_named_in_the_notes():
+    words = [Word("So", 0.0, 9.0), *words_from("and validated", start=11.5)]
+    samples = voiced(words, 14.0, [(9.0, 10.0)])
+    heard = iter([timed(("we", 0.1, 1.9), ("split", 2, 3.9), ("by", 4, 5.9), ("time", 6, 7.9))])
+    out, notes = completeness.complete(
+        words, samples, VoiceActivity.measure(samples), lambda clip: next(heard, [])
+    )
+    assert [w.text for w in out] == ["we", "split", "by", "time", "and", "validated"]
+    assert len(notes) == 1 and notes[0].startswith("0:08") and "could not be" in notes[0]
+
+
 def test_a_clause_repeating_an_earlier_one_is_decoded_again_and_replaced_when_it_differs():
     said = "the model looks great offline and fails in production. "
     words = words_from(said + "then we did the same, " + said)

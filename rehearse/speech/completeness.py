@@ -38,6 +38,8 @@ LONGEST_WORD_SECONDS = 2.0
 # Sound kept on each side of a gap when it is decoded again, so its first and last words are
 # whole; words found in the margins belong to the neighbours and are not taken.
 MARGIN_SECONDS = 1.0
+# Times the transcript is checked against the sound again after its gaps were filled.
+FILL_PASSES = 3
 # A run this long said again word for word is a decoding loop, not a speaker's repetition.
 REPEATED_WORDS = 6
 _CLAUSE_END = (",", ";", ":", ".", "?", "!")
@@ -122,11 +124,21 @@ def complete(
     ``offset`` is where ``samples`` start in the recording: the notes name the recording's time,
     the words stay in the samples' own."""
     duration = len(samples) / SAMPLE_RATE
-    out, empty = fill(words, samples, gaps(words, activity, duration), decode)
+    out = tuple(words)
+    tried: set[Span] = set()
+    for _ in range(FILL_PASSES):
+        # Filling a gap can open another: a word stretched over a gap goes with it, and the
+        # voice under its tail, past the gap's margin, is then covered by nothing.
+        found = [g for g in gaps(out, activity, duration) if g.span not in tried]
+        if not found:
+            break
+        tried.update(g.span for g in found)
+        out, _empty = fill(out, samples, found, decode)
     # Repeats are looked for after the gaps are filled: the earlier sentence a loop repeats
     # may itself have been in a gap.
     out, _kept = fill(out, samples, repeated(out, activity), decode, keep_said=True)
-    return out, [note(gap, offset) for gap in empty]
+    # Whatever still holds voice and no word is named, however it came about.
+    return out, [note(gap, offset) for gap in gaps(out, activity, duration)]
 
 
 def fill(
