@@ -599,3 +599,21 @@ def test_the_fitted_decision_finds_fillers_the_tables_leave_to_their_default(tex
 def test_the_fitted_decision_leaves_content_uses_alone(text):
     words, paused = example_words(text)
     assert find_fillers(words, paused=paused) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A pronoun, or a determiner and a noun, then a tensed verb: a clause of its own.
+        ("We merged them by hand. I mean that sounds slow but it was free.", ["i mean"]),
+        ("We moved it in house. I mean it worked for a year.", ["i mean"]),
+        ("Thresholds moved. I mean the metric matters more than the model.", ["i mean"]),
+        # Near misses: what is meant, a participle that describes it, a plural, "that" + clause.
+        ("I mean the model trained on March, not the one after.", []),
+        ("I mean the squared weights, not the absolute ones.", []),
+        ("I mean population stability on the main inputs.", []),
+        ("I mean that the model overfits the holidays.", []),
+    ],
+)
+def test_i_mean_before_a_short_subject_and_a_tensed_verb_pads(text, expected):
+    assert fillers(text) == expected

@@ -575,14 +575,44 @@ def _in_an_objects_place(c: Context) -> bool:
     return only_a_verb(c.before) and not c.before.endswith("ing")
 
 
+# Pronouns that can be the whole subject of a clause after "I mean": "I mean it worked".
+_PRONOUN_SUBJECTS = frozenset({"it", "that", "this"})
+
+
+def _tensed_verb(c: Context, k: int) -> bool:
+    """Whether word ``k`` is a past or present verb right after a short subject, which makes it
+    finite: "it worked", "that took", "the feature went", "the metric matters". The subject is a
+    pronoun, or a determiner and a noun: longer runs hold reduced relatives ("the local one each
+    hotel kept") and plurals that read as verbs ("the main inputs"). Not before a preposition
+    unless the subject is a pronoun: "the model trained on March" describes the object."""
+    token, first, middle = c.token_at(k), c.token_at(c.end + 1), c.token_at(c.end + 2)
+    if "VERB" not in word_classes(token) or not (
+        irregular_past(token) or token.endswith(("ed", "s"))
+    ):
+        return False
+    if k == c.end + 2:
+        return first in _PRONOUN_SUBJECTS
+    noun_subject = first in DETERMINERS and can_be_a_noun(middle) and not middle.endswith("ed")
+    return k == c.end + 3 and noun_subject and c.token_at(k + 1) not in PREPOSITIONS
+
+
 def _before_a_finite_clause(c: Context) -> bool:
     """Whether a clause with its own subject and finite verb follows "I mean" with no break:
-    "I mean the default of one half is arbitrary", "I mean sometimes the model does fine"."""
+    "I mean the default of one half is arbitrary", "I mean sometimes the model does fine",
+    "I mean that skew was gone", "I mean it worked", "I mean the feature went stale"."""
+    first = c.token_at(c.end + 1)
+    # "that" opens the clause as its subject or determiner ("that was", "that skew was"); before
+    # a determiner it introduces what is meant ("I mean that the model overfits").
+    if first == "that" and c.token_at(c.end + 2) in DETERMINERS:
+        return False
+    # "I mean that literally": the adverb says how it is meant, as in rule i-mean.means-it.
+    if first in _MEANT and c.token_at(c.end + 2) in _SINCERELY:
+        return False
     for k in range(c.end + 1, c.end + 2 + _SUBJECT_WORDS):
         token = c.token_at(k)
-        if not token or token in _RELATIVES:
+        if not token or (token in _RELATIVES and k > c.end + 1):
             return False
-        if k > c.end + 1 and token in _FINITE:
+        if k > c.end + 1 and (token in _FINITE or _tensed_verb(c, k)):
             return True
         if ends_clause(c.text(k)):
             return False
@@ -744,6 +774,9 @@ I_MEAN = Phrase(
             (
                 ("I mean the default of one half is arbitrary.", "filler"),
                 ("I mean sometimes the model does fine on it.", "filler"),
+                ("Nulls became zero. I mean that was the whole bug.", "filler"),
+                ("It was slow to run. I mean it needed answers in a second.", "filler"),
+                ("Seconds became milliseconds. I mean the feature went stale.", "filler"),
             ),
             _before_a_finite_clause,
         ),
