@@ -617,3 +617,19 @@ def test_the_fitted_decision_leaves_content_uses_alone(text):
 )
 def test_i_mean_before_a_short_subject_and_a_tensed_verb_pads(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is cheap. I mean for a few queries a day it never matters.", ["i mean"]),
+        ("Easy cuts. I mean nobody reads a dashboard like that.", ["i mean"]),
+        ("A dumb baseline. I mean just predicting the mean.", ["i mean"]),
+        # Near misses: a term defined, "mean by", "mean to".
+        ("By finally I mean after all the transforms ran.", []),
+        ("What I mean by drift is a change in the inputs.", []),
+        ("I never mean to blame the labellers.", []),
+    ],
+)
+def test_i_mean_before_a_preposition_a_negation_or_just_pads(text, expected):
+    assert fillers(text) == expected

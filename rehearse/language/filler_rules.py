@@ -532,6 +532,11 @@ _PADDED_AFTER_MEAN = (
     | {"honestly", "basically", "like", "so", "yeah", "well", "okay", "sure", "really"}
     | {"if", "when", "in"}
     | {"better", "worse"}  # "I mean better, but…": a comparative, not a thing meant
+    # "mean" takes a noun phrase or a clause: a preposition ("I mean for hotel pricing"), a
+    # negation ("I mean nobody reads it") or a focusing adverb ("I mean just a dashboard") opens a
+    # comment instead. "by" defines ("what I mean by drift"), "of" is part of a phrase.
+    | (PREPOSITIONS - {"by", "of"})
+    | {"not", "nobody", "nothing", "just", "actually", "once"}
 )
 _CLAUSE_STARTERS = CLAUSE_CONJUNCTIONS | {"then"}
 # "I mean it, don't build one", "I mean it.": "it" is the object of "mean" when a clause ends
@@ -750,6 +755,9 @@ I_MEAN = Phrase(
                 ("We kept some rules I mean or something simpler.", "filler"),
                 ("A point of AUC I mean is that even outside the noise?", "filler"),
                 ("That got us to seventy percent. I mean better, but storage was next.", "filler"),
+                ("It is cheap to run. I mean for hotel pricing that is enough.", "filler"),
+                ("The cuts were easy. I mean nobody needed real time.", "filler"),
+                ("Start with a baseline. I mean just predicting the mean.", "filler"),
             ),
             lambda c: (
                 c.after in _PADDED_AFTER_MEAN
