@@ -771,7 +771,7 @@ I_MEAN = Phrase(
             "I mean: after a conjunction, unless a noun phrase follows → filler",
             (
                 ("Because I mean half the noise came from one vendor.", "filler"),
-                ("And I mean nobody checked the joins.", "filler"),
+                ("And I mean most of the labels came late.", "filler"),
             ),
             lambda c: c.before in _CLAUSE_STARTERS and c.after not in DETERMINERS,
         ),
