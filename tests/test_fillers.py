@@ -633,3 +633,20 @@ def test_i_mean_before_a_short_subject_and_a_tensed_verb_pads(text, expected):
 )
 def test_i_mean_before_a_preposition_a_negation_or_just_pads(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The data was thin so we like wrote the analysis by hand.", ["like"]),
+        ("It was noisy so we like only trained on March.", ["like"]),
+        ("To set the penalty I like start from ten.", ["like"]),
+        # Near misses: "like" the verb, with a noun, "to" or an -ing form as its object.
+        ("I like test sets that change slowly.", []),
+        ("We like boosting with small trees.", []),
+        ("I like to start from ten.", []),
+        ("We like the simple model.", []),
+    ],
+)
+def test_like_between_a_subject_and_its_verb_pads(text, expected):
+    assert fillers(text) == expected

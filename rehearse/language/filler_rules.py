@@ -263,6 +263,29 @@ def _wants(c: Context) -> bool:
     return c.before_past_hesitation in _WANTING and wanted
 
 
+# Adverbs that go before a verb, not after "like" the verb: "we like only trained on March".
+_BEFORE_A_VERB = frozenset({"only", "always", "never", "actually", "just", "even"})
+
+
+def _subject_then_verb(c: Context) -> bool:
+    """Whether "like" stands between a subject and that subject's verb: "so we like wrote the
+    analysis", "I like always sanity check", "and then we like break it up". The verb "like"
+    takes a noun, "to" or an -ing form, never a bare or past verb."""
+    if c.before_past_hesitation not in PERSONAL_SUBJECTS:
+        return False
+    k = c.end + 1
+    if c.after in _BEFORE_A_VERB:
+        k += 1
+    if _starts_a_verb_phrase(c, k):
+        return True
+    # A base form that is also a noun is the verb when its object or preposition follows:
+    # "I like start from ten", "you like look at the errors"; not "I like test sets".
+    token, following = c.token_at(k), c.token_at(k + 1)
+    base = "VERB" in word_classes(token) and not token.endswith(("ing", "s", "ed"))
+    opens_its_object = following in _OBJECTS or following in PREPOSITIONS or following in ARTICLES
+    return base and opens_its_object and not ends_clause(c.text(k))
+
+
 LIKE = Phrase(
     name="like",
     spellings={("like",): "like"},
@@ -296,6 +319,17 @@ LIKE = Phrase(
             'like: before "a third," or another fraction that closes the clause → filler',
             (("Search results dropped, I like a third, and reviews fell.", "filler"),),
             _closes_with_a_fraction,
+        ),
+        Rule(
+            "like.between-subject-and-verb",
+            "filler",
+            "like: between a subject and its verb, which the verb like cannot take → filler",
+            (
+                ("The data was thin, so we like wrote the analysis by hand.", "filler"),
+                ("You like actually read the transcripts.", "filler"),
+                ("And then we like break it up by region.", "filler"),
+            ),
+            _subject_then_verb,
         ),
         Rule(
             "like.verb-or-comparison",
