@@ -217,6 +217,9 @@ def _approximates(after: str, after2: str) -> bool:
         return True
     if after == "as" and after2 in _AS_MUCH:
         return True
+    # "like hundreds of thousands", "like millions of rows": a round amount, never an example.
+    if after in PLURAL_AMOUNTS and after2 == "of":
+        return True
     return after.endswith("ly") and word_classes(after) == {"ADV"}
 
 
@@ -410,6 +413,7 @@ LIKE = Phrase(
                 ("It took like a few hundred labels.", "filler"),
                 ("The analysts complained, like constantly.", "filler"),
                 ("The job took like high hours on a bad day.", "filler"),
+                ("Nets need like hundreds of thousands of images.", "filler"),
             ),
             lambda c: _approximates(c.after, c.after2),
         ),
