@@ -658,7 +658,7 @@ def test_like_between_a_subject_and_its_verb_pads(text, expected):
         ("We had raw transactions like millions of rows a month.", ["like"]),
         # Near misses: an amount after "looks like", and a plural that is not an amount.
         ("It looks like millions of rows to me.", []),
-        ("We used sources like logs of every click.", []),
+        ("We used sources like tables of every click.", []),
     ],
 )
 def test_like_before_a_plural_round_amount_approximates(text, expected):
