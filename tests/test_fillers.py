@@ -663,3 +663,17 @@ def test_like_between_a_subject_and_its_verb_pads(text, expected):
 )
 def test_like_before_a_plural_round_amount_approximates(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They wanted NDCG which I mean nobody outside the team reads.", ["i mean"]),
+        ("We lost four points which I mean for plant photos is fine.", ["i mean"]),
+        # Near misses: the relative is the object of "mean", or "what" opens the clause.
+        ("The rates which I mean are the approval rates.", []),
+        ("That is what I mean for this answer.", []),
+    ],
+)
+def test_i_mean_after_a_relative_before_a_comment_pads(text, expected):
+    assert fillers(text) == expected

@@ -714,6 +714,16 @@ def _restates(c: Context) -> bool:
     return bool(c.before) and not c.set_off_before and c.before not in _JOINS_A_CLAUSE
 
 
+def _is_the_verb_of_its_clause(c: Context) -> bool:
+    """Whether "mean" is the verb of a clause that "what", "do" or a relative opens. After a
+    relative, a subject or a comment that cannot be a relative clause's verb phrase shows "I mean"
+    is an aside instead: "which I mean nobody outside the team reads", "which I mean for plant
+    identification is fine"."""
+    if c.before not in _MEANING_AFTER:
+        return False
+    return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
+
+
 # Words after which "I mean" can be a clause of the sentence: "and I mean the real one".
 _JOINS_A_CLAUSE = _CLAUSE_STARTERS | _MEANING_AFTER | {"if", "when", "where", "as", "now"}
 
@@ -773,8 +783,9 @@ I_MEAN = Phrase(
             (
                 ("That is what I mean.", "content"),
                 ("The rates which I mean are the approval rates.", "content"),
+                ("Which model do I mean here?", "content"),
             ),
-            lambda c: c.before in _MEANING_AFTER,
+            _is_the_verb_of_its_clause,
         ),
         Rule(
             "i-mean.punctuation-after",
