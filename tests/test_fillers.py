@@ -214,10 +214,13 @@ def test_like_after_a_comma_alone_gives_examples(text, expected):
 
 
 def test_pauses_around_like_set_it_off_unless_a_subject_makes_it_the_verb():
-    # "I'd, like, keep a slice" heard without its commas: only the pauses are left.
+    # "I'd, like, keep a slice" heard without its commas: the pauses set it off, and without
+    # them the bare verb does (rule like.wanting-a-bare-verb); "I'd like a slice" wants one.
     words = words_from("And I'd like keep a small slice.")
-    assert [f.text for f in find_fillers(words)] == []
+    assert [f.text for f in find_fillers(words)] == ["like"]
     assert [f.text for f in find_fillers(words, paused={2, 3})] == ["like"]
+    words = words_from("And I'd like a small slice.")
+    assert [f.text for f in find_fillers(words)] == []
     words = words_from("I like boosting with small trees.")
     assert [f.text for f in find_fillers(words, paused={1, 2})] == []
 
@@ -676,4 +679,19 @@ def test_like_before_a_plural_round_amount_approximates(text, expected):
     ],
 )
 def test_i_mean_after_a_relative_before_a_comment_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Next time I would like invest in a labelling tool.", ["like"]),
+        ("I'd like keep a small slice for audits.", ["like"]),
+        # Near misses: what is wanted is a noun, or "to" and a verb.
+        ("I'd like help with the labels.", []),
+        ("I would like to invest in a labelling tool.", []),
+        ("I'd like two of them.", []),
+    ],
+)
+def test_like_of_wanting_before_a_bare_verb_pads(text, expected):
     assert fillers(text) == expected

@@ -279,14 +279,29 @@ def _subject_then_verb(c: Context) -> bool:
     k = c.end + 1
     if c.after in _BEFORE_A_VERB:
         k += 1
-    if _starts_a_verb_phrase(c, k):
-        return True
-    # A base form that is also a noun is the verb when its object or preposition follows:
-    # "I like start from ten", "you like look at the errors"; not "I like test sets".
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS)
+
+
+def _base_verb_before_its_object(c: Context, k: int, also: frozenset[str]) -> bool:
+    """Whether word ``k``, a base form that may also be a noun, is the verb because its object
+    (or a word of ``also``) follows: "I like start from ten", "I'd like keep a small slice";
+    not "I like test sets"."""
     token, following = c.token_at(k), c.token_at(k + 1)
     base = "VERB" in word_classes(token) and not token.endswith(("ing", "s", "ed"))
-    opens_its_object = following in _OBJECTS or following in PREPOSITIONS or following in ARTICLES
+    opens_its_object = following in _OBJECTS or following in ARTICLES or following in also
     return base and opens_its_object and not ends_clause(c.text(k))
+
+
+def _wants_a_bare_verb(c: Context) -> bool:
+    """ "I'd like keep a small slice", "we would like invest in it": the "like" of wanting takes
+    "to" before a verb, so a bare verb shows it pads. A preposition after a word that is also a
+    noun is left out: "I'd like help with the labels" wants help."""
+    if c.before_past_hesitation not in _WANTING:
+        return False
+    k = c.end + 1
+    if c.after in _BEFORE_A_VERB:
+        k += 1
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
 
 
 LIKE = Phrase(
@@ -372,6 +387,16 @@ LIKE = Phrase(
             "like: set off by pauses (or a pause and a comma) on both sides → filler",
             (("And I'd / like / keep a small slice.", "filler"),),
             lambda c: (c.set_off_before or c.paused) and (c.comma_after or c.paused_after),
+        ),
+        Rule(
+            "like.wanting-a-bare-verb",
+            "filler",
+            "like: after would or I'd, before a verb without to → filler",
+            (
+                ("Next time I would like invest in a labelling tool.", "filler"),
+                ("Um and I'd like keep a small slice for audits.", "filler"),
+            ),
+            _wants_a_bare_verb,
         ),
         Rule(
             "like.wanting",
