@@ -695,3 +695,16 @@ def test_i_mean_after_a_relative_before_a_comment_pads(text, expected):
 )
 def test_like_of_wanting_before_a_bare_verb_pads(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Recruiters said the applicants were I mean worse.", ["i mean"]),
+        # Near misses: the speaker's own word defined.
+        ("When I say slices, I mean segments.", []),
+        ("When we say fresh I mean under an hour old.", []),
+    ],
+)
+def test_i_mean_after_someone_elses_saying_does_not_define_a_term(text, expected):
+    assert fillers(text) == expected

@@ -610,6 +610,7 @@ _NOT_AFTER_IT = frozenset({"don't", "do", "never", "please", "and", "but", "so",
 _SINCERELY = frozenset({"literally", "seriously", "sincerely", "honestly"})
 # "When I say judge, I mean a model": "mean" defines a word that was said.
 _SAYING = frozenset({"say", "said", "says", "saying"})
+_SPEAKERS = frozenset({"i", "we", "you"})
 
 
 def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
@@ -709,7 +710,9 @@ def _defines_a_word(c: Context) -> bool:
     for k in range(i - 1, max(-1, i - 9), -1):
         if ends_sentence(words[k].text):
             return False  # "I" opens a sentence: nothing before it belongs to this one
-        if tokens[k] in _SAYING:
+        # "When I say slices, I mean…" defines the speaker's word; "recruiters said the
+        # applicants were I mean worse" reports someone else's.
+        if tokens[k] in _SAYING and k > 0 and tokens[k - 1] in _SPEAKERS:
             return True
         if k == 0 or ends_sentence(words[k - 1].text):
             # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
