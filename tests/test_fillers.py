@@ -708,3 +708,16 @@ def test_like_of_wanting_before_a_bare_verb_pads(text, expected):
 )
 def test_i_mean_after_someone_elses_saying_does_not_define_a_term(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("And the next model like thinks they were never at risk.", ["like"]),
+        # Near misses: a plural noun before the pronoun, "like" the verb with its object.
+        ("We kept signals like clicks we could trust.", []),
+        ("I like it when they ship early.", []),
+    ],
+)
+def test_like_before_a_verb_whose_clause_opens_with_a_pronoun_pads(text, expected):
+    assert fillers(text) == expected

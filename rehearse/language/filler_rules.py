@@ -237,7 +237,9 @@ def _starts_a_verb_phrase(c: Context, k: int) -> bool:
         # A participle before a noun describes it: "features like filled values".
         if token.endswith("ed") and following not in _OBJECTS and can_be_a_noun(following):
             return False
-        return following in _OBJECTS or word_classes(following) != {"NOUN"}
+        # The lexicon lists pronouns as nouns; a subject pronoun opens the verb's clause object.
+        pronoun = following in _OBJECTS or following in PERSONAL_SUBJECTS
+        return pronoun or word_classes(following) != {"NOUN"}
     # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
     # when no noun follows it: "the rate like fell off a cliff".
     return irregular_past(token) and not can_be_a_noun(following)
