@@ -214,10 +214,13 @@ def test_like_after_a_comma_alone_gives_examples(text, expected):
 
 
 def test_pauses_around_like_set_it_off_unless_a_subject_makes_it_the_verb():
-    # "I'd, like, keep a slice" heard without its commas: only the pauses are left.
+    # "I'd, like, keep a slice" heard without its commas: the pauses set it off, and without
+    # them the bare verb does (rule like.wanting-a-bare-verb); "I'd like a slice" wants one.
     words = words_from("And I'd like keep a small slice.")
-    assert [f.text for f in find_fillers(words)] == []
+    assert [f.text for f in find_fillers(words)] == ["like"]
     assert [f.text for f in find_fillers(words, paused={2, 3})] == ["like"]
+    words = words_from("And I'd like a small slice.")
+    assert [f.text for f in find_fillers(words)] == []
     words = words_from("I like boosting with small trees.")
     assert [f.text for f in find_fillers(words, paused={1, 2})] == []
 
@@ -599,3 +602,122 @@ def test_the_fitted_decision_finds_fillers_the_tables_leave_to_their_default(tex
 def test_the_fitted_decision_leaves_content_uses_alone(text):
     words, paused = example_words(text)
     assert find_fillers(words, paused=paused) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A pronoun, or a determiner and a noun, then a tensed verb: a clause of its own.
+        ("We merged them by hand. I mean that sounds slow but it was free.", ["i mean"]),
+        ("We moved it in house. I mean it worked for a year.", ["i mean"]),
+        ("Thresholds moved. I mean the metric matters more than the model.", ["i mean"]),
+        # Near misses: what is meant, a participle that describes it, a plural, "that" + clause.
+        ("I mean the model trained on March, not the one after.", []),
+        ("I mean the squared weights, not the absolute ones.", []),
+        ("I mean population stability on the main inputs.", []),
+        ("I mean that the model overfits the holidays.", []),
+    ],
+)
+def test_i_mean_before_a_short_subject_and_a_tensed_verb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is cheap. I mean for a few queries a day it never matters.", ["i mean"]),
+        ("Easy cuts. I mean nobody reads a dashboard like that.", ["i mean"]),
+        ("A dumb baseline. I mean just predicting the mean.", ["i mean"]),
+        # Near misses: a term defined, "mean by", "mean to".
+        ("By finally I mean after all the transforms ran.", []),
+        ("What I mean by drift is a change in the inputs.", []),
+        ("I never mean to blame the labellers.", []),
+    ],
+)
+def test_i_mean_before_a_preposition_a_negation_or_just_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The data was thin so we like wrote the analysis by hand.", ["like"]),
+        ("It was noisy so we like only trained on March.", ["like"]),
+        ("To set the penalty I like start from ten.", ["like"]),
+        # Near misses: "like" the verb, with a noun, "to" or an -ing form as its object.
+        ("I like test sets that change slowly.", []),
+        ("We like boosting with small trees.", []),
+        ("I like to start from ten.", []),
+        ("We like the simple model.", []),
+    ],
+)
+def test_like_between_a_subject_and_its_verb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We had raw transactions like millions of rows a month.", ["like"]),
+        # Near misses: an amount after "looks like", and a plural that is not an amount.
+        ("It looks like millions of rows to me.", []),
+        ("We used sources like tables of every click.", []),
+    ],
+)
+def test_like_before_a_plural_round_amount_approximates(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They wanted NDCG which I mean nobody outside the team reads.", ["i mean"]),
+        ("We lost four points which I mean for plant photos is fine.", ["i mean"]),
+        # Near misses: the relative is the object of "mean", or "what" opens the clause.
+        ("The rates which I mean are the approval rates.", []),
+        ("That is what I mean for this answer.", []),
+    ],
+)
+def test_i_mean_after_a_relative_before_a_comment_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Next time I would like invest in a labelling tool.", ["like"]),
+        ("I'd like keep a small slice for audits.", ["like"]),
+        # Near misses: what is wanted is a noun, or "to" and a verb.
+        ("I'd like help with the labels.", []),
+        ("I would like to invest in a labelling tool.", []),
+        ("I'd like two of them.", []),
+    ],
+)
+def test_like_of_wanting_before_a_bare_verb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Recruiters said the applicants were I mean worse.", ["i mean"]),
+        # Near misses: the speaker's own word defined.
+        ("When I say slices, I mean segments.", []),
+        ("When we say fresh I mean under an hour old.", []),
+    ],
+)
+def test_i_mean_after_someone_elses_saying_does_not_define_a_term(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("And the next model like thinks they were never at risk.", ["like"]),
+        # Near misses: a plural noun before the pronoun, "like" the verb with its object.
+        ("We kept signals like clicks we could trust.", []),
+        ("I like it when they ship early.", []),
+    ],
+)
+def test_like_before_a_verb_whose_clause_opens_with_a_pronoun_pads(text, expected):
+    assert fillers(text) == expected

@@ -217,6 +217,9 @@ def _approximates(after: str, after2: str) -> bool:
         return True
     if after == "as" and after2 in _AS_MUCH:
         return True
+    # "like hundreds of thousands", "like millions of rows": a round amount, never an example.
+    if after in PLURAL_AMOUNTS and after2 == "of":
+        return True
     return after.endswith("ly") and word_classes(after) == {"ADV"}
 
 
@@ -234,7 +237,9 @@ def _starts_a_verb_phrase(c: Context, k: int) -> bool:
         # A participle before a noun describes it: "features like filled values".
         if token.endswith("ed") and following not in _OBJECTS and can_be_a_noun(following):
             return False
-        return following in _OBJECTS or word_classes(following) != {"NOUN"}
+        # The lexicon lists pronouns as nouns; a subject pronoun opens the verb's clause object.
+        pronoun = following in _OBJECTS or following in PERSONAL_SUBJECTS
+        return pronoun or word_classes(following) != {"NOUN"}
     # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
     # when no noun follows it: "the rate like fell off a cliff".
     return irregular_past(token) and not can_be_a_noun(following)
@@ -261,6 +266,44 @@ def _modal_before_a_verb(c: Context) -> bool:
 def _wants(c: Context) -> bool:
     wanted = c.after in _WANTED or c.after in DETERMINERS or c.after in _OBJECTS
     return c.before_past_hesitation in _WANTING and wanted
+
+
+# Adverbs that go before a verb, not after "like" the verb: "we like only trained on March".
+_BEFORE_A_VERB = frozenset({"only", "always", "never", "actually", "just", "even"})
+
+
+def _subject_then_verb(c: Context) -> bool:
+    """Whether "like" stands between a subject and that subject's verb: "so we like wrote the
+    analysis", "I like always sanity check", "and then we like break it up". The verb "like"
+    takes a noun, "to" or an -ing form, never a bare or past verb."""
+    if c.before_past_hesitation not in PERSONAL_SUBJECTS:
+        return False
+    k = c.end + 1
+    if c.after in _BEFORE_A_VERB:
+        k += 1
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS)
+
+
+def _base_verb_before_its_object(c: Context, k: int, also: frozenset[str]) -> bool:
+    """Whether word ``k``, a base form that may also be a noun, is the verb because its object
+    (or a word of ``also``) follows: "I like start from ten", "I'd like keep a small slice";
+    not "I like test sets"."""
+    token, following = c.token_at(k), c.token_at(k + 1)
+    base = "VERB" in word_classes(token) and not token.endswith(("ing", "s", "ed"))
+    opens_its_object = following in _OBJECTS or following in ARTICLES or following in also
+    return base and opens_its_object and not ends_clause(c.text(k))
+
+
+def _wants_a_bare_verb(c: Context) -> bool:
+    """ "I'd like keep a small slice", "we would like invest in it": the "like" of wanting takes
+    "to" before a verb, so a bare verb shows it pads. A preposition after a word that is also a
+    noun is left out: "I'd like help with the labels" wants help."""
+    if c.before_past_hesitation not in _WANTING:
+        return False
+    k = c.end + 1
+    if c.after in _BEFORE_A_VERB:
+        k += 1
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
 
 
 LIKE = Phrase(
@@ -296,6 +339,17 @@ LIKE = Phrase(
             'like: before "a third," or another fraction that closes the clause → filler',
             (("Search results dropped, I like a third, and reviews fell.", "filler"),),
             _closes_with_a_fraction,
+        ),
+        Rule(
+            "like.between-subject-and-verb",
+            "filler",
+            "like: between a subject and its verb, which the verb like cannot take → filler",
+            (
+                ("The data was thin, so we like wrote the analysis by hand.", "filler"),
+                ("You like actually read the transcripts.", "filler"),
+                ("And then we like break it up by region.", "filler"),
+            ),
+            _subject_then_verb,
         ),
         Rule(
             "like.verb-or-comparison",
@@ -337,6 +391,16 @@ LIKE = Phrase(
             lambda c: (c.set_off_before or c.paused) and (c.comma_after or c.paused_after),
         ),
         Rule(
+            "like.wanting-a-bare-verb",
+            "filler",
+            "like: after would or I'd, before a verb without to → filler",
+            (
+                ("Next time I would like invest in a labelling tool.", "filler"),
+                ("Um and I'd like keep a small slice for audits.", "filler"),
+            ),
+            _wants_a_bare_verb,
+        ),
+        Rule(
             "like.wanting",
             "content",
             "like: after would, should or I'd, it says what is wanted → content",
@@ -376,6 +440,7 @@ LIKE = Phrase(
                 ("It took like a few hundred labels.", "filler"),
                 ("The analysts complained, like constantly.", "filler"),
                 ("The job took like high hours on a bad day.", "filler"),
+                ("Nets need like hundreds of thousands of images.", "filler"),
             ),
             lambda c: _approximates(c.after, c.after2),
         ),
@@ -532,6 +597,11 @@ _PADDED_AFTER_MEAN = (
     | {"honestly", "basically", "like", "so", "yeah", "well", "okay", "sure", "really"}
     | {"if", "when", "in"}
     | {"better", "worse"}  # "I mean better, but…": a comparative, not a thing meant
+    # "mean" takes a noun phrase or a clause: a preposition ("I mean for hotel pricing"), a
+    # negation ("I mean nobody reads it") or a focusing adverb ("I mean just a dashboard") opens a
+    # comment instead. "by" defines ("what I mean by drift"), "of" is part of a phrase.
+    | (PREPOSITIONS - {"by", "of"})
+    | {"not", "nobody", "nothing", "just", "actually", "once"}
 )
 _CLAUSE_STARTERS = CLAUSE_CONJUNCTIONS | {"then"}
 # "I mean it, don't build one", "I mean it.": "it" is the object of "mean" when a clause ends
@@ -542,6 +612,7 @@ _NOT_AFTER_IT = frozenset({"don't", "do", "never", "please", "and", "but", "so",
 _SINCERELY = frozenset({"literally", "seriously", "sincerely", "honestly"})
 # "When I say judge, I mean a model": "mean" defines a word that was said.
 _SAYING = frozenset({"say", "said", "says", "saying"})
+_SPEAKERS = frozenset({"i", "we", "you"})
 
 
 def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
@@ -575,14 +646,44 @@ def _in_an_objects_place(c: Context) -> bool:
     return only_a_verb(c.before) and not c.before.endswith("ing")
 
 
+# Pronouns that can be the whole subject of a clause after "I mean": "I mean it worked".
+_PRONOUN_SUBJECTS = frozenset({"it", "that", "this"})
+
+
+def _tensed_verb(c: Context, k: int) -> bool:
+    """Whether word ``k`` is a past or present verb right after a short subject, which makes it
+    finite: "it worked", "that took", "the feature went", "the metric matters". The subject is a
+    pronoun, or a determiner and a noun: longer runs hold reduced relatives ("the local one each
+    hotel kept") and plurals that read as verbs ("the main inputs"). Not before a preposition
+    unless the subject is a pronoun: "the model trained on March" describes the object."""
+    token, first, middle = c.token_at(k), c.token_at(c.end + 1), c.token_at(c.end + 2)
+    if "VERB" not in word_classes(token) or not (
+        irregular_past(token) or token.endswith(("ed", "s"))
+    ):
+        return False
+    if k == c.end + 2:
+        return first in _PRONOUN_SUBJECTS
+    noun_subject = first in DETERMINERS and can_be_a_noun(middle) and not middle.endswith("ed")
+    return k == c.end + 3 and noun_subject and c.token_at(k + 1) not in PREPOSITIONS
+
+
 def _before_a_finite_clause(c: Context) -> bool:
     """Whether a clause with its own subject and finite verb follows "I mean" with no break:
-    "I mean the default of one half is arbitrary", "I mean sometimes the model does fine"."""
+    "I mean the default of one half is arbitrary", "I mean sometimes the model does fine",
+    "I mean that skew was gone", "I mean it worked", "I mean the feature went stale"."""
+    first = c.token_at(c.end + 1)
+    # "that" opens the clause as its subject or determiner ("that was", "that skew was"); before
+    # a determiner it introduces what is meant ("I mean that the model overfits").
+    if first == "that" and c.token_at(c.end + 2) in DETERMINERS:
+        return False
+    # "I mean that literally": the adverb says how it is meant, as in rule i-mean.means-it.
+    if first in _MEANT and c.token_at(c.end + 2) in _SINCERELY:
+        return False
     for k in range(c.end + 1, c.end + 2 + _SUBJECT_WORDS):
         token = c.token_at(k)
-        if not token or token in _RELATIVES:
+        if not token or (token in _RELATIVES and k > c.end + 1):
             return False
-        if k > c.end + 1 and token in _FINITE:
+        if k > c.end + 1 and (token in _FINITE or _tensed_verb(c, k)):
             return True
         if ends_clause(c.text(k)):
             return False
@@ -611,7 +712,9 @@ def _defines_a_word(c: Context) -> bool:
     for k in range(i - 1, max(-1, i - 9), -1):
         if ends_sentence(words[k].text):
             return False  # "I" opens a sentence: nothing before it belongs to this one
-        if tokens[k] in _SAYING:
+        # "When I say slices, I mean…" defines the speaker's word; "recruiters said the
+        # applicants were I mean worse" reports someone else's.
+        if tokens[k] in _SAYING and k > 0 and tokens[k - 1] in _SPEAKERS:
             return True
         if k == 0 or ends_sentence(words[k - 1].text):
             # "By drift, I mean…", "And by rare, I mean…": the sentence opens with the term.
@@ -639,6 +742,16 @@ def _restates(c: Context) -> bool:
     come earlier (defining a term, "what I mean") or open a sentence ("I mean the validation
     set, not the test set")."""
     return bool(c.before) and not c.set_off_before and c.before not in _JOINS_A_CLAUSE
+
+
+def _is_the_verb_of_its_clause(c: Context) -> bool:
+    """Whether "mean" is the verb of a clause that "what", "do" or a relative opens. After a
+    relative, a subject or a comment that cannot be a relative clause's verb phrase shows "I mean"
+    is an aside instead: "which I mean nobody outside the team reads", "which I mean for plant
+    identification is fine"."""
+    if c.before not in _MEANING_AFTER:
+        return False
+    return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
 
 
 # Words after which "I mean" can be a clause of the sentence: "and I mean the real one".
@@ -700,8 +813,9 @@ I_MEAN = Phrase(
             (
                 ("That is what I mean.", "content"),
                 ("The rates which I mean are the approval rates.", "content"),
+                ("Which model do I mean here?", "content"),
             ),
-            lambda c: c.before in _MEANING_AFTER,
+            _is_the_verb_of_its_clause,
         ),
         Rule(
             "i-mean.punctuation-after",
@@ -720,6 +834,9 @@ I_MEAN = Phrase(
                 ("We kept some rules I mean or something simpler.", "filler"),
                 ("A point of AUC I mean is that even outside the noise?", "filler"),
                 ("That got us to seventy percent. I mean better, but storage was next.", "filler"),
+                ("It is cheap to run. I mean for hotel pricing that is enough.", "filler"),
+                ("The cuts were easy. I mean nobody needed real time.", "filler"),
+                ("Start with a baseline. I mean just predicting the mean.", "filler"),
             ),
             lambda c: (
                 c.after in _PADDED_AFTER_MEAN
@@ -733,7 +850,7 @@ I_MEAN = Phrase(
             "I mean: after a conjunction, unless a noun phrase follows → filler",
             (
                 ("Because I mean half the noise came from one vendor.", "filler"),
-                ("And I mean nobody checked the joins.", "filler"),
+                ("And I mean most of the labels came late.", "filler"),
             ),
             lambda c: c.before in _CLAUSE_STARTERS and c.after not in DETERMINERS,
         ),
@@ -744,6 +861,9 @@ I_MEAN = Phrase(
             (
                 ("I mean the default of one half is arbitrary.", "filler"),
                 ("I mean sometimes the model does fine on it.", "filler"),
+                ("Nulls became zero. I mean that was the whole bug.", "filler"),
+                ("It was slow to run. I mean it needed answers in a second.", "filler"),
+                ("Seconds became milliseconds. I mean the feature went stale.", "filler"),
             ),
             _before_a_finite_clause,
         ),
