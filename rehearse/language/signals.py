@@ -274,6 +274,8 @@ _DISCLAIMERS = re.compile(
     r"|got (?:deprioriti[sz]ed|shelved|cancelled|canceled)|ended before|before it went live"
     r"|haven't (?:really )?(?:found|thought|tried|used|done|measured|looked)"
     r"|don't (?:really )?(?:treat|buy|think (?:that|it)'s)"
+    # Not bothering with it: "so I don't really bother", "we didn't even bother".
+    r"|(?:do|did)(?:n't| not) (?:really |even )?bother"
     # Not done yet, or nothing there: "we haven't trained on them yet", "nothing in place".
     r"|\w+n't (?:\w+ ){1,4}yet\b|(?:isn't|is not|wasn't|was not) (?:really )?(?:anything|much)"
     r" in place|nothing (?:is |was )?(?:really )?in place"
@@ -282,6 +284,30 @@ _DISCLAIMERS = re.compile(
     # Someone else's view, set up to be waved away: "people say ..., but".
     r"|(?:some )?people (?:sometimes |often |like to |also )?(?:say|talk about|will tell)"
     r"|everyone says"
+    # Someone else's view, reported to be rejected: a reporting verb after "people", then "but"
+    # or a stance ("People love SMOTE, but ...", "a lot of people reach for SMOTE, and I'm not a
+    # fan"). The verb keeps "the team was six people, but ..." out.
+    r"|(?:people|everyone|folks) (?:\w+ ){0,2}?(?:say|says|love|like|talk|mention|reach|worry"
+    r"|would|claim|swear|recommend|suggest|think)\b[^.?!]*?(?:\bbut\b|i'm not a fan)"
+    r"|(?:common|usual|standard) (?:claim|advice|wisdom)\b[^.?!]*?\bbut\b"
+    # A wish or plan, then what stopped it: "the plan was to ..., but the launch got pulled in",
+    # "we should have done a proper comparison, but". Without the "but" the plan may be the
+    # point itself ("we wanted to know which drops would fail").
+    r"|(?:(?:wanted|planned|hoped|meant|supposed|going) to|the plan was|'d hoped|should have"
+    r"|would have|proposal to|i'd (?:like|love) to)\b[^.?!]*?\bbut\b"
+    r"|(?:it's|is|been) on the roadmap"
+    # A wish put off to no particular time: "I'd love to try a tabular transformer sometime".
+    r"|i'd (?:like|love) to\b[^.?!]*?\b(?:sometime|at some point|someday|one day|eventually)\b"
+    # "Never" with a past verb and the speaker (or the thing) as subject: "we never went back to
+    # check", "it's never gone badly", "I've never seen it quantified". A present "never" is a
+    # practice ("we never shuffle time series"), a relative clause describes a thing ("data that
+    # it had never seen"), and an alternative given ("..., we split by date instead") covers.
+    r"|(?<!that )(?<!which )(?:i|we|it|that)(?:'ve|'s|'d)?(?: (?:have|has|had|just|really|actually"
+    r"|honestly|also|simply|still|then|so))*? never"
+    r" (?:really |actually |once |even |fully |properly |ever )?"
+    r"(?:[a-z]{3,}ed|gone|seen|been|done|given|taken|shown"
+    r"|came|gotten|got|made|had|saw|ran|found|went|knew|thought|built|did|heard|kept|brought"
+    r"|caught|told)\b(?![^.?!]*\binstead\b)"
     r")"
 )
 
