@@ -348,6 +348,29 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
             "We never shuffled the rows.",
             "We never shuffled the rows, we split by date instead.",
         ),
+        # Put off to no particular time, or handed to whoever gets to it.
+        (
+            "I'd probably look into that eventually.",
+            "I'd look at the labels first, then at the features.",
+        ),
+        (
+            "Retraining is whenever someone gets around to it.",
+            "We retrain every Monday, and an alert fires if the score drifts.",
+        ),
+        # Doubting it ever happened, or the numbers were someone else's.
+        (
+            "We said we'd compare against the old model, but I don't think that ever got built.",
+            "I don't think the labels were the problem, so we checked the split first.",
+        ),
+        (
+            "The impact numbers were someone else's to report.",
+            "The impact was a six percent drop in late deliveries.",
+        ),
+        # Not done, in the perfect, with the speaker as subject; a thing as subject describes it.
+        (
+            "I haven't really had to check whether the imbalance was a problem.",
+            "Regularization helps the model do better on data it hasn't seen.",
+        ),
         # Not bothering with it.
         (
             "I've tried it twice, so I don't really bother.",
