@@ -11,6 +11,7 @@ from rehearse.language.coverage import (
     score_coverage,
 )
 from rehearse.language.rubric import find_question, parse_rubric
+from rehearse.language.signals import disclaims
 
 
 @pytest.mark.parametrize(
@@ -309,3 +310,74 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
     starts = {s.start for s in coverage.sentences}
     assert all(p.match.start in starts for p in coverage.points if p.match)
     assert {"problem", "approach"} <= {p.id for p in coverage.points if p.covered}
+
+
+# Each disowning class with a sentence it catches and a near miss in the same words that must not
+# fire, because there the point was done.
+@pytest.mark.parametrize(
+    ("disowned", "done"),
+    [
+        # Someone else's view, reported to be rejected.
+        (
+            "People love SMOTE, but on our data it never moved the needle.",
+            "The team was six people, but the retrieval piece was mine end to end.",
+        ),
+        (
+            "A lot of people reach for class weights first, and I'm not a fan.",
+            "Calling people keeps some of them, so we measured retention on a holdout.",
+        ),
+        # A wish or plan that something stopped.
+        (
+            "The plan was to send five percent of traffic first, but the launch was pulled in.",
+            "We wanted to know which towers would fail the next day so crews could get there.",
+        ),
+        (
+            "I'd love to try a tabular transformer on this sometime.",
+            "I should have said earlier, we kept a stratified test set of five thousand tickets.",
+        ),
+        # "Never" with a past verb and the speaker as subject.
+        (
+            "We never went back to check how consistent the labels were.",
+            "We never shuffle time series, we split by date.",
+        ),
+        (
+            "It's never gone badly, knock on wood.",
+            "We tested it on the last six months, data that it had never seen.",
+        ),
+        (
+            "We never shuffled the rows.",
+            "We never shuffled the rows, we split by date instead.",
+        ),
+        # Put off to no particular time, or handed to whoever gets to it.
+        (
+            "I'd probably look into that eventually.",
+            "I'd look at the labels first, then at the features.",
+        ),
+        (
+            "Retraining is whenever someone gets around to it.",
+            "We retrain every Monday, and an alert fires if the score drifts.",
+        ),
+        # Doubting it ever happened, or the numbers were someone else's.
+        (
+            "We said we'd compare against the old model, but I don't think that ever got built.",
+            "I don't think the labels were the problem, so we checked the split first.",
+        ),
+        (
+            "The impact numbers were someone else's to report.",
+            "The impact was a six percent drop in late deliveries.",
+        ),
+        # Not done, in the perfect, with the speaker as subject; a thing as subject describes it.
+        (
+            "I haven't really had to check whether the imbalance was a problem.",
+            "Regularization helps the model do better on data it hasn't seen.",
+        ),
+        # Not bothering with it.
+        (
+            "I've tried it twice, so I don't really bother.",
+            "We bother to check every feature's timestamp.",
+        ),
+    ],
+)
+def test_disowning_classes_fire_and_their_near_misses_do_not(disowned, done):
+    assert disclaims(disowned)
+    assert not disclaims(done)

@@ -274,6 +274,8 @@ _DISCLAIMERS = re.compile(
     r"|got (?:deprioriti[sz]ed|shelved|cancelled|canceled)|ended before|before it went live"
     r"|haven't (?:really )?(?:found|thought|tried|used|done|measured|looked)"
     r"|don't (?:really )?(?:treat|buy|think (?:that|it)'s)"
+    # Not bothering with it: "so I don't really bother", "we didn't even bother".
+    r"|(?:do|did)(?:n't| not) (?:really |even )?bother"
     # Not done yet, or nothing there: "we haven't trained on them yet", "nothing in place".
     r"|\w+n't (?:\w+ ){1,4}yet\b|(?:isn't|is not|wasn't|was not) (?:really )?(?:anything|much)"
     r" in place|nothing (?:is |was )?(?:really )?in place"
@@ -282,6 +284,42 @@ _DISCLAIMERS = re.compile(
     # Someone else's view, set up to be waved away: "people say ..., but".
     r"|(?:some )?people (?:sometimes |often |like to |also )?(?:say|talk about|will tell)"
     r"|everyone says"
+    # Someone else's view, reported to be rejected: a reporting verb after "people", then "but"
+    # or a stance ("People love SMOTE, but ...", "a lot of people reach for SMOTE, and I'm not a
+    # fan"). The verb keeps "the team was six people, but ..." out.
+    r"|(?:people|everyone|folks) (?:\w+ ){0,2}?(?:say|says|love|like|talk|mention|reach|worry"
+    r"|would|claim|swear|recommend|suggest|think)\b[^.?!]*?(?:\bbut\b|i'm not a fan|\bi don't\b)"
+    r"|(?:common|usual|standard) (?:claim|advice|wisdom)\b[^.?!]*?\bbut\b"
+    # A wish or plan, then what stopped it: "the plan was to ..., but the launch got pulled in",
+    # "we should have done a proper comparison, but". Without the "but" the plan may be the
+    # point itself ("we wanted to know which drops would fail").
+    r"|(?:(?:wanted|planned|hoped|meant|supposed|going) to|the plan was|'d hoped|should have"
+    r"|would have|proposal to|i'd (?:like|love) to)\b[^.?!]*?\bbut\b"
+    r"|(?:it's|is|been) on the roadmap"
+    # A wish put off to no particular time: "I'd love to try a tabular transformer sometime".
+    r"|i'd (?:like|love) to\b[^.?!]*?\b(?:sometime|at some point|someday|one day|eventually)\b"
+    # Put off to no particular time, or to whoever gets to it: "I'd probably look into that
+    # eventually", "I tend to figure that out later", "whenever someone gets around to it".
+    r"|(?:i'd|we'd|i'll|we'll|i tend to|we tend to)\b[^.?!]*?\b(?:at some point|eventually"
+    r"|someday|sometime|(?:out|to it|with it) later)\b|gets? around to"
+    # Doubting it ever happened, or handing it to someone else: "I don't think that ever got
+    # built", "the impact numbers were someone else's to report".
+    r"|(?:don't|didn't) think\b[^.?!]*?\bever\b|(?:someone|somebody) else's"
+    # Not (yet) done, in the perfect, by the speaker: "I haven't really had to check whether it
+    # was a problem". With a thing as subject it describes the thing ("data it hasn't seen").
+    r"|(?:i|we) (?:really |honestly |just |still )?(?:haven't|hadn't)"
+    r" (?:really |actually |ever |yet )?(?:[a-z]{3,}ed|had|seen|done"
+    r"|been|gotten|got|made|found|built|thought|tried)\b"
+    # "Never" with a past verb and the speaker (or the thing) as subject: "we never went back to
+    # check", "it's never gone badly", "I've never seen it quantified". A present "never" is a
+    # practice ("we never shuffle time series"), a relative clause describes a thing ("data that
+    # it had never seen"), and an alternative given ("..., we split by date instead") covers.
+    r"|(?<!that )(?<!which )(?:i|we|it|that)(?:'ve|'s|'d)?(?: (?:have|has|had|just|really|actually"
+    r"|honestly|also|simply|still|then|so))*? never"
+    r" (?:really |actually |once |even |fully |properly |ever )?"
+    r"(?:[a-z]{3,}ed|gone|seen|been|done|given|taken|shown"
+    r"|came|gotten|got|made|had|saw|ran|found|went|knew|thought|built|did|heard|kept|brought"
+    r"|caught|told)\b(?![^.?!]*\binstead\b)"
     r")"
 )
 
