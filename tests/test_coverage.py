@@ -341,8 +341,8 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
             "We never shuffle time series, we split by date.",
         ),
         (
-            "It's never gone badly, knock on wood.",
-            "We tested it on the last six months, data that it had never seen.",
+            "I've never seen the lift quantified, knock on wood.",
+            "We trained on one store and tested on another it had never seen.",
         ),
         (
             "We never shuffled the rows.",
