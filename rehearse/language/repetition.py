@@ -439,7 +439,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     another form ("I trained, I retrained it"; "some features matched, some features drifted"
     is a list); or it is a noun phrase alone at a clause's start whose second go runs on to a
     verb with no comma or "and" ("the cause, the usual causes are"; "the model artifact, the
-    feature code, the training data" is a list)."""
+    feature code, the training data" is a list); or a subject and a bare verb said again with
+    another verb (``_verb_swapped_past_a_comma``)."""
     if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
@@ -457,6 +458,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         return True
     if _verb_said_again(c, second):
         return True
+    if _verb_swapped_past_a_comma(c, second):
+        return True
     return (
         c.at_clause_start
         and _bare_noun_phrase(c)
@@ -464,6 +467,24 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         and not any(t in COORDINATORS for t in second)
         and any(_a_verb_said(t) for t in second[1:])
     )
+
+
+def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
+    """ "When the team calls, when the team saves a customer", "We had, we precomputed the
+    heavy user features", "candidate generation pulls, candidate generation narrows millions":
+    a subject and its verb, nothing after the verb, and the second go says every word of the
+    first but that verb again, then another verb that goes on. The first go is the same clause
+    begun with one verb and begun again with another. A list of clauses finishes each item
+    ("they test small purchases, they test new cards": the verb is said again, its object
+    swapped) or opens it with a word that is no subject ("then flattens, then goes up")."""
+    if len(c.phrase) < 2 or len(second) < len(c.first) + 1 or _side_by_side(c):
+        return False
+    verb, subject = c.left_on, c.phrase[-2]
+    if not (verb in {"has", "had", "have"} or _a_verb_said(verb)):
+        return False
+    if not (word_class(subject) == "subject" or _noun(subject)):
+        return False
+    return c.opening == len(c.first) - 1 and _gate(c) == ""
 
 
 def _a_verb_said(token: str) -> bool:
@@ -930,6 +951,8 @@ RULES: tuple[RepetitionRule, ...] = (
             ("In my last team we, in my last role we had a model.", "restart"),
             ("I trained, I retrained it.", "restart"),
             ("The backend used, the serving side used the local clock.", "restart"),
+            ("When the team calls, when the team saves a customer, the label flips.", "restart"),
+            ("We had, we precomputed the heavy user features.", "restart"),
         ),
         _restarted,
     ),
@@ -977,6 +1000,9 @@ RULES: tuple[RepetitionRule, ...] = (
             ("The code was pinned, the config was pinned, but the data was not.", "content"),
             ("Version the model artifact, the feature code, the training data.", "content"),
             ("I don't celebrate, I assume it leaks.", "content"),
+            # Each clause of a list finishes: the verb said again, its object swapped.
+            ("They test small purchases, they test new cards.", "content"),
+            ("The loss goes down, then flattens, then goes up.", "content"),
         ),
     ),
 )
