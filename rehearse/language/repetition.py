@@ -48,6 +48,8 @@ from typing import Literal
 from rehearse.language.restart_model import (
     Break,
     RestartModel,
+    an_adverb,
+    can_be_a_verb,
     common_words,
     echoes,
     inflected_verb,
@@ -479,10 +481,15 @@ def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
     swapped) or opens it with a word that is no subject ("then flattens, then goes up")."""
     if len(c.phrase) < 2 or len(second) < len(c.first) + 1 or _side_by_side(c):
         return False
-    verb, subject = c.left_on, c.phrase[-2]
-    if not (verb in {"has", "had", "have"} or _a_verb_said(verb)):
-        return False
-    if not (word_class(subject) == "subject" or _noun(subject)):
+    *before, verb = c.phrase
+    while len(before) > 1 and (before[-1] in _BEFORE_A_VERB or an_adverb(before[-1])):
+        before.pop()  # "you still need, you still want": an adverb or auxiliary before the verb
+    subject = before[-1]
+    if word_class(subject) == "subject":
+        # After a subject pronoun, or a modal, a bare form is a verb too ("I'd measure").
+        if not (verb in {"has", "had", "have"} or can_be_a_verb(verb)):
+            return False
+    elif not (_noun(subject) and _a_verb_said(verb)):
         return False
     return c.opening == len(c.first) - 1 and _gate(c) == ""
 
