@@ -442,7 +442,9 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     is a list); or it is a noun phrase alone at a clause's start whose second go runs on to a
     verb with no comma or "and" ("the cause, the usual causes are"; "the model artifact, the
     feature code, the training data" is a list); or a subject and a bare verb said again with
-    another verb (``_verb_swapped_past_a_comma``)."""
+    another verb (``_verb_swapped_past_a_comma``); or a clause introducer and a short start on
+    it said again (``_introducer_again``: "so the baseline, so first I build"), unless the goes
+    are items of a sequence (``_items_of_a_sequence``)."""
     if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
@@ -461,6 +463,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     if _verb_said_again(c, second):
         return True
     if _verb_swapped_past_a_comma(c, second):
+        return True
+    if _introducer_again(c) and not _items_of_a_sequence(c, second):
         return True
     return (
         c.at_clause_start
@@ -492,6 +496,16 @@ def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
     elif not (_noun(subject) and _a_verb_said(verb)):
         return False
     return c.opening == len(c.first) - 1 and _gate(c) == ""
+
+
+def _items_of_a_sequence(c: Candidate, second: Sequence[str]) -> bool:
+    """ "a filter, then a ranker, then a budget layer": after a comma, an introducer and a whole
+    noun phrase, then the introducer and another noun phrase are items of a list, not a clause
+    begun again ("so the baseline, so first I build a rule"; "then a feature, then you can use a
+    feature store": the second go opens a clause)."""
+    return (
+        _a_noun_phrase(c.phrase[1:]) and len(second) > 1 and word_class(second[1]) == "determiner"
+    )
 
 
 def _a_verb_said(token: str) -> bool:
@@ -960,6 +974,10 @@ RULES: tuple[RepetitionRule, ...] = (
             ("The backend used, the serving side used the local clock.", "restart"),
             ("When the team calls, when the team saves a customer, the label flips.", "restart"),
             ("We had, we precomputed the heavy user features.", "restart"),
+            ("Offline I'd measure, offline I'd track NDCG.", "restart"),
+            ("I once spent, I once lost two days on it.", "restart"),
+            ("So the baseline, so first I build a rule.", "restart"),
+            ("So for new, so new products get a boost.", "restart"),
         ),
         _restarted,
     ),
@@ -1010,6 +1028,7 @@ RULES: tuple[RepetitionRule, ...] = (
             # Each clause of a list finishes: the verb said again, its object swapped.
             ("They test small purchases, they test new cards.", "content"),
             ("The loss goes down, then flattens, then goes up.", "content"),
+            ("A filter, then a ranker, then a budget layer.", "content"),
         ),
     ),
 )
