@@ -444,7 +444,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     feature code, the training data" is a list); or a subject and a bare verb said again with
     another verb (``_verb_swapped_past_a_comma``); or a clause introducer and a short start on
     it said again (``_introducer_again``: "so the baseline, so first I build"), unless the goes
-    are items of a sequence (``_items_of_a_sequence``)."""
+    are items of a sequence (``_items_of_a_sequence``); or a subject that never reached its verb
+    (``_subject_without_a_verb``: "I also, I compared it")."""
     if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
@@ -465,6 +466,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     if _verb_swapped_past_a_comma(c, second):
         return True
     if _introducer_again(c) and not _items_of_a_sequence(c, second):
+        return True
+    if _subject_without_a_verb(c, second):
         return True
     return (
         c.at_clause_start
@@ -496,6 +499,20 @@ def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
     elif not (_noun(subject) and _a_verb_said(verb)):
         return False
     return c.opening == len(c.first) - 1 and _gate(c) == ""
+
+
+def _subject_without_a_verb(c: Candidate, second: Sequence[str]) -> bool:
+    """ "I also, I compared it", "I'd also, I'd keep an eye on", "there are also, there are
+    other forms": a subject and only auxiliaries and adverbs, left on an adverb, then the same
+    subject again. The clause never reached its verb. Left on an auxiliary it may stand for a
+    whole clause ("I was, I think"; "we did, we always do"), so that is no evidence."""
+    if word_class(c.phrase[0]) != "subject" or second[0] != c.phrase[0] or len(c.phrase) < 2:
+        return False
+    if c.left_on in _BE_ANY or word_class(c.left_on) in {"auxiliary", "be"}:
+        return False
+    if not (c.left_on in _BEFORE_A_VERB or an_adverb(c.left_on)):
+        return False
+    return all(t in _BEFORE_A_VERB or an_adverb(t) for t in c.phrase[1:])
 
 
 def _items_of_a_sequence(c: Candidate, second: Sequence[str]) -> bool:
@@ -978,6 +995,8 @@ RULES: tuple[RepetitionRule, ...] = (
             ("I once spent, I once lost two days on it.", "restart"),
             ("So the baseline, so first I build a rule.", "restart"),
             ("So for new, so new products get a boost.", "restart"),
+            ("I also, I compared it with a popularity list.", "restart"),
+            ("There are also, there are other forms.", "restart"),
         ),
         _restarted,
     ),
@@ -1029,6 +1048,8 @@ RULES: tuple[RepetitionRule, ...] = (
             ("They test small purchases, they test new cards.", "content"),
             ("The loss goes down, then flattens, then goes up.", "content"),
             ("A filter, then a ranker, then a budget layer.", "content"),
+            # Left on an adverb after its verb: the clause was whole.
+            ("We checked it then, we checked it again later.", "content"),
         ),
     ),
 )
