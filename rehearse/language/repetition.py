@@ -498,7 +498,10 @@ def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
             return False
     elif not (_noun(subject) and _a_verb_said(verb)):
         return False
-    return c.opening == len(c.first) - 1 and _gate(c) == ""
+    # "you can embed, you can use": an object pronoun after the verb is its subject again when
+    # the auxiliary after it is said again too.
+    gate = _gate(c)
+    return c.opening == len(c.first) - 1 and (gate == "" or (gate == "object" and c.opening >= 2))
 
 
 def _subject_without_a_verb(c: Candidate, second: Sequence[str]) -> bool:
@@ -992,6 +995,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("When the team calls, when the team saves a customer, the label flips.", "restart"),
             ("We had, we precomputed the heavy user features.", "restart"),
             ("Offline I'd measure, offline I'd track NDCG.", "restart"),
+            ("And you still need, you still want checks.", "restart"),
             ("I once spent, I once lost two days on it.", "restart"),
             ("So the baseline, so first I build a rule.", "restart"),
             ("So for new, so new products get a boost.", "restart"),
@@ -1050,6 +1054,8 @@ RULES: tuple[RepetitionRule, ...] = (
             ("A filter, then a ranker, then a budget layer.", "content"),
             # Left on an adverb after its verb: the clause was whole.
             ("We checked it then, we checked it again later.", "content"),
+            # "you" after the verb, with no auxiliary said again: an object, then a clause.
+            ("They pay you, you pay them.", "content"),
         ),
     ),
 )
