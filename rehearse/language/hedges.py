@@ -88,6 +88,8 @@ _THINKING_ABOUT = frozenset({"about", "of", "through", "hard", "carefully", "dee
 def _about_thinking(c: Context) -> bool:
     """ "I think about the user", "I think in terms of cost": how the speaker thinks is what the
     sentence says, not a belief put before a claim."""
+    if c.after in {"about", "around"} and _a_number(c.after2):
+        return False  # "I think about ninety percent": a figure guessed, not a topic
     return c.after in _THINKING_ABOUT or (c.after, c.after2) == ("in", "terms")
 
 
@@ -137,6 +139,7 @@ I_THINK = HedgePhrase(
                 ("I think the fix is a better label.", "hedge"),
                 ("The fix, I guess, was the label.", "hedge"),
                 ("I feel like the model was fine.", "hedge"),
+                ("I think about ninety percent of it was my code.", "hedge"),
             ),
         ),
     ),
@@ -313,7 +316,8 @@ PRETTY = HedgePhrase(
             "content",
             'pretty: after an article or before a noun ("a pretty chart") → content',
             (("We made a pretty dashboard.", "content"),),
-            lambda c: c.before in DETERMINERS or c.before in PREPOSITIONS,
+            # "that pretty much rules it out": "much" is no noun, so "pretty" is no adjective.
+            lambda c: (c.before in DETERMINERS or c.before in PREPOSITIONS) and c.end == c.start,
         ),
         HedgeRule(
             "pretty.at-the-end",
@@ -329,6 +333,7 @@ PRETTY = HedgePhrase(
             (
                 ("The recall was pretty good.", "hedge"),
                 ("It was fine on average and pretty much broken on one segment.", "hedge"),
+                ("Regulators want full explanations, and that pretty much rules it out.", "hedge"),
             ),
         ),
     ),
@@ -357,10 +362,33 @@ ROUGHLY = HedgePhrase(
     {
         ("roughly",): "roughly",
         ("approximately",): "approximately",
+        ("something", "like", "that"): "something like that",
         ("something", "like"): "something like",
         ("somewhere", "around"): "somewhere around",
+        ("let's", "say"): "let's say",
+        ("let", "us", "say"): "let's say",
     },
     (
+        HedgeRule(
+            "roughly.vague-tail",
+            "hedge",
+            "something like that: closing a clause, it makes what came before a rough guess"
+            ' ("train on June, test on August, something like that") → hedge',
+            (("Train on June, test on August, something like that.", "hedge"),),
+            lambda c: (
+                c.token == "something"
+                and c.end - c.start == 2
+                and (not c.after or c.set_off_after or c.ends_sentence)
+            ),
+        ),
+        HedgeRule(
+            "roughly.a-supposition",
+            "content",
+            "let's say: before a case to suppose rather than a figure (\"let's say we have a"
+            ' model") → content',
+            (("Let's say we have a model that scores users.", "content"),),
+            lambda c: c.token in {"let's", "let"} and not _an_amount_follows(c),
+        ),
         HedgeRule(
             "roughly.at-the-end",
             "content",
@@ -378,6 +406,7 @@ ROUGHLY = HedgePhrase(
                 ("I'd define churn with a window, so something like, did they cancel.", "content"),
                 ("A rule or something like a lookup table would do.", "content"),
                 ("The bug was somewhere around the join.", "content"),
+                ("We had something like that model in production.", "content"),
             ),
             lambda c: c.token in {"something", "somewhere"} and not _an_amount_follows(c),
         ),
@@ -391,6 +420,7 @@ ROUGHLY = HedgePhrase(
                 ("The business case said something like ten percent less spoilage.", "hedge"),
                 ("Late shipments dropped by somewhere around fifteen percent.", "hedge"),
                 ("It cut latency by approximately a third.", "hedge"),
+                ("Churn is a cancel within, let us say, sixty days.", "hedge"),
             ),
         ),
     ),
