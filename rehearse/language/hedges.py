@@ -22,6 +22,7 @@ from typing import Literal
 
 from rehearse.language.filler_context import Condition, Context, build_context
 from rehearse.language.filler_rules import KIND_OF
+from rehearse.language.restart_model import inflected_verb
 from rehearse.text.lexicon import (
     ARTICLES,
     BE_CONTRACTIONS,
@@ -250,6 +251,24 @@ JUST = HedgePhrase(
             _only_an_amount,
         ),
         HedgeRule(
+            "just.recently",
+            "content",
+            'just: after "who", "that", "which" and before a verb in the past ("a customer who'
+            ' just renewed", "items that just arrived"): a moment ago, a time, not a softening'
+            ' ("a rule that just works" keeps its present verb and is judged below) → content',
+            (
+                ("A customer who just renewed looks loyal.", "content"),
+                ("New products that just arrived have no clicks.", "content"),
+            ),
+            lambda c: (
+                c.before in {"who", "that", "which"}
+                and inflected_verb(c.after)
+                and not c.after.endswith("s")
+                # "a baseline that just used the buyer's history": a verb and its object, minimised.
+                and c.after2 not in DETERMINERS
+            ),
+        ),
+        HedgeRule(
             "just.merely-because",
             "content",
             'just: "just because" (a reason said not to be enough: "don\'t retrain just because'
@@ -264,6 +283,8 @@ JUST = HedgePhrase(
             (
                 ("We just added a feature.", "hedge"),
                 ("It was just a small fix.", "hedge"),
+                ("We picked a rule that just works.", "hedge"),
+                ("We had a baseline that just used the last price.", "hedge"),
             ),
         ),
     ),
