@@ -445,7 +445,8 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     another verb (``_verb_swapped_past_a_comma``); or a clause introducer and a short start on
     it said again (``_introducer_again``: "so the baseline, so first I build"), unless the goes
     are items of a sequence (``_items_of_a_sequence``); or a subject that never reached its verb
-    (``_subject_without_a_verb``: "I also, I compared it")."""
+    (``_subject_without_a_verb``: "I also, I compared it"); or the same verb said again with
+    auxiliaries put in (``_auxiliary_swapped``)."""
     if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
@@ -461,13 +462,7 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         and any(t != c.left_on and near_form(c.left_on, t) for t in second)
     ):
         return True
-    if _verb_said_again(c, second):
-        return True
-    if _verb_swapped_past_a_comma(c, second):
-        return True
-    if _introducer_again(c) and not _items_of_a_sequence(c, second):
-        return True
-    if _subject_without_a_verb(c, second):
+    if _verb_said_again(c, second) or _clause_begun_again(c, second):
         return True
     return (
         c.at_clause_start
@@ -475,6 +470,16 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         and len(second) == len(c.second)  # no comma closes the second go's words
         and not any(t in COORDINATORS for t in second)
         and any(_a_verb_said(t) for t in second[1:])
+    )
+
+
+def _clause_begun_again(c: Candidate, second: Sequence[str]) -> bool:
+    """The shapes of a clause begun again that a comma after the first go does not undo."""
+    return (
+        _verb_swapped_past_a_comma(c, second)
+        or (_introducer_again(c) and not _items_of_a_sequence(c, second))
+        or _subject_without_a_verb(c, second)
+        or _auxiliary_swapped(c, second)
     )
 
 
@@ -516,6 +521,25 @@ def _subject_without_a_verb(c: Candidate, second: Sequence[str]) -> bool:
     if not (c.left_on in _BEFORE_A_VERB or an_adverb(c.left_on)):
         return False
     return all(t in _BEFORE_A_VERB or an_adverb(t) for t in c.phrase[1:])
+
+
+def _auxiliary_swapped(c: Candidate, second: Sequence[str]) -> bool:
+    """ "they were calling, they had been calling the top leads": the same subject, more
+    auxiliaries put in, and the same verb said again and gone on past: the clause begun again
+    in a more exact tense. Two clauses of a list change their subject or their verb ("the code
+    was pinned, the config was pinned"); two that contrast tenses swap one auxiliary for
+    another ("we were training, we are training again")."""
+    subject, *between, verb = c.phrase
+    if word_class(subject) != "subject" or second[0] != subject or not between:
+        return False
+    if not all(t in _BEFORE_A_VERB or t in _BE_ANY for t in between) or not can_be_a_verb(verb):
+        return False
+    for k in range(2, min(len(second) - 1, len(c.phrase) + 2)):
+        if near_form(verb, second[k]) or second[k] == verb:
+            return len(second[1:k]) > len(between) and all(
+                t in _BEFORE_A_VERB or t in _BE_ANY or t in {"been"} for t in second[1:k]
+            )
+    return False
 
 
 def _items_of_a_sequence(c: Candidate, second: Sequence[str]) -> bool:
@@ -1001,6 +1025,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("So for new, so new products get a boost.", "restart"),
             ("I also, I compared it with a popularity list.", "restart"),
             ("There are also, there are other forms.", "restart"),
+            ("They were calling, they had been calling the top leads.", "restart"),
         ),
         _restarted,
     ),
@@ -1056,6 +1081,8 @@ RULES: tuple[RepetitionRule, ...] = (
             ("We checked it then, we checked it again later.", "content"),
             # "you" after the verb, with no auxiliary said again: an object, then a clause.
             ("They pay you, you pay them.", "content"),
+            # One auxiliary for another: tenses contrasted, not a clause begun again.
+            ("We were training, we are training again now.", "content"),
         ),
     ),
 )
