@@ -22,6 +22,7 @@ from typing import Literal
 
 from rehearse.language.filler_context import Condition, Context, build_context
 from rehearse.language.filler_rules import KIND_OF
+from rehearse.language.restart_model import inflected_verb
 from rehearse.text.lexicon import (
     ARTICLES,
     BE_CONTRACTIONS,
@@ -88,6 +89,8 @@ _THINKING_ABOUT = frozenset({"about", "of", "through", "hard", "carefully", "dee
 def _about_thinking(c: Context) -> bool:
     """ "I think about the user", "I think in terms of cost": how the speaker thinks is what the
     sentence says, not a belief put before a claim."""
+    if c.after in {"about", "around"} and _a_number(c.after2):
+        return False  # "I think about ninety percent": a figure guessed, not a topic
     return c.after in _THINKING_ABOUT or (c.after, c.after2) == ("in", "terms")
 
 
@@ -137,6 +140,7 @@ I_THINK = HedgePhrase(
                 ("I think the fix is a better label.", "hedge"),
                 ("The fix, I guess, was the label.", "hedge"),
                 ("I feel like the model was fine.", "hedge"),
+                ("I think about ninety percent of it was my code.", "hedge"),
             ),
         ),
     ),
@@ -247,6 +251,24 @@ JUST = HedgePhrase(
             _only_an_amount,
         ),
         HedgeRule(
+            "just.recently",
+            "content",
+            'just: after "who", "that", "which" and before a verb in the past ("a customer who'
+            ' just renewed", "items that just arrived"): a moment ago, a time, not a softening'
+            ' ("a rule that just works" keeps its present verb and is judged below) → content',
+            (
+                ("A customer who just renewed looks loyal.", "content"),
+                ("New products that just arrived have no clicks.", "content"),
+            ),
+            lambda c: (
+                c.before in {"who", "that", "which"}
+                and inflected_verb(c.after)
+                and not c.after.endswith("s")
+                # "a baseline that just used the buyer's history": a verb and its object, minimised.
+                and c.after2 not in DETERMINERS
+            ),
+        ),
+        HedgeRule(
             "just.merely-because",
             "content",
             'just: "just because" (a reason said not to be enough: "don\'t retrain just because'
@@ -261,6 +283,8 @@ JUST = HedgePhrase(
             (
                 ("We just added a feature.", "hedge"),
                 ("It was just a small fix.", "hedge"),
+                ("We picked a rule that just works.", "hedge"),
+                ("We had a baseline that just used the last price.", "hedge"),
             ),
         ),
     ),
@@ -313,7 +337,8 @@ PRETTY = HedgePhrase(
             "content",
             'pretty: after an article or before a noun ("a pretty chart") → content',
             (("We made a pretty dashboard.", "content"),),
-            lambda c: c.before in DETERMINERS or c.before in PREPOSITIONS,
+            # "that pretty much rules it out": "much" is no noun, so "pretty" is no adjective.
+            lambda c: (c.before in DETERMINERS or c.before in PREPOSITIONS) and c.end == c.start,
         ),
         HedgeRule(
             "pretty.at-the-end",
@@ -329,6 +354,7 @@ PRETTY = HedgePhrase(
             (
                 ("The recall was pretty good.", "hedge"),
                 ("It was fine on average and pretty much broken on one segment.", "hedge"),
+                ("Regulators want full explanations, and that pretty much rules it out.", "hedge"),
             ),
         ),
     ),
@@ -357,10 +383,33 @@ ROUGHLY = HedgePhrase(
     {
         ("roughly",): "roughly",
         ("approximately",): "approximately",
+        ("something", "like", "that"): "something like that",
         ("something", "like"): "something like",
         ("somewhere", "around"): "somewhere around",
+        ("let's", "say"): "let's say",
+        ("let", "us", "say"): "let's say",
     },
     (
+        HedgeRule(
+            "roughly.vague-tail",
+            "hedge",
+            "something like that: closing a clause, it makes what came before a rough guess"
+            ' ("train on June, test on August, something like that") → hedge',
+            (("Train on June, test on August, something like that.", "hedge"),),
+            lambda c: (
+                c.token == "something"
+                and c.end - c.start == 2
+                and (not c.after or c.set_off_after or c.ends_sentence)
+            ),
+        ),
+        HedgeRule(
+            "roughly.a-supposition",
+            "content",
+            "let's say: before a case to suppose rather than a figure (\"let's say we have a"
+            ' model") → content',
+            (("Let's say we have a model that scores users.", "content"),),
+            lambda c: c.token in {"let's", "let"} and not _an_amount_follows(c),
+        ),
         HedgeRule(
             "roughly.at-the-end",
             "content",
@@ -378,6 +427,7 @@ ROUGHLY = HedgePhrase(
                 ("I'd define churn with a window, so something like, did they cancel.", "content"),
                 ("A rule or something like a lookup table would do.", "content"),
                 ("The bug was somewhere around the join.", "content"),
+                ("We had something like that model in production.", "content"),
             ),
             lambda c: c.token in {"something", "somewhere"} and not _an_amount_follows(c),
         ),
@@ -391,6 +441,7 @@ ROUGHLY = HedgePhrase(
                 ("The business case said something like ten percent less spoilage.", "hedge"),
                 ("Late shipments dropped by somewhere around fifteen percent.", "hedge"),
                 ("It cut latency by approximately a third.", "hedge"),
+                ("Churn is a cancel within, let us say, sixty days.", "hedge"),
             ),
         ),
     ),
@@ -468,8 +519,70 @@ MIGHT = HedgePhrase(
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# honestly, frankly, to be honest: candour claimed for a view, which softens it as "I think"
+# does ("honestly that's where half the bugs are"); how something was done ("answer honestly")
+# is content.
+
+
+def _honestly_as_manner(c: Context) -> bool:
+    """ "we reported it honestly", "answer honestly, and": it closes its clause, so it says how
+    something was done; "I want to be honest with you": a promise, not a frame for a view."""
+    return (
+        not c.after
+        or c.ends_sentence
+        or (c.set_off_after and not c.set_off_before)
+        or c.after in {"with", "about"}
+        # "I'd like to be honest that": the infinitive a verb's object, no frame for a view.
+        or (c.token == "to" and not c.set_off_before)
+    )
+
+
+HONESTLY = HedgePhrase(
+    "honestly",
+    {
+        ("honestly",): "honestly",
+        ("frankly",): "frankly",
+        ("to", "be", "honest"): "to be honest",
+    },
+    (
+        HedgeRule(
+            "honestly.manner",
+            "content",
+            'honestly: closing its clause or before "with"/"about" ("we reported it honestly",'
+            ' "I try to be honest with users") → content',
+            (
+                ("We reported the numbers honestly.", "content"),
+                ("I try to be honest with the stakeholders.", "content"),
+                ("I'd like to be honest that the threshold was a guess.", "content"),
+            ),
+            _honestly_as_manner,
+        ),
+        HedgeRule(
+            "honestly.set-off",
+            "content",
+            "honestly: set off by a comma at a sentence's start (\"Honestly, if a metric looks"
+            ' too good") frames the sentence like a filler, softening no claim → content',
+            (("Honestly, if a metric looks too strong, check for leakage.", "content"),),
+            lambda c: c.comma_after,
+        ),
+        HedgeRule(
+            "honestly.before-a-view",
+            "hedge",
+            "honestly, frankly, to be honest: run on into a view (\"honestly that's where the"
+            ' bugs are", "which I\'m honestly a bit skeptical of") → hedge',
+            (
+                ("Honestly that's where half the bugs are.", "hedge"),
+                ("But honestly I prefer the whole curve.", "hedge"),
+                ("Frankly the baseline was good enough.", "hedge"),
+                ("To be honest the baseline was good enough.", "hedge"),
+            ),
+        ),
+    ),
+)
+
 PHRASES: tuple[HedgePhrase, ...] = (
-    I_THINK, MAYBE, JUST, A_BIT, PRETTY, ROUGHLY, KIND_OF_HEDGE, MIGHT
+    I_THINK, MAYBE, JUST, A_BIT, PRETTY, ROUGHLY, KIND_OF_HEDGE, MIGHT, HONESTLY
 )  # fmt: skip
 RULES: Mapping[str, HedgeRule] = {r.name: r for p in PHRASES for r in p.rules}
 

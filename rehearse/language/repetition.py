@@ -48,6 +48,8 @@ from typing import Literal
 from rehearse.language.restart_model import (
     Break,
     RestartModel,
+    an_adverb,
+    can_be_a_verb,
     common_words,
     echoes,
     inflected_verb,
@@ -439,7 +441,12 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
     another form ("I trained, I retrained it"; "some features matched, some features drifted"
     is a list); or it is a noun phrase alone at a clause's start whose second go runs on to a
     verb with no comma or "and" ("the cause, the usual causes are"; "the model artifact, the
-    feature code, the training data" is a list)."""
+    feature code, the training data" is a list); or a subject and a bare verb said again with
+    another verb (``_verb_swapped_past_a_comma``); or a clause introducer and a short start on
+    it said again (``_introducer_again``: "so the baseline, so first I build"), unless the goes
+    are items of a sequence (``_items_of_a_sequence``); or a subject that never reached its verb
+    (``_subject_without_a_verb``: "I also, I compared it"); or the same verb said again with
+    auxiliaries put in (``_auxiliary_swapped``)."""
     if not c.words[c.first[-1]].text.rstrip().endswith(",") or c.gap >= SENTENCE_BREAK_SECONDS:
         return False
     if c.exact or len(c.second) < 2 or c.runs_on or c.left_on in COORDINATORS:
@@ -455,7 +462,7 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         and any(t != c.left_on and near_form(c.left_on, t) for t in second)
     ):
         return True
-    if _verb_said_again(c, second):
+    if _verb_said_again(c, second) or _clause_begun_again(c, second):
         return True
     return (
         c.at_clause_start
@@ -463,6 +470,85 @@ def _comma_in_a_stumble(c: Candidate) -> bool:
         and len(second) == len(c.second)  # no comma closes the second go's words
         and not any(t in COORDINATORS for t in second)
         and any(_a_verb_said(t) for t in second[1:])
+    )
+
+
+def _clause_begun_again(c: Candidate, second: Sequence[str]) -> bool:
+    """The shapes of a clause begun again that a comma after the first go does not undo."""
+    return (
+        _verb_swapped_past_a_comma(c, second)
+        or (_introducer_again(c) and not _items_of_a_sequence(c, second))
+        or _subject_without_a_verb(c, second)
+        or _auxiliary_swapped(c, second)
+    )
+
+
+def _verb_swapped_past_a_comma(c: Candidate, second: Sequence[str]) -> bool:
+    """ "When the team calls, when the team saves a customer", "We had, we precomputed the
+    heavy user features", "candidate generation pulls, candidate generation narrows millions":
+    a subject and its verb, nothing after the verb, and the second go says every word of the
+    first but that verb again, then another verb that goes on. The first go is the same clause
+    begun with one verb and begun again with another. A list of clauses finishes each item
+    ("they test small purchases, they test new cards": the verb is said again, its object
+    swapped) or opens it with a word that is no subject ("then flattens, then goes up")."""
+    if len(c.phrase) < 2 or len(second) < len(c.first) + 1 or _side_by_side(c):
+        return False
+    *before, verb = c.phrase
+    while len(before) > 1 and (before[-1] in _BEFORE_A_VERB or an_adverb(before[-1])):
+        before.pop()  # "you still need, you still want": an adverb or auxiliary before the verb
+    subject = before[-1]
+    if word_class(subject) == "subject":
+        # After a subject pronoun, or a modal, a bare form is a verb too ("I'd measure").
+        if not (verb in {"has", "had", "have"} or can_be_a_verb(verb)):
+            return False
+    elif not (_noun(subject) and _a_verb_said(verb)):
+        return False
+    # "you can embed, you can use": an object pronoun after the verb is its subject again when
+    # the auxiliary after it is said again too.
+    gate = _gate(c)
+    return c.opening == len(c.first) - 1 and (gate == "" or (gate == "object" and c.opening >= 2))
+
+
+def _subject_without_a_verb(c: Candidate, second: Sequence[str]) -> bool:
+    """ "I also, I compared it", "I'd also, I'd keep an eye on", "there are also, there are
+    other forms": a subject and only auxiliaries and adverbs, left on an adverb, then the same
+    subject again. The clause never reached its verb. Left on an auxiliary it may stand for a
+    whole clause ("I was, I think"; "we did, we always do"), so that is no evidence."""
+    if word_class(c.phrase[0]) != "subject" or second[0] != c.phrase[0] or len(c.phrase) < 2:
+        return False
+    if c.left_on in _BE_ANY or word_class(c.left_on) in {"auxiliary", "be"}:
+        return False
+    if not (c.left_on in _BEFORE_A_VERB or an_adverb(c.left_on)):
+        return False
+    return all(t in _BEFORE_A_VERB or an_adverb(t) for t in c.phrase[1:])
+
+
+def _auxiliary_swapped(c: Candidate, second: Sequence[str]) -> bool:
+    """ "they were calling, they had been calling the top leads": the same subject, more
+    auxiliaries put in, and the same verb said again and gone on past: the clause begun again
+    in a more exact tense. Two clauses of a list change their subject or their verb ("the code
+    was pinned, the config was pinned"); two that contrast tenses swap one auxiliary for
+    another ("we were training, we are training again")."""
+    subject, *between, verb = c.phrase
+    if word_class(subject) != "subject" or second[0] != subject or not between:
+        return False
+    if not all(t in _BEFORE_A_VERB or t in _BE_ANY for t in between) or not can_be_a_verb(verb):
+        return False
+    for k in range(2, min(len(second) - 1, len(c.phrase) + 2)):
+        if near_form(verb, second[k]) or second[k] == verb:
+            return len(second[1:k]) > len(between) and all(
+                t in _BEFORE_A_VERB or t in _BE_ANY or t in {"been"} for t in second[1:k]
+            )
+    return False
+
+
+def _items_of_a_sequence(c: Candidate, second: Sequence[str]) -> bool:
+    """ "a filter, then a ranker, then a budget layer": after a comma, an introducer and a whole
+    noun phrase, then the introducer and another noun phrase are items of a list, not a clause
+    begun again ("so the baseline, so first I build a rule"; "then a feature, then you can use a
+    feature store": the second go opens a clause)."""
+    return (
+        _a_noun_phrase(c.phrase[1:]) and len(second) > 1 and word_class(second[1]) == "determiner"
     )
 
 
@@ -930,6 +1016,16 @@ RULES: tuple[RepetitionRule, ...] = (
             ("In my last team we, in my last role we had a model.", "restart"),
             ("I trained, I retrained it.", "restart"),
             ("The backend used, the serving side used the local clock.", "restart"),
+            ("When the team calls, when the team saves a customer, the label flips.", "restart"),
+            ("We had, we precomputed the heavy user features.", "restart"),
+            ("Offline I'd measure, offline I'd track NDCG.", "restart"),
+            ("And you still need, you still want checks.", "restart"),
+            ("I once spent, I once lost two days on it.", "restart"),
+            ("So the baseline, so first I build a rule.", "restart"),
+            ("So for new, so new products get a boost.", "restart"),
+            ("I also, I compared it with a popularity list.", "restart"),
+            ("There are also, there are other forms.", "restart"),
+            ("They were calling, they had been calling the top leads.", "restart"),
         ),
         _restarted,
     ),
@@ -977,6 +1073,16 @@ RULES: tuple[RepetitionRule, ...] = (
             ("The code was pinned, the config was pinned, but the data was not.", "content"),
             ("Version the model artifact, the feature code, the training data.", "content"),
             ("I don't celebrate, I assume it leaks.", "content"),
+            # Each clause of a list finishes: the verb said again, its object swapped.
+            ("They test small purchases, they test new cards.", "content"),
+            ("The loss goes down, then flattens, then goes up.", "content"),
+            ("A filter, then a ranker, then a budget layer.", "content"),
+            # Left on an adverb after its verb: the clause was whole.
+            ("We checked it then, we checked it again later.", "content"),
+            # "you" after the verb, with no auxiliary said again: an object, then a clause.
+            ("They pay you, you pay them.", "content"),
+            # One auxiliary for another: tenses contrasted, not a clause begun again.
+            ("We were training, we are training again now.", "content"),
         ),
     ),
 )

@@ -96,6 +96,17 @@ def _can_be_a_verb(token: str) -> bool:
     return word_class(token) == "content" and bool(getAllLemmas(token).get("VERB"))
 
 
+def can_be_a_verb(token: str) -> bool:
+    """A content word with a verb reading ("need", "measure"), said or not."""
+    return _can_be_a_verb(token)
+
+
+def an_adverb(token: str) -> bool:
+    """A word with an adverb reading and no verb one ("once", "probably")."""
+    lemmas = getAllLemmas(token)
+    return "ADV" in lemmas and "VERB" not in lemmas
+
+
 def switch_class(token: str) -> str | None:
     """The class in which another word opening a fresh start counts (see ``_SWITCHES``)."""
     return next((name for name, members in _SWITCHES if token in members), None)
