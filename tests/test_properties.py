@@ -209,3 +209,17 @@ def test_a_random_truncated_or_scribbled_database_is_one_clear_error(
         # Whatever state it is in, the repair leaves a history that opens.
         store.rebuild()
         store.attempts()
+
+
+def test_a_header_scribbled_into_a_negative_schema_version_is_one_clear_error(
+    sound_database: Path, tmp_path: Path
+) -> None:
+    # Hypothesis found it: a byte of 0x80 at offset 60 makes SQLite's user_version negative.
+    sound = bytearray(sound_database.read_bytes())
+    sound[60] = 0x80
+    (tmp_path / "history.sqlite3").write_bytes(bytes(sound))
+    store = History(tmp_path)
+    problem = store.check()
+    assert problem is not None and "\n" not in problem and "damaged" in problem
+    store.rebuild()
+    assert store.check() is None

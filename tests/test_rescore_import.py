@@ -170,11 +170,9 @@ def test_rescore_brings_attempts_scored_by_older_rules_up_to_date(tmp_path: Path
 @pytest.mark.slow
 def test_an_interrupted_rescore_leaves_every_attempt_whole(tmp_path: Path) -> None:
     store = History(tmp_path / "data")
-    # Eight attempts, so that on a busy machine the rescore is still under way when Ctrl-C
-    # comes (with four, it once finished between the first being saved and the signal).
     attempts = [
-        outdated(store, name, datetime(2026, 3, 10 + n, 9, 0))
-        for n, name in enumerate(["walkthrough", "precision"] * 4)
+        outdated(store, name, datetime(2026, 3, 14 + n, 9, 0))
+        for n, name in enumerate(["walkthrough", "precision", "walkthrough", "precision"])
     ]
     runner = subprocess.Popen(
         [sys.executable, "-m", "rehearse", "--data", str(store.directory), "rescore", "--all"],
@@ -182,6 +180,9 @@ def test_an_interrupted_rescore_leaves_every_attempt_whole(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
+        # A suite started in the background (`scripts/test &`) inherits SIGINT ignored, and
+        # Python then leaves it ignored: give the command the Ctrl-C a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not any(not a.outdated for a in store.attempts()):

@@ -509,6 +509,12 @@ class History:
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version < 0:
+            # No rehearse writes a negative version: the file's header was overwritten.
+            raise StorageError(
+                f"the history database {self.path} is damaged (schema version {version});"
+                f" {REPAIR_HINT}"
+            )
         if version > SCHEMA_VERSION:
             raise StorageError(
                 f"{self.path} was written by a newer rehearse (schema {version}); upgrade rehearse"
