@@ -269,7 +269,7 @@ def _wants(c: Context) -> bool:
 
 
 # Adverbs that go before a verb, not after "like" the verb: "we like only trained on March".
-_BEFORE_A_VERB = frozenset({"only", "always", "never", "actually", "just", "even"})
+_ADVERBS_BEFORE_A_VERB = frozenset({"only", "always", "never", "actually", "just", "even"})
 
 
 def _subject_then_verb(c: Context) -> bool:
@@ -278,10 +278,14 @@ def _subject_then_verb(c: Context) -> bool:
     takes a noun, "to" or an -ing form, never a bare or past verb."""
     if c.before_past_hesitation not in PERSONAL_SUBJECTS:
         return False
-    k = c.end + 1
-    if c.after in _BEFORE_A_VERB:
-        k += 1
+    k = _verb_slot(c)
     return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS)
+
+
+def _verb_slot(c: Context) -> int:
+    """Where the verb after "like" would stand: the next word, or the one after an adverb that
+    goes before a verb ("we like only trained")."""
+    return c.end + 2 if c.after in _ADVERBS_BEFORE_A_VERB else c.end + 1
 
 
 def _base_verb_before_its_object(c: Context, k: int, also: frozenset[str]) -> bool:
@@ -300,9 +304,7 @@ def _wants_a_bare_verb(c: Context) -> bool:
     noun is left out: "I'd like help with the labels" wants help."""
     if c.before_past_hesitation not in _WANTING:
         return False
-    k = c.end + 1
-    if c.after in _BEFORE_A_VERB:
-        k += 1
+    k = _verb_slot(c)
     return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
 
 

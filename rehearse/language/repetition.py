@@ -535,9 +535,9 @@ def _auxiliary_swapped(c: Candidate, second: Sequence[str]) -> bool:
     if not all(t in _BEFORE_A_VERB or t in _BE_ANY for t in between) or not can_be_a_verb(verb):
         return False
     for k in range(2, min(len(second) - 1, len(c.phrase) + 2)):
-        if near_form(verb, second[k]) or second[k] == verb:
+        if near_form(verb, second[k]):
             return len(second[1:k]) > len(between) and all(
-                t in _BEFORE_A_VERB or t in _BE_ANY or t in {"been"} for t in second[1:k]
+                t in _BEFORE_A_VERB or t in _BE_ANY for t in second[1:k]
             )
     return False
 

@@ -92,13 +92,9 @@ def inflected_verb(token: str) -> bool:
     )
 
 
-def _can_be_a_verb(token: str) -> bool:
-    return word_class(token) == "content" and bool(getAllLemmas(token).get("VERB"))
-
-
 def can_be_a_verb(token: str) -> bool:
     """A content word with a verb reading ("need", "measure"), said or not."""
-    return _can_be_a_verb(token)
+    return word_class(token) == "content" and bool(getAllLemmas(token).get("VERB"))
 
 
 def an_adverb(token: str) -> bool:
@@ -275,7 +271,7 @@ def _features(b: Break) -> dict[str, float]:
         "left_on_content": float(closing == "content"),
         "left_on_clause_verb": float(closing == "content" and takes_a_clause(first[-1])),
         "left_on_object": float(closing in {"object", "number"}),
-        "verb_inside": float(any(_can_be_a_verb(t) for t in first[1:])),
+        "verb_inside": float(any(can_be_a_verb(t) for t in first[1:])),
         "noun_phrase_alone": float(_complete_noun_phrase(first)),
         "noun_phrase_replaced": float(
             _complete_noun_phrase(first)
