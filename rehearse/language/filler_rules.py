@@ -55,6 +55,8 @@ from rehearse.text.lexicon import (
     irregular_past,
     only_a_verb,
     superlative,
+    takes_a_clause,
+    verb_lemmas,
     word_classes,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -308,6 +310,52 @@ def _wants_a_bare_verb(c: Context) -> bool:
     return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
 
 
+# "It was like a coin flip", "some meters were like reporting zeros", "it would be like a small
+# classifier": a comparison that explains an idea is told in the present ("it's like a funnel"),
+# while a past or a hypothetical "be" tells what happened, and "like" there hedges it. On the
+# dev scripts "was like" and "were like" are fillers every time they are labelled (142 of 142).
+_PAST_BE = frozenset({"was", "were", "wasn't", "weren't"})
+_HYPOTHETICAL = MODALS | CONDITIONAL_MODALS | WOULD_CONTRACTIONS
+
+
+def _after_past_or_hypothetical_be(c: Context) -> bool:
+    be = c.before_past_hesitation
+    # "It was like what we had before": a clause names the situation compared with.
+    if c.after in _COMPARED - INDEFINITE_ARTICLES - DEMONSTRATIVES:
+        return False
+    if be in _PAST_BE:
+        return True
+    return be == "be" and c.token_at(c.start - 2) in _HYPOTHETICAL
+
+
+# Verbs whose complement says how something behaves or seems, so "like" after them compares:
+# "it behaved like a poll", "the setup works like a funnel", "a paper can read like a
+# breakthrough". "know" and "mean" close the phrases "you know" and "I mean": the "like" after
+# them follows a filler ("a proxy you know like a big drop") and gives an example.
+_MANNER_VERBS = frozenset(
+    ["behave", "act", "work", "function", "perform", "read", "look", "seem", "sound", "feel",
+     "smell", "taste", "know", "mean"]
+)  # fmt: skip
+_HAVE = frozenset({"have", "has", "had"})
+# What opens an object: "had like a monthly cadence", "needed like the top three factors".
+_OBJECT_OPENERS = DETERMINERS | QUANTIFIERS | {"every", "another", "no"}
+
+
+def _pads_an_object(c: Context) -> bool:
+    """Whether "like" stands between a verb and its object: "we had like a monthly cadence",
+    "so we needed like the top three factors", "people write like a glowing paragraph". An
+    object follows its verb directly; the "like" of comparison comes after the object ("treated
+    it like a DJ set") or after a verb with no object ("it behaved like a poll")."""
+    verb = c.before_past_hesitation
+    if not (verb in _HAVE or only_a_verb(verb)) or verb.endswith(("ing", "n't")):
+        return False
+    if verb_lemmas(verb) & _MANNER_VERBS or c.after not in _OBJECT_OPENERS:
+        return False
+    # After "be" the verb is a passive participle, with no object to pad: "it was tuned like the
+    # old one", "it was built like a house".
+    return c.token_at(c.start - 2) not in _COPULAS
+
+
 LIKE = Phrase(
     name="like",
     spellings={("like",): "like"},
@@ -447,6 +495,28 @@ LIKE = Phrase(
             lambda c: _approximates(c.after, c.after2),
         ),
         Rule(
+            "like.pads-an-object",
+            "filler",
+            "like: between a verb and its object, where a comparison cannot stand → filler",
+            (
+                ("Retraining. We had like a monthly cadence.", "filler"),
+                ("So we needed like the top three factors for each decision.", "filler"),
+                ("People write like a glowing paragraph and then give two stars.", "filler"),
+            ),
+            _pads_an_object,
+        ),
+        Rule(
+            "like.hedges-after-past-be",
+            "filler",
+            "like: after was, were or would be, it hedges what happened → filler",
+            (
+                ("It was like a coin flip on the hard cases.", "filler"),
+                ("Some meters were like reporting zeros for whole weeks.", "filler"),
+                ("It would be like a small classifier that flags risky days.", "filler"),
+            ),
+            _after_past_or_hypothetical_be,
+        ),
+        Rule(
             "like.compares-after-be",
             "content",
             "like: after a form of be, before a thing or an action it compares → content",
@@ -460,7 +530,7 @@ LIKE = Phrase(
             "like.hedges-after-be",
             "filler",
             "like: after a form of be, before anything else → filler",
-            (("The second version was like the real fix.", "filler"),),
+            (("The second version is like the real fix.", "filler"),),
             lambda c: c.before_past_hesitation in _COPULAS,
         ),
         Rule(
@@ -507,7 +577,7 @@ LIKE = Phrase(
 # "do you know the base rate", "unless you know every user saw it", "as you know the label…": a
 # question, a condition or a time is about knowing something.
 _ABOUT_KNOWING_AFTER = (
-    DO_FORMS | CONDITIONALS | TIME_CONJUNCTIONS | {"as", "would", "might", "what", "to"}
+    DO_FORMS | CONDITIONALS | TIME_CONJUNCTIONS | {"as", "would", "might", "what"}
 )
 # "you know the label", "you know how", "You know you need one": "know" has an object.
 _KNOWN = (
@@ -525,10 +595,113 @@ _KNOWN = (
 _PADDING_CONJUNCTIONS = CLAUSE_CONJUNCTIONS - {"so", "or"}
 _PADDED_SUBJECTS = (SUBJECT_PRONOUNS - {"i"}) | INDEFINITE_ARTICLES | {"that"}
 
+# "dropped from you know about one in four", "within a few minutes of you know a bad call", "told
+# us to you know wait": a preposition (or the "to" of a verb) takes an object or a verb, and
+# "you" cannot open a clause of its own there. Left out: words that are also particles or
+# conjunctions, after which a clause may start ("when a request came in you know the date",
+# "after you know the label", "better than you know").
+_NEEDS_ITS_OBJECT = (PREPOSITIONS - {"in", "on", "over", "after", "until", "than"}) | {"to"}
+# A past "be" does not take a clause in the present: "the catch is you know the label only
+# later" says what the catch is, but in "the tricky part was you know the giant components",
+# "you know" cannot be that clause (it would say "you knew"). After a present "be" only an
+# amount or an indefinite shows the same ("is you know a lot more machines").
+_AMOUNT_OPENERS = INDEFINITE_ARTICLES | QUANTIFIERS | NUMBER_WORDS | {"about", "around", "only"}
+
+
+def _after_be(c: Context) -> bool:
+    """Whether "you know" follows a form of "be" where it cannot be a clause of its own."""
+    be = c.before_past_hesitation
+    if be not in _COPULAS:
+        return False
+    return be in _PAST_BE or c.after in _AMOUNT_OPENERS
+
+
+# Words that open an adverbial clause, after which the main clause and its subject come: "if
+# analysts ask for more eventually you know the exact value", "when you design the levels you
+# know the players".
+_OPENS_A_SUBORDINATE = (
+    CONDITIONALS
+    | TIME_CONJUNCTIONS
+    | {"where", "as", "because", "since", "before", "after", "while", "whereas"}
+    | {"although", "though", "whenever", "unless"}
+)
+# A verb right after these is a relative clause's, inside a noun phrase that may open the
+# sentence: "for a loan that's still active you know the label only later".
+_RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "that's", "which's", "who's"})
+# Verbs after which "you" is the object and "know" the bare verb of a clause: "let you know".
+_CAUSATIVES = frozenset({"let", "lets", "make", "makes", "made", "help", "helps", "helped"})
+
+
+def _finite(token: str, before: str) -> bool:
+    """Whether ``token`` reads as the verb of its clause: "we add capacity", "it was", "they
+    passed", "nets need" (a form that is also a noun counts after a subject)."""
+    if token in _COPULAS or token in MODALS or token in CONDITIONAL_MODALS or token in _HAVE:
+        return True
+    if token in SUBJECT_CONTRACTIONS or token in DO_FORMS:
+        return True
+    classes = word_classes(token)
+    if "VERB" not in classes or token.endswith("ing"):
+        return False
+    return only_a_verb(token) or irregular_past(token) or before in SUBJECT_PRONOUNS
+
+
+def _inside_a_clause(c: Context) -> bool:
+    """Whether "you know" stands inside a main clause that already has its verb, with no
+    conjunction or break between: "for bias you add capacity you know more features", "nets need
+    you know a lot more examples", "we also had you know the pandemic year". A new clause, whose
+    subject "you" would be, needs a conjunction there; so "know" is not a verb with an object."""
+    if c.sentence_start or c.set_off_before or c.paused or not c.before:
+        return False
+    # A verb that takes a clause, "be" among them, may have "you know …" as that clause: "which
+    # means you know the cache", "the catch is you know the label only later".
+    # "that" and the relatives open a clause whose subject "you" may be: "the lesson is that you
+    # know a model works".
+    blocked = _CAUSATIVES | _COPULAS | _RELATIVE_PRONOUNS
+    if takes_a_clause(c.before) or c.before in blocked:
+        return False
+    # "I told them you know the answer": a verb, its object, then its clause.
+    if c.before in OBJECT_PRONOUNS and takes_a_clause(c.token_at(c.start - 2)):
+        return False
+    has_verb = False
+    for k in range(c.start - 1, -1, -1):
+        token, previous = c.tokens[k], c.token_at(k - 1)
+        # A subordinate clause before the main one ("if it helps them call the right leads
+        # first you know the outcome"), or a conjunction that starts this one.
+        # "After that I check the setup you know the split": with "that" or "then" as its
+        # object, "after" is a preposition and opens no clause.
+        preposition = c.token_at(k + 1) in DEMONSTRATIVES | {"then", "all"}
+        opens = token in _OPENS_A_SUBORDINATE and not preposition
+        if opens or token in _CLAUSE_STARTERS_BEFORE_YOU_KNOW:
+            return False
+        # The "mean" of "I mean", the "know" of "you know" and "like" are no clause's verb.
+        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
+        relative = token in _RELATIVE_PRONOUNS or previous in _RELATIVE_PRONOUNS
+        has_verb = has_verb or (not (discourse or relative) and _finite(token, previous))
+        if k == 0 or ends_clause(c.words[k - 1].text):
+            break
+    return has_verb
+
+
+# A conjunction opens the clause: "and you know the model", "and the labels you know the real
+# ones" are left to the rules after.
+_CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
+
+
 YOU_KNOW = Phrase(
     name="you-know",
     spellings={("you", "know"): "you know"},
     rules=(
+        Rule(
+            "you-know.after-a-preposition",
+            "filler",
+            "you know: after a preposition or to, where an object or a verb goes → filler",
+            (
+                ("Reroutes dropped from you know about one in four to one in ten.", "filler"),
+                ("Scores within a few minutes of you know a bad support call.", "filler"),
+                ("Support told us to you know wait.", "filler"),
+            ),
+            lambda c: c.before in _NEEDS_ITS_OBJECT,
+        ),
         Rule(
             "you-know.about-knowing",
             "content",
@@ -572,6 +745,28 @@ YOU_KNOW = Phrase(
                 ("They tell you because you know they want it fixed.", "filler"),
             ),
             lambda c: c.before in _PADDING_CONJUNCTIONS and c.after in _PADDED_SUBJECTS,
+        ),
+        Rule(
+            "you-know.after-be",
+            "filler",
+            "you know: after was or were, or after is before an amount → filler",
+            (
+                ("The tricky part was you know the giant components.", "filler"),
+                ("The product lead was you know a bit disappointed.", "filler"),
+                ("Scoring every request is you know a lot more machines.", "filler"),
+            ),
+            _after_be,
+        ),
+        Rule(
+            "you-know.inside-a-clause",
+            "filler",
+            "you know: inside a clause that has its verb, with no conjunction before → filler",
+            (
+                ("For bias you add capacity you know more features.", "filler"),
+                ("Schema checks would have caught it you know a simple range check.", "filler"),
+                ("We also had you know the pandemic year.", "filler"),
+            ),
+            _inside_a_clause,
         ),
         Rule(
             "you-know.has-object",
