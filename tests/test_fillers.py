@@ -784,3 +784,29 @@ def test_like_between_a_verb_and_its_object_pads(text, expected):
 )
 def test_you_know_where_it_cannot_open_a_clause_pads(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("And guardrails that we like never trade away.", ["like"]),
+        ("It made synthetic points that like didn't look real.", ["like"]),
+        ("We wanted to like just train on that directly.", ["like"]),
+        ("Honestly like it's the cheapest sanity check we have.", ["like"]),
+        ("We scraped reviews like about two million of them.", ["like"]),
+        ("It only depends on things that change like once a day.", ["like"]),
+        # Near misses: "like" the verb with its subject, a gerund, examples.
+        ("I honestly like the simple model.", []),
+        ("I like never having to page anyone.", []),
+        ("People who like this kind of music skip less.", []),
+        ("We kept segments like about pages and help pages.", []),
+    ],
+)
+def test_like_before_a_verb_phrase_or_after_an_opening_adverb_pads(text, expected):
+    assert fillers(text) == expected
+
+
+def test_like_before_an_adverb_with_no_verb_after_is_left_to_the_rules_after():
+    # "like never before" has no verb after the adverb: the rule does not decide it.
+    decision = explain_fillers(words_from("Sales grew like never before in March."))[0]
+    assert decision.rule != "like.before-an-auxiliary-or-a-verbs-adverb"

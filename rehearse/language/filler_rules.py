@@ -222,7 +222,16 @@ def _approximates(after: str, after2: str) -> bool:
     # "like hundreds of thousands", "like millions of rows": a round amount, never an example.
     if after in PLURAL_AMOUNTS and after2 == "of":
         return True
+    # "reviews like about two million", "things that change like once a day": a word that
+    # rounds an amount, or a frequency, after "like" rounds it again.
+    if after in _ROUNDING and (after2 in NUMBER_WORDS or _is_a_number(after2)):
+        return True
+    if after == "once" and after2 in INDEFINITE_ARTICLES | {"every", "per"}:
+        return True
     return after.endswith("ly") and word_classes(after) == {"ADV"}
+
+
+_ROUNDING = frozenset({"about", "around", "over", "under"})
 
 
 def _is_a_number(token: str) -> bool:
@@ -281,7 +290,10 @@ def _subject_then_verb(c: Context) -> bool:
     if c.before_past_hesitation not in PERSONAL_SUBJECTS:
         return False
     k = _verb_slot(c)
-    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS)
+    if _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS):
+        return True
+    # "guardrails that we like never trade away": an adverb and a verb, or "like didn't".
+    return _before_an_auxiliary_or_a_verbs_adverb(c)
 
 
 def _verb_slot(c: Context) -> int:
@@ -354,6 +366,45 @@ def _pads_an_object(c: Context) -> bool:
     # After "be" the verb is a passive participle, with no object to pad: "it was tuned like the
     # old one", "it was built like a house".
     return c.token_at(c.start - 2) not in _COPULAS
+
+
+# Negated auxiliaries: the verb "like" cannot take one as its object, nor the preposition
+# "like" as the start of what it compares ("points that like didn't look real").
+_NEGATED_AUXILIARIES = NEGATED_MODALS | {
+    "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "hasn't", "haven't",
+    "hadn't", "shouldn't",
+}  # fmt: skip
+
+
+def _before_an_auxiliary_or_a_verbs_adverb(c: Context) -> bool:
+    """Whether a verb phrase follows "like" that starts with a negated auxiliary, or with an
+    adverb that goes before a verb and then the verb: "points that like didn't look real",
+    "guardrails that we like never trade away", "a new product like just never gets shown".
+    Neither the verb "like" (it takes a noun, "to" or an -ing form) nor the preposition (it
+    takes a noun phrase or a clause with its subject) can be followed so. "Like never before"
+    and "like just a baseline" have no verb."""
+    k = c.end + 1
+    if c.token_at(k) in _NEGATED_AUXILIARIES:
+        return True
+    if c.token_at(k) not in _ADVERBS_BEFORE_A_VERB:
+        return False
+    while c.token_at(k) in _ADVERBS_BEFORE_A_VERB and not ends_clause(c.text(k)):
+        k += 1
+    verb = c.token_at(k)
+    if verb in DETERMINERS or verb in _OBJECTS or verb.endswith("ing"):
+        return False
+    return k > c.end + 1 and "VERB" in word_classes(verb) and "ADP" not in word_classes(verb)
+
+
+def _after_an_opening_adverb(c: Context) -> bool:
+    """Whether "like" follows a sentence adverb that opens its clause: "honestly like it's the
+    cheapest check", "and honestly like the best reviews". "Like" as a verb needs its subject
+    there, and as a preposition something to attach to; "I honestly like it" has its subject."""
+    adverb, k = c.before, c.start - 1
+    if not adverb.endswith("ly") or word_classes(adverb) != {"ADV"}:
+        return False
+    opens = k == 0 or ends_clause(c.text(k - 1)) or c.token_at(k - 1) in CLAUSE_CONJUNCTIONS
+    return opens or hesitation_form(c.token_at(k - 1)) is not None
 
 
 LIKE = Phrase(
@@ -480,6 +531,27 @@ LIKE = Phrase(
                 ("Monday the click through rate like fell off a cliff.", "filler"),
             ),
             lambda c: _starts_a_verb_phrase(c, c.end + 1),
+        ),
+        Rule(
+            "like.before-an-auxiliary-or-a-verbs-adverb",
+            "filler",
+            "like: before a negated auxiliary, or an adverb and its verb → filler",
+            (
+                ("It made synthetic points that like didn't look real.", "filler"),
+                ("The approval rate like never recovered after the change.", "filler"),
+                ("So a brand new product like just never gets shown.", "filler"),
+            ),
+            _before_an_auxiliary_or_a_verbs_adverb,
+        ),
+        Rule(
+            "like.after-an-opening-adverb",
+            "filler",
+            "like: after a sentence adverb that opens its clause (honestly like) → filler",
+            (
+                ("Honestly like it's the cheapest sanity check we have.", "filler"),
+                ("And honestly like the best reviews I've had were short.", "filler"),
+            ),
+            _after_an_opening_adverb,
         ),
         Rule(
             "like.approximates",
