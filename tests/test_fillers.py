@@ -810,3 +810,19 @@ def test_like_before_an_adverb_with_no_verb_after_is_left_to_the_rules_after():
     # "like never before" has no verb after the adverb: the rule does not decide it.
     decision = explain_fillers(words_from("Sales grew like never before in March."))[0]
     assert decision.rule != "like.before-an-auxiliary-or-a-verbs-adverb"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It felt like a punishment. I mean the customer doesn't care about it.", ["i mean"]),
+        ("Older ones predict later ones. I mean random splits leak the future.", ["i mean"]),
+        ("Being late is worse. I mean people forgive early.", ["i mean"]),
+        # Near misses: a plural noun phrase that is what is meant, with no verb agreeing.
+        ("I mean feature flags.", []),
+        ("I mean user reviews that mention refunds.", []),
+        ("The plots don't land. I mean the beeswarm plots especially.", []),
+    ],
+)
+def test_i_mean_before_a_subject_and_its_agreeing_verb_pads(text, expected):
+    assert [f for f in fillers(text) if f == "i mean"] == expected

@@ -895,7 +895,8 @@ def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
 
 # A verb that makes a clause finite: after "I mean" and a subject, it shows a clause follows.
 _FINITE = (BE_FORMS - {"be", "been", "being"}) | DO_FORMS | MODALS | CONDITIONAL_MODALS | {
-    "has", "had", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't",
+    "has", "had", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't", "doesn't",
+    "wouldn't", "couldn't", "shouldn't",
 }  # fmt: skip
 # Words that open a clause of the object's own: "I mean the model that was retrained".
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where", "when"})
@@ -932,8 +933,30 @@ def _tensed_verb(c: Context, k: int) -> bool:
         return False
     if k == c.end + 2:
         return first in _PRONOUN_SUBJECTS
-    noun_subject = first in DETERMINERS and can_be_a_noun(middle) and not middle.endswith("ed")
+    # A word the lexicon does not know ("quantile") is a name or a term: a noun, when the verb
+    # after it cannot be a plural ("the quantile comes", not "the beeswarm plots").
+    noun = can_be_a_noun(middle) or (not word_classes(middle) and not can_be_a_noun(token))
+    noun_subject = first in DETERMINERS and noun and not middle.endswith("ed")
     return k == c.end + 3 and noun_subject and c.token_at(k + 1) not in PREPOSITIONS
+
+
+def _plural_subject_and_verb(c: Context) -> bool:
+    """Whether a plural subject of one or two words without a determiner, then a verb in its
+    plain present form, follows "I mean": "I mean features matter a lot", "I mean random splits
+    leak the future", "I mean people forgive early". The verb agrees with the plural, so it is
+    a clause, where what is meant would be a noun phrase ("I mean feature flags")."""
+    for k in (c.end + 2, c.end + 3):
+        subject, verb = c.token_at(k - 1), c.token_at(k)
+        plural = subject == "people" or (subject.endswith("s") and can_be_a_noun(subject))
+        if k == c.end + 3 and c.token_at(c.end + 1) in DETERMINERS:
+            return False
+        plain = "VERB" in word_classes(verb) and not verb.endswith(("s", "ed", "ing"))
+        # "features like price" gives examples: "like" is no verb there.
+        if plural and plain and not only_a_verb(subject) and not ends_clause(c.text(k - 1)):
+            return verb != "like" and c.token_at(k + 1) not in PREPOSITIONS
+        if ends_clause(c.text(k - 1)):
+            return False
+    return False
 
 
 def _before_a_finite_clause(c: Context) -> bool:
@@ -1133,8 +1156,9 @@ I_MEAN = Phrase(
                 ("Nulls became zero. I mean that was the whole bug.", "filler"),
                 ("It was slow to run. I mean it needed answers in a second.", "filler"),
                 ("Seconds became milliseconds. I mean the feature went stale.", "filler"),
+                ("Budget is where the wins are. I mean features matter a lot too.", "filler"),
             ),
-            _before_a_finite_clause,
+            lambda c: _before_a_finite_clause(c) or _plural_subject_and_verb(c),
         ),
         Rule(
             "i-mean.before-a-verb",
@@ -1163,7 +1187,7 @@ I_MEAN = Phrase(
             (
                 ("We watch proxies. I mean a drop in listening hours.", "filler"),
                 ("Then the labels. I mean a lot of the time the label is wrong.", "filler"),
-                ("I mean some models handle it fine.", "filler"),
+                ("Then the vendors. I mean some of the vendors.", "filler"),
             ),
             # Correcting what was meant names it ("I mean the validation set"); an indefinite
             # phrase describes or gives an instance. On the dev scripts, sentence-initial
