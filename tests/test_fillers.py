@@ -826,3 +826,16 @@ def test_like_before_an_adverb_with_no_verb_after_is_left_to_the_rules_after():
 )
 def test_i_mean_before_a_subject_and_its_agreeing_verb_pads(text, expected):
     assert [f for f in fillers(text) if f == "i mean"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tag every version so you know the exact data behind any estimate.", []),
+        ("We log the model version so you know the exact version that's serving.", []),
+        # Near miss: the noun phrase has its own verb, so "you know" pads that clause.
+        ("Clicks are biased by position so you know the top result gets clicks.", ["you know"]),
+    ],
+)
+def test_so_you_know_before_an_object_says_a_purpose(text, expected):
+    assert fillers(text) == expected

@@ -759,6 +759,26 @@ def _inside_a_clause(c: Context) -> bool:
 _CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
 
 
+def _so_that_you_know(c: Context) -> bool:
+    """Whether "so you know" says a purpose, "so that you know" something: "tag every version
+    so you know the exact data behind any estimate". "Know" has a noun phrase as its object and
+    no verb of its own follows; in "biased by position so you know the top result gets clicks"
+    the noun phrase is a clause's subject, and "you know" pads it."""
+    if c.before != "so" or c.after not in DETERMINERS:
+        return False
+    for k in range(c.end + 2, c.end + 2 + _SUBJECT_WORDS):
+        token = c.token_at(k)
+        # The object's own relative clause ("the exact layer where it breaks") is no verb of
+        # a clause after "know"; nor is anything past a break.
+        if not token or token in _RELATIVE_PRONOUNS or token in WH_WORDS:
+            return True
+        if _finite(token, c.token_at(k - 1)) and not can_be_a_noun(token):
+            return False
+        if ends_clause(c.text(k)):
+            return True
+    return True
+
+
 YOU_KNOW = Phrase(
     name="you-know",
     spellings={("you", "know"): "you know"},
@@ -839,6 +859,16 @@ YOU_KNOW = Phrase(
                 ("We also had you know the pandemic year.", "filler"),
             ),
             _inside_a_clause,
+        ),
+        Rule(
+            "you-know.so-that-you-know",
+            "content",
+            'you know: after "so" before a noun phrase with no verb of its own → content',
+            (
+                ("Tag every version so you know the exact data behind any estimate.", "content"),
+                ("Diff every layer so you know the exact layer where it breaks.", "content"),
+            ),
+            _so_that_you_know,
         ),
         Rule(
             "you-know.has-object",
