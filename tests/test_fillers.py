@@ -839,3 +839,19 @@ def test_i_mean_before_a_subject_and_its_agreeing_verb_pads(text, expected):
 )
 def test_so_you_know_before_an_object_says_a_purpose(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The same chairs everywhere, which sort of kills diversity.", ["sort of"]),
+        ("That sort of did more than any loss function.", ["sort of"]),
+        ("And they told us that sort of in week one.", ["sort of"]),
+        # Near misses: a type named, then its verb.
+        ("Because that kind of queries needs different fixes.", []),
+        ("That kind of search saved us a week.", []),
+        ("That kind of budget rules out heavy models.", []),
+    ],
+)
+def test_kind_of_after_that_or_which_before_a_verb_or_a_preposition_hedges(text, expected):
+    assert fillers(text) == expected

@@ -1291,14 +1291,19 @@ _VERB_ADVERBS = frozenset({"just", "quietly", "slowly", "actually", "never", "al
 
 def _acts(token: str, after: str) -> bool:
     """Whether ``token`` reads as a verb after "that kind of": "gave us", "closed the gap"."""
+    # "That sort of did more than any loss function": a form of "do" is no type's noun.
+    if token in DO_FORMS:
+        return True
     classes = word_classes(token)
     if "VERB" not in classes or "AUX" in classes or token.endswith("ing"):
         return False
     has_object = after in DETERMINERS or after in _OBJECTS
     if can_be_a_noun(token):
         # "that kind of search saved us" names a type; "that kind of kills the sale" has the -s
-        # of a verb and an object.
-        return token.endswith("s") and has_object
+        # of a verb and an object, and so has "which sort of kills diversity", where the word
+        # after cannot be a verb ("that kind of queries needs" names a type).
+        noun_object = can_be_a_noun(after) and "VERB" not in word_classes(after)
+        return token.endswith("s") and (has_object or noun_object)
     return classes == {"VERB"} or has_object
 
 
@@ -1342,10 +1347,19 @@ KIND_OF = Phrase(
                 ("The message disappears, and that kind of kills the sale.", "filler"),
                 ("We cropped the sky instead, which kind of gave us the best results.", "filler"),
                 ("A bad join is a thing that sort of just quietly kills your metric.", "filler"),
+                ("The same chairs everywhere, which sort of kills diversity.", "filler"),
+                ("Pictures for those pairs. That sort of did more than any loss.", "filler"),
+                ("And they told us that sort of in week one.", "filler"),
             ),
+            # A type needs its noun; a preposition after it ("told us that sort of in week
+            # one") shows "kind of" hedges.
             lambda c: (
                 c.before in _KIND_SUBJECTS
-                and (_acts(c.after, c.after2) or c.after in _VERB_ADVERBS)
+                and (
+                    _acts(c.after, c.after2)
+                    or c.after in _VERB_ADVERBS
+                    or c.after in PREPOSITIONS - {"of"}
+                )
             ),
         ),
         Rule(
