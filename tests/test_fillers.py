@@ -287,7 +287,7 @@ def test_i_mean_that_literally_and_punctuation_after_the_phrase(text, expected):
     [
         ("It's like giving the underdog a lottery ticket.", []),
         # A comparison of acts is told in the present; "was like" hedges (labelled so on dev).
-        ("That's like doubling the cost.", []),
+        ("It's like doubling the cost of every mistake.", []),
         ("That was like doubling the cost.", ["like"]),
         ("It was like far worse.", ["like"]),
         ("Some took it literally as a verdict on their writing.", []),
@@ -854,4 +854,18 @@ def test_so_you_know_before_an_object_says_a_purpose(text, expected):
     ],
 )
 def test_kind_of_after_that_or_which_before_a_verb_or_a_preposition_hedges(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Making people dig, and that's like a worse experience.", ["like"]),
+        ("So you get sparsity which is like a free feature selection.", ["like"]),
+        # Near misses: an analogy with "it's like", a comparison with what was had.
+        ("It's like a snowball rolling downhill.", []),
+        ("That's like what we had before.", []),
+    ],
+)
+def test_like_after_that_is_hedges_what_was_just_said(text, expected):
     assert fillers(text) == expected

@@ -340,6 +340,19 @@ def _after_past_or_hypothetical_be(c: Context) -> bool:
     return be == "be" and c.token_at(c.start - 2) in _HYPOTHETICAL
 
 
+# "That's like a worse experience", "which is like a free feature selection": "that" or "which"
+# points back at what was just said, and "like" hedges how it is described; an analogy brings
+# its own frame with "it's like". On the dev scripts 12 of 12 are labelled fillers.
+_POINTING_BACK = frozenset({"that", "which"})
+
+
+def _after_that_is(c: Context) -> bool:
+    be = c.before_past_hesitation
+    if c.after in _COMPARED - INDEFINITE_ARTICLES - DEMONSTRATIVES:
+        return False
+    return be == "that's" or (be == "is" and c.token_at(c.start - 2) in _POINTING_BACK)
+
+
 # Verbs whose complement says how something behaves or seems, so "like" after them compares:
 # "it behaved like a poll", "the setup works like a funnel", "a paper can read like a
 # breakthrough". "know" and "mean" close the phrases "you know" and "I mean": the "like" after
@@ -587,6 +600,16 @@ LIKE = Phrase(
                 ("It would be like a small classifier that flags risky days.", "filler"),
             ),
             _after_past_or_hypothetical_be,
+        ),
+        Rule(
+            "like.hedges-after-that-is",
+            "filler",
+            "like: after that's or which is, it hedges what was just said → filler",
+            (
+                ("Making people dig, and that's like a worse experience.", "filler"),
+                ("So you get sparsity, which is like a free feature selection.", "filler"),
+            ),
+            _after_that_is,
         ),
         Rule(
             "like.compares-after-be",
