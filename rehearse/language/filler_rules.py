@@ -179,8 +179,9 @@ _NOT_NAMES = (
 )
 # "with like a monthly review", "dropped by like a third": a preposition takes its object, and
 # "like" in between pads it ("of" and "over" are left out: "sort of like a funnel", "handed work
-# over like a relay" compare).
-_TAKES_AN_OBJECT = PREPOSITIONS - {"of", "over"}
+# over like a relay" compare). "Worth" takes its object as a preposition does: "wasn't worth like
+# another day of compute".
+_TAKES_AN_OBJECT = (PREPOSITIONS - {"of", "over"}) | {"worth"}
 
 
 def _gives_an_example(c: Context) -> bool:
@@ -319,7 +320,8 @@ def _wants_a_bare_verb(c: Context) -> bool:
     if c.before_past_hesitation not in _WANTING:
         return False
     k = _verb_slot(c)
-    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
+    # A particle after a base form makes it a phrasal verb: "could like reach out".
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PARTICLES)
 
 
 # "It was like a coin flip", "some meters were like reporting zeros", "it would be like a small
@@ -484,6 +486,7 @@ LIKE = Phrase(
             (
                 ("We got the capacity we asked for with like a monthly review.", "filler"),
                 ("It went from like movies to shopping.", "filler"),
+                ("Point seven five AUC wasn't worth like another day of compute.", "filler"),
             ),
             lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT,
         ),
@@ -511,6 +514,7 @@ LIKE = Phrase(
             (
                 ("Next time I would like invest in a labelling tool.", "filler"),
                 ("Um and I'd like keep a small slice for audits.", "filler"),
+                ("So the front desk could like reach out before it happened.", "filler"),
             ),
             _wants_a_bare_verb,
         ),
