@@ -869,3 +869,17 @@ def test_kind_of_after_that_or_which_before_a_verb_or_a_preposition_hedges(text,
 )
 def test_like_after_that_is_hedges_what_was_just_said(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They wanted a list every morning of like the twenty riskiest patients.", ["like"]),
+        ("The optimum is usually you know a broad valley.", ["you know"]),
+        # Near misses: "kind of like" compares, "is usually" before a clause with "the".
+        ("The pipeline is sort of like a funnel.", ["sort of"]),
+        ("The catch is usually you know the label only weeks later.", []),
+    ],
+)
+def test_like_after_of_and_you_know_after_be_and_an_adverb(text, expected):
+    assert fillers(text) == expected

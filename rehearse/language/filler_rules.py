@@ -184,6 +184,13 @@ _NOT_NAMES = (
 _TAKES_AN_OBJECT = (PREPOSITIONS - {"of", "over"}) | {"worth"}
 
 
+def _of_not_kind_of(c: Context) -> bool:
+    """ "a list of like the twenty patients", "a holdout of like five percent": "of" takes its
+    object too, unless it closes "kind of" or "sort of", which "like" then follows to compare
+    ("sort of like a funnel": all of the dev scripts' "of like" that compare)."""
+    return c.before == "of" and c.before2 not in ("kind", "sort")
+
+
 def _gives_an_example(c: Context) -> bool:
     """Whether "like", after a noun, introduces examples of it: "metrics, like conversion rate",
     "career stuff, like, how to push back"; not "transactions, like, millions of rows"."""
@@ -487,8 +494,12 @@ LIKE = Phrase(
                 ("We got the capacity we asked for with like a monthly review.", "filler"),
                 ("It went from like movies to shopping.", "filler"),
                 ("Point seven five AUC wasn't worth like another day of compute.", "filler"),
+                (
+                    "They wanted a list every morning of like the twenty riskiest patients.",
+                    "filler",
+                ),
             ),
-            lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT,
+            lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT or _of_not_kind_of(c),
         ),
         Rule(
             "like.what-is-wanted",
@@ -707,9 +718,16 @@ _NEEDS_ITS_OBJECT = (PREPOSITIONS - {"in", "on", "over", "after", "until", "than
 _AMOUNT_OPENERS = INDEFINITE_ARTICLES | QUANTIFIERS | NUMBER_WORDS | {"about", "around", "only"}
 
 
+# Adverbs that sit between "be" and its complement: "the optimum is usually you know a broad
+# valley", "your training data is always you know a year stale".
+_FREQUENCY_ADVERBS = frozenset({"always", "usually", "often", "sometimes", "still", "never"})
+
+
 def _after_be(c: Context) -> bool:
     """Whether "you know" follows a form of "be" where it cannot be a clause of its own."""
     be = c.before_past_hesitation
+    if c.before in _FREQUENCY_ADVERBS:
+        be = c.token_at(c.start - 2)
     if be not in _COPULAS:
         return False
     return be in _PAST_BE or c.after in _AMOUNT_OPENERS
@@ -757,6 +775,9 @@ def _inside_a_clause(c: Context) -> bool:
     # know a model works".
     blocked = _CAUSATIVES | _COPULAS | _RELATIVE_PRONOUNS
     if takes_a_clause(c.before) or c.before in blocked:
+        return False
+    # "The catch is usually you know the label only later": the same, past an adverb.
+    if c.before in _FREQUENCY_ADVERBS and c.token_at(c.start - 2) in _COPULAS:
         return False
     # "I told them you know the answer": a verb, its object, then its clause.
     if c.before in OBJECT_PRONOUNS and takes_a_clause(c.token_at(c.start - 2)):
@@ -873,6 +894,7 @@ YOU_KNOW = Phrase(
                 ("The tricky part was you know the giant components.", "filler"),
                 ("The product lead was you know a bit disappointed.", "filler"),
                 ("Scoring every request is you know a lot more machines.", "filler"),
+                ("The optimum is usually you know a broad valley.", "filler"),
             ),
             _after_be,
         ),
