@@ -883,3 +883,17 @@ def test_like_after_that_is_hedges_what_was_just_said(text, expected):
 )
 def test_like_after_of_and_you_know_after_be_and_an_adverb(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We pushed it on a Friday which I mean was the first mistake.", ["i mean"]),
+        ("The decision I made that I mean mattered most was the target.", ["i mean"]),
+        # Near misses: no verb before the relative, or "mean" with "which" as its object.
+        ("The rates which I mean are the approval rates.", []),
+        ("That is what I mean.", []),
+    ],
+)
+def test_i_mean_between_a_relative_and_its_verb_is_an_aside(text, expected):
+    assert fillers(text) == expected

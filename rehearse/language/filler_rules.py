@@ -1125,6 +1125,29 @@ def _is_the_verb_of_its_clause(c: Context) -> bool:
     return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
 
 
+def _aside_in_a_relative(c: Context) -> bool:
+    """Whether "I mean" stands between a relative and that relative's verb, after a sentence
+    that already has its own verb: "we shipped it on a Friday which I mean was the first
+    mistake", "a logistic regression which I mean beat the rules". "Which" is the subject of
+    the verb after, so "mean" has no object. In "the rates which I mean are the approval
+    rates" no verb comes before: "which" is what is meant and "are" the sentence's verb."""
+    if c.before not in ("which", "that"):
+        return False
+    verb = c.after
+    if verb not in _FINITE and ("VERB" not in word_classes(verb) or verb.endswith("ing")):
+        return False
+    if verb in DETERMINERS or verb in _OBJECTS:
+        return False
+    for k in range(c.start - 2, -1, -1):
+        token, previous = c.tokens[k], c.token_at(k - 1)
+        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
+        if not discourse and _finite(token, previous):
+            return True
+        if k == 0 or ends_sentence(c.words[k - 1].text):
+            break
+    return False
+
+
 # Words after which "I mean" can be a clause of the sentence: "and I mean the real one".
 _JOINS_A_CLAUSE = _CLAUSE_STARTERS | _MEANING_AFTER | {"if", "when", "where", "as", "now"}
 
@@ -1176,6 +1199,16 @@ I_MEAN = Phrase(
                 ("The second test gave I mean about two point one.", "filler"),
             ),
             _in_an_objects_place,
+        ),
+        Rule(
+            "i-mean.aside-in-a-relative",
+            "filler",
+            "I mean: between which or that and its verb, after a clause with a verb → filler",
+            (
+                ("We pushed it on a Friday which I mean was the first mistake.", "filler"),
+                ("We trained a logistic regression which I mean beat the rules easily.", "filler"),
+            ),
+            _aside_in_a_relative,
         ),
         Rule(
             "i-mean.what-i-mean",
