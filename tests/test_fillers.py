@@ -897,3 +897,17 @@ def test_like_after_of_and_you_know_after_be_and_an_adverb(text, expected):
 )
 def test_i_mean_between_a_relative_and_its_verb_is_an_aside(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("For drift I mean population stability on the main inputs.", []),
+        ("When I report error I mean the weighted error across items.", []),
+        # Near misses: a clause after it, "for" inside the sentence.
+        ("For the reranker I mean the features are pretty standard.", ["i mean"]),
+        ("It was slow for batch I mean the scaler and the encoder.", ["i mean"]),
+    ],
+)
+def test_i_mean_after_for_and_a_term_or_a_report_names_it(text, expected):
+    assert fillers(text) == expected

@@ -959,7 +959,7 @@ _NOT_AFTER_IT = frozenset({"don't", "do", "never", "please", "and", "but", "so",
 # "I mean that literally", "I mean it seriously": the adverb says how the object is meant.
 _SINCERELY = frozenset({"literally", "seriously", "sincerely", "honestly"})
 # "When I say judge, I mean a model": "mean" defines a word that was said.
-_SAYING = frozenset({"say", "said", "says", "saying"})
+_SAYING = frozenset({"say", "said", "says", "saying", "report", "reported"})
 _SPEAKERS = frozenset({"i", "we", "you"})
 
 
@@ -1125,6 +1125,18 @@ def _is_the_verb_of_its_clause(c: Context) -> bool:
     return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
 
 
+def _names_a_topic(c: Context) -> bool:
+    """Whether the sentence opens with "for" and a term of one or two words right before "I
+    mean": "For drift I mean population stability", "For evaluation I mean the offline metric".
+    Like "by drift I mean", it says what the word stands for. (A clause after it, "for the
+    reranker I mean the features are standard", is caught before this.)"""
+    for k in (c.start - 2, c.start - 3):
+        opening = k == 0 or (k > 0 and ends_sentence(c.words[k - 1].text))
+        if k >= 0 and c.tokens[k] == "for" and opening:
+            return not any(ends_clause(w.text) for w in c.words[k : c.start])
+    return False
+
+
 def _aside_in_a_relative(c: Context) -> bool:
     """Whether "I mean" stands between a relative and that relative's verb, after a sentence
     that already has its own verb: "we shipped it on a Friday which I mean was the first
@@ -1163,6 +1175,7 @@ I_MEAN = Phrase(
             (
                 ("By drift I mean a change in the inputs.", "content"),
                 ("When I say slices, I mean segments.", "content"),
+                ("When I report error I mean the weighted error across items.", "content"),
                 ("And by rare, I mean, under a hundred examples.", "content"),
                 ("We split by patient I mean the grouping key.", "content"),
             ),
@@ -1281,6 +1294,16 @@ I_MEAN = Phrase(
                 ("I mean train on three months and test on the next.", "filler"),
             ),
             _before_a_bare_verb,
+        ),
+        Rule(
+            "i-mean.names-a-topic",
+            "content",
+            'I mean: after a sentence that opens "for" and a term ("for drift I mean") → content',
+            (
+                ("For drift I mean population stability on the main inputs.", "content"),
+                ("For evaluation I mean the offline metric we used.", "content"),
+            ),
+            _names_a_topic,
         ),
         Rule(
             "i-mean.restates",
