@@ -749,6 +749,8 @@ def test_like_after_a_past_or_hypothetical_be_hedges(text, expected):
         ("Someone types a query and gets like the same five suggestions.", ["like"]),
         # Near misses: a verb of behaving, an object before "like", a passive, "like" the verb.
         ("The holdout behaved like a different population.", []),
+        ("The error grows like the square root of the data.", []),
+        ("Recall dropped like a stone after the change.", []),
         ("We handed work over like a relay.", []),
         ("The model was tuned like the old one.", []),
         ("I like the simple model.", []),

@@ -364,11 +364,14 @@ def _after_that_is(c: Context) -> bool:
 
 # Verbs whose complement says how something behaves or seems, so "like" after them compares:
 # "it behaved like a poll", "the setup works like a funnel", "a paper can read like a
-# breakthrough". "know" and "mean" close the phrases "you know" and "I mean": the "like" after
-# them follows a filler ("a proxy you know like a big drop") and gives an example.
+# breakthrough"; and verbs of change that take no object, which "like" describes: "the error
+# grows like the square root", "recall dropped like a stone". "know" and "mean" close the
+# phrases "you know" and "I mean": the "like" after them follows a filler ("a proxy you know
+# like a big drop") and gives an example.
 _MANNER_VERBS = frozenset(
     ["behave", "act", "work", "function", "perform", "read", "look", "seem", "sound", "feel",
-     "smell", "taste", "know", "mean"]
+     "smell", "taste", "grow", "scale", "decay", "move", "rise", "fall", "drop", "spread",
+     "change", "vary", "fluctuate", "converge", "diverge", "know", "mean"]
 )  # fmt: skip
 _HAVE = frozenset({"have", "has", "had"})
 # What opens an object: "had like a monthly cadence", "needed like the top three factors".
