@@ -913,3 +913,17 @@ def test_i_mean_between_a_relative_and_its_verb_is_an_aside(text, expected):
 )
 def test_i_mean_after_for_and_a_term_or_a_report_names_it(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We checked the metric code and I mean the actual code not just the tests.", []),
+        ("Need a boost for a while. I mean a real exploration budget not a tweak.", []),
+        # Near misses: a clause before the "not", a sentence end before it.
+        ("We fell back to rules. I mean it's not elegant but it worked.", ["i mean"]),
+        ("Around six percent I mean six point something. Not ten.", ["i mean"]),
+    ],
+)
+def test_i_mean_setting_one_thing_against_another_says_what_is_meant(text, expected):
+    assert fillers(text) == expected

@@ -1128,6 +1128,22 @@ def _is_the_verb_of_its_clause(c: Context) -> bool:
     return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
 
 
+def _contrasts_what_is_meant(c: Context) -> bool:
+    """Whether "I mean" names a thing and sets it against another with "not": "I mean the
+    actual code not just the tests", "I mean a real exploration budget, not a tweak". Naming
+    one thing against another is saying what is meant ("mean" has its object); a clause, with
+    its verb, before the "not" ("I mean it's not perfect") is caught before this."""
+    for k in range(c.end + 2, c.end + 2 + _SUBJECT_WORDS + 1):
+        token = c.token_at(k)
+        if not token or ends_sentence(c.text(k - 1)):
+            return False
+        if token == "not":
+            return True
+        if token in _FINITE or _finite(token, c.token_at(k - 1)):
+            return False
+    return False
+
+
 def _names_a_topic(c: Context) -> bool:
     """Whether the sentence opens with "for" and a term of one or two words right before "I
     mean": "For drift I mean population stability", "For evaluation I mean the offline metric".
@@ -1299,6 +1315,23 @@ I_MEAN = Phrase(
             _before_a_bare_verb,
         ),
         Rule(
+            "i-mean.contrasts-what-is-meant",
+            "content",
+            'I mean: a thing set against another with "not" ("I mean X not Y") → content',
+            (
+                (
+                    "We checked the metric code and I mean the actual code not just the tests.",
+                    "content",
+                ),
+                (
+                    "Need a boost for a while. I mean a real exploration budget not a tweak.",
+                    "content",
+                ),
+                ("I mean the validation set, not the test set.", "content"),
+            ),
+            _contrasts_what_is_meant,
+        ),
+        Rule(
             "i-mean.names-a-topic",
             "content",
             'I mean: after a sentence that opens "for" and a term ("for drift I mean") → content',
@@ -1338,7 +1371,6 @@ I_MEAN = Phrase(
             "content",
             'I mean: "mean" has an object ("I mean the validation set") → content',
             (
-                ("I mean the validation set, not the test set.", "content"),
                 ("On the full validation set. And I mean the real one.", "content"),
                 ("I mean the validation set, which was leaking.", "content"),
                 ("I mean the model that was retrained.", "content"),
