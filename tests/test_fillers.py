@@ -927,3 +927,16 @@ def test_i_mean_after_for_and_a_term_or_a_report_names_it(text, expected):
 )
 def test_i_mean_setting_one_thing_against_another_says_what_is_meant(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It goes inside the pipeline I mean the scaler and the encoder.", ["i mean"]),
+        # Near misses: past the hesitation, "and" or the sentence's start comes before.
+        ("We used an events calendar and er I mean the local one each hotel kept.", ["er"]),
+        ("Never on the test set. Hmm I mean the held-out test set.", ["hmm"]),
+    ],
+)
+def test_i_mean_restating_looks_past_a_hesitation(text, expected):
+    assert fillers(text) == expected

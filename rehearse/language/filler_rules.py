@@ -1115,7 +1115,12 @@ def _restates(c: Context) -> bool:
     the pipeline I mean the scaler", "from F1 I mean precision and recall"). The content uses
     come earlier (defining a term, "what I mean") or open a sentence ("I mean the validation
     set, not the test set")."""
-    return bool(c.before) and not c.set_off_before and c.before not in _JOINS_A_CLAUSE
+    # Past a hesitation, the word the phrase runs on from is the one before it: "and er I mean
+    # the local one" follows "and", "set. hmm I mean the held-out set" opens its sentence.
+    before = c.before_past_hesitation
+    if not before or hesitation_form(before) or c.set_off_before:
+        return False
+    return before not in _JOINS_A_CLAUSE
 
 
 def _is_the_verb_of_its_clause(c: Context) -> bool:
