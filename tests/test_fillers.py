@@ -940,3 +940,17 @@ def test_i_mean_setting_one_thing_against_another_says_what_is_meant(text, expec
 )
 def test_i_mean_restating_looks_past_a_hesitation(text, expected):
     assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We score it against that baseline so you know at a glance whether it helps.", []),
+        ("You know in advance that the rules will fire.", []),
+        # Near misses: no clause after the phrase, or "be" takes the clause.
+        ("Late in production. You know in training it was always there.", ["you know"]),
+        ("What it trains on is you know by construction what it sees live.", ["you know"]),
+    ],
+)
+def test_you_know_then_a_phrase_then_what_is_known_is_content(text, expected):
+    assert fillers(text) == expected

@@ -810,6 +810,25 @@ def _inside_a_clause(c: Context) -> bool:
 _CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
 
 
+# What opens the clause "know" takes: "you know in advance that the rules will fire".
+_KNOWN_CLAUSE_OPENERS = frozenset({"that", "whether", "what", "how", "why", "which"})
+
+
+def _knows_past_a_phrase(c: Context) -> bool:
+    """Whether "know" takes a clause after a short phrase of when or how: "so you know at a
+    glance whether it helps", "You know in advance that the rules will fire". After "be" the
+    clause is the complement of "be" instead ("what it trains on is you know by construction
+    what it sees")."""
+    if c.after not in PREPOSITIONS or c.before_past_hesitation in _COPULAS:
+        return False
+    for k in range(c.end + 2, c.end + 6):
+        if c.token_at(k) in _KNOWN_CLAUSE_OPENERS:
+            return True
+        if not c.token_at(k) or ends_clause(c.text(k)):
+            return False
+    return False
+
+
 def _so_that_you_know(c: Context) -> bool:
     """Whether "so you know" says a purpose, "so that you know" something: "tag every version
     so you know the exact data behind any estimate". "Know" has a noun phrase as its object and
@@ -871,6 +890,22 @@ YOU_KNOW = Phrase(
                 ("It broke, and when, you know, the load spiked, nobody was on call.", "filler"),
             ),
             lambda c: c.set_off_after,
+        ),
+        Rule(
+            "you-know.knows-past-a-phrase",
+            "content",
+            "you know: a phrase of when or how, then the clause that is known → content",
+            (
+                (
+                    "We score it against that baseline so you know at a glance whether it helps.",
+                    "content",
+                ),
+                (
+                    "It is a rule or a score. You know in advance that the rules will fire.",
+                    "content",
+                ),
+            ),
+            _knows_past_a_phrase,
         ),
         Rule(
             "you-know.no-object",
