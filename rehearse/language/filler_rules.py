@@ -754,7 +754,7 @@ _CAUSATIVES = frozenset({"let", "lets", "make", "makes", "made", "help", "helps"
 
 def _finite(token: str, before: str) -> bool:
     """Whether ``token`` reads as the verb of its clause: "we add capacity", "it was", "they
-    passed", "nets need" (a form that is also a noun counts after a subject)."""
+    passed", "we need" (a form that is also a noun counts only after a subject pronoun)."""
     if token in _COPULAS or token in MODALS or token in CONDITIONAL_MODALS or token in _HAVE:
         return True
     if token in SUBJECT_CONTRACTIONS or token in DO_FORMS:
@@ -765,11 +765,17 @@ def _finite(token: str, before: str) -> bool:
     return only_a_verb(token) or irregular_past(token) or before in SUBJECT_PRONOUNS
 
 
+# A conjunction opens the clause: "and you know the model", "and the labels you know the real
+# ones" are left to the rules after.
+_CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
+
+
 def _inside_a_clause(c: Context) -> bool:
     """Whether "you know" stands inside a main clause that already has its verb, with no
-    conjunction or break between: "for bias you add capacity you know more features", "nets need
-    you know a lot more examples", "we also had you know the pandemic year". A new clause, whose
-    subject "you" would be, needs a conjunction there; so "know" is not a verb with an object."""
+    conjunction or break between: "for bias you add capacity you know more features", "they
+    also got you know a deprecation window", "we also had you know the pandemic year". A new
+    clause, whose subject "you" would be, needs a conjunction there; so "know" is not a verb
+    with an object."""
     if c.sentence_start or c.set_off_before or c.paused or not c.before:
         return False
     # A verb that takes a clause, "be" among them, may have "you know …" as that clause: "which
@@ -803,11 +809,6 @@ def _inside_a_clause(c: Context) -> bool:
         if k == 0 or ends_clause(c.words[k - 1].text):
             break
     return has_verb
-
-
-# A conjunction opens the clause: "and you know the model", "and the labels you know the real
-# ones" are left to the rules after.
-_CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
 
 
 # What opens the clause "know" takes: "you know in advance that the rules will fire".
