@@ -55,6 +55,8 @@ from rehearse.text.lexicon import (
     irregular_past,
     only_a_verb,
     superlative,
+    takes_a_clause,
+    verb_lemmas,
     word_classes,
 )
 from rehearse.text.words import Word, hesitation_form
@@ -177,8 +179,16 @@ _NOT_NAMES = (
 )
 # "with like a monthly review", "dropped by like a third": a preposition takes its object, and
 # "like" in between pads it ("of" and "over" are left out: "sort of like a funnel", "handed work
-# over like a relay" compare).
-_TAKES_AN_OBJECT = PREPOSITIONS - {"of", "over"}
+# over like a relay" compare). "Worth" takes its object as a preposition does: "wasn't worth like
+# another day of compute".
+_TAKES_AN_OBJECT = (PREPOSITIONS - {"of", "over"}) | {"worth"}
+
+
+def _of_not_kind_of(c: Context) -> bool:
+    """ "a list of like the twenty patients", "a holdout of like five percent": "of" takes its
+    object too, unless it closes "kind of" or "sort of", which "like" then follows to compare
+    ("sort of like a funnel": all of the dev scripts' "of like" that compare)."""
+    return c.before == "of" and c.before2 not in ("kind", "sort")
 
 
 def _gives_an_example(c: Context) -> bool:
@@ -220,7 +230,16 @@ def _approximates(after: str, after2: str) -> bool:
     # "like hundreds of thousands", "like millions of rows": a round amount, never an example.
     if after in PLURAL_AMOUNTS and after2 == "of":
         return True
+    # "reviews like about two million", "things that change like once a day": a word that
+    # rounds an amount, or a frequency, after "like" rounds it again.
+    if after in _ROUNDING and (after2 in NUMBER_WORDS or _is_a_number(after2)):
+        return True
+    if after == "once" and after2 in INDEFINITE_ARTICLES | {"every", "per"}:
+        return True
     return after.endswith("ly") and word_classes(after) == {"ADV"}
+
+
+_ROUNDING = frozenset({"about", "around", "over", "under"})
 
 
 def _is_a_number(token: str) -> bool:
@@ -279,7 +298,10 @@ def _subject_then_verb(c: Context) -> bool:
     if c.before_past_hesitation not in PERSONAL_SUBJECTS:
         return False
     k = _verb_slot(c)
-    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS)
+    if _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PREPOSITIONS):
+        return True
+    # "guardrails that we like never trade away": an adverb and a verb, or "like didn't".
+    return _before_an_auxiliary_or_a_verbs_adverb(c)
 
 
 def _verb_slot(c: Context) -> int:
@@ -305,7 +327,109 @@ def _wants_a_bare_verb(c: Context) -> bool:
     if c.before_past_hesitation not in _WANTING:
         return False
     k = _verb_slot(c)
-    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, frozenset())
+    # A particle after a base form makes it a phrasal verb: "could like reach out".
+    return _starts_a_verb_phrase(c, k) or _base_verb_before_its_object(c, k, PARTICLES)
+
+
+# "It was like a coin flip", "some meters were like reporting zeros", "it would be like a small
+# classifier": a comparison that explains an idea is told in the present ("it's like a funnel"),
+# while a past or a hypothetical "be" tells what happened, and "like" there hedges it. On the
+# dev scripts "was like" and "were like" are fillers every time they are labelled (142 of 142).
+_PAST_BE = frozenset({"was", "were", "wasn't", "weren't"})
+_HYPOTHETICAL = MODALS | CONDITIONAL_MODALS | WOULD_CONTRACTIONS
+
+
+def _after_past_or_hypothetical_be(c: Context) -> bool:
+    be = c.before_past_hesitation
+    # "It was like what we had before": a clause names the situation compared with.
+    if c.after in _COMPARED - INDEFINITE_ARTICLES - DEMONSTRATIVES:
+        return False
+    if be in _PAST_BE:
+        return True
+    return be == "be" and c.token_at(c.start - 2) in _HYPOTHETICAL
+
+
+# "That's like a worse experience", "which is like a free feature selection": "that" or "which"
+# points back at what was just said, and "like" hedges how it is described; an analogy brings
+# its own frame with "it's like". On the dev scripts 12 of 12 are labelled fillers.
+_POINTING_BACK = frozenset({"that", "which"})
+
+
+def _after_that_is(c: Context) -> bool:
+    be = c.before_past_hesitation
+    if c.after in _COMPARED - INDEFINITE_ARTICLES - DEMONSTRATIVES:
+        return False
+    return be == "that's" or (be == "is" and c.token_at(c.start - 2) in _POINTING_BACK)
+
+
+# Verbs whose complement says how something behaves or seems, so "like" after them compares:
+# "it behaved like a poll", "the setup works like a funnel", "a paper can read like a
+# breakthrough"; and verbs of change that take no object, which "like" describes: "the error
+# grows like the square root", "recall dropped like a stone". "know" and "mean" close the
+# phrases "you know" and "I mean": the "like" after them follows a filler ("a proxy you know
+# like a big drop") and gives an example.
+_MANNER_VERBS = frozenset(
+    ["behave", "act", "work", "function", "perform", "read", "look", "seem", "sound", "feel",
+     "smell", "taste", "grow", "scale", "decay", "move", "rise", "fall", "drop", "spread",
+     "change", "vary", "fluctuate", "converge", "diverge", "know", "mean"]
+)  # fmt: skip
+_HAVE = frozenset({"have", "has", "had"})
+# What opens an object: "had like a monthly cadence", "needed like the top three factors".
+_OBJECT_OPENERS = DETERMINERS | QUANTIFIERS | {"every", "another", "no"}
+
+
+def _pads_an_object(c: Context) -> bool:
+    """Whether "like" stands between a verb and its object: "we had like a monthly cadence",
+    "so we needed like the top three factors", "people write like a glowing paragraph". An
+    object follows its verb directly; the "like" of comparison comes after the object ("treated
+    it like a DJ set") or after a verb with no object ("it behaved like a poll")."""
+    verb = c.before_past_hesitation
+    if not (verb in _HAVE or only_a_verb(verb)) or verb.endswith(("ing", "n't")):
+        return False
+    if verb_lemmas(verb) & _MANNER_VERBS or c.after not in _OBJECT_OPENERS:
+        return False
+    # After "be" the verb is a passive participle, with no object to pad: "it was tuned like the
+    # old one", "it was built like a house".
+    return c.token_at(c.start - 2) not in _COPULAS
+
+
+# Negated auxiliaries: the verb "like" cannot take one as its object, nor the preposition
+# "like" as the start of what it compares ("points that like didn't look real").
+_NEGATED_AUXILIARIES = NEGATED_MODALS | {
+    "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "hasn't", "haven't",
+    "hadn't", "shouldn't",
+}  # fmt: skip
+
+
+def _before_an_auxiliary_or_a_verbs_adverb(c: Context) -> bool:
+    """Whether a verb phrase follows "like" that starts with a negated auxiliary, or with an
+    adverb that goes before a verb and then the verb: "points that like didn't look real",
+    "guardrails that we like never trade away", "a new product like just never gets shown".
+    Neither the verb "like" (it takes a noun, "to" or an -ing form) nor the preposition (it
+    takes a noun phrase or a clause with its subject) can be followed so. "Like never before"
+    and "like just a baseline" have no verb."""
+    k = c.end + 1
+    if c.token_at(k) in _NEGATED_AUXILIARIES:
+        return True
+    if c.token_at(k) not in _ADVERBS_BEFORE_A_VERB:
+        return False
+    while c.token_at(k) in _ADVERBS_BEFORE_A_VERB and not ends_clause(c.text(k)):
+        k += 1
+    verb = c.token_at(k)
+    if verb in DETERMINERS or verb in _OBJECTS or verb.endswith("ing"):
+        return False
+    return k > c.end + 1 and "VERB" in word_classes(verb) and "ADP" not in word_classes(verb)
+
+
+def _after_an_opening_adverb(c: Context) -> bool:
+    """Whether "like" follows a sentence adverb that opens its clause: "honestly like it's the
+    cheapest check", "and honestly like the best reviews". "Like" as a verb needs its subject
+    there, and as a preposition something to attach to; "I honestly like it" has its subject."""
+    adverb, k = c.before, c.start - 1
+    if not adverb.endswith("ly") or word_classes(adverb) != {"ADV"}:
+        return False
+    opens = k == 0 or ends_clause(c.text(k - 1)) or c.token_at(k - 1) in CLAUSE_CONJUNCTIONS
+    return opens or hesitation_form(c.token_at(k - 1)) is not None
 
 
 LIKE = Phrase(
@@ -372,8 +496,13 @@ LIKE = Phrase(
             (
                 ("We got the capacity we asked for with like a monthly review.", "filler"),
                 ("It went from like movies to shopping.", "filler"),
+                ("Point seven five AUC wasn't worth like another day of compute.", "filler"),
+                (
+                    "They wanted a list every morning of like the twenty riskiest patients.",
+                    "filler",
+                ),
             ),
-            lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT,
+            lambda c: c.before_past_hesitation in _TAKES_AN_OBJECT or _of_not_kind_of(c),
         ),
         Rule(
             "like.what-is-wanted",
@@ -399,6 +528,7 @@ LIKE = Phrase(
             (
                 ("Next time I would like invest in a labelling tool.", "filler"),
                 ("Um and I'd like keep a small slice for audits.", "filler"),
+                ("So the front desk could like reach out before it happened.", "filler"),
             ),
             _wants_a_bare_verb,
         ),
@@ -434,6 +564,27 @@ LIKE = Phrase(
             lambda c: _starts_a_verb_phrase(c, c.end + 1),
         ),
         Rule(
+            "like.before-an-auxiliary-or-a-verbs-adverb",
+            "filler",
+            "like: before a negated auxiliary, or an adverb and its verb → filler",
+            (
+                ("It made synthetic points that like didn't look real.", "filler"),
+                ("The approval rate like never recovered after the change.", "filler"),
+                ("So a brand new product like just never gets shown.", "filler"),
+            ),
+            _before_an_auxiliary_or_a_verbs_adverb,
+        ),
+        Rule(
+            "like.after-an-opening-adverb",
+            "filler",
+            "like: after a sentence adverb that opens its clause (honestly like) → filler",
+            (
+                ("Honestly like it's the cheapest sanity check we have.", "filler"),
+                ("And honestly like the best reviews I've had were short.", "filler"),
+            ),
+            _after_an_opening_adverb,
+        ),
+        Rule(
             "like.approximates",
             "filler",
             'like: before an amount or a degree, it means "about" → filler',
@@ -445,6 +596,38 @@ LIKE = Phrase(
                 ("Nets need like hundreds of thousands of images.", "filler"),
             ),
             lambda c: _approximates(c.after, c.after2),
+        ),
+        Rule(
+            "like.pads-an-object",
+            "filler",
+            "like: between a verb and its object, where a comparison cannot stand → filler",
+            (
+                ("Retraining. We had like a monthly cadence.", "filler"),
+                ("So we needed like the top three factors for each decision.", "filler"),
+                ("People write like a glowing paragraph and then give two stars.", "filler"),
+            ),
+            _pads_an_object,
+        ),
+        Rule(
+            "like.hedges-after-past-be",
+            "filler",
+            "like: after was, were or would be, it hedges what happened → filler",
+            (
+                ("It was like a coin flip on the hard cases.", "filler"),
+                ("Some meters were like reporting zeros for whole weeks.", "filler"),
+                ("It would be like a small classifier that flags risky days.", "filler"),
+            ),
+            _after_past_or_hypothetical_be,
+        ),
+        Rule(
+            "like.hedges-after-that-is",
+            "filler",
+            "like: after that's or which is, it hedges what was just said → filler",
+            (
+                ("Making people dig, and that's like a worse experience.", "filler"),
+                ("So you get sparsity, which is like a free feature selection.", "filler"),
+            ),
+            _after_that_is,
         ),
         Rule(
             "like.compares-after-be",
@@ -460,7 +643,7 @@ LIKE = Phrase(
             "like.hedges-after-be",
             "filler",
             "like: after a form of be, before anything else → filler",
-            (("The second version was like the real fix.", "filler"),),
+            (("The second version is like the real fix.", "filler"),),
             lambda c: c.before_past_hesitation in _COPULAS,
         ),
         Rule(
@@ -507,7 +690,7 @@ LIKE = Phrase(
 # "do you know the base rate", "unless you know every user saw it", "as you know the label…": a
 # question, a condition or a time is about knowing something.
 _ABOUT_KNOWING_AFTER = (
-    DO_FORMS | CONDITIONALS | TIME_CONJUNCTIONS | {"as", "would", "might", "what", "to"}
+    DO_FORMS | CONDITIONALS | TIME_CONJUNCTIONS | {"as", "would", "might", "what"}
 )
 # "you know the label", "you know how", "You know you need one": "know" has an object.
 _KNOWN = (
@@ -525,10 +708,163 @@ _KNOWN = (
 _PADDING_CONJUNCTIONS = CLAUSE_CONJUNCTIONS - {"so", "or"}
 _PADDED_SUBJECTS = (SUBJECT_PRONOUNS - {"i"}) | INDEFINITE_ARTICLES | {"that"}
 
+# "dropped from you know about one in four", "within a few minutes of you know a bad call", "told
+# us to you know wait": a preposition (or the "to" of a verb) takes an object or a verb, and
+# "you" cannot open a clause of its own there. Left out: words that are also particles or
+# conjunctions, after which a clause may start ("when a request came in you know the date",
+# "after you know the label", "better than you know").
+_NEEDS_ITS_OBJECT = (PREPOSITIONS - {"in", "on", "over", "after", "until", "than"}) | {"to"}
+# A past "be" does not take a clause in the present: "the catch is you know the label only
+# later" says what the catch is, but in "the tricky part was you know the giant components",
+# "you know" cannot be that clause (it would say "you knew"). After a present "be" only an
+# amount or an indefinite shows the same ("is you know a lot more machines").
+_AMOUNT_OPENERS = INDEFINITE_ARTICLES | QUANTIFIERS | NUMBER_WORDS | {"about", "around", "only"}
+
+
+# Adverbs that sit between "be" and its complement: "the optimum is usually you know a broad
+# valley", "your training data is always you know a year stale".
+_FREQUENCY_ADVERBS = frozenset({"always", "usually", "often", "sometimes", "still", "never"})
+
+
+def _after_be(c: Context) -> bool:
+    """Whether "you know" follows a form of "be" where it cannot be a clause of its own."""
+    be = c.before_past_hesitation
+    if c.before in _FREQUENCY_ADVERBS:
+        be = c.token_at(c.start - 2)
+    if be not in _COPULAS:
+        return False
+    return be in _PAST_BE or c.after in _AMOUNT_OPENERS
+
+
+# Words that open an adverbial clause, after which the main clause and its subject come: "if
+# analysts ask for more eventually you know the exact value", "when you design the levels you
+# know the players".
+_OPENS_A_SUBORDINATE = (
+    CONDITIONALS
+    | TIME_CONJUNCTIONS
+    | {"where", "as", "because", "since", "before", "after", "while", "whereas"}
+    | {"although", "though", "whenever", "unless"}
+)
+# A verb right after these is a relative clause's, inside a noun phrase that may open the
+# sentence: "for a loan that's still active you know the label only later".
+_RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "that's", "which's", "who's"})
+# Verbs after which "you" is the object and "know" the bare verb of a clause: "let you know".
+_CAUSATIVES = frozenset({"let", "lets", "make", "makes", "made", "help", "helps", "helped"})
+
+
+def _finite(token: str, before: str) -> bool:
+    """Whether ``token`` reads as the verb of its clause: "we add capacity", "it was", "they
+    passed", "we need" (a form that is also a noun counts only after a subject pronoun)."""
+    if token in _COPULAS or token in MODALS or token in CONDITIONAL_MODALS or token in _HAVE:
+        return True
+    if token in SUBJECT_CONTRACTIONS or token in DO_FORMS:
+        return True
+    classes = word_classes(token)
+    if "VERB" not in classes or token.endswith("ing"):
+        return False
+    return only_a_verb(token) or irregular_past(token) or before in SUBJECT_PRONOUNS
+
+
+# A conjunction opens the clause: "and you know the model", "and the labels you know the real
+# ones" are left to the rules after.
+_CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
+
+
+def _inside_a_clause(c: Context) -> bool:
+    """Whether "you know" stands inside a main clause that already has its verb, with no
+    conjunction or break between: "for bias you add capacity you know more features", "they
+    also got you know a deprecation window", "we also had you know the pandemic year". A new
+    clause, whose subject "you" would be, needs a conjunction there; so "know" is not a verb
+    with an object."""
+    if c.sentence_start or c.set_off_before or c.paused or not c.before:
+        return False
+    # A verb that takes a clause, "be" among them, may have "you know …" as that clause: "which
+    # means you know the cache", "the catch is you know the label only later".
+    # "that" and the relatives open a clause whose subject "you" may be: "the lesson is that you
+    # know a model works".
+    blocked = _CAUSATIVES | _COPULAS | _RELATIVE_PRONOUNS
+    if takes_a_clause(c.before) or c.before in blocked:
+        return False
+    # "The catch is usually you know the label only later": the same, past an adverb.
+    if c.before in _FREQUENCY_ADVERBS and c.token_at(c.start - 2) in _COPULAS:
+        return False
+    # "I told them you know the answer": a verb, its object, then its clause.
+    if c.before in OBJECT_PRONOUNS and takes_a_clause(c.token_at(c.start - 2)):
+        return False
+    has_verb = False
+    for k in range(c.start - 1, -1, -1):
+        token, previous = c.tokens[k], c.token_at(k - 1)
+        # A subordinate clause before the main one ("if it helps them call the right leads
+        # first you know the outcome"), or a conjunction that starts this one.
+        # "After that I check the setup you know the split": with "that" or "then" as its
+        # object, "after" is a preposition and opens no clause.
+        preposition = c.token_at(k + 1) in DEMONSTRATIVES | {"then", "all"}
+        opens = token in _OPENS_A_SUBORDINATE and not preposition
+        if opens or token in _CLAUSE_STARTERS_BEFORE_YOU_KNOW:
+            return False
+        # The "mean" of "I mean", the "know" of "you know" and "like" are no clause's verb.
+        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
+        relative = token in _RELATIVE_PRONOUNS or previous in _RELATIVE_PRONOUNS
+        has_verb = has_verb or (not (discourse or relative) and _finite(token, previous))
+        if k == 0 or ends_clause(c.words[k - 1].text):
+            break
+    return has_verb
+
+
+# What opens the clause "know" takes: "you know in advance that the rules will fire".
+_KNOWN_CLAUSE_OPENERS = frozenset({"that", "whether", "what", "how", "why", "which"})
+
+
+def _knows_past_a_phrase(c: Context) -> bool:
+    """Whether "know" takes a clause after a short phrase of when or how: "so you know at a
+    glance whether it helps", "You know in advance that the rules will fire". After "be" the
+    clause is the complement of "be" instead ("what it trains on is you know by construction
+    what it sees")."""
+    if c.after not in PREPOSITIONS or c.before_past_hesitation in _COPULAS:
+        return False
+    for k in range(c.end + 2, c.end + 6):
+        if c.token_at(k) in _KNOWN_CLAUSE_OPENERS:
+            return True
+        if not c.token_at(k) or ends_clause(c.text(k)):
+            return False
+    return False
+
+
+def _so_that_you_know(c: Context) -> bool:
+    """Whether "so you know" says a purpose, "so that you know" something: "tag every version
+    so you know the exact data behind any estimate". "Know" has a noun phrase as its object and
+    no verb of its own follows; in "biased by position so you know the top result gets clicks"
+    the noun phrase is a clause's subject, and "you know" pads it."""
+    if c.before != "so" or c.after not in DETERMINERS:
+        return False
+    for k in range(c.end + 2, c.end + 2 + _SUBJECT_WORDS):
+        token = c.token_at(k)
+        # The object's own relative clause ("the exact layer where it breaks") is no verb of
+        # a clause after "know"; nor is anything past a break.
+        if not token or token in _RELATIVE_PRONOUNS or token in WH_WORDS:
+            return True
+        if _finite(token, c.token_at(k - 1)) and not can_be_a_noun(token):
+            return False
+        if ends_clause(c.text(k)):
+            return True
+    return True
+
+
 YOU_KNOW = Phrase(
     name="you-know",
     spellings={("you", "know"): "you know"},
     rules=(
+        Rule(
+            "you-know.after-a-preposition",
+            "filler",
+            "you know: after a preposition or to, where an object or a verb goes → filler",
+            (
+                ("Reroutes dropped from you know about one in four to one in ten.", "filler"),
+                ("Scores within a few minutes of you know a bad support call.", "filler"),
+                ("Support told us to you know wait.", "filler"),
+            ),
+            lambda c: c.before in _NEEDS_ITS_OBJECT,
+        ),
         Rule(
             "you-know.about-knowing",
             "content",
@@ -557,6 +893,22 @@ YOU_KNOW = Phrase(
             lambda c: c.set_off_after,
         ),
         Rule(
+            "you-know.knows-past-a-phrase",
+            "content",
+            "you know: a phrase of when or how, then the clause that is known → content",
+            (
+                (
+                    "We score it against that baseline so you know at a glance whether it helps.",
+                    "content",
+                ),
+                (
+                    "It is a rule or a score. You know in advance that the rules will fire.",
+                    "content",
+                ),
+            ),
+            _knows_past_a_phrase,
+        ),
+        Rule(
             "you-know.no-object",
             "filler",
             'you know: nothing that "know" could have as its object follows → filler',
@@ -572,6 +924,39 @@ YOU_KNOW = Phrase(
                 ("They tell you because you know they want it fixed.", "filler"),
             ),
             lambda c: c.before in _PADDING_CONJUNCTIONS and c.after in _PADDED_SUBJECTS,
+        ),
+        Rule(
+            "you-know.after-be",
+            "filler",
+            "you know: after was or were, or after is before an amount → filler",
+            (
+                ("The tricky part was you know the giant components.", "filler"),
+                ("The product lead was you know a bit disappointed.", "filler"),
+                ("Scoring every request is you know a lot more machines.", "filler"),
+                ("The optimum is usually you know a broad valley.", "filler"),
+            ),
+            _after_be,
+        ),
+        Rule(
+            "you-know.inside-a-clause",
+            "filler",
+            "you know: inside a clause that has its verb, with no conjunction before → filler",
+            (
+                ("For bias you add capacity you know more features.", "filler"),
+                ("Schema checks would have caught it you know a simple range check.", "filler"),
+                ("We also had you know the pandemic year.", "filler"),
+            ),
+            _inside_a_clause,
+        ),
+        Rule(
+            "you-know.so-that-you-know",
+            "content",
+            'you know: after "so" before a noun phrase with no verb of its own → content',
+            (
+                ("Tag every version so you know the exact data behind any estimate.", "content"),
+                ("Diff every layer so you know the exact layer where it breaks.", "content"),
+            ),
+            _so_that_you_know,
         ),
         Rule(
             "you-know.has-object",
@@ -613,7 +998,7 @@ _NOT_AFTER_IT = frozenset({"don't", "do", "never", "please", "and", "but", "so",
 # "I mean that literally", "I mean it seriously": the adverb says how the object is meant.
 _SINCERELY = frozenset({"literally", "seriously", "sincerely", "honestly"})
 # "When I say judge, I mean a model": "mean" defines a word that was said.
-_SAYING = frozenset({"say", "said", "says", "saying"})
+_SAYING = frozenset({"say", "said", "says", "saying", "report", "reported"})
 _SPEAKERS = frozenset({"i", "we", "you"})
 
 
@@ -628,7 +1013,8 @@ def _ends_at(c: Context, k: int, stops: frozenset[str]) -> bool:
 
 # A verb that makes a clause finite: after "I mean" and a subject, it shows a clause follows.
 _FINITE = (BE_FORMS - {"be", "been", "being"}) | DO_FORMS | MODALS | CONDITIONAL_MODALS | {
-    "has", "had", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't",
+    "has", "had", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't", "doesn't",
+    "wouldn't", "couldn't", "shouldn't",
 }  # fmt: skip
 # Words that open a clause of the object's own: "I mean the model that was retrained".
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where", "when"})
@@ -665,8 +1051,30 @@ def _tensed_verb(c: Context, k: int) -> bool:
         return False
     if k == c.end + 2:
         return first in _PRONOUN_SUBJECTS
-    noun_subject = first in DETERMINERS and can_be_a_noun(middle) and not middle.endswith("ed")
+    # A word the lexicon does not know ("quantile") is a name or a term: a noun, when the verb
+    # after it cannot be a plural ("the quantile comes", not "the beeswarm plots").
+    noun = can_be_a_noun(middle) or (not word_classes(middle) and not can_be_a_noun(token))
+    noun_subject = first in DETERMINERS and noun and not middle.endswith("ed")
     return k == c.end + 3 and noun_subject and c.token_at(k + 1) not in PREPOSITIONS
+
+
+def _plural_subject_and_verb(c: Context) -> bool:
+    """Whether a plural subject of one or two words without a determiner, then a verb in its
+    plain present form, follows "I mean": "I mean features matter a lot", "I mean random splits
+    leak the future", "I mean people forgive early". The verb agrees with the plural, so it is
+    a clause, where what is meant would be a noun phrase ("I mean feature flags")."""
+    for k in (c.end + 2, c.end + 3):
+        subject, verb = c.token_at(k - 1), c.token_at(k)
+        plural = subject == "people" or (subject.endswith("s") and can_be_a_noun(subject))
+        if k == c.end + 3 and c.token_at(c.end + 1) in DETERMINERS:
+            return False
+        plain = "VERB" in word_classes(verb) and not verb.endswith(("s", "ed", "ing"))
+        # "features like price" gives examples: "like" is no verb there.
+        if plural and plain and not only_a_verb(subject) and not ends_clause(c.text(k - 1)):
+            return verb != "like" and c.token_at(k + 1) not in PREPOSITIONS
+        if ends_clause(c.text(k - 1)):
+            return False
+    return False
 
 
 def _before_a_finite_clause(c: Context) -> bool:
@@ -743,7 +1151,12 @@ def _restates(c: Context) -> bool:
     the pipeline I mean the scaler", "from F1 I mean precision and recall"). The content uses
     come earlier (defining a term, "what I mean") or open a sentence ("I mean the validation
     set, not the test set")."""
-    return bool(c.before) and not c.set_off_before and c.before not in _JOINS_A_CLAUSE
+    # Past a hesitation, the word the phrase runs on from is the one before it: "and er I mean
+    # the local one" follows "and", "set. hmm I mean the held-out set" opens its sentence.
+    before = c.before_past_hesitation
+    if not before or hesitation_form(before) or c.set_off_before:
+        return False
+    return before not in _JOINS_A_CLAUSE
 
 
 def _is_the_verb_of_its_clause(c: Context) -> bool:
@@ -754,6 +1167,57 @@ def _is_the_verb_of_its_clause(c: Context) -> bool:
     if c.before not in _MEANING_AFTER:
         return False
     return c.before not in _RELATIVES or c.after not in _PADDED_AFTER_MEAN
+
+
+def _contrasts_what_is_meant(c: Context) -> bool:
+    """Whether "I mean" names a thing and sets it against another with "not": "I mean the
+    actual code not just the tests", "I mean a real exploration budget, not a tweak". Naming
+    one thing against another is saying what is meant ("mean" has its object); a clause, with
+    its verb, before the "not" ("I mean it's not perfect") is caught before this."""
+    for k in range(c.end + 2, c.end + 2 + _SUBJECT_WORDS + 1):
+        token = c.token_at(k)
+        if not token or ends_sentence(c.text(k - 1)):
+            return False
+        if token == "not":
+            return True
+        if token in _FINITE or _finite(token, c.token_at(k - 1)):
+            return False
+    return False
+
+
+def _names_a_topic(c: Context) -> bool:
+    """Whether the sentence opens with "for" and a term of one or two words right before "I
+    mean": "For drift I mean population stability", "For evaluation I mean the offline metric".
+    Like "by drift I mean", it says what the word stands for. (A clause after it, "for the
+    reranker I mean the features are standard", is caught before this.)"""
+    for k in (c.start - 2, c.start - 3):
+        opening = k == 0 or (k > 0 and ends_sentence(c.words[k - 1].text))
+        if k >= 0 and c.tokens[k] == "for" and opening:
+            return not any(ends_clause(w.text) for w in c.words[k : c.start])
+    return False
+
+
+def _aside_in_a_relative(c: Context) -> bool:
+    """Whether "I mean" stands between a relative and that relative's verb, after a sentence
+    that already has its own verb: "we shipped it on a Friday which I mean was the first
+    mistake", "a logistic regression which I mean beat the rules". "Which" is the subject of
+    the verb after, so "mean" has no object. In "the rates which I mean are the approval
+    rates" no verb comes before: "which" is what is meant and "are" the sentence's verb."""
+    if c.before not in ("which", "that"):
+        return False
+    verb = c.after
+    if verb not in _FINITE and ("VERB" not in word_classes(verb) or verb.endswith("ing")):
+        return False
+    if verb in DETERMINERS or verb in _OBJECTS:
+        return False
+    for k in range(c.start - 2, -1, -1):
+        token, previous = c.tokens[k], c.token_at(k - 1)
+        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
+        if not discourse and _finite(token, previous):
+            return True
+        if k == 0 or ends_sentence(c.words[k - 1].text):
+            break
+    return False
 
 
 # Words after which "I mean" can be a clause of the sentence: "and I mean the real one".
@@ -771,6 +1235,7 @@ I_MEAN = Phrase(
             (
                 ("By drift I mean a change in the inputs.", "content"),
                 ("When I say slices, I mean segments.", "content"),
+                ("When I report error I mean the weighted error across items.", "content"),
                 ("And by rare, I mean, under a hundred examples.", "content"),
                 ("We split by patient I mean the grouping key.", "content"),
             ),
@@ -807,6 +1272,16 @@ I_MEAN = Phrase(
                 ("The second test gave I mean about two point one.", "filler"),
             ),
             _in_an_objects_place,
+        ),
+        Rule(
+            "i-mean.aside-in-a-relative",
+            "filler",
+            "I mean: between which or that and its verb, after a clause with a verb → filler",
+            (
+                ("We pushed it on a Friday which I mean was the first mistake.", "filler"),
+                ("We trained a logistic regression which I mean beat the rules easily.", "filler"),
+            ),
+            _aside_in_a_relative,
         ),
         Rule(
             "i-mean.what-i-mean",
@@ -866,8 +1341,9 @@ I_MEAN = Phrase(
                 ("Nulls became zero. I mean that was the whole bug.", "filler"),
                 ("It was slow to run. I mean it needed answers in a second.", "filler"),
                 ("Seconds became milliseconds. I mean the feature went stale.", "filler"),
+                ("Budget is where the wins are. I mean features matter a lot too.", "filler"),
             ),
-            _before_a_finite_clause,
+            lambda c: _before_a_finite_clause(c) or _plural_subject_and_verb(c),
         ),
         Rule(
             "i-mean.before-a-verb",
@@ -878,6 +1354,33 @@ I_MEAN = Phrase(
                 ("I mean train on three months and test on the next.", "filler"),
             ),
             _before_a_bare_verb,
+        ),
+        Rule(
+            "i-mean.contrasts-what-is-meant",
+            "content",
+            'I mean: a thing set against another with "not" ("I mean X not Y") → content',
+            (
+                (
+                    "We checked the metric code and I mean the actual code not just the tests.",
+                    "content",
+                ),
+                (
+                    "Need a boost for a while. I mean a real exploration budget not a tweak.",
+                    "content",
+                ),
+                ("I mean the validation set, not the test set.", "content"),
+            ),
+            _contrasts_what_is_meant,
+        ),
+        Rule(
+            "i-mean.names-a-topic",
+            "content",
+            'I mean: after a sentence that opens "for" and a term ("for drift I mean") → content',
+            (
+                ("For drift I mean population stability on the main inputs.", "content"),
+                ("For evaluation I mean the offline metric we used.", "content"),
+            ),
+            _names_a_topic,
         ),
         Rule(
             "i-mean.restates",
@@ -896,7 +1399,7 @@ I_MEAN = Phrase(
             (
                 ("We watch proxies. I mean a drop in listening hours.", "filler"),
                 ("Then the labels. I mean a lot of the time the label is wrong.", "filler"),
-                ("I mean some models handle it fine.", "filler"),
+                ("Then the vendors. I mean some of the vendors.", "filler"),
             ),
             # Correcting what was meant names it ("I mean the validation set"); an indefinite
             # phrase describes or gives an instance. On the dev scripts, sentence-initial
@@ -909,7 +1412,6 @@ I_MEAN = Phrase(
             "content",
             'I mean: "mean" has an object ("I mean the validation set") → content',
             (
-                ("I mean the validation set, not the test set.", "content"),
                 ("On the full validation set. And I mean the real one.", "content"),
                 ("I mean the validation set, which was leaking.", "content"),
                 ("I mean the model that was retrained.", "content"),
@@ -970,14 +1472,19 @@ _VERB_ADVERBS = frozenset({"just", "quietly", "slowly", "actually", "never", "al
 
 def _acts(token: str, after: str) -> bool:
     """Whether ``token`` reads as a verb after "that kind of": "gave us", "closed the gap"."""
+    # "That sort of did more than any loss function": a form of "do" is no type's noun.
+    if token in DO_FORMS:
+        return True
     classes = word_classes(token)
     if "VERB" not in classes or "AUX" in classes or token.endswith("ing"):
         return False
     has_object = after in DETERMINERS or after in _OBJECTS
     if can_be_a_noun(token):
         # "that kind of search saved us" names a type; "that kind of kills the sale" has the -s
-        # of a verb and an object.
-        return token.endswith("s") and has_object
+        # of a verb and an object, and so has "which sort of kills diversity", where the word
+        # after cannot be a verb ("that kind of queries needs" names a type).
+        noun_object = can_be_a_noun(after) and "VERB" not in word_classes(after)
+        return token.endswith("s") and (has_object or noun_object)
     return classes == {"VERB"} or has_object
 
 
@@ -1021,10 +1528,19 @@ KIND_OF = Phrase(
                 ("The message disappears, and that kind of kills the sale.", "filler"),
                 ("We cropped the sky instead, which kind of gave us the best results.", "filler"),
                 ("A bad join is a thing that sort of just quietly kills your metric.", "filler"),
+                ("The same chairs everywhere, which sort of kills diversity.", "filler"),
+                ("Pictures for those pairs. That sort of did more than any loss.", "filler"),
+                ("And they told us that sort of in week one.", "filler"),
             ),
+            # A type needs its noun; a preposition after it ("told us that sort of in week
+            # one") shows "kind of" hedges.
             lambda c: (
                 c.before in _KIND_SUBJECTS
-                and (_acts(c.after, c.after2) or c.after in _VERB_ADVERBS)
+                and (
+                    _acts(c.after, c.after2)
+                    or c.after in _VERB_ADVERBS
+                    or c.after in PREPOSITIONS - {"of"}
+                )
             ),
         ),
         Rule(
