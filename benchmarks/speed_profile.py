@@ -166,17 +166,21 @@ def profile_stages(
     wall_total = statistics.median(w for w, _ in totals)
     cpu_total = statistics.median(c for _, c in totals)
     print(f"{'stage':46} {'wall s':>7} {'CPU s':>7} {'CPU %':>6} {'windows':>8} {'calls':>6}")
-    named_wall = named_cpu = 0.0
     for stage in clock.wall:
         wall = statistics.median(w.get(stage, 0.0) for w, _ in per_run)
         cpu = statistics.median(c.get(stage, 0.0) for _, c in per_run)
-        named_wall += wall
-        named_cpu += cpu
         print(
             f"{stage:46} {wall:7.2f} {cpu:7.2f} {100 * cpu / cpu_total:5.0f}%"
             f" {clock.windows.get(stage, 0) / runs:8.1f} {clock.calls[stage] / runs:6.1f}"
         )
-    print(f"{'other':46} {wall_total - named_wall:7.2f} {cpu_total - named_cpu:7.2f}")
+    # Per run, then the median: medians of the stages need not add up to the median total.
+    other_wall = statistics.median(
+        total - sum(w.values()) for (total, _), (w, _) in zip(totals, per_run, strict=True)
+    )
+    other_cpu = statistics.median(
+        total - sum(c.values()) for (_, total), (_, c) in zip(totals, per_run, strict=True)
+    )
+    print(f"{'other':46} {other_wall:7.2f} {other_cpu:7.2f}")
     print(f"{'total (medians)':46} {wall_total:7.2f} {cpu_total:7.2f}")
 
     plain_clock = StageClock()
