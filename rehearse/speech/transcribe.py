@@ -10,6 +10,7 @@ dropped too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -158,6 +159,13 @@ def offline_models() -> list[str]:
     return found
 
 
+def _load_vad() -> None:
+    from faster_whisper.vad import get_vad_model
+
+    with contextlib.suppress(Exception):
+        get_vad_model()
+
+
 class Interrupted(Exception):
     """A transcription given up between two of its model calls, at its caller's request (see
     ``Transcriber.interruptible``)."""
@@ -194,13 +202,25 @@ class Transcriber:
                 self._pipeline = self._load_pipeline()
 
     def _load_pipeline(self) -> Any:
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import BatchedInferencePipeline
 
         from rehearse.offline import keep_offline
 
-        # The voice-activity session is made on the first transcription: switch telemetry off
-        # now, in case the host program imported onnxruntime before rehearse.
+        # Telemetry off before the voice-activity session is made, in case the host program
+        # imported onnxruntime before rehearse.
         keep_offline(load_onnxruntime=True)
+        # faster-whisper makes that session once a process, at the first transcription; made
+        # here, beside the speech model's load (mostly outside the GIL), it is off the first
+        # answer's path. A failure here shows again, as its own error, when it is needed.
+        vad = threading.Thread(target=_load_vad, name="vad-load")
+        vad.start()
+        try:
+            return BatchedInferencePipeline(self._load_model())
+        finally:
+            vad.join()
+
+    def _load_model(self) -> Any:
+        from faster_whisper import WhisperModel
 
         spec = self.model_spec
         options: dict[str, Any] = {
@@ -223,8 +243,8 @@ class Transcriber:
             if source != spec or "/" in spec:
                 reason = " ".join(str(local_error).split()) or type(local_error).__name__
                 raise ModelError(f"cannot load the model {spec or source}: {reason}") from None
-            model = self._download(spec, options)
-        return BatchedInferencePipeline(model)
+            return self._download(spec, options)
+        return model
 
     @staticmethod
     def _download(name: str, options: dict[str, Any]) -> Any:
