@@ -52,6 +52,29 @@ def test_a_repeat_spans_both_goes_and_cuts_the_first():
     assert restart.end == words[11].end
 
 
+# A sentence's two opening words said again are the sentence begun again (the issue's "we
+# trained, we trained the model"); inside a sentence two words said again are a repeat, and one
+# word said again is a repeat anywhere.
+OPENING_OR_INSIDE = [
+    ("We trained, we trained the model on a week.", ("restart", "we trained")),
+    ("It failed. If the, if the answer is late, we fall back.", ("restart", "if the")),
+    ("So I started I started with the labels.", ("restart", "i started")),
+    ("Bots push the same the same records through.", ("repeat", "the same")),
+    ("We read it, and the model the model looked fine.", ("repeat", "the model")),
+    ("The the model was fine.", ("repeat", "the")),
+    ("It failed. We, we retrained it.", ("repeat", "we")),
+]
+
+
+@pytest.mark.parametrize(("text", "found"), OPENING_OR_INSIDE)
+def test_two_words_said_again_open_a_sentence_again_or_repeat_inside_one(text, found):
+    assert [(r.kind, r.text) for r in find_repetitions(words_from(text))] == [found]
+
+
+def test_very_very_is_emphasis_not_a_repeat():
+    assert find_repetitions(words_from("Fraud is very, very rare, one in a thousand.")) == []
+
+
 def test_traps_are_not_repetitions():
     text = (
         "The queue grew bigger and bigger, and step by step we fixed it. What I think about is "
@@ -106,6 +129,27 @@ FRESH_STARTS = [
 def test_a_fresh_start_after_a_short_first_go_is_a_restart(text):
     found = find_repetitions(words_from(text))
     assert [r.kind for r in found] == ["restart"], found
+
+
+# First goes of five or six words run straight into a fresh start: weighed by the decision too.
+LONG_FIRST_GOES = [
+    "For the churn model I would for a baseline I would start with a rule.",
+    "And the main cost is and the biggest cost is the labelling.",
+    "We sorted the tickets by hand we split the tickets by queue.",
+]
+
+
+@pytest.mark.parametrize("text", LONG_FIRST_GOES)
+def test_a_long_first_go_begun_again_is_a_restart(text):
+    found = find_repetitions(words_from(text))
+    assert [r.kind for r in found] == ["restart"], found
+
+
+def test_long_clauses_joined_or_set_apart_are_not_restarts():
+    joined = "We trained the model on clicks and we trained the ranker on sales."
+    apart = "The first thing I would do is check the labels, the second thing I would do is wait."
+    assert find_repetitions(words_from(joined)) == []
+    assert find_repetitions(words_from(apart)) == []
 
 
 # Grammar could join these goes (a form of "be", a verb and a noun phrase), but the second go

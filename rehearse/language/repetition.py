@@ -2,10 +2,12 @@
 
 Pure functions over ``Word`` lists. Two kinds are found where the words run:
 
-- a **repeat** is a word or two said again at once ("the the", "we, we", "it was it was");
-- a **restart** is a phrase begun and begun again: said again word for word when it is three
-  words or more ("in practice we, in practice we"), or begun, left and begun again differently
-  ("if you shuffle, if you randomly shuffle", "then the, then I look at the").
+- a **repeat** is a word said again at once ("the the", "we, we"), or two words said again
+  inside a sentence ("the same the same listings");
+- a **restart** is a phrase begun and begun again: a sentence's opening of two words said again
+  ("we trained, we trained the model", "if the, if the answer is"), any phrase of three words or
+  more said again word for word ("in practice we, in practice we"), or one begun, left and begun
+  again differently ("if you shuffle, if you randomly shuffle", "then the, then I look at the").
 
 A restart is told from two sentences that start alike ("we trained the encoder, we trained the
 ranker") by what the first go left behind: it stops on a word no phrase ends on ("we caught a,
@@ -97,8 +99,16 @@ SECOND_GO_SLACK = 2
 SHORT_FIRST_GO_WORDS = 3
 # Said again word for word, this many words or more is a restart rather than a repeat.
 RESTART_MIN_WORDS = 3
+# ... and this many when they open a sentence: the issue's "we trained, we trained the model" is
+# a sentence begun again. Dev labels of two words said twice: at a sentence's opening 6 restart
+# and 2 repeat by the writers after k40 (k01-k40's writer: 10 repeat); inside a sentence 26
+# repeat, 2 restart. One word said twice: 475 repeat, none restart.
+OPENING_RESTART_WORDS = 2
 # A shared opening this long makes a restart whatever comes after it.
 LONG_OPENING_WORDS = 4
+# The longest first go the fitted decision weighs ("for the model I would, for a first version
+# I would": five; the decision reads the length, ``long_first_go``).
+JUDGED_MAX_WORDS = 6
 # A restart that swaps words after the shared opening changes at most this many of them.
 MAX_SWAPPED_WORDS = 2
 # ... after an opening of at least this many words, contractions said in full ("I'm careful,
@@ -340,6 +350,9 @@ class Repetition:
 
 # "much much bigger", "far far better": doubled before a comparative for emphasis.
 _EMPHATIC = frozenset({"much", "far", "way"})
+# "very, very rare": an intensifier doubled for emphasis before anything (no dev writer labelled
+# it a repeat; six answers by two writers left it as content).
+_INTENSIFIERS = frozenset({"very"})
 
 
 def _a_number(token: str) -> bool:
@@ -365,7 +378,11 @@ def _across_sentences(c: Candidate) -> bool:
 
 
 def _emphasis(c: Candidate) -> bool:
-    if not (c.exact and len(c.first) == 1 and c.phrase[0] in _EMPHATIC):
+    if not (c.exact and len(c.first) == 1):
+        return False
+    if c.phrase[0] in _INTENSIFIERS:
+        return True
+    if c.phrase[0] not in _EMPHATIC:
         return False
     after = c.second[-1] + 1
     following = c.tokens[after] if after < len(c.tokens) else ""
@@ -395,6 +412,34 @@ def _grammatical_double(c: Candidate) -> bool:
 # "step by step", "again and again", "bigger and bigger", "end to end": a word, one of these,
 # and the word again make one expression.
 _REDUPLICATING = frozenset({"by", "after", "and", "to", "for", "over", "upon", "or", "on", "of"})
+
+
+# Said first in a sentence, these join it to the one before: a sentence still opens after them
+# ("So I started, I started the diagnosis").
+_SENTENCE_LINKS = frozenset({"and", "so", "but", "then"})
+
+
+def _opens_a_sentence(c: Candidate) -> bool:
+    """The first go is the first of its sentence's words (hesitations and a linking "and", "so",
+    "but" or "then" looked past): a sentence begun again, not a word or two stuttered inside it."""
+    k = c.first[0] - 1
+    linked = False
+    while k >= 0:
+        if c.words[k].text.rstrip().endswith((".", "?", "!")):
+            return True
+        token = c.tokens[k]
+        if hesitation_form(token) or not token:
+            k -= 1
+        elif token in _SENTENCE_LINKS and not linked:
+            linked = True
+            k -= 1
+        else:
+            return False
+    return True
+
+
+def _opening_said_again(c: Candidate) -> bool:
+    return c.exact and len(c.first) == OPENING_RESTART_WORDS and _opens_a_sentence(c)
 
 
 def _reduplication(c: Candidate) -> bool:
@@ -789,11 +834,11 @@ def _be_said_again(first: Sequence[str], second: Sequence[str]) -> bool:
 
 def judgeable(c: Candidate) -> bool:
     """Whether the fitted decision may weigh ``c`` (see ``_judged_restart``): a first go of at
-    most ``LONG_OPENING_WORDS`` words run straight into a second that goes on, not joined to it
+    most ``JUDGED_MAX_WORDS`` words run straight into a second that goes on, not joined to it
     by grammar that never breaks off (``HARD_GATES``). A form of "be", a preposition or a verb
     that could take the second go as its complement or object (``_gate``) keeps it out unless
     the second go echoes the first and opens a clause of its own; the decision weighs those."""
-    if c.exact or len(c.second) < 2 or len(c.first) > LONG_OPENING_WORDS:
+    if c.exact or len(c.second) < 2 or len(c.first) > JUDGED_MAX_WORDS:
         return False
     if c.broken_off or c.runs_on or c.gap >= SENTENCE_BREAK_SECONDS or _side_by_side(c):
         return False
@@ -940,8 +985,12 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.emphasis",
         "content",
-        'a word doubled before a comparative for emphasis ("much much bigger") → content',
-        (("It made the index much much smaller.", "content"),),
+        'a word doubled before a comparative for emphasis ("much much bigger"), or "very, very"'
+        " → content",
+        (
+            ("It made the index much much smaller.", "content"),
+            ("Fraud is very, very rare.", "content"),
+        ),
         _emphasis,
     ),
     RepetitionRule(
@@ -969,14 +1018,29 @@ RULES: tuple[RepetitionRule, ...] = (
         lambda c: c.abandoned,
     ),
     RepetitionRule(
+        "repetition.opening-said-again",
+        "restart",
+        "a sentence's two opening words said again at once ('we trained, we trained the model')"
+        " → restart",
+        (
+            ("We trained, we trained the model on a week.", "restart"),
+            ("It was fine. If the, if the answer is yes, we ship.", "restart"),
+            ("So I started I started with the labels.", "restart"),
+            ("It was it was a business call.", "restart"),
+        ),
+        _opening_said_again,
+    ),
+    RepetitionRule(
         "repetition.said-again",
         "repeat",
-        'one or two words said again at once ("the the", "it was it was") → repeat',
+        'a word said again at once ("the the"), or two inside a sentence ("the same the same")'
+        " → repeat",
         (
             ("We trained the the model.", "repeat"),
             ("We, we shipped it.", "repeat"),
             ("It was the, um, the label.", "repeat"),
-            ("It was it was a business call.", "repeat"),
+            ("I knew it was it was a business call.", "repeat"),
+            ("Bots push the same the same records.", "repeat"),
             ("We recovered most of most of the accuracy.", "repeat"),
             ("Scoring every night is is wasteful.", "repeat"),
             ("And that that hurt us.", "repeat"),
