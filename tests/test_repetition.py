@@ -125,12 +125,6 @@ FRESH_STARTS = [
 ]
 
 
-@pytest.mark.parametrize("text", FRESH_STARTS)
-def test_a_fresh_start_after_a_short_first_go_is_a_restart(text):
-    found = find_repetitions(words_from(text))
-    assert [r.kind for r in found] == ["restart"], found
-
-
 # First goes of five or six words run straight into a fresh start: weighed by the decision too.
 LONG_FIRST_GOES = [
     "For the churn model I would for a baseline I would start with a rule.",
@@ -139,8 +133,8 @@ LONG_FIRST_GOES = [
 ]
 
 
-@pytest.mark.parametrize("text", LONG_FIRST_GOES)
-def test_a_long_first_go_begun_again_is_a_restart(text):
+@pytest.mark.parametrize("text", FRESH_STARTS + LONG_FIRST_GOES)
+def test_a_fresh_start_after_a_short_or_long_first_go_is_a_restart(text):
     found = find_repetitions(words_from(text))
     assert [r.kind for r in found] == ["restart"], found
 
