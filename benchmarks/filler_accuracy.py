@@ -350,6 +350,20 @@ class RehearseSystem(System):
         return [Word(**w) for w in self.stored[path.stem]]
 
 
+class _NoLoneSystem(RehearseSystem):
+    """rehearse without weighing the sounds the stitched second listen left undecided, one 30 s
+    window each: what the speed budget's largest cost buys in hesitations (benchmarks/README)."""
+
+    name = "rehearse-no-lone"
+    description = "rehearse with no lone-sound weighing (the stitched second listen only)"
+
+    def setup(self) -> None:
+        super().setup()
+        if self.transcriber is not None:
+            # Empty odds are "no hesitation" for every clip, at no model cost.
+            self.transcriber.hesitation_odds = lambda clips: [{} for _ in clips]
+
+
 def stored_words(dumps: Sequence[Path], system: str) -> dict[str, list[dict[str, Any]]]:
     """The recognised words of ``system`` in earlier ``--json`` dumps, by audio file stem."""
     words: dict[str, list[dict[str, Any]]] = {}
@@ -397,6 +411,7 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
         ),
         "batched-novad": lambda: _NoVadSystem(common),
         "rehearse": lambda: RehearseSystem(model),
+        "rehearse-no-lone": lambda: _NoLoneSystem(model),
     }  # fmt: skip
     unknown = [n for n in names if n not in factories]
     if unknown:
