@@ -726,11 +726,15 @@ _AMOUNT_OPENERS = INDEFINITE_ARTICLES | QUANTIFIERS | NUMBER_WORDS | {"about", "
 _FREQUENCY_ADVERBS = frozenset({"always", "usually", "often", "sometimes", "still", "never"})
 
 
+def _be_before(c: Context) -> str:
+    """The word before the phrase, looking past a hesitation or a frequency adverb: where a form
+    of "be" stands when one does."""
+    return c.token_at(c.start - 2) if c.before in _FREQUENCY_ADVERBS else c.before_past_hesitation
+
+
 def _after_be(c: Context) -> bool:
     """Whether "you know" follows a form of "be" where it cannot be a clause of its own."""
-    be = c.before_past_hesitation
-    if c.before in _FREQUENCY_ADVERBS:
-        be = c.token_at(c.start - 2)
+    be = _be_before(c)
     if be not in _COPULAS:
         return False
     return be in _PAST_BE or c.after in _AMOUNT_OPENERS
@@ -765,6 +769,11 @@ def _finite(token: str, before: str) -> bool:
     return only_a_verb(token) or irregular_past(token) or before in SUBJECT_PRONOUNS
 
 
+def _a_discourse_word(previous: str, token: str) -> bool:
+    """The "mean" of "I mean", the "know" of "you know" and "like": no clause's verb."""
+    return (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
+
+
 # A conjunction opens the clause: "and you know the model", "and the labels you know the real
 # ones" are left to the rules after.
 _CLAUSE_STARTERS_BEFORE_YOU_KNOW = CLAUSE_CONJUNCTIONS | {"then", "now"}
@@ -786,7 +795,7 @@ def _inside_a_clause(c: Context) -> bool:
     if takes_a_clause(c.before) or c.before in blocked:
         return False
     # "The catch is usually you know the label only later": the same, past an adverb.
-    if c.before in _FREQUENCY_ADVERBS and c.token_at(c.start - 2) in _COPULAS:
+    if c.before in _FREQUENCY_ADVERBS and _be_before(c) in _COPULAS:
         return False
     # "I told them you know the answer": a verb, its object, then its clause.
     if c.before in OBJECT_PRONOUNS and takes_a_clause(c.token_at(c.start - 2)):
@@ -802,9 +811,8 @@ def _inside_a_clause(c: Context) -> bool:
         opens = token in _OPENS_A_SUBORDINATE and not preposition
         if opens or token in _CLAUSE_STARTERS_BEFORE_YOU_KNOW:
             return False
-        # The "mean" of "I mean", the "know" of "you know" and "like" are no clause's verb.
-        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
         relative = token in _RELATIVE_PRONOUNS or previous in _RELATIVE_PRONOUNS
+        discourse = _a_discourse_word(previous, token)
         has_verb = has_verb or (not (discourse or relative) and _finite(token, previous))
         if k == 0 or ends_clause(c.words[k - 1].text):
             break
@@ -1212,8 +1220,7 @@ def _aside_in_a_relative(c: Context) -> bool:
         return False
     for k in range(c.start - 2, -1, -1):
         token, previous = c.tokens[k], c.token_at(k - 1)
-        discourse = (previous, token) in (("i", "mean"), ("you", "know")) or token == "like"
-        if not discourse and _finite(token, previous):
+        if not _a_discourse_word(previous, token) and _finite(token, previous):
             return True
         if k == 0 or ends_sentence(c.words[k - 1].text):
             break

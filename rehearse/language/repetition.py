@@ -47,6 +47,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rehearse.language.filler_context import ends_sentence
 from rehearse.language.restart_model import (
     Break,
     RestartModel,
@@ -241,7 +242,7 @@ class Candidate:
     def before(self) -> str:
         """The word before the first go, within its sentence ("" at a sentence start)."""
         i = self.first[0]
-        if i == 0 or self.words[i - 1].text.rstrip().endswith((".", "?", "!")):
+        if i == 0 or ends_sentence(self.words[i - 1].text):
             return ""
         return self.tokens[i - 1]
 
@@ -258,7 +259,7 @@ class Candidate:
 
     @property
     def ends_sentence(self) -> bool:
-        return self.words[self.first[-1]].text.rstrip().endswith((".", "?", "!"))
+        return ends_sentence(self.words[self.first[-1]].text)
 
     @property
     def at_clause_start(self) -> bool:
@@ -425,7 +426,7 @@ def _opens_a_sentence(c: Candidate) -> bool:
     k = c.first[0] - 1
     linked = False
     while k >= 0:
-        if c.words[k].text.rstrip().endswith((".", "?", "!")):
+        if ends_sentence(c.words[k].text):
             return True
         token = c.tokens[k]
         if hesitation_form(token) or not token:
