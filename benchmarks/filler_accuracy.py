@@ -61,6 +61,7 @@ from benchmarks.corpus import (
     CONTENT,
     DISCOURSE,
     DISCOURSE_FILLERS,
+    FIRST_HELDOUT,
     HESITATION,
     HESITATION_SPELLINGS,
     KINDS,
@@ -781,7 +782,8 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=SPLITS,
         default="dev",
-        help="dev: 01-15 and h01-h355 (tune on these), heldout: h356-h375, all (default: dev)",
+        help=f"dev: 01-15 and the h-answers before h{FIRST_HELDOUT} (tune on these), heldout:"
+        f" h{FIRST_HELDOUT} and after, all (default: dev)",
     )
     parser.add_argument("--json", type=Path, default=None, help="dump raw results here")
     parser.add_argument(
