@@ -365,6 +365,19 @@ class _NoLoneSystem(RehearseSystem):
             self.transcriber.hesitation_odds = lambda clips: [{} for _ in clips]
 
 
+class _AllLoneSystem(RehearseSystem):
+    """rehearse weighing every sound the stitched second listen left undecided, one 30 s window
+    each: what the cap on them (hesitations.LONE_WEIGHS_PER_MINUTE) gives up in hesitations."""
+
+    name = "rehearse-all-lone"
+    description = "rehearse with no cap on lone-sound weighing"
+
+    def setup(self) -> None:
+        super().setup()
+        if self.transcriber is not None:
+            self.transcriber.lone_weighs_per_minute = None
+
+
 def stored_words(dumps: Sequence[Path], system: str) -> dict[str, list[dict[str, Any]]]:
     """The recognised words of ``system`` in earlier ``--json`` dumps, by audio file stem."""
     words: dict[str, list[dict[str, Any]]] = {}
@@ -413,6 +426,7 @@ def make_systems(names: Sequence[str], model: str | None, compute_type: str) -> 
         "batched-novad": lambda: _NoVadSystem(common),
         "rehearse": lambda: RehearseSystem(model),
         "rehearse-no-lone": lambda: _NoLoneSystem(model),
+        "rehearse-all-lone": lambda: _AllLoneSystem(model),
     }  # fmt: skip
     unknown = [n for n in names if n not in factories]
     if unknown:
@@ -771,7 +785,8 @@ def main(argv: list[str] | None = None) -> int:
         "--systems",
         default=",".join(DEFAULT_SYSTEMS),
         help="comma-separated, from: baseline, prompt, prompt-nocond, batched, batched-vad15,"
-        " batched-vad10, batched-noprompt, batched-novad, rehearse"
+        " batched-vad10, batched-noprompt, batched-novad, rehearse, rehearse-no-lone,"
+        " rehearse-all-lone"
         f" (default: {','.join(DEFAULT_SYSTEMS)})",
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N answers")

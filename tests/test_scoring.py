@@ -317,9 +317,57 @@ def test_a_sound_left_undecided_is_weighed_alone():
         weighed.extend(len(c) / 16000 for c in clips)
         return [{"er": 0.4, "ah": 0.05}, {"uh": 0.3, "ah": 0.1}]
 
-    out = recover(words, samples, VoiceActivity.measure(samples), lambda clip: [], weigh)
+    activity = VoiceActivity.measure(samples)
+    out = recover(words, samples, activity, lambda clip: [], weigh, lone_per_minute=None)
     assert [w.text for w in out] == ["Done.", "er", "the", "uh,", "model"]
     assert len(weighed) == 2 and all(s < 2 for s in weighed)  # each sound alone, with spacers
+
+
+def test_sounds_weighed_alone_are_capped_by_the_length_of_the_audio():
+    from rehearse.speech.hesitations import lone_weigh_cap
+
+    assert lone_weigh_cap(87.0, 2.0) == 3 and lone_weigh_cap(240.0, 2.0) == 8
+    assert lone_weigh_cap(5.0, 2.0) == 1  # a short streamed piece still weighs its likeliest
+    assert lone_weigh_cap(87.0, None) is None
+
+
+def test_the_cap_weighs_the_sounds_with_the_strongest_evidence_first():
+    from rehearse.speech.hesitations import SPACER_SECONDS, recover
+
+    # Three sounds set off by pauses, none decided by the stitched listen: "Art" (unsure) heard
+    # again as a word of its own, a stand-in "Or" heard as nothing, and a sound with no word of
+    # its own heard as "uh so". With room for one weigh, "uh so" goes first; for two, "Or" too.
+    samples = tones([(0, 1.0), (1.3, 1.5), (1.8, 2.6), (2.9, 3.1), (3.4, 4.0), (4.3, 4.5)], 5)
+    words = [
+        Word("Done.", 0.0, 1.0),
+        Word("Art", 1.3, 1.5, 0.4),
+        Word("the", 1.8, 2.6),
+        Word("Or", 2.9, 3.1, 0.9),
+        Word("model", 3.4, 4.0),
+    ]  # the sound at 4.3-4.5 has no word
+
+    def decode(clip):  # where each stretch lands in the stitched clip (0.3 s pieces)
+        at = [SPACER_SECONDS + k * (0.3 + SPACER_SECONDS) for k in range(3)]
+        return [
+            Word("Art.", at[0] + 0.05, at[0] + 0.25),
+            Word("Uh,", at[2] + 0.02, at[2] + 0.12),
+            Word("so", at[2] + 0.14, at[2] + 0.28),
+        ]
+
+    weighed: list[float] = []
+
+    def weigh(clips):
+        weighed.extend(len(c) for c in clips)
+        return [{"uh": 0.5} for _ in clips]
+
+    activity = VoiceActivity.measure(samples)
+    out = recover(words, samples, activity, decode, weigh, lone_per_minute=12)  # 1 in 5 s
+    assert [w.text for w in out] == ["Done.", "Art", "the", "Or", "model", "uh,"]
+    out = recover(words, samples, activity, decode, weigh, lone_per_minute=24)  # 2 in 5 s
+    assert [w.text for w in out] == ["Done.", "Art", "the", "uh", "model", "uh,"]
+    out = recover(words, samples, activity, decode, weigh, lone_per_minute=None)
+    assert [w.text for w in out] == ["Done.", "uh", "the", "uh", "model", "uh,"]
+    assert len(weighed) == 1 + 2 + 3
 
 
 def test_weighing_is_skipped_for_what_the_stitched_clip_decided():

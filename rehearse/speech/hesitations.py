@@ -16,6 +16,7 @@ Pure functions: the model comes in as the ``Decoder`` and ``Weigher`` callables.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,78 @@ HESITATION_ODDS = 0.15
 WEIGHED = ("um", "uh", "er", "hmm")
 # A recognised hesitation this close, with no other word between, is the same one mistimed.
 SAME_HESITATION_SECONDS = 1.0
+
+# Each sound weighed alone costs a whole 30 s encoder window, as much as 30 s of speech: most
+# answers leave 0-1, but one with many pauses left 6-8 and took 1.5x plain faster-whisper's time
+# (benchmarks/README, "Speed"). On dev, weighing none of them found the same hesitations on every
+# family, so a cap in proportion to the audio keeps the worst case near plain's cost, weighing
+# first the sounds the stitched listen gave most reason to doubt. None lifts the cap.
+LONE_WEIGHS_PER_MINUTE: float | None = 2.0
+
+
+@dataclass(frozen=True)
+class LoneEvidence:
+    """Why a sound the stitched listen left undecided is worth weighing alone; the first of
+    LONE_EVIDENCE that holds ranks it, earlier rules first."""
+
+    name: str
+    holds: Callable[[Sequence[Word], Word | None], bool]
+    example: str
+
+
+def _heard_a_hesitation_among_words(heard: Sequence[Word], first: Word | None) -> bool:
+    return len(heard) > 1 and any(hesitation_form(w.norm) for w in heard)
+
+
+def _heard_nothing(heard: Sequence[Word], first: Word | None) -> bool:
+    return not heard
+
+
+def _written_as_a_stand_in(heard: Sequence[Word], first: Word | None) -> bool:
+    return first is not None and first.norm in STAND_INS
+
+
+def _anything(heard: Sequence[Word], first: Word | None) -> bool:
+    return True
+
+
+LONE_EVIDENCE = (
+    LoneEvidence(
+        "hesitation-among-words",
+        _heard_a_hesitation_among_words,
+        'the stitched listen wrote "uh so" over the sound: a hesitation, and not alone',
+    ),
+    LoneEvidence(
+        "heard-as-nothing",
+        _heard_nothing,
+        "the stitched listen wrote nothing over a sound the first pass folded into a neighbour",
+    ),
+    LoneEvidence(
+        "stand-in",
+        _written_as_a_stand_in,
+        'the first pass wrote "Or" over the sound, a word hesitations are often heard as',
+    ),
+    LoneEvidence(
+        "own-words",
+        _anything,
+        'the stitched listen wrote a word of its own over the sound ("Art") it was unsure of',
+    ),
+)
+
+
+def lone_weigh_cap(seconds: float, per_minute: float | None = LONE_WEIGHS_PER_MINUTE) -> int | None:
+    """How many sounds a stretch of ``seconds`` of audio may weigh alone (None: all); at least
+    one, so a short piece of a streamed answer still weighs its likeliest."""
+    if per_minute is None:
+        return None
+    return max(1, math.floor(per_minute * seconds / 60 + 0.5))
+
+
+def lone_evidence(heard: Sequence[Word], first: Word | None) -> LoneEvidence:
+    """The strongest reason to weigh a sound alone, given what the stitched listen wrote over it
+    and the first pass's word over it (None: it had none of its own)."""
+    return next(rule for rule in LONE_EVIDENCE if rule.holds(heard, first))
+
 
 Decoder = Callable[[np.ndarray], Sequence[Word]]
 """Turns 16 kHz samples into timed words (the model, with the filler prompt)."""
@@ -156,13 +229,10 @@ def stitch(samples: np.ndarray, spans: Sequence[Span]) -> tuple[np.ndarray, list
     return np.concatenate(pieces), offsets
 
 
-def heard_hesitations(
+def words_on_pieces(
     decoded: Sequence[Word], offsets: Sequence[float], lengths: Sequence[float]
-) -> list[str | None]:
-    """For each stitched piece, the hesitation spelling the decoder wrote over it, if any.
-
-    A piece counts as a hesitation only when every word placed on it is one: "uh so" is not.
-    """
+) -> list[list[Word]]:
+    """For each stitched piece, the words the decoder placed on it (half a spacer either side)."""
     heard: list[list[Word]] = [[] for _ in offsets]
     for w in decoded:
         middle = (w.start + w.end) / 2
@@ -170,11 +240,21 @@ def heard_hesitations(
             if at - SPACER_SECONDS / 2 <= middle < at + length + SPACER_SECONDS / 2:
                 heard[k].append(w)
                 break
-    out: list[str | None] = []
-    for ws in heard:
-        forms = [hesitation_form(w.norm) for w in ws]
-        out.append(ws[0].text if ws and all(forms) and len(ws) == 1 else None)
-    return out
+    return heard
+
+
+def hesitation_heard(words: Sequence[Word]) -> str | None:
+    """The hesitation spelling written over one piece, if that is all it holds: "uh so" is not."""
+    if len(words) == 1 and hesitation_form(words[0].norm):
+        return words[0].text
+    return None
+
+
+def heard_hesitations(
+    decoded: Sequence[Word], offsets: Sequence[float], lengths: Sequence[float]
+) -> list[str | None]:
+    """For each stitched piece, the hesitation spelling the decoder wrote over it, if any."""
+    return [hesitation_heard(ws) for ws in words_on_pieces(decoded, offsets, lengths)]
 
 
 def likely_hesitation(odds: Odds) -> str | None:
@@ -228,13 +308,16 @@ def recover(
     activity: VoiceActivity,
     decode: Decoder,
     weigh: Weigher | None = None,
+    lone_per_minute: float | None = LONE_WEIGHS_PER_MINUTE,
 ) -> tuple[Word, ...]:
-    """``words`` with the hesitations the second listen heard put back."""
+    """``words`` with the hesitations the second listen heard put back; at most
+    ``lone_per_minute`` sounds a minute of ``samples`` are weighed alone (None: every one)."""
     duration = len(samples) / SAMPLE_RATE
     stretches = candidates(words, activity, duration)
     if not stretches:
         return tuple(words)
-    heard = _listen(words, samples, stretches, decode, weigh)
+    cap = lone_weigh_cap(duration, lone_per_minute)
+    heard = _listen(words, samples, stretches, decode, weigh, cap)
     return _put_back(words, stretches, heard)
 
 
@@ -244,13 +327,16 @@ def _listen(
     stretches: Sequence[Stretch],
     decode: Decoder,
     weigh: Weigher | None,
+    cap: int | None = None,
 ) -> list[str | None]:
-    """The hesitation each stretch is, if any: stitched together first, then weighed alone."""
-    heard: list[str | None] = []
+    """The hesitation each stretch is, if any: stitched together first, then weighed alone (at
+    most ``cap`` of them, those with the strongest LONE_EVIDENCE first)."""
+    pieces: list[list[Word]] = []
     for group in _groups(stretches):
         clip, offsets = stitch(samples, [s.span for s in group])
         lengths = [s.span.seconds + 2 * MARGIN_SECONDS for s in group]
-        heard += heard_hesitations(decode(clip), offsets, lengths)
+        pieces += words_on_pieces(decode(clip), offsets, lengths)
+    heard = [hesitation_heard(ws) for ws in pieces]
     for k, stretch in enumerate(stretches):
         if heard[k] is None and stretch.word is not None:
             # "Up," or "Oh," alone between pauses and set off by a comma is how "uh" comes out.
@@ -263,11 +349,31 @@ def _listen(
         for k, spelling in enumerate(heard)
         if spelling is None and not beside_a_hesitation(stretches[k].span, words)
     ]
+    if cap is not None and len(undecided) > cap:
+        undecided = sorted(_strongest_first(undecided, stretches, pieces, words)[:cap])
     if weigh is not None and undecided:
         alone = [stitch(samples, [stretches[k].span])[0] for k in undecided]
         for k, odds in zip(undecided, weigh(alone), strict=True):
             heard[k] = likely_hesitation(odds)
     return heard
+
+
+def _strongest_first(
+    undecided: Sequence[int],
+    stretches: Sequence[Stretch],
+    pieces: Sequence[Sequence[Word]],
+    words: Sequence[Word],
+) -> list[int]:
+    """``undecided`` ranked by LONE_EVIDENCE, then by how unsure the first pass was of its word
+    over the sound (a sound it wrote no word of its own for counts as least sure)."""
+
+    def key(k: int) -> tuple[int, float, int]:
+        index = stretches[k].word
+        first = words[index] if index is not None else None
+        rank = LONE_EVIDENCE.index(lone_evidence(pieces[k], first))
+        return rank, first.probability if first is not None else 0.0, k
+
+    return sorted(undecided, key=key)
 
 
 def _put_back(

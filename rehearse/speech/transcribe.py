@@ -25,7 +25,7 @@ import numpy as np
 from rehearse.audio.clip import SAMPLE_RATE, VoiceActivity
 from rehearse.errors import ModelError
 from rehearse.speech import completeness
-from rehearse.speech.hesitations import Odds, recover
+from rehearse.speech.hesitations import LONE_WEIGHS_PER_MINUTE, Odds, recover
 from rehearse.speech.misheard import HEDGES, Probe
 from rehearse.speech.quirks import rewrite
 from rehearse.text.words import Word
@@ -176,12 +176,19 @@ class Transcriber:
 
     ``model`` is ``None`` for the bundled ``tiny.en``, a folder holding a CTranslate2 Whisper
     model, or a size name ("base.en", "small") which is used from the local cache and downloaded
-    only if it is not there.
+    only if it is not there. ``lone_weighs_per_minute`` caps the second listen's costliest step
+    (hesitations.LONE_WEIGHS_PER_MINUTE; None weighs every undecided sound).
     """
 
-    def __init__(self, model: str | None = None, cpu_threads: int = 0) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        cpu_threads: int = 0,
+        lone_weighs_per_minute: float | None = LONE_WEIGHS_PER_MINUTE,
+    ) -> None:
         self.model_spec = model
         self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 1)
+        self.lone_weighs_per_minute = lone_weighs_per_minute
         self._pipeline: Any = None
         self._odds: tuple[list[int], dict[str, list[int]]] | None = None
         self._hedges: tuple[Any, list[int], int, dict[str, list[int]]] | None = None
@@ -360,7 +367,14 @@ class Transcriber:
         """A second listen: put back the hesitations dropped; then undo how this model mishears
         fillers (its quirks: by a second listen for the hedges, and by the words around)."""
         self.load()
-        words = recover(words, samples, activity, self._decode_clip, self.hesitation_odds)
+        words = recover(
+            words,
+            samples,
+            activity,
+            self._decode_clip,
+            self.hesitation_odds,
+            self.lone_weighs_per_minute,
+        )
         return rewrite(words, self.name, samples, self.hedge_odds)
 
     def _decode_clip(
