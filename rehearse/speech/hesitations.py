@@ -59,10 +59,10 @@ WEIGHED = ("um", "uh", "er", "hmm")
 SAME_HESITATION_SECONDS = 1.0
 
 # Each sound weighed alone costs a whole 30 s encoder window, as much as 30 s of speech: most
-# answers leave 0-1, but one with many pauses left 6-8 and took 1.5x plain faster-whisper's time
-# (benchmarks/README, "Speed"). On dev, weighing none of them found the same hesitations on every
-# family, so a cap in proportion to the audio keeps the worst case near plain's cost, weighing
-# first the sounds the stitched listen gave most reason to doubt. None lifts the cap.
+# answers leave 0-1, but one with many pauses left 6-8 and took 1.2-1.5x plain faster-whisper's
+# time. Few of those sounds turn out to be hesitations, so a cap in proportion to the audio keeps
+# the worst case near plain's cost, weighing first the sounds the stitched listen gave most reason
+# to doubt; held out it changed one file of 100 (benchmarks/README). None lifts it.
 LONE_WEIGHS_PER_MINUTE: float | None = 2.0
 
 
@@ -101,7 +101,7 @@ LONE_EVIDENCE = (
     LoneEvidence(
         "heard-as-nothing",
         _heard_nothing,
-        "the stitched listen wrote nothing over a sound the first pass folded into a neighbour",
+        "the stitched listen wrote nothing over the sound",
     ),
     LoneEvidence(
         "stand-in",
@@ -111,7 +111,7 @@ LONE_EVIDENCE = (
     LoneEvidence(
         "own-words",
         _anything,
-        'the stitched listen wrote a word of its own over the sound ("Art") it was unsure of',
+        'the stitched listen wrote another word over the sound ("Art")',
     ),
 )
 
