@@ -410,10 +410,11 @@ def test_a_recovered_hesitation_next_to_a_recognised_one_is_the_same_one():
 
 
 def test_heard_hesitations_needs_a_lone_hesitation_on_the_piece():
-    from rehearse.speech.hesitations import heard_hesitations
+    from rehearse.speech.hesitations import hesitation_heard, words_on_pieces
 
     decoded = [Word("Uh,", 0.6, 0.8), Word("so", 1.5, 1.6), Word("um", 1.65, 1.7)]
-    assert heard_hesitations(decoded, [0.5, 1.4, 2.3], [0.3, 0.4, 0.3]) == ["Uh,", None, None]
+    pieces = words_on_pieces(decoded, [0.5, 1.4, 2.3], [0.3, 0.4, 0.3])
+    assert [hesitation_heard(ws) for ws in pieces] == ["Uh,", None, None]
 
 
 def test_a_decoding_loop_counts_one_hesitation_per_separate_sound():

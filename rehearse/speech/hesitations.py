@@ -250,13 +250,6 @@ def hesitation_heard(words: Sequence[Word]) -> str | None:
     return None
 
 
-def heard_hesitations(
-    decoded: Sequence[Word], offsets: Sequence[float], lengths: Sequence[float]
-) -> list[str | None]:
-    """For each stitched piece, the hesitation spelling the decoder wrote over it, if any."""
-    return [hesitation_heard(ws) for ws in words_on_pieces(decoded, offsets, lengths)]
-
-
 def likely_hesitation(odds: Odds) -> str | None:
     """The hesitation a lone sound most likely is, if the model's odds lean that way enough."""
     weighed = {kind: odds.get(kind, 0.0) for kind in WEIGHED}
