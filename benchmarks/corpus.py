@@ -241,13 +241,13 @@ def _mark_traps(answer: Answer) -> None:
 
 SPLITS = ("dev", "heldout", "all")
 HELDOUT_PREFIX = "h"
-# answers/h466-*.txt and on are held out: never look at them while tuning. Like h316-h465 (dev
+# answers/h486-*.txt and on are held out: never look at them while tuning. Like h316-h485 (dev
 # now), they were written by a helper who had not read the filler rules, with fillers said the
 # way people speak: mid-clause and without commas ("I mean it worked", "we uh retrained it").
-# Every earlier held-out set (h01-h05 for the first round of rules, ..., h446-h465 for round 10;
-# see git history) was looked at after its round, so it belongs to dev now. Round 11's blind
-# answers, h466-h485, wait in benchmarks/sealed/fillers until its freeze.
-FIRST_HELDOUT = 466
+# Every earlier held-out set (h01-h05 for the first round of rules, ..., h466-h485 for round 11;
+# see git history) was looked at after its round, so it belongs to dev now. Round 12's blind
+# answers, h486-h505, wait in benchmarks/sealed/fillers until its freeze.
+FIRST_HELDOUT = 486
 
 
 def is_heldout(name: str) -> bool:
