@@ -3,9 +3,10 @@
 Pure functions over ``Word`` lists. Two kinds are found where the words run:
 
 - a **repeat** is a word said again at once ("the the", "we, we"), or two words said again
-  inside a sentence ("the same the same listings");
+  inside a sentence with no break ("the same the same listings");
 - a **restart** is a phrase begun and begun again: a sentence's opening of two words said again
-  ("we trained, we trained the model", "if the, if the answer is"), any phrase of three words or
+  ("we trained, we trained the model", "if the, if the answer is"), two words broken off by a
+  comma and said again ("it turned, it turned out"), any phrase of three words or
   more said again word for word ("in practice we, in practice we"), or one begun, left and begun
   again differently ("if you shuffle, if you randomly shuffle", "then the, then I look at the").
 
@@ -441,6 +442,19 @@ def _opens_a_sentence(c: Candidate) -> bool:
 
 def _opening_said_again(c: Candidate) -> bool:
     return c.exact and len(c.first) == OPENING_RESTART_WORDS and _opens_a_sentence(c)
+
+
+def _pair_broken_off(c: Candidate) -> bool:
+    """Two words, a comma or a dash, the same two words: the voice stopped and began the phrase
+    again. The issue's restart is this shape ("we trained, we trained the model"); every dev label
+    of it inside a sentence (5) and at an opening (9) is a restart, where the same two words said
+    again with no break are a repeat (42 of 44)."""
+    return (
+        c.exact
+        and len(c.first) == OPENING_RESTART_WORDS
+        and c.words[c.first[-1]].text.rstrip().endswith((",", "-", "—"))
+        and c.gap < SENTENCE_BREAK_SECONDS
+    )
 
 
 def _reduplication(c: Candidate) -> bool:
@@ -1032,9 +1046,22 @@ RULES: tuple[RepetitionRule, ...] = (
         _opening_said_again,
     ),
     RepetitionRule(
+        "repetition.pair-broken-off",
+        "restart",
+        "two words, a comma, and the same two words inside a sentence ('it turned, it turned"
+        " out') → restart",
+        (
+            ("At first it turned, it turned out the labels were late.", "restart"),
+            ("The fix was that we used, we used the wrong clock.", "restart"),
+            ("We split it by region, by region and by week.", "restart"),
+        ),
+        _pair_broken_off,
+    ),
+    RepetitionRule(
         "repetition.said-again",
         "repeat",
-        'a word said again at once ("the the"), or two inside a sentence ("the same the same")'
+        'a word said again at once ("the the"), or two inside a sentence with no break ("the same'
+        ' the same")'
         " → repeat",
         (
             ("We trained the the model.", "repeat"),
