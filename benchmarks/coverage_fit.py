@@ -303,19 +303,27 @@ def fit_decision(
     stance: bool = True,
     question: str | None = None,
     voice: str | None = None,
+    writer: Sequence[str] = (),
 ) -> Decision:
     """The read-out, the weights, the threshold and the stance floor, fitted on the rows of the
-    sources ``fit_on`` but those of ``question`` and of ``voice`` (the left-out parts of
-    cross-validation)."""
+    sources ``fit_on`` but those of ``question``, of ``voice`` and of the answers ``writer``
+    (the left-out parts of cross-validation)."""
     answers = load_split("dev")
     allowed = set(fit_on) - {voice}
+    out = {k for k, a in enumerate(answers) if a.id in set(writer)}
     train = np.array(
-        [answers[a].question != question and r.sources[s] in allowed for s, a, _, _ in r.keys]
+        [
+            answers[a].question != question and r.sources[s] in allowed and a not in out
+            for s, a, _, _ in r.keys
+        ]
     )
     x, readout = r.x, None
     if stance:
-        use = (r.sentences.questions != question) & np.isin(
-            r.sentences.sources, [*allowed, "rubric"]
+        kept = np.array([k[1] not in out for k in r.sentences.keys], dtype=bool)
+        use = (
+            (r.sentences.questions != question)
+            & np.isin(r.sentences.sources, [*allowed, "rubric"])
+            & kept
         )
         readout = fit_stance(r.sentences, use)
         x = with_stance(r, readout)
@@ -385,10 +393,38 @@ def cross_validate(
     return totals
 
 
+# The blind writers of rounds 8-11, each a block of dev answers by one writer the shipped
+# weights (fitted in round 7 on cd01-cd30, ch01-ch30 and cr01-cr80) never saw.
+WRITERS = ((81, 122), (123, 152), (153, 182), (183, 212))
+
+
+def _number(answer_id: str) -> int:
+    return int(answer_id[2:].split("-")[0])
+
+
+def writer_out(r: Rows, fit_on: Sequence[str], stance: bool = True) -> None:
+    """Each later writer's answers, scored on the text by the shipped decision and by one fitted
+    on every other dev answer: how a refit carries to a writer it never saw."""
+    answers = load_split("dev")
+    print("one writer left out (text):  accuracy precision recall   near-miss   order")
+    for first, last in WRITERS:
+        block = [a for a in answers if a.id.startswith("cr") and first <= _number(a.id) <= last]
+        refit = fit_decision(r, fit_on, stance, writer=[a.id for a in block])
+        shipped = tally(block, text_words, rehearse)
+        fitted = tally(block, text_words, partial(rehearse, decision=refit))
+        print(f"  cr{first}-cr{last} shipped {shipped.line()}")
+        print(f"  {'':11} refit   {fitted.line()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="write the weights file")
     parser.add_argument("--cv", action="store_true", help="leave-one-question-out figures")
+    parser.add_argument(
+        "--writers",
+        action="store_true",
+        help="each later writer's answers: the shipped decision against a refit without them",
+    )
     parser.add_argument("--errors", action="store_true", help="with --cv: every wrong decision")
     parser.add_argument(
         "--no-stance", action="store_true", help="without the stance read-out (as before it)"
@@ -427,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_follow:
         FOLLOW[0] = False
     print(f"fitted on {', '.join(sources)}: {len(r.y)} rows, {int(r.y.sum())} covering")
+    if args.writers:
+        writer_out(r, sources, not args.no_stance)
     if args.cv:
         totals = cross_validate(r, sources, scored, not args.no_stance, args.leave_voice_out)
         print("leave one question out: source  accuracy precision recall   near-miss   order")

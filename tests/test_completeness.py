@@ -61,6 +61,24 @@ def test_a_gap_is_filled_with_what_the_decoder_hears_there_in_the_recording_cloc
     assert out[4].start > words[3].end and notes == []
 
 
+def test_a_gap_whose_margin_alone_is_heard_is_decoded_again_without_it():
+    # Whisper may write the margin's words before a gap, take the pause after them for the end
+    # of speech and stop; decoded without the margins, the gap gives its words.
+    words = words_from("we split by time | and validated", step=0.4, gap=4.0)
+    samples = voiced(words, 8.0, [(2.0, 4.6)])
+    clips: list[float] = []
+
+    def decode(clip: np.ndarray) -> list[Word]:
+        clips.append(len(clip) / SAMPLE_RATE)
+        if len(clips) == 1:
+            return words_from("by time", start=0.1)  # the margin's words, and nothing after
+        return words_from("never a random shuffle", start=0.5)
+
+    out, notes = completeness.complete(words, samples, VoiceActivity.measure(samples), decode)
+    assert [w.text for w in out][4:8] == ["never", "a", "random", "shuffle"] and notes == []
+    assert clips[1] == pytest.approx(clips[0] - 2 * completeness.MARGIN_SECONDS, abs=0.05)
+
+
 def test_a_gap_nothing_is_heard_in_is_named_in_the_notes():
     words = words_from("we split by time | and validated", step=0.4, gap=4.0)
     samples = voiced(words, 8.0, [(2.0, 4.0)])

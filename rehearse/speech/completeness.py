@@ -38,6 +38,10 @@ LONGEST_WORD_SECONDS = 2.0
 # Sound kept on each side of a gap when it is decoded again, so its first and last words are
 # whole; words found in the margins belong to the neighbours and are not taken.
 MARGIN_SECONDS = 1.0
+# A gap the decoding with margins found empty is decoded again alone when it holds this much
+# voice: a lost clause, not a held "uhhh" (0.3-1.2 s from flite and Festival) that a decoding
+# of its own might write as a word.
+ALONE_VOICE_SECONDS = 2.0
 # Times the transcript is checked against the sound again after its gaps were filled.
 FILL_PASSES = 3
 # A run this long said again word for word is a decoding loop, not a speaker's repetition.
@@ -160,14 +164,12 @@ def fill(
     out = list(words)
     empty: list[Gap] = []
     for gap in found:
-        start = max(0.0, gap.span.start - MARGIN_SECONDS)
-        end = min(len(samples) / SAMPLE_RATE, gap.span.end + MARGIN_SECONDS)
-        clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-        heard = [
-            Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
-            for w in decode(clip)
-        ]
-        inside = [w for w in heard if _within(w, gap.span)]
+        inside = _heard_in(samples, gap, decode, MARGIN_SECONDS)
+        if not inside and not gap.repeats and gap.voiced_seconds >= ALONE_VOICE_SECONDS:
+            # Whisper may write the margin's last words, take the pause after them for the end
+            # of speech and stop (flite h495: "real time." and nothing of the 10 s after it):
+            # the gap alone is decoded then, at the cost of its first and last words' edges.
+            inside = _heard_in(samples, gap, decode, 0.0)
         if not inside:
             empty.append(gap)
             continue
@@ -177,6 +179,19 @@ def fill(
         out = [_trimmed(w, gap) for w in out if not _within(w, gap.span)] + inside
         out.sort(key=lambda w: (w.start, w.end))
     return tuple(out), empty
+
+
+def _heard_in(samples: np.ndarray, gap: Gap, decode: Decoder, margin: float) -> list[Word]:
+    """The words decoded in ``gap``'s span from its sound and ``margin`` seconds either side,
+    in the samples' clock."""
+    start = max(0.0, gap.span.start - margin)
+    end = min(len(samples) / SAMPLE_RATE, gap.span.end + margin)
+    clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+    heard = [
+        Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.probability)
+        for w in decode(clip)
+    ]
+    return [w for w in heard if _within(w, gap.span)]
 
 
 def _says(words: Sequence[Word], run: Sequence[str]) -> bool:
