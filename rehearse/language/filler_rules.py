@@ -1551,12 +1551,24 @@ KIND_OF = Phrase(
             ),
         ),
         Rule(
+            "kind-of.after-an-article",
+            "content",
+            'kind of: after "a" or "an" it names a type, an adjective after it or not ("a kind of'
+            ' shared library": every writer\'s label, 0 fillers in 40) → content',
+            (
+                ("We ended up with a kind of shared library.", "content"),
+                ("It is a sort of hidden coupling between the teams.", "content"),
+                ("That is a kind of leakage.", "content"),
+            ),
+            lambda c: c.before in INDEFINITE_ARTICLES and not c.set_off_before,
+        ),
+        Rule(
             "kind-of.hedges-an-adjective",
             "filler",
             "kind of: before an adjective or a number → filler",
             (
-                ("A linear model on a kind of curved relationship.", "filler"),
-                ("We tried a sort of two tower model.", "filler"),
+                ("The relationship looked kind of curved.", "filler"),
+                ("We tried sort of two tower models.", "filler"),
                 ("It was kind of slow.", "filler"),
             ),
             lambda c: _hedged(c.after, c.after2),
