@@ -109,6 +109,8 @@ I_THINK = HedgePhrase(
         ("i", "feel", "like"): "i feel like",
         ("i'd", "say"): "i'd say",
         ("i", "would", "say"): "i'd say",
+        ("i'd", "guess"): "i'd guess",
+        ("i", "would", "guess"): "i'd guess",
     },
     (
         HedgeRule(
@@ -140,6 +142,7 @@ I_THINK = HedgePhrase(
                 ("I think the fix is a better label.", "hedge"),
                 ("The fix, I guess, was the label.", "hedge"),
                 ("I feel like the model was fine.", "hedge"),
+                ("I'd guess half the traffic is bots.", "hedge"),
                 ("I think about ninety percent of it was my code.", "hedge"),
             ),
         ),
