@@ -105,13 +105,16 @@ def test_user_extra_fillers_always_count():
         ("It dropped like 15 points.", ["like"]),
         ("I'd like two of them.", []),
         ("It looks like far less data.", []),
-        # "kind of" after a determiner and an adjective is content; before an adjective, a hedge.
+        # "kind of" after a determiner and an adjective is content; before an adjective, a hedge;
+        # after "a", a type whatever follows.
         ("The first kind of fix is resampling.", []),
         ("A different sort of question.", []),
         ("The model kind of sees the future.", ["kind of"]),
-        ("A linear model on a kind of curved relationship.", ["kind of"]),
-        ("We tried a sort of two tower model.", ["sort of"]),
+        ("The relationship looked kind of curved.", ["kind of"]),
+        ("We tried sort of two tower models.", ["sort of"]),
         ("That is a kind of leakage.", []),
+        ("A linear model on a kind of curved relationship.", []),
+        ("It is a sort of hidden coupling.", []),
         # "literally" keeps its literal sense after a degree word, at the end, or before "same".
         ("The tree literally memorises the data.", ["literally"]),
         ("They take it literally.", []),

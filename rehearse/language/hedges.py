@@ -109,6 +109,8 @@ I_THINK = HedgePhrase(
         ("i", "feel", "like"): "i feel like",
         ("i'd", "say"): "i'd say",
         ("i", "would", "say"): "i'd say",
+        ("i'd", "guess"): "i'd guess",
+        ("i", "would", "guess"): "i'd guess",
     },
     (
         HedgeRule(
@@ -140,6 +142,7 @@ I_THINK = HedgePhrase(
                 ("I think the fix is a better label.", "hedge"),
                 ("The fix, I guess, was the label.", "hedge"),
                 ("I feel like the model was fine.", "hedge"),
+                ("I'd guess half the traffic is bots.", "hedge"),
                 ("I think about ninety percent of it was my code.", "hedge"),
             ),
         ),
@@ -194,8 +197,11 @@ _JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "like", "in", "now", "
 # "just a few", "just a dozen": an article and a word that makes it an amount. ("a third" is
 # left out: "just a third option" is an ordinal.)
 _COUNTS = frozenset({"few", "couple", "dozen", "handful"})
-# "just the last two weeks", "just the top ten": a stretch or a rank with a number after it.
-_STRETCHES = frozenset({"last", "first", "past", "next", "top"})
+# "just the last two weeks", "just the top ten", "for just the first day", "just the most
+# popular": a stretch or a rank picked out.
+_STRETCHES = frozenset({"last", "first", "past", "next", "top", "most", "least"})
+# "just once a week": how often, said to be few.
+_TIMES = frozenset({"once", "twice"})
 
 
 def _a_number(token: str) -> bool:
@@ -204,13 +210,14 @@ def _a_number(token: str) -> bool:
 
 def _only_an_amount(c: Context) -> bool:
     """ "kept just one feature", "just a few", "just a dozen features", "with just the last two
-    weeks": "only", limiting an amount. After "is" it belittles instead: "it's just one
-    option"."""
+    weeks", "for just the first day", "just once a week": "only", limiting an amount. After
+    "is" it belittles instead: "it's just one option"."""
     amount = (
         _a_number(c.after)
         or c.after in QUANTIFIERS
+        or c.after in _TIMES
         or (c.after in INDEFINITE_ARTICLES and c.after2 in _COUNTS)
-        or (c.after == "the" and c.after2 in _STRETCHES and _a_number(c.token_at(c.end + 3)))
+        or (c.after == "the" and c.after2 in _STRETCHES)
     )
     return amount and c.before not in _COPULAS
 
@@ -247,6 +254,8 @@ JUST = HedgePhrase(
                 ("We only had just a few hundred labels.", "content"),
                 ("A logistic regression with just a dozen features won.", "content"),
                 ("We used a time-based split, with just the last two weeks held out.", "content"),
+                ("New listings get a boost for just the first day.", "content"),
+                ("We score the list just once a week.", "content"),
             ),
             _only_an_amount,
         ),
