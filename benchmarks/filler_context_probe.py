@@ -25,9 +25,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import DISCOURSE, Answer, load_answers
-from benchmarks.filler_accuracy import HypWord, Predicted, SystemOutput, score, stored_words
-from benchmarks.filler_fit import _number, fit_logistic
-from benchmarks.make_audio import Audio, ensure_audio
+from benchmarks.filler_fit import (
+    _number,
+    fit_logistic,
+    labelled_candidates,
+    speech_transcripts,
+    tally,
+)
+from benchmarks.make_audio import Audio
 from benchmarks.reference_words import CLAUSE_MARKS, text_audio
 from rehearse.language.filler_context import build_context
 from rehearse.language.filler_model import features
@@ -66,19 +71,14 @@ def rows_for(
     answer: Answer, audio: Audio, words: list[Word], paused: frozenset[int], source: str
 ) -> tuple[list[Row], int]:
     tokens = [w.norm for w in words]
-    raw = [d for d in explain_fillers(words, paused=paused, fitted=False) if d.kind == "discourse"]
     fitted = {
         d.word_indices: d.verdict == "filler"
         for d in explain_fillers(words, paused=paused)
         if d.kind == "discourse"
     }
-    predicted = [Predicted("discourse", d.text, d.start, d.end, words=d.word_indices) for d in raw]
-    hyp = [HypWord(w.text, w.start, w.end) for w in words]
-    _, log, _ = score(answer, audio, SystemOutput(hyp, predicted, 0.0))
-    entries = [e for e in log if e["kind"] == DISCOURSE and "result" in e][: len(raw)]
     default = {p.name: p.rules[-1].name for p in PHRASES}
     rows = []
-    for d, entry in zip(sorted(raw, key=lambda d: d.start), entries, strict=True):
+    for d, label in labelled_candidates(answer, audio, words, paused):
         i, j = d.word_indices[0], d.word_indices[-1]
         context = build_context(words, tokens, i, len(d.word_indices), paused)
         phrase = d.rule.split(".")[0]
@@ -97,7 +97,7 @@ def rows_for(
                 d.verdict == "filler",
                 fitted.get(d.word_indices, d.verdict == "filler"),
                 d.rule == default[phrase],
-                entry["result"] == "tp",
+                label,
                 window,
                 (start, start + len(said)),
             )
@@ -123,25 +123,9 @@ def text_rows(answers: Sequence[Answer]) -> tuple[list[Row], dict[str, int]]:
 def speech_rows(
     answers: Sequence[Answer], dumps: Sequence[Path]
 ) -> tuple[list[Row], dict[str, int]]:
-    from rehearse.audio.clip import VoiceActivity, load_audio
-    from rehearse.scoring.score import paused as paused_words
-    from rehearse.speech.quirks import rewrite
-    from rehearse.speech.transcribe import describe_model
-
-    stored = stored_words(dumps, "rehearse")
-    by_name = {a.name: a for a in answers}
-    model = describe_model(None)
     rows: list[Row] = []
     missed: dict[str, int] = defaultdict(int)
-    for stem, raw in sorted(stored.items()):
-        name, voice = stem.rsplit(".", 1)
-        if name not in by_name:
-            continue
-        answer = by_name[name]
-        audio, _ = ensure_audio(answer, voice)
-        words = list(rewrite([Word(**w) for w in raw], model))
-        activity = VoiceActivity.measure(load_audio(audio.path).samples)
-        paused = frozenset(paused_words(words, activity))
+    for answer, audio, words, paused, voice in speech_transcripts(answers, dumps):
         got, never = rows_for(answer, audio, words, paused, f"speech-{voice}")
         rows += got
         missed[f"speech-{voice}:{answer.name}"] += never
@@ -205,15 +189,6 @@ def fit_predict(
         for k, v in zip(te, p, strict=True):
             out[k] = float(v)
     return out
-
-
-def tally(
-    rows: Sequence[Row], says: Sequence[bool], missed: int
-) -> tuple[float, float, int, int, int]:
-    tp = sum(1 for r, s in zip(rows, says, strict=True) if s and r.label)
-    fp = sum(1 for r, s in zip(rows, says, strict=True) if s and not r.label)
-    fn = sum(1 for r, s in zip(rows, says, strict=True) if not s and r.label) + missed
-    return tp / max(1, tp + fp), tp / max(1, tp + fn), tp, fp, fn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,10 +25,10 @@ import json
 import sys
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,7 +42,7 @@ from benchmarks.reference_words import text_audio
 from rehearse.language.filler_context import build_context
 from rehearse.language.filler_model import WEIGHTS_FILE, features
 from rehearse.language.filler_rules import PHRASES
-from rehearse.language.fillers import explain_fillers
+from rehearse.language.fillers import Decision, explain_fillers
 from rehearse.text.words import Word
 
 FOLDS = 5
@@ -80,11 +80,11 @@ def _number(name: str) -> int:
     return int(digits) if name.startswith("h") and digits else -1
 
 
-def rows_for(
-    answer: Answer, audio: Audio, words: list[Word], paused: frozenset[int], source: str
-) -> tuple[list[Row], int]:
-    """The candidates of one transcript with their labels, and the fillers never a candidate."""
-    tokens = [w.norm for w in words]
+def labelled_candidates(
+    answer: Answer, audio: Audio, words: list[Word], paused: frozenset[int]
+) -> list[tuple[Decision, bool]]:
+    """The discourse candidates of one transcript as the rule tables alone decide them, in time
+    order, each with whether the alignment matches it to a labelled discourse filler."""
     decisions = explain_fillers(words, paused=paused, fitted=False)
     discourse = [d for d in decisions if d.kind == "discourse"]
     predicted = [
@@ -93,9 +93,18 @@ def rows_for(
     hyp = [HypWord(w.text, w.start, w.end) for w in words]
     _, log, _ = score(answer, audio, SystemOutput(hyp, predicted, 0.0))
     entries = [e for e in log if e["kind"] == DISCOURSE and "result" in e][: len(discourse)]
+    ordered = sorted(discourse, key=lambda d: d.start)
+    return [(d, e["result"] == "tp") for d, e in zip(ordered, entries, strict=True)]
+
+
+def rows_for(
+    answer: Answer, audio: Audio, words: list[Word], paused: frozenset[int], source: str
+) -> tuple[list[Row], int]:
+    """The candidates of one transcript with their labels, and the fillers never a candidate."""
+    tokens = [w.norm for w in words]
     default = {p.name: p.rules[-1].name for p in PHRASES}
     rows = []
-    for d, entry in zip(sorted(discourse, key=lambda d: d.start), entries, strict=True):
+    for d, label in labelled_candidates(answer, audio, words, paused):
         context = build_context(words, tokens, d.word_indices[0], len(d.word_indices), paused)
         phrase = d.rule.split(".")[0]
         rows.append(
@@ -105,7 +114,7 @@ def rows_for(
                 phrase,
                 features(context, d.rule, d.verdict == "filler"),
                 d.verdict == "filler",
-                entry["result"] == "tp",
+                label,
                 d.rule == default[phrase],
                 " ".join(tokens[max(0, d.word_indices[0] - 5) : d.word_indices[-1] + 5]),
             )
@@ -127,9 +136,12 @@ def text_rows(answers: Sequence[Answer]) -> tuple[list[Row], dict[str, int]]:
     return rows, missed
 
 
-def speech_rows(
+def speech_transcripts(
     answers: Sequence[Answer], dumps: Sequence[Path]
-) -> tuple[list[Row], dict[str, int]]:
+) -> Iterator[tuple[Answer, Audio, list[Word], frozenset[int], str]]:
+    """Each dev answer's recognised words in the dumps, after the quirks, with the indices of
+    words a pause comes before (measured from the audio, as ``rehearse score`` does) and the
+    voice."""
     from rehearse.audio.clip import VoiceActivity, load_audio
     from rehearse.scoring.score import paused as paused_words
     from rehearse.speech.quirks import rewrite
@@ -138,8 +150,6 @@ def speech_rows(
     stored = stored_words(dumps, "rehearse")
     by_name = {a.name: a for a in answers}
     model = describe_model(None)
-    rows: list[Row] = []
-    missed: dict[str, int] = defaultdict(int)
     for stem, raw in sorted(stored.items()):
         name, voice = stem.rsplit(".", 1)
         if name not in by_name:
@@ -148,7 +158,15 @@ def speech_rows(
         audio, _ = ensure_audio(answer, voice)
         words = list(rewrite([Word(**w) for w in raw], model))
         activity = VoiceActivity.measure(load_audio(audio.path).samples)
-        paused = frozenset(paused_words(words, activity))
+        yield answer, audio, words, frozenset(paused_words(words, activity)), voice
+
+
+def speech_rows(
+    answers: Sequence[Answer], dumps: Sequence[Path]
+) -> tuple[list[Row], dict[str, int]]:
+    rows: list[Row] = []
+    missed: dict[str, int] = defaultdict(int)
+    for answer, audio, words, paused, _voice in speech_transcripts(answers, dumps):
         got, never = rows_for(answer, audio, words, paused, "speech")
         rows += got
         missed["speech"] += never
@@ -242,8 +260,12 @@ def fold(name: str) -> int:
     return zlib.crc32(name.encode()) % FOLDS
 
 
+class Labelled(Protocol):
+    label: bool
+
+
 def tally(
-    rows: Sequence[Row], says: Sequence[bool], missed: int
+    rows: Sequence[Labelled], says: Sequence[bool], missed: int
 ) -> tuple[float, float, int, int, int]:
     tp = sum(1 for r, s in zip(rows, says, strict=True) if s and r.label)
     fp = sum(1 for r, s in zip(rows, says, strict=True) if s and not r.label)
