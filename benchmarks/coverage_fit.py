@@ -310,7 +310,8 @@ def fit_decision(
     (the left-out parts of cross-validation)."""
     answers = load_split("dev")
     allowed = set(fit_on) - {voice}
-    out = {k for k, a in enumerate(answers) if a.id in set(writer)}
+    left_out = set(writer)
+    out = {k for k, a in enumerate(answers) if a.id in left_out}
     train = np.array(
         [
             answers[a].question != question and r.sources[s] in allowed and a not in out

@@ -60,14 +60,22 @@ class Embedder:
             return np.zeros((0, 384), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encoded = self._tokenizer.encode_batch(texts)
+    def token_states(self, texts: Sequence[str]) -> tuple[np.ndarray, list[Any]]:
+        """The model's last hidden state of every token (texts x tokens x 384, padded) and each
+        text's tokenizer encoding (``offsets`` into the text, ``attention_mask``)."""
+        self.load()
+        encoded = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         with self._lock:
             hidden = self._session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": ids * 0}
             )[0]
+        return hidden, encoded
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        hidden, encoded = self.token_states(texts)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         # Mean pooling over real tokens, then unit length: what the model was trained with.
         pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
