@@ -218,7 +218,8 @@ class Candidate:
     go opens on another word of the opening word's class ("I built we built"): only ``model``,
     the fitted restart decision, judges those. ``abandoned`` when the first go is a clause left on
     an article with nothing after it ("in production the, once it was live"; see
-    ``_abandoned_at``).
+    ``_abandoned_at``). ``corrected`` when a comma and a word that takes back what was said
+    ("actually", "sorry", "so") stand between the goes (see ``_corrected_at``).
     """
 
     words: tuple[Word, ...]
@@ -229,6 +230,7 @@ class Candidate:
     switched: bool = False
     model: RestartModel | None = None
     abandoned: bool = False
+    corrected: bool = False
 
     @property
     def as_break(self) -> Break:
@@ -274,8 +276,10 @@ class Candidate:
 
     @property
     def gap(self) -> float:
-        """The seconds between the first go's last word and the second go's first."""
-        return self.words[self.second[0]].start - self.words[self.first[-1]].end
+        """The seconds between the first go's last word and the second go's first (or, when a
+        correction stands between them, the word after the first go)."""
+        after = self.first[-1] + 1 if self.corrected else self.second[0]
+        return self.words[after].start - self.words[self.first[-1]].end
 
     @property
     def left_on(self) -> str:
@@ -608,8 +612,17 @@ def _items_of_a_sequence(c: Candidate, second: Sequence[str]) -> bool:
     begun again ("so the baseline, so first I build a rule"; "then a feature, then you can use a
     feature store": the second go opens a clause)."""
     return (
-        _a_noun_phrase(c.phrase[1:]) and len(second) > 1 and word_class(second[1]) == "determiner"
+        c.phrase[0] not in _NEEDS_A_CLAUSE
+        and _a_noun_phrase(c.phrase[1:])
+        and len(second) > 1
+        and word_class(second[1]) == "determiner"
     )
+
+
+# A conjunction that opens a clause cannot take a noun phrase alone as a list's item: "if the
+# prediction, if the score depends on" is a clause begun again, where "then a ranker, then a
+# budget layer" lists.
+_NEEDS_A_CLAUSE = (CONDITIONALS | TIME_CONJUNCTIONS | {"because"}) - {"since", "until"}
 
 
 def _a_verb_said(token: str) -> bool:
@@ -821,6 +834,19 @@ def _judged_restart(c: Candidate) -> bool:
     return c.model is not None and judgeable(c) and c.model.is_restart(c.as_break)
 
 
+def _taken_back(c: Candidate) -> bool:
+    """A first go, a comma, a word that takes it back and the first go said again word for word
+    (two words or more after "so", which also links clauses: "fast, so fast"), or most of it
+    said again after a first go left on a word no phrase ends on ("we moved to, actually we
+    moved off")."""
+    if not c.corrected or c.gap >= SENTENCE_BREAK_SECONDS or c.runs_on:
+        return False
+    marker = c.tokens[c.first[-1] + 1]
+    if c.exact:
+        return len(c.first) >= 2 or marker != "so"
+    return c.left_on in _CANNOT_END_A_PHRASE and c.near_shared >= 2
+
+
 _RELATIVES = frozenset({"that", "which", "who", "whom", "whose"})
 _NOUN_OPENERS = frozenset({"determiner", "number"})
 _DEGREE_WORDS = QUANTIFIERS | {"very", "far", "long", "many", "few", "little"}
@@ -1020,6 +1046,30 @@ RULES: tuple[RepetitionRule, ...] = (
         _grammatical_double,
     ),
     RepetitionRule(
+        "repetition.taken-back",
+        "restart",
+        "a first go, a comma, a word that takes it back ('actually', 'sorry', 'so') and the first"
+        " go said again ('check the labels, actually check the labels') → restart",
+        (
+            ("First, check the labels, actually check the labels by hand.", "restart"),
+            ("This was at, so this was at a regional bakery.", "restart"),
+            ("We moved to, actually we moved off the old queue.", "restart"),
+            ("Customers stay, sorry stay longer.", "restart"),
+        ),
+        _taken_back,
+    ),
+    RepetitionRule(
+        "repetition.not-taken-back",
+        "content",
+        "a clause, a comma, 'so' and a clause that opens alike ('the data was late, so the data"
+        " was dropped') → content",
+        (
+            ("The data was late, so the data was dropped.", "content"),
+            ("It was fast, so fast that nobody noticed.", "content"),
+        ),
+        lambda c: c.corrected,
+    ),
+    RepetitionRule(
         "repetition.abandoned",
         "restart",
         "a clause left on an article or a possessive, then a subject, a clause opener, a form of"
@@ -1114,6 +1164,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("And you still need, you still want checks.", "restart"),
             ("I once spent, I once lost two days on it.", "restart"),
             ("So the baseline, so first I build a rule.", "restart"),
+            ("If the prediction, if the score depends on the user, it runs live.", "restart"),
             ("So for new, so new products get a boost.", "restart"),
             ("I also, I compared it with a popularity list.", "restart"),
             ("There are also, there are other forms.", "restart"),
@@ -1233,7 +1284,7 @@ def _candidates_at(
     goes of every length whose opening word is said again, then short first goes followed by
     another word of the opening word's class."""
     said = [tokens[i] for i in spoken]
-    out = []
+    out: list[Candidate] = []
     for size in range(min(MAX_PHRASE_WORDS, (len(said) - n) // 2), 0, -1):
         if said[n : n + size] == said[n + size : n + 2 * size]:
             first = tuple(spoken[n : n + size])
@@ -1249,7 +1300,52 @@ def _candidates_at(
         second = tuple(spoken[again : again + size + SECOND_GO_SLACK])
         out.append(Candidate(words, tokens, tuple(spoken[n:again]), second, False, model=model))
     out += _switched_at(words, tokens, spoken, n, model)
-    return out + _abandoned_at(words, tokens, spoken, n)
+    # A correction between the goes says how they relate before any shape of the words does.
+    return _corrected_at(words, tokens, spoken, n) + out + _abandoned_at(words, tokens, spoken, n)
+
+
+# Words that take back what was just said, between a first go closed by a comma and the second:
+# "check the labels, actually check the labels", "this was at, so this was at a bakery".
+_CORRECTIONS: tuple[tuple[str, ...], ...] = (
+    ("or", "rather"),
+    ("okay", "so"),
+    ("i", "mean"),
+    ("actually",),
+    ("sorry",),
+    ("rather",),
+    ("okay",),
+    ("so",),
+)
+
+
+def _corrected_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """First goes from ``spoken[n]`` closed by a comma, then a correction, then the first go's
+    opening word again."""
+    said = [tokens[i] for i in spoken]
+    out = []
+    for size in range(1, MAX_FIRST_GO_WORDS + 1):
+        end = n + size - 1
+        if end + 2 >= len(said) or not words[spoken[end]].text.rstrip().endswith(","):
+            continue
+        marker = next(
+            (m for m in _CORRECTIONS if tuple(said[end + 1 : end + 1 + len(m)]) == m), None
+        )
+        if marker is None:
+            continue
+        again = end + 1 + len(marker)
+        if (
+            again >= len(said)
+            or said[again] != said[n]
+            or spoken[again] != spoken[end] + 1 + len(marker)
+        ):
+            continue  # the opening word again, straight after the correction
+        first = tuple(spoken[n : end + 1])
+        exact = said[n : end + 1] == said[again : again + size]
+        second = tuple(spoken[again : again + size + (0 if exact else SECOND_GO_SLACK)])
+        out.append(Candidate(words, tokens, first, second, exact, model=None, corrected=True))
+    return out
 
 
 # Left on with nothing after them, these leave a phrase plainly cut short ("his", "her" and
