@@ -1079,6 +1079,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("In production the once it was live, waste fell.", "restart"),
             ("And tuning the you tune the threshold on validation.", "restart"),
             ("Then our if the queue grows, we add a worker.", "restart"),
+            ("Someone writes the, a data scientist writes the features.", "restart"),
         ),
         lambda c: c.abandoned,
     ),
@@ -1381,10 +1382,21 @@ def _abandoned_at(
         return []
     said = [tokens[i] for i in spoken]
     for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
-        if (
-            said[k] in _HANGING_DETERMINERS
-            and said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER
-            and said[k + 1] != said[k]  # "the the" is a repeat
+        if said[k + 1] == said[k]:
+            pass  # "the the" is a repeat
+        elif said[k] in _HANGING_DETERMINERS and (
+            said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER
+            # ... or broken off by a comma or a dash, which no noun phrase has after its
+            # article, before another article or a preposition ("someone writes the, a data
+            # scientist writes", "at the, in my last role"). "a" may be the letter ("plan A,
+            # plan B"); a hesitation or filler after the comma holds the phrase open ("the,
+            # uh, label delay"), and a recogniser may drop the hesitation but keep the comma.
+            or (
+                said[k] != "a"
+                and words[spoken[k]].text.rstrip().endswith((",", "-", "—"))
+                and spoken[k + 1] == spoken[k] + 1
+                and said[k + 1] in ARTICLES | PREPOSITIONS
+            )
         ):
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
