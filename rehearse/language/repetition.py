@@ -842,6 +842,9 @@ def _taken_back(c: Candidate) -> bool:
     if not c.corrected or c.gap >= SENTENCE_BREAK_SECONDS or c.runs_on:
         return False
     marker = c.tokens[c.first[-1] + 1]
+    if not any(m[0] == marker for m in _CORRECTIONS):
+        # An adverb put in: only the whole first go said again shows it was begun again.
+        return c.exact and len(c.first) >= 2
     if c.exact:
         return len(c.first) >= 2 or marker != "so"
     return c.left_on in _CANNOT_END_A_PHRASE and c.near_shared >= 2
@@ -1055,6 +1058,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("This was at, so this was at a regional bakery.", "restart"),
             ("We moved to, actually we moved off the old queue.", "restart"),
             ("Customers stay, sorry stay longer.", "restart"),
+            ("That is the retention team, usually the retention team calling.", "restart"),
         ),
         _taken_back,
     ),
@@ -1319,6 +1323,17 @@ _CORRECTIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# Adverbs that add or order rather than correct: "we checked the labels, then we checked the
+# labels again" goes on.
+_ADDING_ADVERBS = frozenset({"then", "also", "again", "too", "not", "more", "only", "so"})
+
+
+def _an_inserted_adverb(token: str) -> bool:
+    """An adverb put in front of a first go said again ("the retention team, usually the
+    retention team"; "I'd want to, first I'd want to")."""
+    return token not in _ADDING_ADVERBS and an_adverb(token)
+
+
 def _corrected_at(
     words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
 ) -> list[Candidate]:
@@ -1333,6 +1348,8 @@ def _corrected_at(
         marker = next(
             (m for m in _CORRECTIONS if tuple(said[end + 1 : end + 1 + len(m)]) == m), None
         )
+        if marker is None and _an_inserted_adverb(said[end + 1]):
+            marker = (said[end + 1],)
         if marker is None:
             continue
         again = end + 1 + len(marker)
