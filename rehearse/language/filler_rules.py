@@ -1538,6 +1538,13 @@ def _type_after_an_adjective(c: Context) -> bool:
     return c.before2 in DETERMINERS and described and not c.set_off_before
 
 
+def _article_and_adjective(c: Context) -> bool:
+    """ "a different kind of", "a quieter kind of": an adjective that is no noun ("a model kind
+    of needs" hedges) between "a" and "kind of"."""
+    classes = word_classes(c.before)
+    return c.before2 in INDEFINITE_ARTICLES and "ADJ" in classes and "NOUN" not in classes
+
+
 KIND_OF = Phrase(
     name="kind-of",
     spellings={
@@ -1591,14 +1598,19 @@ KIND_OF = Phrase(
         Rule(
             "kind-of.after-an-article",
             "content",
-            'kind of: after "a" or "an" it names a type, an adjective after it or not ("a kind of'
-            " shared library\": 51 of the 57 on the dev labels) → content",
+            'kind of: after "a" or "an", or "a" and an adjective, it names a type, an adjective'
+            ' after it or not ("a kind of shared library": 51 of the 57 on the dev labels; "a'
+            ' different kind of fault") → content',
             (
                 ("We ended up with a kind of shared library.", "content"),
                 ("It is a sort of hidden coupling between the teams.", "content"),
                 ("That is a kind of leakage.", "content"),
+                ("Everything else is a quieter kind of leakage.", "content"),
             ),
-            lambda c: c.before in INDEFINITE_ARTICLES and not c.set_off_before,
+            lambda c: (
+                not c.set_off_before
+                and (c.before in INDEFINITE_ARTICLES or _article_and_adjective(c))
+            ),
         ),
         Rule(
             "kind-of.hedges-an-adjective",
