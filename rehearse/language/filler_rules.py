@@ -1540,7 +1540,9 @@ def _type_after_an_adjective(c: Context) -> bool:
 
 def _article_and_adjective(c: Context) -> bool:
     """ "a different kind of", "a quieter kind of": an adjective that is no noun ("a model kind
-    of needs" hedges) between "a" and "kind of"."""
+    of needs" hedges) between "a" and "kind of". Not ``_type_after_an_adjective``: after "a" the
+    type holds whatever follows ("a different kind of curved line"), where after "the" or "that"
+    an adjective after "kind of" is hedged first."""
     classes = word_classes(c.before)
     return c.before2 in INDEFINITE_ARTICLES and "ADJ" in classes and "NOUN" not in classes
 

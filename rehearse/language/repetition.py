@@ -1385,6 +1385,26 @@ _CANNOT_FOLLOW_A_DETERMINER = (
 )
 
 
+def _left_hanging(words: tuple[Word, ...], spoken: list[int], said: list[str], k: int) -> bool:
+    """Whether the phrase stops on ``said[k]``, an article or a possessive with no noun after it:
+    the next word cannot go on a noun phrase, or a comma or a dash is written after the article
+    and another article or a preposition follows ("someone writes the, a data scientist
+    writes", "at the, in my last role"), which no noun phrase has. "the the" is a repeat; "a"
+    may be the letter ("plan A, plan B"); a hesitation or filler after the comma holds the
+    phrase open ("the, uh, label delay"), and a recogniser may drop it but keep the comma."""
+    word, after = said[k], said[k + 1]
+    if word not in _HANGING_DETERMINERS or after == word:
+        return False
+    if after in _CANNOT_FOLLOW_A_DETERMINER:
+        return True
+    return (
+        word != "a"
+        and words[spoken[k]].text.rstrip().endswith((",", "-", "—"))
+        and spoken[k + 1] == spoken[k] + 1
+        and after in ARTICLES | PREPOSITIONS
+    )
+
+
 def _abandoned_at(
     words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
 ) -> list[Candidate]:
@@ -1399,22 +1419,7 @@ def _abandoned_at(
         return []
     said = [tokens[i] for i in spoken]
     for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
-        if said[k + 1] == said[k]:
-            pass  # "the the" is a repeat
-        elif said[k] in _HANGING_DETERMINERS and (
-            said[k + 1] in _CANNOT_FOLLOW_A_DETERMINER
-            # ... or broken off by a comma or a dash, which no noun phrase has after its
-            # article, before another article or a preposition ("someone writes the, a data
-            # scientist writes", "at the, in my last role"). "a" may be the letter ("plan A,
-            # plan B"); a hesitation or filler after the comma holds the phrase open ("the,
-            # uh, label delay"), and a recogniser may drop the hesitation but keep the comma.
-            or (
-                said[k] != "a"
-                and words[spoken[k]].text.rstrip().endswith((",", "-", "—"))
-                and spoken[k + 1] == spoken[k] + 1
-                and said[k + 1] in ARTICLES | PREPOSITIONS
-            )
-        ):
+        if _left_hanging(words, spoken, said, k):
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]
