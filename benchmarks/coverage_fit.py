@@ -396,7 +396,16 @@ def cross_validate(
 
 # The blind writers of rounds 8-12, each a block of dev answers by one writer the shipped
 # weights (fitted in round 7 on cd01-cd30, ch01-ch30 and cr01-cr80) never saw.
-WRITERS = ((81, 122), (123, 152), (153, 182), (183, 212), (213, 242), (243, 272), (273, 302), (303, 332))
+WRITERS = (
+    (81, 122),
+    (123, 152),
+    (153, 182),
+    (183, 212),
+    (213, 242),
+    (243, 272),
+    (273, 302),
+    (303, 332),
+)
 
 
 def _number(answer_id: str) -> int:

@@ -83,6 +83,22 @@ def test_traps_are_not_repetitions():
     assert find_repetitions(words_from(text)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An aside or a hesitation after the comma holds the phrase open.
+        "It went from, I'd say, seventy percent up to ninety.",
+        "So we ran it for, um, five weeks and adjusted for city.",
+        "We had to, sort of, add some randomization to production.",
+        # A subject closing a clause, and a form of "be" before a clause said whole.
+        "It beat us, and so did we, the next quarter.",
+        "The general rule is, if the metric is flat, the model is.",
+    ],
+)
+def test_a_comma_after_a_word_that_needs_more_is_no_restart_when_the_phrase_goes_on(text):
+    assert [r.kind for r in find_repetitions(words_from(text))] == []
+
+
 def test_hesitations_between_the_goes_are_looked_past_and_skipped_words_are_not_read():
     words = words_from("It was the, um, the label, you know, you know, fine.")
     assert [r.text for r in find_repetitions(words)] == ["the", "you know"]

@@ -219,7 +219,9 @@ class Candidate:
     the fitted restart decision, judges those. ``abandoned`` when the first go is a clause left on
     an article with nothing after it ("in production the, once it was live"; see
     ``_abandoned_at``). ``corrected`` when a comma and a word that takes back what was said
-    ("actually", "sorry", "so") stand between the goes (see ``_corrected_at``).
+    ("actually", "sorry", "so") stand between the goes (see ``_corrected_at``). ``cut`` when a
+    comma breaks the first go off on a word that needs more and a fresh start follows (see
+    ``_cut_at_a_comma``).
     """
 
     words: tuple[Word, ...]
@@ -231,6 +233,7 @@ class Candidate:
     model: RestartModel | None = None
     abandoned: bool = False
     corrected: bool = False
+    cut: bool = False
 
     @property
     def as_break(self) -> Break:
@@ -1088,6 +1091,23 @@ RULES: tuple[RepetitionRule, ...] = (
         lambda c: c.abandoned,
     ),
     RepetitionRule(
+        "repetition.cut-at-a-comma",
+        "restart",
+        "a clause broken off by a comma on a subject, a modal, a preposition, 'to' or a question"
+        " word, then begun afresh and brought back to that word, or, after a subject, a new"
+        " clause ('you're bound by, the whole thing is bound by'; 'first I'd, the first step"
+        " is') → restart",
+        (
+            ("Then you're bound by, the whole thing is bound by latency.", "restart"),
+            ("So you have to, the training set has to respect maturity.", "restart"),
+            ("I would want to know which, find out which queries fail.", "restart"),
+            ("Okay so, first I'd, the first step is packaging.", "restart"),
+            ("First I, the first thing I checked was the joins.", "restart"),
+            ("I would, what I would do is take the ranker.", "restart"),
+        ),
+        lambda c: c.cut,
+    ),
+    RepetitionRule(
         "repetition.opening-said-again",
         "restart",
         "a sentence's two opening words said again at once ('we trained, we trained the model')"
@@ -1306,7 +1326,12 @@ def _candidates_at(
         out.append(Candidate(words, tokens, tuple(spoken[n:again]), second, False, model=model))
     out += _switched_at(words, tokens, spoken, n, model)
     # A correction between the goes says how they relate before any shape of the words does.
-    return _corrected_at(words, tokens, spoken, n) + out + _abandoned_at(words, tokens, spoken, n)
+    return (
+        _corrected_at(words, tokens, spoken, n)
+        + out
+        + _abandoned_at(words, tokens, spoken, n)
+        + _cut_at_a_comma(words, tokens, spoken, n)
+    )
 
 
 # Words that take back what was just said, between a first go closed by a comma and the second:
@@ -1388,8 +1413,9 @@ _CANNOT_FOLLOW_A_DETERMINER = (
 def _left_hanging(words: tuple[Word, ...], spoken: list[int], said: list[str], k: int) -> bool:
     """Whether the phrase stops on ``said[k]``, an article or a possessive with no noun after it:
     the next word cannot go on a noun phrase, or a comma or a dash is written after the article
-    and another article or a preposition follows ("someone writes the, a data scientist
-    writes", "at the, in my last role"), which no noun phrase has. "the the" is a repeat; "a"
+    and another article, a preposition or a question word follows ("someone writes the, a data
+    scientist writes", "at the, in my last role", "and the, whether the title"), which no noun
+    phrase has. "the the" is a repeat; "a"
     may be the letter ("plan A, plan B"); a hesitation or filler after the comma holds the
     phrase open ("the, uh, label delay"), and a recogniser may drop it but keep the comma."""
     word, after = said[k], said[k + 1]
@@ -1401,7 +1427,20 @@ def _left_hanging(words: tuple[Word, ...], spoken: list[int], said: list[str], k
         word != "a"
         and words[spoken[k]].text.rstrip().endswith((",", "-", "—"))
         and spoken[k + 1] == spoken[k] + 1
-        and after in ARTICLES | PREPOSITIONS
+        and after in ARTICLES | PREPOSITIONS | WH_WORDS
+    )
+
+
+_ENDS_A_CLAUSE = (",", ";", ":", ".", "?", "!")
+
+
+def _opens_a_clause_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> bool:
+    """Whether ``spoken[n]`` starts the answer, follows a conjunction or follows punctuation."""
+    return n == 0 or (
+        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS | {"where", "when", "once", "if"}
+        or words[spoken[n - 1]].text.rstrip().endswith(_ENDS_A_CLAUSE)
     )
 
 
@@ -1412,10 +1451,7 @@ def _abandoned_at(
     a noun and starts again: "in production the once it was live", "and tuning the you tune".
     Grammar alone shows the cut, with no word said again, so this finds the fresh starts that
     share nothing with the first go."""
-    if n > 0 and not (
-        tokens[spoken[n - 1]] in CLAUSE_CONJUNCTIONS | {"where", "when", "once", "if"}
-        or words[spoken[n - 1]].text.rstrip().endswith((",", ";", ":", ".", "?", "!"))
-    ):
+    if not _opens_a_clause_at(words, tokens, spoken, n):
         return []
     said = [tokens[i] for i in spoken]
     for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
@@ -1423,8 +1459,84 @@ def _abandoned_at(
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + len(first) + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, abandoned=True)]
-        if words[spoken[k]].text.rstrip().endswith((",", ";", ":", ".", "?", "!")):
+        if words[spoken[k]].text.rstrip().endswith(_ENDS_A_CLAUSE):
             break  # the clause ended before any article was left hanging
+    return []
+
+
+# A clause broken off by a comma on one of these needs more: a subject or a modal needs its
+# verb, a preposition or "to" its object, a question word its clause ("first I'd, the first
+# step is"; "you're bound by, the whole thing is bound by"). A form of "be" does not count:
+# "the rule is, if the metric is flat" is said whole, and a pronoun may close a clause ("we
+# can't beat that,").
+_SUBJECT_LEFT = (PERSONAL_SUBJECTS - {"you"}) | WOULD_CONTRACTIONS
+_NEEDS_MORE = (
+    _SUBJECT_LEFT
+    | MODALS
+    | CONDITIONAL_MODALS
+    | PREPOSITIONS
+    | {"to", "what", "which", "where", "when", "whether"}
+)
+# Before a subject, these make it the end of a clause ("than I,", "so did we,").
+_SUBJECT_CAN_CLOSE = BE_FORMS | DO_FORMS | MODALS | CONDITIONAL_MODALS | {"than", "as", "and"}
+# A fresh clause or noun phrase after a subject left on its own ("first I, the first thing").
+_STARTS_AFRESH = (
+    DETERMINERS | QUANTIFIERS | NUMBER_WORDS | WH_WORDS | _SUBJECT_LEFT | {"it", "there", "one"}
+)
+# Asides after the comma hold the phrase open: "it went from, I'd say, point seven", "we had
+# to, sort of, add some randomization".
+_ASIDES: tuple[tuple[str, ...], ...] = (
+    ("sort", "of"),
+    ("kind", "of"),
+    ("you", "know"),
+    ("like",),
+    ("i'd", "say"),
+    ("i", "would", "say"),
+    ("i", "think"),
+    ("i", "guess"),
+    ("i", "believe"),
+    ("i", "want", "to", "say"),
+    ("let's", "say"),
+    ("say",),
+)
+
+
+def _cut_at_a_comma(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """A clause opening at ``spoken[n]`` broken off by a comma on a word that needs more, then
+    begun afresh: the second go comes back to that word ("know which, find out which"), or, for
+    a subject left without its verb, opens a new clause or noun phrase ("what I, the part I")."""
+    if not _opens_a_clause_at(words, tokens, spoken, n):
+        return []
+    said = [tokens[i] for i in spoken]
+    for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
+        text = words[spoken[k]].text.rstrip()
+        if not text.endswith(","):
+            if text.endswith(_ENDS_A_CLAUSE):
+                break
+            continue
+        word, size = said[k], k - n + 1
+        window = said[k + 1 : k + 1 + size + SECOND_GO_SLACK + 1]
+        # A hesitation after the comma holds the phrase open too: "we ran it for, um, five
+        # weeks".
+        held = spoken[k + 1] != spoken[k] + 1 or any(
+            tuple(said[k + 1 : k + 1 + len(a)]) == a for a in _ASIDES
+        )
+        if word not in _NEEDS_MORE or held or said[k + 1] in said[n + 1 : k + 1]:
+            # "we, we" is a repeat, and "then in practice we, in practice we" a restart from
+            # "in": the words said again are found where they begin.
+            break
+        left_alone = (
+            word in _SUBJECT_LEFT
+            and (k == n or said[k - 1] not in _SUBJECT_CAN_CLOSE)
+            and said[k + 1] in _STARTS_AFRESH
+        )
+        if word in window or left_alone:
+            first = tuple(spoken[n : k + 1])
+            second = tuple(spoken[k + 1 : k + 1 + size + SECOND_GO_SLACK])
+            return [Candidate(words, tokens, first, second, False, model=None, cut=True)]
+        break
     return []
 
 
