@@ -112,6 +112,11 @@ _COPULAS = BE_FORMS | BE_CONTRACTIONS
 # Objects that "like", "literally" and "kind of" look for after a verb. "you", "him" and "her"
 # are left out: "you" is as often the next clause's subject, "her" a determiner.
 _OBJECTS = frozenset({"it", "that", "this", "them", "me", "us", "everything", "anything"})
+_INDEFINITE_PRONOUNS = frozenset(
+    {"someone", "somebody", "something", "everyone", "everybody", "anyone", "anybody", "nobody"}
+)
+# Pronouns that can only be objects: "it", "that", "you" and "her" can be more.
+_OBJECT_ONLY = frozenset({"them", "me", "us", "him"})
 # "A kind of" hedges one of these, where the content use names a type with a noun.
 _NUMBERS = CARDINALS | {"half"}
 
@@ -252,16 +257,29 @@ def _starts_a_verb_phrase(c: Context, k: int) -> bool:
     if k + 1 >= len(c.tokens) or token.endswith("ing") or c.text(k).rstrip().endswith(","):
         return False
     following = c.tokens[k + 1]
-    if only_a_verb(token):
-        # A participle before a noun describes it: "features like filled values".
-        if token.endswith("ed") and following not in _OBJECTS and can_be_a_noun(following):
+    classes = word_classes(token)
+    # A word the lexicon does not know, in "-ed" and before its object, is a verb's past
+    # ("reimplemented them"; "deepspeed for sharding" is a name).
+    past = not classes and token.endswith("ed") and not token.endswith("eed")
+    if past and following not in _OBJECTS | _INDEFINITE_PRONOUNS | DETERMINERS:
+        return False
+    if only_a_verb(token) or past:
+        # A participle before a noun describes it: "features like filled values"; a pronoun
+        # is no noun it could describe ("we like silenced someone").
+        objects = _OBJECTS | _INDEFINITE_PRONOUNS
+        if token.endswith("ed") and following not in objects and can_be_a_noun(following):
             return False
         # The lexicon lists pronouns as nouns; a subject pronoun opens the verb's clause object.
-        pronoun = following in _OBJECTS or following in PERSONAL_SUBJECTS
+        pronoun = following in objects or following in PERSONAL_SUBJECTS
         return pronoun or word_classes(following) != {"NOUN"}
-    # An irregular past form that is also a noun or an adjective ("fell", "left") is the verb
-    # when no noun follows it: "the rate like fell off a cliff".
-    return irregular_past(token) and not can_be_a_noun(following)
+    if irregular_past(token):
+        # A past form that is nothing but a verb needs no test ("the model like had eighty
+        # milliseconds"); one that is also a noun or an adjective ("fell", "left") is the verb
+        # when no noun follows it: "the rate like fell off a cliff".
+        return classes <= {"VERB", "AUX"} or not can_be_a_noun(following)
+    # A word that is a noun or a verb, with an object pronoun after it, is the verb: "those
+    # false alarms like cost us users" ("things like cost" would not go on with "us").
+    return "VERB" in classes and following in _OBJECT_ONLY
 
 
 def _closes_with_a_fraction(c: Context) -> bool:
@@ -474,6 +492,7 @@ LIKE = Phrase(
                 ("The data was thin, so we like wrote the analysis by hand.", "filler"),
                 ("You like actually read the transcripts.", "filler"),
                 ("And then we like break it up by region.", "filler"),
+                ("A false positive means we like silenced someone.", "filler"),
             ),
             _subject_then_verb,
         ),
@@ -560,6 +579,9 @@ LIKE = Phrase(
             (
                 ("There isn't one right answer, and people like expect a single number.", "filler"),
                 ("Monday the click through rate like fell off a cliff.", "filler"),
+                ("Those false alarms like cost us users.", "filler"),
+                ("For us the model like had eighty milliseconds.", "filler"),
+                ("The server team like reimplemented them in Go.", "filler"),
             ),
             lambda c: _starts_a_verb_phrase(c, c.end + 1),
         ),
