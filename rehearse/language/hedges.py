@@ -211,7 +211,8 @@ def _a_number(token: str) -> bool:
 def _only_an_amount(c: Context) -> bool:
     """ "kept just one feature", "just a few", "just a dozen features", "with just the last two
     weeks", "for just the first day", "just once a week": "only", limiting an amount. After
-    "is" it belittles instead: "it's just one option"."""
+    "is" it belittles a quantity ("it's just a few lines"), but a count stays a count: "the fix
+    was just one line" (8 of the 10 labelled in dev read it so)."""
     amount = (
         _a_number(c.after)
         or c.after in QUANTIFIERS
@@ -219,7 +220,7 @@ def _only_an_amount(c: Context) -> bool:
         or (c.after in INDEFINITE_ARTICLES and c.after2 in _COUNTS)
         or (c.after == "the" and c.after2 in _STRETCHES)
     )
-    return amount and c.before not in _COPULAS
+    return amount and (c.before not in _COPULAS or _a_number(c.after))
 
 
 JUST = HedgePhrase(
@@ -256,6 +257,7 @@ JUST = HedgePhrase(
                 ("We used a time-based split, with just the last two weeks held out.", "content"),
                 ("New listings get a boost for just the first day.", "content"),
                 ("We score the list just once a week.", "content"),
+                ("The fix was just one line.", "content"),
             ),
             _only_an_amount,
         ),
@@ -292,6 +294,7 @@ JUST = HedgePhrase(
             (
                 ("We just added a feature.", "hedge"),
                 ("It was just a small fix.", "hedge"),
+                ("It's just a few lines of code.", "hedge"),
                 ("We picked a rule that just works.", "hedge"),
                 ("We had a baseline that just used the last price.", "hedge"),
             ),
