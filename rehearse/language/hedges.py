@@ -111,6 +111,9 @@ I_THINK = HedgePhrase(
         ("i", "would", "say"): "i'd say",
         ("i'd", "guess"): "i'd guess",
         ("i", "would", "guess"): "i'd guess",
+        ("i", "suspect"): "i suspect",
+        ("i", "reckon"): "i reckon",
+        ("i", "want", "to", "say"): "i want to say",
     },
     (
         HedgeRule(
@@ -144,6 +147,8 @@ I_THINK = HedgePhrase(
                 ("I feel like the model was fine.", "hedge"),
                 ("I'd guess half the traffic is bots.", "hedge"),
                 ("I think about ninety percent of it was my code.", "hedge"),
+                ("I suspect that gets you most of the way.", "hedge"),
+                ("Each audit took, I want to say, forty minutes.", "hedge"),
             ),
         ),
     ),
@@ -385,6 +390,7 @@ def _an_amount_follows(c: Context) -> bool:
     """A figure after the phrase: "ten percent", "a third", "half the rows", "a few hundred"."""
     return (
         _a_number(c.after)
+        or (c.after == "point" and _a_number(c.after2))  # "point nine seven"
         or c.after in FRACTIONS | QUANTIFIERS
         or (c.after in INDEFINITE_ARTICLES and c.after2 in _AMOUNT_AFTER_AN_ARTICLE)
     )
@@ -400,6 +406,7 @@ ROUGHLY = HedgePhrase(
         ("somewhere", "around"): "somewhere around",
         ("let's", "say"): "let's say",
         ("let", "us", "say"): "let's say",
+        ("give", "or", "take"): "give or take",
     },
     (
         HedgeRule(
@@ -454,6 +461,8 @@ ROUGHLY = HedgePhrase(
                 ("Late shipments dropped by somewhere around fifteen percent.", "hedge"),
                 ("It cut latency by approximately a third.", "hedge"),
                 ("Churn is a cancel within, let us say, sixty days.", "hedge"),
+                ("It had four hundred fields, give or take.", "hedge"),
+                ("The AUC was something like point nine seven.", "hedge"),
             ),
         ),
     ),
