@@ -1102,6 +1102,7 @@ RULES: tuple[RepetitionRule, ...] = (
             ("So you have to, the training set has to respect maturity.", "restart"),
             ("I would want to know which, find out which queries fail.", "restart"),
             ("Okay so, first I'd, the first step is packaging.", "restart"),
+            ("Too much and, too much regularization and you underfit.", "restart"),
             ("First I, the first thing I checked was the joins.", "restart"),
             ("I would, what I would do is take the ranker.", "restart"),
         ),
@@ -1465,13 +1466,16 @@ def _abandoned_at(
 
 
 # A clause broken off by a comma on one of these needs more: a subject or a modal needs its
-# verb, a preposition or "to" its object, a question word its clause ("first I'd, the first
-# step is"; "you're bound by, the whole thing is bound by"). A form of "be" does not count:
+# verb, a preposition or "to" its object, a question word or "and" its clause ("first I'd, the
+# first step is"; "you're bound by, the whole thing is bound by"). A form of "be" does not count:
 # "the rule is, if the metric is flat" is said whole, and a pronoun may close a clause ("we
 # can't beat that,").
 _SUBJECT_LEFT = (PERSONAL_SUBJECTS - {"you"}) | WOULD_CONTRACTIONS
+# "so" may close a clause ("we did so, we"); "and", "but" and "or" never do.
+_JOINS_A_CLAUSE = frozenset({"and", "but", "or"})
 _NEEDS_MORE = (
     _SUBJECT_LEFT
+    | _JOINS_A_CLAUSE
     | MODALS
     | CONDITIONAL_MODALS
     | PREPOSITIONS
@@ -1532,7 +1536,10 @@ def _cut_at_a_comma(
             and (k == n or said[k - 1] not in _SUBJECT_CAN_CLOSE)
             and said[k + 1] in _STARTS_AFRESH
         )
-        if word in window or left_alone:
+        # "and," or "but," with its second clause never said: the phrase is begun again from
+        # its opening word ("too much and, too much regularization and").
+        begun_again = word in _JOINS_A_CLAUSE and said[k + 1] == said[n]
+        if word in window or left_alone or begun_again:
             first = tuple(spoken[n : k + 1])
             second = tuple(spoken[k + 1 : k + 1 + size + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, cut=True)]
