@@ -1527,7 +1527,8 @@ def _cut_at_a_comma(
         held = spoken[k + 1] != spoken[k] + 1 or any(
             tuple(said[k + 1 : k + 1 + len(a)]) == a for a in _ASIDES
         )
-        if word not in _NEEDS_MORE or held or said[k + 1] in said[n + 1 : k + 1]:
+        said_again = said[k + 1] == word or said[k + 1] in said[n + 1 : k + 1]
+        if word not in _NEEDS_MORE or held or said_again:
             # "we, we" is a repeat, and "then in practice we, in practice we" a restart from
             # "in": the words said again are found where they begin.
             break
