@@ -1093,10 +1093,10 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.cut-at-a-comma",
         "restart",
-        "a clause broken off by a comma on a subject, a modal, a preposition, 'to' or a question"
-        " word, then begun afresh and brought back to that word, or, after a subject, a new"
-        " clause ('you're bound by, the whole thing is bound by'; 'first I'd, the first step"
-        " is') → restart",
+        "a clause broken off by a comma on a subject, a modal, a preposition, 'to', a question"
+        " word or 'and', then begun afresh and brought back to that word, or after a subject a"
+        " new clause, or after 'and' the phrase begun again ('you're bound by, the whole thing"
+        " is bound by'; 'first I'd, the first step is') → restart",
         (
             ("Then you're bound by, the whole thing is bound by latency.", "restart"),
             ("So you have to, the training set has to respect maturity.", "restart"),
@@ -1416,9 +1416,9 @@ def _left_hanging(words: tuple[Word, ...], spoken: list[int], said: list[str], k
     the next word cannot go on a noun phrase, or a comma or a dash is written after the article
     and another article, a preposition or a question word follows ("someone writes the, a data
     scientist writes", "at the, in my last role", "and the, whether the title"), which no noun
-    phrase has. "the the" is a repeat; "a"
-    may be the letter ("plan A, plan B"); a hesitation or filler after the comma holds the
-    phrase open ("the, uh, label delay"), and a recogniser may drop it but keep the comma."""
+    phrase has. "the the" is a repeat; "a" may be the letter ("plan A, plan B"); a hesitation or
+    filler after the comma holds the phrase open ("the, uh, label delay"), and a recogniser may
+    drop it but keep the comma."""
     word, after = said[k], said[k + 1]
     if word not in _HANGING_DETERMINERS or after == word:
         return False
