@@ -246,7 +246,8 @@ HELDOUT_PREFIX = "h"
 # way people speak: mid-clause and without commas ("I mean it worked", "we uh retrained it").
 # Every earlier held-out set (h01-h05 for the first round of rules, ..., h546-h565 for round 15;
 # see git history) was looked at after its round, so it belongs to dev now. Round 16's blind
-# answers, h566-h585, are sealed until its freeze.
+# answers, h566-h585, were opened after its freeze (0fb7c08) and scored on the text; their run
+# through the voices uses that commit. Round 17's, h586-h605, are sealed until its freeze.
 FIRST_HELDOUT = 566
 
 
