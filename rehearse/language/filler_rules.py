@@ -115,8 +115,11 @@ _OBJECTS = frozenset({"it", "that", "this", "them", "me", "us", "everything", "a
 _INDEFINITE_PRONOUNS = frozenset(
     {"someone", "somebody", "something", "everyone", "everybody", "anyone", "anybody", "nobody"}
 )
-# Pronouns that can only be objects: "it", "that", "you" and "her" can be more.
-_OBJECT_ONLY = frozenset({"them", "me", "us", "him"})
+# Pronouns that can only be objects: "it", "you" and "her" can be more.
+_OBJECT_ONLY = OBJECT_PRONOUNS - {"it", "you", "her"}
+# What may follow a verb's past as its object ("we like silenced someone"), where a noun after
+# a participle is what it describes ("features like filled values").
+_PAST_OBJECTS = _OBJECTS | _INDEFINITE_PRONOUNS
 # "A kind of" hedges one of these, where the content use names a type with a noun.
 _NUMBERS = CARDINALS | {"half"}
 
@@ -261,16 +264,15 @@ def _starts_a_verb_phrase(c: Context, k: int) -> bool:
     # A word the lexicon does not know, in "-ed" and before its object, is a verb's past
     # ("reimplemented them"; "deepspeed for sharding" is a name).
     past = not classes and token.endswith("ed") and not token.endswith("eed")
-    if past and following not in _OBJECTS | _INDEFINITE_PRONOUNS | DETERMINERS:
+    if past and following not in _PAST_OBJECTS and following not in DETERMINERS:
         return False
     if only_a_verb(token) or past:
         # A participle before a noun describes it: "features like filled values"; a pronoun
         # is no noun it could describe ("we like silenced someone").
-        objects = _OBJECTS | _INDEFINITE_PRONOUNS
-        if token.endswith("ed") and following not in objects and can_be_a_noun(following):
+        if token.endswith("ed") and following not in _PAST_OBJECTS and can_be_a_noun(following):
             return False
         # The lexicon lists pronouns as nouns; a subject pronoun opens the verb's clause object.
-        pronoun = following in objects or following in PERSONAL_SUBJECTS
+        pronoun = following in _PAST_OBJECTS or following in PERSONAL_SUBJECTS
         return pronoun or word_classes(following) != {"NOUN"}
     if irregular_past(token):
         # A past form that is nothing but a verb needs no test ("the model like had eighty

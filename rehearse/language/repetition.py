@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rehearse.language.filler_context import ends_sentence
+from rehearse.language.filler_rules import KIND_OF
+from rehearse.language.hedges import I_THINK
 from rehearse.language.restart_model import (
     Break,
     RestartModel,
@@ -1472,7 +1474,7 @@ def _abandoned_at(
 # can't beat that,").
 _SUBJECT_LEFT = (PERSONAL_SUBJECTS - {"you"}) | WOULD_CONTRACTIONS
 # "so" may close a clause ("we did so, we"); "and", "but" and "or" never do.
-_JOINS_A_CLAUSE = frozenset({"and", "but", "or"})
+_JOINS_A_CLAUSE = COORDINATORS - {"so"}
 _NEEDS_MORE = (
     _SUBJECT_LEFT
     | _JOINS_A_CLAUSE
@@ -1488,18 +1490,13 @@ _STARTS_AFRESH = (
     DETERMINERS | QUANTIFIERS | NUMBER_WORDS | WH_WORDS | _SUBJECT_LEFT | {"it", "there", "one"}
 )
 # Asides after the comma hold the phrase open: "it went from, I'd say, point seven", "we had
-# to, sort of, add some randomization".
+# to, sort of, add some randomization". The hedges that open a clause and "kind of" are the
+# tables' own spellings.
 _ASIDES: tuple[tuple[str, ...], ...] = (
-    ("sort", "of"),
-    ("kind", "of"),
+    *I_THINK.spellings,
+    *KIND_OF.spellings,
     ("you", "know"),
     ("like",),
-    ("i'd", "say"),
-    ("i", "would", "say"),
-    ("i", "think"),
-    ("i", "guess"),
-    ("i", "believe"),
-    ("i", "want", "to", "say"),
     ("let's", "say"),
     ("say",),
 )
