@@ -234,3 +234,21 @@ def test_the_packaged_restart_decision_weighs_every_feature():
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     assert set(data["weights"]) == set(FEATURES)
     assert 0 < data["threshold"] < 1
+
+
+# A phrase said again with its determiner changed is begun afresh only where it opens a clause
+# and the sentence goes on: a list's items, an object restated, a phrase that closes the
+# sentence are the speaker's content.
+ECHOES = [
+    ("So training windows, the training windows lag behind.", [("restart", "training windows")]),
+    ("Features, our features come from the CRM.", [("restart", "features")]),
+    ("Item embeddings, user embeddings, and the ranker.", []),
+    ("Then we compared models, the models we had.", []),
+    ("We looked at recall, the recall at k.", []),
+    ("Monitoring, the monitoring.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "found"), ECHOES)
+def test_a_phrase_said_again_with_another_determiner(text, found):
+    assert [(r.kind, r.text) for r in find_repetitions(words_from(text))] == found

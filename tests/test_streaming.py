@@ -48,6 +48,10 @@ def filler_times(report: Report) -> str:
     return ", ".join(f"{f.text}@{f.start:.2f}" for f in report.fillers.items)
 
 
+def words_after(report: Report, seconds: float) -> str:
+    return " ".join(f"{w.text}@{w.start:.1f}" for w in report.words if w.start >= seconds)
+
+
 def covered(report: Report) -> list[str]:
     return [p.id for p in report.coverage.points if p.covered]
 
@@ -86,7 +90,9 @@ def test_the_streamed_report_agrees_with_the_file_report(answer_wav: Path, tmp_p
     # Every filler with its time, untruncated: a failure (seen once in 8 runs, 9 against 7)
     # must show whether a piece's cut counted one twice or the two decodings simply heard apart.
     assert abs(streamed.fillers.count - whole.fillers.count) <= 1, (
-        f"streamed: {filler_times(streamed)}\nfile: {filler_times(whole)}"
+        f"streamed: {filler_times(streamed)}\nfile: {filler_times(whole)}\n"
+        # Whether the stream lost the words or heard them without the filler.
+        f"streamed from 75 s: {words_after(streamed, 75)}\nfile from 75 s: {words_after(whole, 75)}"
     )
     assert streamed.pauses == whole.pauses
     assert streamed.duration_seconds == whole.duration_seconds

@@ -223,7 +223,8 @@ class Candidate:
     ``_abandoned_at``). ``corrected`` when a comma and a word that takes back what was said
     ("actually", "sorry", "so") stand between the goes (see ``_corrected_at``). ``cut`` when a
     comma breaks the first go off on a word that needs more and a fresh start follows (see
-    ``_cut_at_a_comma``).
+    ``_cut_at_a_comma``). ``echoed`` when a noun phrase broken off by a comma is said again with
+    its determiner added, dropped or swapped (see ``_echoed_at``).
     """
 
     words: tuple[Word, ...]
@@ -236,6 +237,7 @@ class Candidate:
     abandoned: bool = False
     corrected: bool = False
     cut: bool = False
+    echoed: bool = False
 
     @property
     def as_break(self) -> Break:
@@ -1111,6 +1113,20 @@ RULES: tuple[RepetitionRule, ...] = (
         lambda c: c.cut,
     ),
     RepetitionRule(
+        "repetition.echoed",
+        "restart",
+        "a phrase opening a clause, broken off by a comma and said again at once with its"
+        " determiner added, dropped or swapped, the sentence going on ('so training windows, the"
+        " training windows lag') → restart",
+        (
+            ("So training windows, the training windows lag behind.", "restart"),
+            ("So the negatives, a lot of the negatives were unlabeled.", "restart"),
+            ("That parity job, the parity job alone caught it.", "restart"),
+            ("Preprocessing, any preprocessing has to be fitted inside.", "restart"),
+        ),
+        lambda c: c.echoed,
+    ),
+    RepetitionRule(
         "repetition.opening-said-again",
         "restart",
         "a sentence's two opening words said again at once ('we trained, we trained the model')"
@@ -1334,6 +1350,7 @@ def _candidates_at(
         + out
         + _abandoned_at(words, tokens, spoken, n)
         + _cut_at_a_comma(words, tokens, spoken, n)
+        + _echoed_at(words, tokens, spoken, n)
     )
 
 
@@ -1542,6 +1559,72 @@ def _cut_at_a_comma(
             second = tuple(spoken[k + 1 : k + 1 + size + SECOND_GO_SLACK])
             return [Candidate(words, tokens, first, second, False, model=None, cut=True)]
         break
+    return []
+
+
+# What may lead a phrase said again in place of its first go's determiner: "training windows,
+# the training windows lag", "that parity job, the parity job alone", "the negatives, a lot of
+# the negatives were".
+_LEADS_A_NOUN_PHRASE = DETERMINERS | QUANTIFIERS | {"every", "his", "her"}
+_PARTITIVES: tuple[tuple[str, ...], ...] = (
+    ("a", "lot", "of"),
+    ("most", "of"),
+    ("some", "of"),
+    ("all", "of"),
+    ("many", "of"),
+)
+ECHO_MAX_WORDS = 4
+
+
+def _without_leading_determiners(said: Sequence[str]) -> list[str]:
+    out = list(said)
+    while out and out[0] in _LEADS_A_NOUN_PHRASE:
+        out = out[1:]
+    return out
+
+
+def _echoed_at(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
+) -> list[Candidate]:
+    """A phrase opening a clause at ``spoken[n]``, broken off by a comma and said again at once
+    with its determiner added, dropped or swapped, the sentence going on: the speaker began the
+    phrase afresh to shape it ("so training windows, the training windows lag"). Said again word
+    for word, it is the other rules' to judge."""
+    if not _opens_a_clause_at(words, tokens, spoken, n):
+        return []
+    said = [tokens[i] for i in spoken]
+    for k in range(n, min(n + ECHO_MAX_WORDS, len(said) - 1)):
+        text = words[spoken[k]].text.rstrip()
+        if not text.endswith(","):
+            if text.endswith(_ENDS_A_CLAUSE):
+                break
+            continue
+        first = said[n : k + 1]
+        core = _without_leading_determiners(first)
+        if not any(word_class(w) == "content" for w in core):
+            break
+        m = k + 1
+        m += next((len(p) for p in _PARTITIVES if tuple(said[m : m + len(p)]) == p), 0)
+        for _ in range(2):
+            m += m < len(said) and said[m] in _LEADS_A_NOUN_PHRASE
+        end = m + len(core)
+        if (
+            said[m:end] != core
+            or said[k + 1 : k + 1 + len(first)] == first
+            or end >= len(said)
+            or words[spoken[end - 1]].text.rstrip().endswith(_ENDS_A_CLAUSE)
+        ):
+            break
+        return [
+            Candidate(
+                words,
+                tokens,
+                tuple(spoken[n : k + 1]),
+                tuple(spoken[k + 1 : end]),
+                False,
+                echoed=True,
+            )
+        ]
     return []
 
 
