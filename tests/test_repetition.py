@@ -11,7 +11,13 @@ from wordlists import words_from
 
 from rehearse.language.filler_rules import example_words
 from rehearse.language.repetition import RULES, explain_repetitions, find_repetitions, overused
-from rehearse.language.restart_model import FEATURES, WEIGHTS_FILE, Break, _features
+from rehearse.language.restart_model import (
+    BROKEN_WEIGHTS_FILE,
+    FEATURES,
+    WEIGHTS_FILE,
+    Break,
+    _features,
+)
 
 EXAMPLES = [
     pytest.param(rule, text, verdict, id=f"{rule.name}: {text}")
@@ -230,10 +236,29 @@ def test_the_feature_names_are_any_breaks_and_read_no_word_list_on_import():
     assert done.stdout.strip() == "False"
 
 
-def test_the_packaged_restart_decision_weighs_every_feature():
-    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", [WEIGHTS_FILE, BROKEN_WEIGHTS_FILE], ids=lambda p: p.name)
+def test_the_packaged_restart_decisions_weigh_every_feature(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data["weights"]) == set(FEATURES)
     assert 0 < data["threshold"] < 1
+
+
+# A clause's opening broken off by a comma: a fresh start after it is a restart, but a list's
+# items, an introductory phrase and a clause followed by its next one are the speaker's phrasing.
+BROKEN_OFF = [
+    ("The data came, the data was scan events from the depots.", "restart"),
+    ("We were reporting, they were reporting accuracy to the board.", "restart"),
+    ("Teams got renamed, teams got merged, teams got split.", None),
+    ("Over the year, the model drifted a lot.", None),
+    ("In practice, we retrained it every week.", None),
+    ("If the labels are late, the model trains on stale data.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), BROKEN_OFF)
+def test_a_clause_broken_off_by_a_comma(text, kind):
+    found = [r.kind for r in find_repetitions(words_from(text))]
+    assert found == ([kind] if kind else [])
 
 
 # A phrase said again with its determiner changed is begun afresh only where it opens a clause

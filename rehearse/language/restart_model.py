@@ -14,8 +14,11 @@ said again in the second, how much of its shape the second repeats, and which gr
 could take the second go as the first's complement or object (``GATES``: a hard gate before,
 now weighed). The weights and the threshold are a data file fitted on the dev set by
 ``benchmarks/restart_fit.py`` with cross-validation by answer, the threshold chosen for
-precision. Pure functions over word tokens; nothing here reads the sound, so the time gap
-between the goes is a gate in ``repetition`` rather than a feature.
+precision. Since round 18 a second decision with the same features and its own weights
+(``BROKEN_WEIGHTS_FILE``) weighs a clause's opening broken off by a comma
+(``repetition._broken_at``); ``second_an_item`` (the second go closes as a list's next item
+would) was added for it. Pure functions over word tokens; nothing here reads the sound, so the
+time gap between the goes is a gate in ``repetition`` rather than a feature.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ from rehearse.text.lexicon import (
 )
 
 WEIGHTS_FILE = Path(__file__).parent / "data" / "restart-weights.json"
+# The decision for first goes broken off by a comma (``repetition._broken_at``): the same
+# features, fitted on those breaks alone by ``benchmarks/restart_fit.py --kind broken``.
+BROKEN_WEIGHTS_FILE = Path(__file__).parent / "data" / "restart-broken-weights.json"
 
 # The classes a word at the break is put in; everything else is a content word.
 _INTRODUCERS = CONDITIONALS | TIME_CONJUNCTIONS | WH_WORDS | {"then", "after", "before", "while"}
@@ -127,6 +133,8 @@ class Break:
     # Why the first go's end could take the second go as its complement or object ("" if
     # nothing does): one of ``GATES``. The decision weighs it against the echo of the first go.
     gate: str = ""
+    # The second go closes as a list's next item would (``repetition.Candidate.an_item``).
+    item: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -299,6 +307,7 @@ def _features(b: Break) -> dict[str, float]:
         # ("the model learns the model relearns").
         "gated_echo": float(b.gate != "" and echoes(first, second) and opens_a_clause(second)),
         **{f"gate_{name}": float(b.gate == name) for name in WEIGHED_GATES},
+        "second_an_item": float(b.item),
     }
 
 
@@ -339,3 +348,8 @@ def load_model(path: Path = WEIGHTS_FILE) -> RestartModel:
 @lru_cache(maxsize=1)
 def packaged_model() -> RestartModel:
     return load_model()
+
+
+@lru_cache(maxsize=1)
+def packaged_broken_model() -> RestartModel:
+    return load_model(BROKEN_WEIGHTS_FILE)
