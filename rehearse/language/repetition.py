@@ -1513,6 +1513,23 @@ def _left_hanging(words: tuple[Word, ...], spoken: list[int], said: list[str], k
 _ENDS_A_CLAUSE = (",", ";", ":", ".", "?", "!")
 
 
+def _comma_ending(
+    words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int, most: int
+) -> int | None:
+    """Where a clause opening at ``spoken[n]`` is broken off by a comma: the place in ``spoken``
+    of the first word within ``most`` words written with one (a word left after it), or
+    ``None`` when the opening is no clause's, or the clause ends or runs on first."""
+    if not _opens_a_clause_at(words, tokens, spoken, n):
+        return None
+    for k in range(n, min(n + most, len(spoken) - 1)):
+        text = words[spoken[k]].text.rstrip()
+        if text.endswith(","):
+            return k
+        if text.endswith(_ENDS_A_CLAUSE):
+            return None
+    return None
+
+
 def _opens_a_clause_at(
     words: tuple[Word, ...], tokens: tuple[str, ...], spoken: list[int], n: int
 ) -> bool:
@@ -1584,41 +1601,34 @@ def _cut_at_a_comma(
     """A clause opening at ``spoken[n]`` broken off by a comma on a word that needs more, then
     begun afresh: the second go comes back to that word ("know which, find out which"), or, for
     a subject left without its verb, opens a new clause or noun phrase ("what I, the part I")."""
-    if not _opens_a_clause_at(words, tokens, spoken, n):
+    k = _comma_ending(words, tokens, spoken, n, MAX_FIRST_GO_WORDS)
+    if k is None:
         return []
     said = [tokens[i] for i in spoken]
-    for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(said) - 1)):
-        text = words[spoken[k]].text.rstrip()
-        if not text.endswith(","):
-            if text.endswith(_ENDS_A_CLAUSE):
-                break
-            continue
-        word, size = said[k], k - n + 1
-        window = said[k + 1 : k + 1 + size + SECOND_GO_SLACK + 1]
-        # A hesitation after the comma holds the phrase open too: "we ran it for, um, five
-        # weeks".
-        held = spoken[k + 1] != spoken[k] + 1 or any(
-            tuple(said[k + 1 : k + 1 + len(a)]) == a for a in _ASIDES
-        )
-        said_again = said[k + 1] == word or said[k + 1] in said[n + 1 : k + 1]
-        if word not in _NEEDS_MORE or held or said_again:
-            # "we, we" is a repeat, and "then in practice we, in practice we" a restart from
-            # "in": the words said again are found where they begin.
-            break
-        left_alone = (
-            word in _SUBJECT_LEFT
-            and (k == n or said[k - 1] not in _SUBJECT_CAN_CLOSE)
-            and said[k + 1] in _STARTS_AFRESH
-        )
-        # "and," or "but," with its second clause never said: the phrase is begun again from
-        # its opening word ("too much and, too much regularization and").
-        begun_again = word in _JOINS_A_CLAUSE and said[k + 1] == said[n]
-        if word in window or left_alone or begun_again:
-            first = tuple(spoken[n : k + 1])
-            second = tuple(spoken[k + 1 : k + 1 + size + SECOND_GO_SLACK])
-            return [Candidate(words, tokens, first, second, False, model=None, cut=True)]
-        break
-    return []
+    word, size = said[k], k - n + 1
+    window = said[k + 1 : k + 1 + size + SECOND_GO_SLACK + 1]
+    # A hesitation after the comma holds the phrase open too: "we ran it for, um, five weeks".
+    held = spoken[k + 1] != spoken[k] + 1 or any(
+        tuple(said[k + 1 : k + 1 + len(a)]) == a for a in _ASIDES
+    )
+    said_again = said[k + 1] == word or said[k + 1] in said[n + 1 : k + 1]
+    if word not in _NEEDS_MORE or held or said_again:
+        # "we, we" is a repeat, and "then in practice we, in practice we" a restart from "in":
+        # the words said again are found where they begin.
+        return []
+    left_alone = (
+        word in _SUBJECT_LEFT
+        and (k == n or said[k - 1] not in _SUBJECT_CAN_CLOSE)
+        and said[k + 1] in _STARTS_AFRESH
+    )
+    # "and," or "but," with its second clause never said: the phrase is begun again from its
+    # opening word ("too much and, too much regularization and").
+    begun_again = word in _JOINS_A_CLAUSE and said[k + 1] == said[n]
+    if not (word in window or left_alone or begun_again):
+        return []
+    first = tuple(spoken[n : k + 1])
+    second = tuple(spoken[k + 1 : k + 1 + size + SECOND_GO_SLACK])
+    return [Candidate(words, tokens, first, second, False, model=None, cut=True)]
 
 
 # What may lead a phrase said again in place of its first go's determiner: "training windows,
@@ -1649,42 +1659,28 @@ def _echoed_at(
     with its determiner added, dropped or swapped, the sentence going on: the speaker began the
     phrase afresh to shape it ("so training windows, the training windows lag"). Said again word
     for word, it is the other rules' to judge."""
-    if not _opens_a_clause_at(words, tokens, spoken, n):
+    k = _comma_ending(words, tokens, spoken, n, ECHO_MAX_WORDS)
+    if k is None:
         return []
     said = [tokens[i] for i in spoken]
-    for k in range(n, min(n + ECHO_MAX_WORDS, len(said) - 1)):
-        text = words[spoken[k]].text.rstrip()
-        if not text.endswith(","):
-            if text.endswith(_ENDS_A_CLAUSE):
-                break
-            continue
-        first = said[n : k + 1]
-        core = _without_leading_determiners(first)
-        if not any(word_class(w) == "content" for w in core):
-            break
-        m = k + 1
-        m += next((len(p) for p in _PARTITIVES if tuple(said[m : m + len(p)]) == p), 0)
-        for _ in range(2):
-            m += m < len(said) and said[m] in _LEADS_A_NOUN_PHRASE
-        end = m + len(core)
-        if (
-            said[m:end] != core
-            or said[k + 1 : k + 1 + len(first)] == first
-            or end >= len(said)
-            or words[spoken[end - 1]].text.rstrip().endswith(_ENDS_A_CLAUSE)
-        ):
-            break
-        return [
-            Candidate(
-                words,
-                tokens,
-                tuple(spoken[n : k + 1]),
-                tuple(spoken[k + 1 : end]),
-                False,
-                echoed=True,
-            )
-        ]
-    return []
+    first = said[n : k + 1]
+    core = _without_leading_determiners(first)
+    if not any(word_class(w) == "content" for w in core):
+        return []
+    m = k + 1
+    m += next((len(p) for p in _PARTITIVES if tuple(said[m : m + len(p)]) == p), 0)
+    for _ in range(2):
+        m += m < len(said) and said[m] in _LEADS_A_NOUN_PHRASE
+    end = m + len(core)
+    if (
+        said[m:end] != core
+        or said[k + 1 : k + 1 + len(first)] == first
+        or end >= len(said)
+        or words[spoken[end - 1]].text.rstrip().endswith(_ENDS_A_CLAUSE)
+    ):
+        return []
+    first_go, second_go = tuple(spoken[n : k + 1]), tuple(spoken[k + 1 : end])
+    return [Candidate(words, tokens, first_go, second_go, False, echoed=True)]
 
 
 def _a_verb_form(token: str) -> bool:
@@ -1716,26 +1712,16 @@ def _broken_at(
     words, the clause going on after it: the first go, and as its second the words after the
     comma, for the broken-off decision to weigh. Parallel clauses are left out: whatever the
     decision would make of them, two whole clauses on one subject are the speaker's list."""
-    if not _opens_a_clause_at(words, tokens, spoken, n):
+    k = _comma_ending(words, tokens, spoken, n, MAX_FIRST_GO_WORDS)
+    if k is None:
         return []
-    said = [tokens[i] for i in spoken]
-    for k in range(n, min(n + MAX_FIRST_GO_WORDS, len(spoken) - 2)):
-        text = words[spoken[k]].text.rstrip()
-        if not text.endswith(","):
-            if text.endswith(_ENDS_A_CLAUSE):
-                return []
-            continue
-        second = tuple(spoken[k + 1 : k + 1 + (k - n + 1) + SECOND_GO_SLACK])
-        if len(_within_clause(words, second)) < 2:
-            return []
-        if _parallel_clauses(said[n : k + 1], [tokens[i] for i in second]):
-            return []
-        return [
-            Candidate(
-                words, tokens, tuple(spoken[n : k + 1]), second, False, model=model, broken=True
-            )
-        ]
-    return []
+    second = tuple(spoken[k + 1 : k + 1 + (k - n + 1) + SECOND_GO_SLACK])
+    if len(_within_clause(words, second)) < 2:
+        return []
+    if _parallel_clauses([tokens[i] for i in spoken[n : k + 1]], [tokens[i] for i in second]):
+        return []
+    first = tuple(spoken[n : k + 1])
+    return [Candidate(words, tokens, first, second, False, model=model, broken=True)]
 
 
 def _switched_at(
