@@ -394,7 +394,7 @@ def cross_validate(
     return totals
 
 
-# The blind writers of rounds 8-16, each a block of dev answers by one writer the shipped
+# The blind writers of rounds 8-18, each a block of dev answers by one writer the shipped
 # weights (fitted in round 7 on cd01-cd30, ch01-ch30 and cr01-cr80) never saw.
 WRITERS = (
     (81, 122),
@@ -406,6 +406,8 @@ WRITERS = (
     (273, 302),
     (303, 332),
     (333, 362),
+    (363, 392),
+    (393, 422),
 )
 
 
