@@ -252,7 +252,39 @@ BROKEN_OFF = [
     ("Over the year, the model drifted a lot.", None),
     ("In practice, we retrained it every week.", None),
     ("If the labels are late, the model trains on stale data.", None),
+    # A second go joined by "and" is the speaker's next item, unless the first opened on "and".
+    ("It had too little data, so I rejected it, and I also rejected a plain average.", None),
+    ("Check when it's written, and who, and which job writes it.", "restart"),
 ]
+
+# Items of a list of three or more made alike are the speaker's figure, whichever rule would have
+# read the first two as a phrase begun again; a restart inside such a list still counts.
+SERIES = [
+    (
+        "We look at what people typed, we look at what they clicked, we look at what they bought.",
+        [],
+    ),
+    ("It knew nothing of the venue's history, the cast's history, the writer's history.", []),
+    ("We asked what it costs, we asked who maintains it, we asked who explains it.", []),
+    ("You need a deep, a very deep tree, a huge forest.", ["restart"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), SERIES)
+def test_items_of_a_series_are_not_restarts(text, kinds):
+    assert [r.kind for r in find_repetitions(words_from(text))] == kinds
+
+
+# Two terms joined the way "and" joins them are partners, not a phrase begun again.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rule was new card plus new device plus a big amount.",
+        "The rating went from three point six to three point nine.",
+    ],
+)
+def test_terms_joined_or_a_range_are_not_restarts(text):
+    assert find_repetitions(words_from(text)) == []
 
 
 @pytest.mark.parametrize(("text", "kind"), BROKEN_OFF)

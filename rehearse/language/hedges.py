@@ -163,6 +163,25 @@ def _a_noun_maybe(c: Context) -> bool:
     return c.before in ARTICLES
 
 
+# Verbs that report a word said, written or given as an answer: "the model said maybe", "the vet
+# wrote maybe as the diagnosis". Forms that are also plural nouns ("labels", "outputs") are left
+# out: "relevance labels, maybe a few thousand" hedges.
+_REPORTS_A_WORD = frozenset(
+    {
+        "say", "says", "said", "saying", "write", "writes", "wrote", "written", "answered",
+        "marked", "returned", "labelled", "labeled",
+    }
+)  # fmt: skip
+
+
+def _maybe_as_an_answer(c: Context) -> bool:
+    """ "the model said maybe", "yes, no and maybe": "maybe" is the answer given, a word
+    reported, not the speaker's doubt."""
+    return c.token == "maybe" and (
+        c.before in _REPORTS_A_WORD or "yes" in (c.before, c.before2) or "no" in (c.before2,)
+    )
+
+
 MAYBE = HedgePhrase(
     "maybe",
     {
@@ -178,6 +197,17 @@ MAYBE = HedgePhrase(
             'maybe: used as a noun ("a maybe") → content',
             (("The label was a maybe for a third of the rows.", "content"),),
             _a_noun_maybe,
+        ),
+        HedgeRule(
+            "maybe.an-answer",
+            "content",
+            'maybe: the answer given, after "said", "wrote" or beside "yes" and "no" ("the model'
+            ' said maybe for a third of the rows") → content',
+            (
+                ("The model said maybe for a third of the rows.", "content"),
+                ("It outputs yes, no and maybe.", "content"),
+            ),
+            _maybe_as_an_answer,
         ),
         HedgeRule(
             "maybe.softens",
@@ -196,7 +226,9 @@ MAYBE = HedgePhrase(
 # just
 
 # "just before", "just after", "just as", "just in time": exactly, a time or a manner.
-_JUST_MEANS_EXACTLY = frozenset({"before", "after", "as", "like", "in", "now", "enough", "right"})
+_JUST_MEANS_EXACTLY = frozenset(
+    {"before", "after", "as", "like", "in", "now", "enough", "right", "what"}
+)
 
 
 # "just a few", "just a dozen": an article and a word that makes it an amount. ("a third" is
@@ -207,6 +239,14 @@ _COUNTS = frozenset({"few", "couple", "dozen", "handful"})
 _STRETCHES = frozenset({"last", "first", "past", "next", "top", "most", "least"})
 # "just once a week": how often, said to be few.
 _TIMES = frozenset({"once", "twice"})
+# "just a millisecond", "just a day", "just half a percent": a unit of time or share, or half of
+# one, said to be small.
+_UNITS = frozenset(
+    {"millisecond", "second", "minute", "hour", "day", "week", "month", "year", "percent"}
+)
+# "with just the photos", "on just those logs", "just that fold": a part picked out, "only";
+# after "is" the same words belittle ("the baseline was just the historical rate").
+_PICKS_OUT = frozenset({"the", "this", "that", "these", "those"})
 
 
 def _a_number(token: str) -> bool:
@@ -215,15 +255,17 @@ def _a_number(token: str) -> bool:
 
 def _only_an_amount(c: Context) -> bool:
     """ "kept just one feature", "just a few", "just a dozen features", "with just the last two
-    weeks", "for just the first day", "just once a week": "only", limiting an amount. After
+    weeks", "for just the first day", "just once a week", "on just those logs": "only", limiting
+    an amount or picking out a part. After
     "is" it belittles a quantity ("it's just a few lines"), but a count stays a count: "the fix
     was just one line" (8 of the 10 labelled in dev read it so)."""
     amount = (
         _a_number(c.after)
         or c.after in QUANTIFIERS
         or c.after in _TIMES
-        or (c.after in INDEFINITE_ARTICLES and c.after2 in _COUNTS)
-        or (c.after == "the" and c.after2 in _STRETCHES)
+        or c.after == "half"
+        or (c.after in INDEFINITE_ARTICLES and (c.after2 in _COUNTS or c.after2 in _UNITS))
+        or c.after in _PICKS_OUT
     )
     return amount and (c.before not in _COPULAS or _a_number(c.after))
 
@@ -247,6 +289,7 @@ JUST = HedgePhrase(
                 ("We retrained just before the holiday peak.", "content"),
                 ("The new model was just as fast.", "content"),
                 ("It failed just like the old one.", "content"),
+                ("The dashboard told them just what they knew.", "content"),
             ),
             lambda c: c.after in _JUST_MEANS_EXACTLY,
         ),
@@ -261,6 +304,9 @@ JUST = HedgePhrase(
                 ("A logistic regression with just a dozen features won.", "content"),
                 ("We used a time-based split, with just the last two weeks held out.", "content"),
                 ("New listings get a boost for just the first day.", "content"),
+                ("We retrain on just those logs.", "content"),
+                ("The model serves in just a millisecond.", "content"),
+                ("Revenue went up just half a percent.", "content"),
                 ("We score the list just once a week.", "content"),
                 ("The fix was just one line.", "content"),
             ),
@@ -299,6 +345,7 @@ JUST = HedgePhrase(
             (
                 ("We just added a feature.", "hedge"),
                 ("It was just a small fix.", "hedge"),
+                ("The baseline was just the historical rate.", "hedge"),
                 ("It's just a few lines of code.", "hedge"),
                 ("We picked a rule that just works.", "hedge"),
                 ("We had a baseline that just used the last price.", "hedge"),

@@ -803,13 +803,20 @@ def _side_by_side(c: Candidate) -> bool:
     "and" or "or" ("L one or L two", "one for training and one for serving"), or a noun phrase
     left on a preposition that takes the second go as its object ("the cost of a miss against
     the cost of a false alarm")."""
-    if c.left_on in COORDINATORS:
+    if c.left_on in COORDINATORS or c.left_on in _JOINS_TERMS:
         return True
+    if c.before == "from" and c.left_on == "to":
+        return True  # a range: "from three point six to three point nine"
     return (
         c.phrase[0] in _WEAK_OPENINGS
         and c.left_on in _TAKES_AN_OBJECT
         and len(c.first) > c.opening + 1
     )
+
+
+# Words that join two terms the way "and" joins items: "new card plus new device", "recall
+# versus recall at a fixed precision".
+_JOINS_TERMS = frozenset({"plus", "minus", "versus", "vs", "times"})
 
 
 def _swapped(c: Candidate) -> bool:
@@ -1039,7 +1046,91 @@ def _noun(token: str) -> bool:
     return word_class(token) == "content" and can_be_a_noun(token)
 
 
+# What joins a list's next item or a clause of its own: after a comma, a second go opening on one
+# of these goes on with the speaker's list ("I rejected it, and I also rejected a plain one").
+_JOINS_AN_ITEM = frozenset({"and", "or", "but"})
+# The longest item of a series looked for, past the first go's length.
+_ITEM_SLACK = 2
+
+
+def _item_from(c: Candidate, start: int, size: int) -> list[int] | None:
+    """The spoken words of a list's item opening at word ``start``: up to a comma, a semicolon or
+    the sentence's end, or before "and"/"or", within ``size`` words; ``None`` when it runs on."""
+    item: list[int] = []
+    for i in range(start, min(len(c.words), start + size)):
+        if item and c.tokens[i] in {"and", "or"}:
+            return item
+        if c.tokens[i] and not hesitation_form(c.tokens[i]):
+            item.append(i)
+        if c.words[i].text.rstrip().endswith((",", ";", ".", "?", "!")):
+            return item
+    return None
+
+
+def _alike(one: Sequence[str], other: Sequence[str], opening: int, ending: int) -> bool:
+    """``other`` opens like ``one`` on as many words as the goes share (two will do), or ends on
+    the words they end on; an article alone makes no likeness ("a deep, a very deep tree, a
+    huge forest": a restart inside a list)."""
+    head = _opening(one, other)
+    if head >= max(1, min(opening, 2)) and not set(one[:head]) <= ARTICLES:
+        return True
+    tail = _opening(one[::-1], other[::-1])
+    return tail >= max(1, min(ending, 2)) and not set(one[len(one) - tail :]) <= ARTICLES
+
+
+def _in_a_series(c: Candidate) -> bool:
+    """The two goes are items of a list of three or more that open or end alike: "we look at what
+    people typed, we look at what they clicked, we look at what they bought"; "the venue's
+    history, the cast's history, the writer's history". A speaker begins a phrase again once; a
+    third item made the same way is a figure of speech, whatever the first two look like."""
+    if c.exact or not c.words[c.first[-1]].text.rstrip().endswith(","):
+        return False
+    size = len(c.first) + _ITEM_SLACK
+    second = _item_from(c, c.second[0], size)
+    if second is None:
+        return False
+    one, two = list(c.phrase), [c.tokens[i] for i in second]
+    opening, ending = _opening(one, two), _opening(one[::-1], two[::-1])
+    if not _alike(one, two, opening, ending):
+        return False
+    # The item before: a comma-closed stretch just before the first go, opening alike.
+    end = c.first[0] - 1
+    if end >= 0 and c.words[end].text.rstrip().endswith(","):
+        for start in range(end, max(-1, end - size), -1):
+            if start < end and c.words[start].text.rstrip().endswith((",", ".", "?", "!")):
+                break
+            said = [c.tokens[i] for i in range(start, end + 1) if c.tokens[i]]
+            if said and said[0] == one[0] and _alike(one, said, opening, ending):
+                return True
+    # The item after: past the second go's comma and an "and" or "or".
+    after = second[-1] + 1
+    if c.tokens[after : after + 1] in (("and",), ("or",)):
+        after += 1
+    third = _item_from(c, after, size) if after < len(c.words) else None
+    return bool(third) and _alike(one, [c.tokens[i] for i in third or ()], opening, ending)
+
+
 RULES: tuple[RepetitionRule, ...] = (
+    RepetitionRule(
+        "repetition.series",
+        "content",
+        "the goes are items of a list of three or more that open or end alike ('we asked what it"
+        " costs, we asked who maintains it, we asked who explains it') → content",
+        (
+            (
+                "We look at what people typed, we look at what they clicked, we look at what"
+                " they bought.",
+                "content",
+            ),
+            ("It lacked the venue's history, the cast's history, the writer's history.", "content"),
+            (
+                "We beat it on the big districts, beat it on the small ones, and beat it on hot"
+                " days.",
+                "content",
+            ),
+        ),
+        _in_a_series,
+    ),
     RepetitionRule(
         "repetition.broken-off-model",
         "restart",
@@ -1717,6 +1808,8 @@ def _broken_at(
         return []
     second = tuple(spoken[k + 1 : k + 1 + (k - n + 1) + SECOND_GO_SLACK])
     if len(_within_clause(words, second)) < 2:
+        return []
+    if tokens[second[0]] in _JOINS_AN_ITEM and tokens[spoken[n]] != tokens[second[0]]:
         return []
     if _parallel_clauses([tokens[i] for i in spoken[n : k + 1]], [tokens[i] for i in second]):
         return []
