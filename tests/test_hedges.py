@@ -57,3 +57,18 @@ def test_softening_kind_of_is_a_hedge_and_padding_kind_of_a_filler_never_both():
 def test_skipped_words_are_never_hedges():
     words = words_from("Maybe it was the join.")
     assert find_hedges(words, skip={0}) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Candour claimed ("honestly", "to be honest") frames a view; of the writers who met it,
+        # most left it unlabelled (dev 3 hedges of 22, the filler corpus 0 fillers of 90).
+        "And honestly that baseline was hard to beat.",
+        "To be honest the baseline was good enough.",
+    ],
+)
+def test_candour_claimed_is_neither_hedge_nor_filler(text):
+    words, paused = example_words(text)
+    habits = find_habits(words, find_fillers(words, paused=paused), paused)
+    assert not habits.hedges and not habits.fillers

@@ -587,70 +587,8 @@ MIGHT = HedgePhrase(
     ),
 )
 
-# ---------------------------------------------------------------------------------------------
-# honestly, frankly, to be honest: candour claimed for a view, which softens it as "I think"
-# does ("honestly that's where half the bugs are"); how something was done ("answer honestly")
-# is content.
-
-
-def _honestly_as_manner(c: Context) -> bool:
-    """ "we reported it honestly", "answer honestly, and": it closes its clause, so it says how
-    something was done; "I want to be honest with you": a promise, not a frame for a view."""
-    return (
-        not c.after
-        or c.ends_sentence
-        or (c.set_off_after and not c.set_off_before)
-        or c.after in {"with", "about"}
-        # "I'd like to be honest that": the infinitive a verb's object, no frame for a view.
-        or (c.token == "to" and not c.set_off_before)
-    )
-
-
-HONESTLY = HedgePhrase(
-    "honestly",
-    {
-        ("honestly",): "honestly",
-        ("frankly",): "frankly",
-        ("to", "be", "honest"): "to be honest",
-    },
-    (
-        HedgeRule(
-            "honestly.manner",
-            "content",
-            'honestly: closing its clause or before "with"/"about" ("we reported it honestly",'
-            ' "I try to be honest with users") → content',
-            (
-                ("We reported the numbers honestly.", "content"),
-                ("I try to be honest with the stakeholders.", "content"),
-                ("I'd like to be honest that the threshold was a guess.", "content"),
-            ),
-            _honestly_as_manner,
-        ),
-        HedgeRule(
-            "honestly.set-off",
-            "content",
-            "honestly: set off by a comma at a sentence's start (\"Honestly, if a metric looks"
-            ' too good") frames the sentence like a filler, softening no claim → content',
-            (("Honestly, if a metric looks too strong, check for leakage.", "content"),),
-            lambda c: c.comma_after,
-        ),
-        HedgeRule(
-            "honestly.before-a-view",
-            "hedge",
-            "honestly, frankly, to be honest: run on into a view (\"honestly that's where the"
-            ' bugs are", "which I\'m honestly a bit skeptical of") → hedge',
-            (
-                ("Honestly that's where half the bugs are.", "hedge"),
-                ("But honestly I prefer the whole curve.", "hedge"),
-                ("Frankly the baseline was good enough.", "hedge"),
-                ("To be honest the baseline was good enough.", "hedge"),
-            ),
-        ),
-    ),
-)
-
 PHRASES: tuple[HedgePhrase, ...] = (
-    I_THINK, MAYBE, JUST, A_BIT, PRETTY, ROUGHLY, KIND_OF_HEDGE, MIGHT, HONESTLY
+    I_THINK, MAYBE, JUST, A_BIT, PRETTY, ROUGHLY, KIND_OF_HEDGE, MIGHT
 )  # fmt: skip
 RULES: Mapping[str, HedgeRule] = {r.name: r for p in PHRASES for r in p.rules}
 
