@@ -309,3 +309,14 @@ ECHOES = [
 @pytest.mark.parametrize(("text", "found"), ECHOES)
 def test_a_phrase_said_again_with_another_determiner(text, found):
     assert [(r.kind, r.text) for r in find_repetitions(words_from(text))] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We searched the strength on a log scale, point zero zero one up to ten.",
+        "The AUC was zero point nine nine on the test set.",
+    ],
+)
+def test_digits_of_a_number_said_in_a_row_are_not_repeats(text):
+    assert find_repetitions(words_from(text)) == []

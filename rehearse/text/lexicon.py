@@ -70,7 +70,7 @@ TEENS = frozenset(
 )  # fmt: skip
 TENS = frozenset(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
 LARGE_NUMBERS = frozenset({"hundred", "thousand", "million", "billion"})
-NUMBER_WORDS = CARDINALS | TEENS | TENS | LARGE_NUMBERS
+NUMBER_WORDS = CARDINALS | TEENS | TENS | LARGE_NUMBERS | {"zero"}
 # "tens of", "millions of rows": a plural amount.
 PLURAL_AMOUNTS = frozenset({"tens", "dozens", "hundreds", "thousands", "millions"})
 FRACTIONS = frozenset({"half", "third", "quarter", "fifth", "tenth"})
