@@ -391,9 +391,9 @@ class Repetition:
 
 # "much much bigger", "far far better": doubled before a comparative for emphasis.
 _EMPHATIC = frozenset({"much", "far", "way"})
-# "very, very rare": an intensifier doubled for emphasis before anything (no dev writer labelled
-# it a repeat; six answers by two writers left it as content).
-_INTENSIFIERS = frozenset({"very"})
+# "very, very rare", "really really hard": an intensifier doubled for emphasis before anything (no
+# dev writer labelled either a repeat; eight answers by four writers left them as content).
+_INTENSIFIERS = frozenset({"very", "really"})
 
 
 def _a_number(token: str) -> bool:
@@ -1177,11 +1177,12 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.emphasis",
         "content",
-        'a word doubled before a comparative for emphasis ("much much bigger"), or "very, very"'
-        " → content",
+        'a word doubled before a comparative for emphasis ("much much bigger"), or "very, very",'
+        ' "really really" → content',
         (
             ("It made the index much much smaller.", "content"),
             ("Fraud is very, very rare.", "content"),
+            ("Trees are really really hard to beat here.", "content"),
         ),
         _emphasis,
     ),
