@@ -35,6 +35,7 @@ from rehearse.text.lexicon import (
     NUMBER_WORDS,
     PREPOSITIONS,
     QUANTIFIERS,
+    TIME_UNITS,
 )
 from rehearse.text.words import Word
 
@@ -178,7 +179,7 @@ def _maybe_as_an_answer(c: Context) -> bool:
     """ "the model said maybe", "yes, no and maybe": "maybe" is the answer given, a word
     reported, not the speaker's doubt."""
     return c.token == "maybe" and (
-        c.before in _REPORTS_A_WORD or "yes" in (c.before, c.before2) or "no" in (c.before2,)
+        c.before in _REPORTS_A_WORD or "yes" in (c.before, c.before2) or c.before2 == "no"
     )
 
 
@@ -241,9 +242,7 @@ _STRETCHES = frozenset({"last", "first", "past", "next", "top", "most", "least"}
 _TIMES = frozenset({"once", "twice"})
 # "just a millisecond", "just a day", "just half a percent": a unit of time or share, or half of
 # one, said to be small.
-_UNITS = frozenset(
-    {"millisecond", "second", "minute", "hour", "day", "week", "month", "year", "percent"}
-)
+_UNITS = TIME_UNITS | {"millisecond", "percent"}
 # "with just the photos", "on just those logs", "just that fold": a part picked out, "only";
 # after "is" the same words belittle ("the baseline was just the historical rate").
 _PICKS_OUT = frozenset({"the", "this", "that", "these", "those"})
