@@ -409,6 +409,8 @@ def _number_said_twice(c: Candidate) -> bool:
     the even split ("a 50 50 split"); a number doubled on its own ("fifty fifty rows") is not."""
     if not (c.exact and len(c.first) == 1 and _a_number(c.phrase[0])):
         return False
+    if c.words[c.second[0]].text.lstrip().startswith("."):
+        return True  # "5 .5 %": a recogniser's decimal written apart, one number
     even_split = c.phrase[0] in _EVEN_SPLIT and c.before in ARTICLES
     return even_split or _a_number(c.before) or c.before in {"point", "oh", "dot"}
 
@@ -1165,12 +1167,13 @@ RULES: tuple[RepetitionRule, ...] = (
     RepetitionRule(
         "repetition.number",
         "content",
-        'a number doubled in a string of digits ("zero point nine nine") or "a fifty fifty split"'
-        " → content",
+        'a number doubled in a string of digits ("zero point nine nine", "5 .5") or "a fifty fifty'
+        ' split" → content',
         (
             ("The AUC was zero point nine nine on the test set.", "content"),
             ("You expect a 50 50 split.", "content"),
             ("The error code is four two two nine.", "content"),
+            ("Errors fell to about 5 .5 % over the year.", "content"),
         ),
         _number_said_twice,
     ),
