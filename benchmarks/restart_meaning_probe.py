@@ -9,8 +9,9 @@ with ``restart_fit --kind broken``.
 
     .venv/bin/python -m benchmarks.restart_meaning_probe --kind broken   # ~9 min on 2 cores
 
-Measured (after round 19, dev k01-k485 and the 650 plain answers, 5 folds): left-out restarts
-P / R 0.953 / 0.776 without it, 0.955 / 0.785 with it; the fit gives it the largest weight (+3.4).
+Measured (after round 19, the 650 plain answers, 5 folds; left-out restarts P / R without it,
+then with it): dev k01-k435 0.953 / 0.776, 0.955 / 0.785; dev k01-k485 0.952 / 0.770, 0.951 /
+0.775. The fit gives it the largest weight (+3.4), but the decision gains at most a point.
 """
 
 from __future__ import annotations
