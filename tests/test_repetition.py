@@ -279,7 +279,7 @@ def test_items_of_a_series_are_not_restarts(text, kinds):
 @pytest.mark.parametrize(
     "text",
     [
-        "The rule was new card plus new device plus a big amount.",
+        "Our first rules were simple, new card plus new device plus a big amount.",
         "The rating went from three point six to three point nine.",
     ],
 )

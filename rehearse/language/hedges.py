@@ -28,6 +28,7 @@ from rehearse.text.lexicon import (
     BE_CONTRACTIONS,
     BE_FORMS,
     CARDINALS,
+    DEMONSTRATIVES,
     DETERMINERS,
     FRACTIONS,
     INDEFINITE_ARTICLES,
@@ -245,7 +246,7 @@ _TIMES = frozenset({"once", "twice"})
 _UNITS = TIME_UNITS | {"millisecond", "percent"}
 # "with just the photos", "on just those logs", "just that fold": a part picked out, "only";
 # after "is" the same words belittle ("the baseline was just the historical rate").
-_PICKS_OUT = frozenset({"the", "this", "that", "these", "those"})
+_PICKS_OUT = DEMONSTRATIVES | {"the"}
 
 
 def _a_number(token: str) -> bool:

@@ -1048,9 +1048,11 @@ def _noun(token: str) -> bool:
     return word_class(token) == "content" and can_be_a_noun(token)
 
 
-# What joins a list's next item or a clause of its own: after a comma, a second go opening on one
-# of these goes on with the speaker's list ("I rejected it, and I also rejected a plain one").
-_JOINS_AN_ITEM = frozenset({"and", "or", "but"})
+# What joins a list's next item: "a, b and c", "a, b or c".
+_ITEM_JOINERS = frozenset({"and", "or"})
+# ... or a clause of its own: after a comma, a second go opening on one of these goes on with the
+# speaker's list ("I rejected it, and I also rejected a plain one").
+_JOINS_AN_ITEM = _ITEM_JOINERS | {"but"}
 # The longest item of a series looked for, past the first go's length.
 _ITEM_SLACK = 2
 
@@ -1060,7 +1062,7 @@ def _item_from(c: Candidate, start: int, size: int) -> list[int] | None:
     the sentence's end, or before "and"/"or", within ``size`` words; ``None`` when it runs on."""
     item: list[int] = []
     for i in range(start, min(len(c.words), start + size)):
-        if item and c.tokens[i] in {"and", "or"}:
+        if item and c.tokens[i] in _ITEM_JOINERS:
             return item
         if c.tokens[i] and not hesitation_form(c.tokens[i]):
             item.append(i)
@@ -1106,7 +1108,7 @@ def _in_a_series(c: Candidate) -> bool:
                 return True
     # The item after: past the second go's comma and an "and" or "or".
     after = second[-1] + 1
-    if c.tokens[after : after + 1] in (("and",), ("or",)):
+    if after < len(c.tokens) and c.tokens[after] in _ITEM_JOINERS:
         after += 1
     third = _item_from(c, after, size) if after < len(c.words) else None
     return bool(third) and _alike(one, [c.tokens[i] for i in third or ()], opening, ending)
