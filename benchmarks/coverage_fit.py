@@ -34,7 +34,7 @@ import itertools
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -52,6 +52,7 @@ from rehearse.language.coverage import (
     rubric_model,
     says_alone,
     sentence_vectors,
+    stance_texts,
     windows,
 )
 from rehearse.language.meaning import shared_embedder
@@ -76,10 +77,12 @@ FOLLOW_STANCE = FEATURES.index("follow_stance")
 FOLLOW_DISCLAIMS = FEATURES.index("follow_disclaims")
 # Whether the follow_* signals are weighed (``--no-follow``: as before them).
 FOLLOW = [True]
-# Whether the read-out also learns from the rubrics' examples and ``not`` sentences: measured
-# by --cv, a little worse than the answers alone (0.849 against 0.855, 31 % near misses
-# credited against 29 %), so off.
-RUBRIC_SENTENCES = False
+# Whether the read-out also learns from the rubrics' examples and ``not`` sentences. Off until
+# round 22 (by --cv a little worse than the answers alone: 0.849 against 0.855). On since the
+# read-out gates: the blind writers' covering sentences are long, and without the rubrics'
+# short plain examples the read-out gated "I started with a logistic regression baseline."
+# (one writer left out, the text: 0.885 with them, 0.885 without).
+RUBRIC_SENTENCES = True
 # Whether a heard sentence the recogniser merged or split (``Heard.clean``) is left out of
 # the rows: its truth, carried over from the writer's sentences, is a guess.
 CLEAN_ONLY = True
@@ -90,8 +93,28 @@ WINDOW_KEY = 100_000
 FIT_ON = ("text",)
 
 GRID = np.round(np.arange(0.05, 0.9, 0.01), 2)
-# Below which stance (a logit) a phrase no longer counts by itself; -inf: it always does.
-STANCE_FLOORS = (-np.inf, -4.0, -3.0, -2.0, -1.0, 0.0)
+# Below which stance (a logit; from round 22 less the point's own) a phrase no longer counts by
+# itself; -inf: it always does. Not 0 since round 22: a floor at the point's least example
+# kept "I learned to define the label first" from its phrase, for one writer's two pairs.
+STANCE_FLOORS = (-np.inf, -4.0, -3.0, -2.0, -1.0)
+# How far below its point's own stance a sentence covers nothing (``Decision.stance_gate``);
+# -inf: no gate.
+STANCE_GATES = (-np.inf, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
+GATED = [True]
+# Whether the decision is fitted on cross-fitted stances: each writer's sentences read out by a
+# read-out fitted without that writer, as a new writer's will be (``--in-sample``: read out by
+# the read-out that learned them, as before round 22, whose stances are cleaner than any new
+# answer's, so the decision and the gate learn to trust them too much).
+CROSS_FIT = [True]
+# Sentences written to teach the read-out alone (``coverage/stance/*.json``: per point, ones that
+# cover it and near misses); ``--no-stance-sets`` leaves them out.
+STANCE_DIR = Path(__file__).parent / "coverage" / "stance"
+STANCE_SETS = [True]
+# Whether the read-out weighs each point's covering sentences and near misses alike
+# (``--unbalanced``: every sentence alike, as before round 22).
+BALANCED = [True]
+# Whether the ``stance`` signal is weighed less the point's own (``--absolute``: as before).
+RELATIVE = [True]
 
 
 @dataclass
@@ -104,6 +127,7 @@ class Sentences:
     labels: np.ndarray
     questions: np.ndarray
     sources: np.ndarray
+    points: np.ndarray  # the point a labelled sentence covers or touches ("question/point")
 
 
 @dataclass
@@ -117,6 +141,8 @@ class Rows:
     sentences: Sentences
     sources: tuple[str, ...]
     followed: np.ndarray  # whether the next sentence goes on with this one (``continues``)
+    # Per question, per point: the vectors (sentence and last clause) of ``stance_texts``.
+    own: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
 
 def units(answer: Answer, source: str, split: str) -> tuple[list[Word], list[Heard]] | None:
@@ -143,6 +169,7 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
     followed: list[bool] = []
     said: list[tuple[int, int, int]] = []
     pairs, labels, questions, origin = [], [], [], []
+    topics: list[str] = []
     answers = load_split(split)
     for s, source in enumerate(sources):
         for a, answer in enumerate(answers):
@@ -182,6 +209,8 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
                 )
                 questions.append(answer.question)
                 origin.append(source)
+                touched = sorted(h.covers or h.near_miss)
+                topics.append(f"{answer.question}/{touched[0]}" if touched else "")
                 if guess:
                     continue  # its truth is a guess: scored at answer level, not fitted on
                 if disclaims(h.sentence.text):
@@ -220,26 +249,122 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
                     labels.append(1.0 if n < len(point.examples) else 0.0)
                     questions.append(name)
                     origin.append("rubric")
+                    topics.append(f"{name}/{point.id}")
+    if STANCE_SETS[0]:
+        for f, path in enumerate(sorted(STANCE_DIR.glob("*.json"))):
+            items = json.loads(path.read_text(encoding="utf-8"))
+            texts = [item["text"] for item in items]
+            vectors = embedder.embed(texts)
+            clauses = embedder.embed([stance_clause(t) for t in texts])
+            for n, item in enumerate(items):
+                said.append((-2, f, n))
+                pairs.append(np.concatenate([vectors[n], clauses[n]]))
+                labels.append(1.0 if item["kind"] == "covers" else 0.0)
+                questions.append(item["question"])
+                origin.append("stance")
+                topics.append(f"{item['question']}/{item['point']}")
     found = Sentences(
-        said, np.array(pairs), np.array(labels), np.array(questions), np.array(origin)
+        said,
+        np.array(pairs),
+        np.array(labels),
+        np.array(questions),
+        np.array(origin),
+        np.array(topics),
     )
+    own: dict[str, list[np.ndarray]] = {}
+    for name in sorted({a.question for a in answers}):
+        own[name] = []
+        for point in rubric(name).points:
+            texts = list(stance_texts(point))
+            vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
+            own[name].append(np.hstack([vectors[: len(texts)], vectors[len(texts) :]]))
     return Rows(
-        np.array(xs), np.array(ys), keys, np.array(hits), found, tuple(sources), np.array(followed)
+        np.array(xs),
+        np.array(ys),
+        keys,
+        np.array(hits),
+        found,
+        tuple(sources),
+        np.array(followed),
+        own,
     )
 
 
 def fit_stance(sentences: Sentences, use: np.ndarray) -> tuple[np.ndarray, float]:
     """The stance read-out, fitted on the covering and near-miss sentences where ``use``."""
     chosen = use & ~np.isnan(sentences.labels)
-    return fit(sentences.vectors[chosen], sentences.labels[chosen], STANCE_L2)
+    labels = sentences.labels[chosen]
+    weight = None
+    if BALANCED[0]:
+        # Each point's covering sentences weigh as much as its near misses together: writers
+        # disclaim some points far more often than others (the lesson, the impact), and a
+        # read-out that learned which topics are often disclaimed would gate "I learned to
+        # define the label first" for its topic, not for what it says.
+        keys = np.char.add(sentences.points[chosen], labels.astype(int).astype(str))
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        weight = 1.0 / counts[inverse]
+        weight *= len(weight) / weight.sum()
+    return fit(sentences.vectors[chosen], labels, STANCE_L2, weight)
 
 
-def with_stance(r: Rows, stance: tuple[np.ndarray, float]) -> np.ndarray:
-    """The rows with their ``stance`` and ``follow_stance`` signals from the read-out."""
-    logits = r.sentences.vectors @ stance[0] + stance[1]
+def cross_fitted(
+    sentences: Sentences, use: np.ndarray, groups: np.ndarray, readout: tuple[np.ndarray, float]
+) -> np.ndarray:
+    """Every sentence's stance; each writer's among ``use`` from a read-out fitted on ``use``
+    without that writer (``groups``: a writer per sentence, -1 for those never left out)."""
+    logits = sentences.vectors @ readout[0] + readout[1]
+    for group in sorted(set(groups[use]) - {-1}):
+        mine = groups == group
+        weights, bias = fit_stance(sentences, use & ~mine)
+        logits[mine & use] = sentences.vectors[mine & use] @ weights + bias
+    return logits
+
+
+def own_stance(r: Rows, readout: tuple[np.ndarray, float], answers: Sequence[Answer]) -> np.ndarray:
+    """Each row's point's own stance (``coverage.point_stances``) under ``readout``."""
+    means = own_by_point(r, readout)
+    return np.array([means[answers[a].question][k] for _, a, _, k in r.keys])
+
+
+def own_by_point(r: Rows, readout: tuple[np.ndarray, float]) -> dict[str, list[float]]:
+    """Per question, each point's own stance: the least of its examples' (``point_stances``)."""
+    return {
+        name: [float((m @ readout[0] + readout[1]).min()) if len(m) else np.nan for m in points]
+        for name, points in r.own.items()
+    }
+
+
+def writer_group(answer_id: str) -> int:
+    """Which blind writer wrote a dev answer: 0 for the first sets (cd, ch, cr01-cr80), then
+    one per block of ``WRITERS``, and one per 30 answers after the last block."""
+    if not answer_id.startswith("cr"):
+        return 0
+    number = _number(answer_id)
+    for n, (first, last) in enumerate(WRITERS, start=1):
+        if first <= number <= last:
+            return n
+    last = WRITERS[-1][1]
+    return 0 if number < last else len(WRITERS) + 1 + (number - last - 1) // 30
+
+
+def sentence_groups(sentences: Sentences) -> np.ndarray:
+    answers = load_split("dev")
+    return np.array([writer_group(answers[a].id) if s >= 0 else -1 for s, a, _ in sentences.keys])
+
+
+def with_stance(
+    r: Rows, stance: tuple[np.ndarray, float] | np.ndarray, own: np.ndarray | None = None
+) -> np.ndarray:
+    """The rows with their ``stance`` and ``follow_stance`` signals, from a read-out or from
+    every sentence's stance; less each row's point's own stance when ``own`` is given."""
+    logits = (
+        stance if isinstance(stance, np.ndarray) else r.sentences.vectors @ stance[0] + stance[1]
+    )
     at = {key: n for n, key in enumerate(r.sentences.keys)}
     filled = r.x.copy()
     filled[:, STANCE] = [logits[at[(s, a, n)]] for s, a, n, _ in r.keys]
+    if own is not None:
+        filled[:, STANCE] -= own
     if not FOLLOW[0]:
         filled[:, [FOLLOW_STANCE, FOLLOW_DISCLAIMS]] = 0.0
         return filled
@@ -250,15 +375,18 @@ def with_stance(r: Rows, stance: tuple[np.ndarray, float]) -> np.ndarray:
     return filled
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = L2, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     design = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(design.shape[1])
     penalty = np.eye(len(w)) * l2
     penalty[-1, -1] = 0.0  # the bias is not shrunk
+    each = np.ones(len(y)) if weight is None else weight
     for _ in range(50):
         p = 1 / (1 + np.exp(-(design @ w)))
-        gradient = design.T @ (p - y) + penalty @ w
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        gradient = design.T @ (each * (p - y)) + penalty @ w
+        hessian = (design * (each * p * (1 - p))[:, None]).T @ design + penalty
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-8:
@@ -273,24 +401,28 @@ def best_threshold(
     hits: np.ndarray,
     stance: np.ndarray,
     quiet: bool = False,
-) -> tuple[float, float]:
-    """The threshold and stance floor with the most answer-level points right (ties: the
-    middle of the run of thresholds, at the lowest such floor)."""
-    best: tuple[float, float, float] = (-1.0, 0.0, -np.inf)
-    for floor in STANCE_FLOORS:
+    gates: Sequence[float] = (-np.inf,),
+    below_own: np.ndarray | None = None,
+) -> tuple[float, float, float]:
+    """The threshold, stance floor and stance gate with the most answer-level points right
+    (ties: the middle of the run of thresholds, at the lowest such floor and gate). The gate
+    weighs ``below_own``: each row's stance less its point's own (the stance by default)."""
+    below_own = stance if below_own is None else below_own
+    best: tuple[float, float, float, float] = (-1.0, 0.0, -np.inf, -np.inf)
+    for gate, floor in itertools.product(gates, STANCE_FLOORS):
         answer_point: dict[tuple[int, int, int], tuple[float, float]] = {}
-        scores = np.where(hits & (stance >= floor), 1.0, p)
+        scores = np.where(hits & (stance >= floor), 1.0, p) * (below_own >= gate)
         for prob, label, (s, a, _, k) in zip(scores, y, keys, strict=True):
-            top, truth = answer_point.get((s, a, k), (0.0, 0.0))
-            answer_point[(s, a, k)] = (max(top, prob), max(truth, label))
+            top, covered = answer_point.get((s, a, k), (0.0, 0.0))
+            answer_point[(s, a, k)] = (max(top, prob), max(covered, label))
         probs = np.array([v[0] for v in answer_point.values()])
         truth = np.array([v[1] for v in answer_point.values()])
         right = np.array([((probs >= t) == truth).mean() for t in GRID])
         if right.max() > best[0] + 1e-9:
-            best = (right.max(), float(np.median(GRID[right >= right.max() - 1e-9])), floor)
+            best = (right.max(), float(np.median(GRID[right >= right.max() - 1e-9])), floor, gate)
     if not quiet:
         print(f"answer-level point accuracy on dev at the best threshold: {best[0]:.3f}")
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 def probability(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
@@ -318,25 +450,34 @@ def fit_decision(
             for s, a, _, _ in r.keys
         ]
     )
-    x, readout = r.x, None
+    x, readout, own = r.x, None, np.zeros(len(r.keys))
     if stance:
-        kept = np.array([k[1] not in out for k in r.sentences.keys], dtype=bool)
+        kept = np.array([k[0] < 0 or k[1] not in out for k in r.sentences.keys], dtype=bool)
         use = (
             (r.sentences.questions != question)
-            & np.isin(r.sentences.sources, [*allowed, "rubric"])
+            & np.isin(r.sentences.sources, [*allowed, "rubric", "stance"])
             & kept
         )
         readout = fit_stance(r.sentences, use)
-        x = with_stance(r, readout)
+        own = own_stance(r, readout, answers)
+        x = with_stance(
+            r,
+            cross_fitted(r.sentences, use, sentence_groups(r.sentences), readout)
+            if CROSS_FIT[0]
+            else readout,
+            own if RELATIVE[0] else None,
+        )
     weights, bias = fit(x[train], r.y[train])
     train_keys = [k for k, t in zip(r.keys, train, strict=True) if t]
-    threshold, floor = best_threshold(
+    threshold, floor, gate = best_threshold(
         probability(x[train], weights, bias),
         r.y[train],
         train_keys,
         r.hits[train],
         x[train, STANCE],
         quiet=True,
+        gates=STANCE_GATES if stance and GATED[0] else (-np.inf,),
+        below_own=(x[:, STANCE] if RELATIVE[0] else x[:, STANCE] - own)[train],
     )
     return Decision(
         weights,
@@ -347,6 +488,11 @@ def fit_decision(
         readout[1] if readout else 0.0,
         floor,
         WINDOWS,
+        gate,
+        stance and RELATIVE[0],
+        float(np.nanmedian([m for ms in own_by_point(r, readout).values() for m in ms]))
+        if readout
+        else 0.0,
     )
 
 
@@ -444,9 +590,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-stance", action="store_true", help="without the stance read-out (as before it)"
     )
     parser.add_argument(
-        "--rubric-sentences",
+        "--no-rubric-sentences",
         action="store_true",
-        help="fit the stance read-out on the rubrics' examples and not sentences too",
+        help="fit the stance read-out without the rubrics' examples and not sentences",
     )
     parser.add_argument(
         "--fit-on",
@@ -467,9 +613,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--windows", action="store_true", help="judge each two consecutive sentences as one too"
     )
+    parser.add_argument(
+        "--in-sample",
+        action="store_true",
+        help="fit the decision on stances read out by the read-out that learned them",
+    )
+    parser.add_argument(
+        "--no-stance-sets",
+        action="store_true",
+        help="without the sentences written for the read-out (coverage/stance)",
+    )
+    parser.add_argument(
+        "--unbalanced",
+        action="store_true",
+        help="the read-out weighs every sentence alike, whatever point it touches",
+    )
+    parser.add_argument(
+        "--absolute",
+        action="store_true",
+        help="weigh each sentence's stance alone, not less its point's own",
+    )
+    parser.add_argument(
+        "--no-gate", action="store_true", help="without the stance gate (as before round 22)"
+    )
     args = parser.parse_args(argv)
+    CROSS_FIT[0] = not args.in_sample
+    STANCE_SETS[0] = not args.no_stance_sets
+    GATED[0] = not args.no_gate
+    BALANCED[0] = not args.unbalanced
+    RELATIVE[0] = not args.absolute
     global RUBRIC_SENTENCES, WINDOWS
-    RUBRIC_SENTENCES = args.rubric_sentences
+    RUBRIC_SENTENCES = not args.no_rubric_sentences
     WINDOWS = args.windows
     sources = tuple(args.fit_on.split(","))
     scored = tuple(args.score_on.split(",")) if args.score_on else sources
@@ -491,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:18} {w:+.3f}")
     print(f"  {'bias':18} {decision.bias:+.3f}\n  threshold          {decision.threshold:.2f}")
     print(f"  stance floor       {decision.stance_floor:.2f}")
+    print(f"  stance gate        {decision.stance_gate:.2f}")
     if args.write:
         data: dict[str, object] = {
             "fitted_on": f"benchmarks/coverage/dev ({', '.join(sources)})"
@@ -508,6 +683,9 @@ def main(argv: list[str] | None = None) -> int:
                 "weights": [round(float(w), 5) for w in decision.stance_weights],
                 "bias": round(decision.stance_bias, 5),
                 "floor": None if np.isinf(floor) else floor,
+                "gate": None if np.isinf(decision.stance_gate) else decision.stance_gate,
+                "relative": RELATIVE[0],
+                "own": round(decision.own_stance, 5),
             }
         WEIGHTS_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_FILE}")

@@ -79,7 +79,7 @@ def test_ordered_rubric_gets_seconds_per_point_and_order():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
     words = words_from(
         "the problem was churn and | the label was cancel within thirty days"
-        " | in production it saved money",
+        " | in production it cut refunds by a fifth",
         step=0.5,
         gap=10,
     )
@@ -94,7 +94,7 @@ def test_ordered_rubric_gets_seconds_per_point_and_order():
 
 def test_points_out_of_order_are_flagged_and_missed_points_have_no_time():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
-    words = words_from("in production it worked. and the problem was churn.")
+    words = words_from("in production it cut refunds by a fifth. and the problem was churn.")
     coverage = score_coverage(rubric, words)
     assert [p.covered for p in coverage.points] == [True, False, True]
     assert coverage.in_order is False
@@ -186,7 +186,8 @@ def test_a_not_phrase_keeps_a_sentence_from_covering_its_point():
 def test_each_point_carries_the_sentence_that_covered_it_and_each_sentence_its_decision():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
     words = words_from(
-        "Hello there everyone. The problem was churn. | In production it saved money.", gap=3
+        "Hello there everyone. The problem was churn. | In production it cut refunds by a fifth.",
+        gap=3,
     )
     coverage = score_coverage(rubric, words)
     problem, data, _ = coverage.points
@@ -197,14 +198,14 @@ def test_each_point_carries_the_sentence_that_covered_it_and_each_sentence_its_d
     assert [(s.text, s.point) for s in coverage.sentences] == [
         ("Hello there everyone.", None),
         ("The problem was churn.", "problem"),
-        ("In production it saved money.", "impact"),
+        ("In production it cut refunds by a fifth.", "impact"),
     ]
 
 
 def test_out_of_order_names_which_point_came_where():
     rubric = parse_rubric(RUBRIC, Path("walk.toml"))
     coverage = score_coverage(
-        rubric, words_from("In production it saved money. The problem was churn.")
+        rubric, words_from("In production it cut refunds by a fifth. The problem was churn.")
     )
     assert coverage.in_order is False
     [(said, expected)] = coverage.out_of_order()
@@ -381,3 +382,54 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
 def test_disowning_classes_fire_and_their_near_misses_do_not(disowned, done):
     assert disclaims(disowned)
     assert not disclaims(done)
+
+
+# Round 22: a sentence whose stance touches the topic without delivering it covers nothing. No
+# disclaimer pattern names these hand-offs; the read-out of the sentence's meaning does.
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "handed_off", "delivered"),
+    [
+        (
+            "deploy-and-monitor",
+            "rollback",
+            "Rolling back a bad model, that's the platform team's department, they've got their own"
+            " runbook for it.",
+            "If the new model misbehaves we flip the traffic back to the previous version, which"
+            " takes a couple of minutes.",
+        ),
+        (
+            "design-search-ranking",
+            "training-serving",
+            "The latency side of it I'd hand over to the infrastructure folks, it's really their"
+            " call.",
+            "To stay inside a fifty millisecond budget we'd precompute the document features"
+            " offline and only compute the query features at request time.",
+        ),
+        (
+            "imbalanced-data",
+            "threshold",
+            "There's the cutoff to think about as well, but I'd just keep the default and move on.",
+            "Then I'd move the cutoff until the cost of the missed frauds and the wasted reviews"
+            " balances out.",
+        ),
+    ],
+)
+def test_a_point_handed_off_or_waved_away_is_not_covered(question, point, handed_off, delivered):
+    assert not disclaims(handed_off)
+    assert point not in covered(question, handed_off)
+    assert point in covered(question, delivered)
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    [
+        "I learned to define the label first.",
+        "What I'd change is talking to users earlier.",
+    ],
+)
+def test_a_lesson_said_as_a_wish_still_delivers_the_lesson(lesson):
+    # The read-out hears a wish as a near miss; a point is held to its own examples' stance,
+    # and a lesson's are wishes too.
+    assert "learned" in covered("project-walkthrough", lesson)

@@ -100,7 +100,7 @@ def test_ordered_rubrics_give_each_part_against_an_even_share_of_the_target() ->
     walkthrough = find_question("project-walkthrough")  # six parts, target 60-90 s
     report = scored(
         "the problem was churn alpha bravo charlie delta echo. the label was cancelled plans"
-        " foxtrot golf. we started with a baseline hotel india juliet kilo.",
+        " foxtrot golf. we started with a logistic regression baseline.",
         rubric=walkthrough,
         step=2.0,
     )

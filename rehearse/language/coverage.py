@@ -25,7 +25,7 @@ import numpy as np
 
 from rehearse.language.meaning import Embedder, shared_embedder
 from rehearse.language.phrases import PhraseMatch, find_phrase, match_point, phrase_score
-from rehearse.language.rubric import Rubric
+from rehearse.language.rubric import Point, Rubric
 from rehearse.language.signals import (
     FEATURES,
     PointModel,
@@ -40,7 +40,7 @@ from rehearse.language.signals import (
     stance_clause,
 )
 from rehearse.text.sentences import Sentence, split_sentences
-from rehearse.text.words import Word
+from rehearse.text.words import Word, transcript_text
 
 __all__ = [
     "Coverage",
@@ -147,6 +147,17 @@ class Decision:
     # Whether each two consecutive sentences are also judged as one (``windows``): a decision
     # fitted without them does not see them.
     windows: bool = False
+    # A sentence whose stance falls this far below the point's own (``point_stances``) covers
+    # nothing, whatever it names: "latency is a consideration too, but I'd leave that to the
+    # serving people" touches the point without delivering it. The weighted signals cannot say
+    # so alone: nearly every (sentence, point) row they are fitted on is off the topic, where
+    # stance tells nothing.
+    stance_gate: float = -np.inf
+    # Whether the ``stance`` signal is weighed as the sentence's stance less its point's own,
+    # as the gate is (round 22 on), rather than as the sentence's alone.
+    stance_relative: bool = False
+    # The own stance of a point without examples: the median of the bundled points'.
+    own_stance: float = 0.0
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(1 / (1 + np.exp(-(rows @ self.weights + self.bias))))
@@ -173,7 +184,41 @@ def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
         float(stance["bias"]) if stance else 0.0,
         float(stance["floor"]) if stance and stance.get("floor") is not None else -np.inf,
         bool(data.get("windows", False)),
+        float(stance["gate"]) if stance and stance.get("gate") is not None else -np.inf,
+        bool(stance and stance.get("relative", False)),
+        float(stance.get("own", 0.0)) if stance else 0.0,
     )
+
+
+def stance_texts(point: Point) -> tuple[str, ...]:
+    """What delivering the point sounds like: its examples."""
+    return point.examples
+
+
+def point_stances(rubric: Rubric, embedder: Embedder, decision: Decision) -> np.ndarray:
+    """Each point's own stance: the least of its examples'. Points differ: a lesson is said as a
+    wish ("next time I'd define the label first") and a hand-off sounds like one too, so a
+    sentence is gated by how far it falls below every sentence the rubric gives as delivering
+    its point (the least rather than the mean: a terse "I started with a logistic regression
+    baseline" delivers less than the rubric's fullest example and still delivers)."""
+    stances = []
+    for point in rubric.points:
+        texts = list(stance_texts(point))
+        if not texts:
+            # A label is no sentence ("Impact"): a point without examples is held to the
+            # bundled points' typical own stance.
+            stances.append(decision.own_stance)
+            continue
+        vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
+        stances.append(
+            min(
+                [
+                    decision.stance(v, c)
+                    for v, c in zip(vectors[: len(texts)], vectors[len(texts) :], strict=True)
+                ]
+            )
+        )
+    return np.array(stances)
 
 
 def rubric_model(rubric: Rubric, embedder: Embedder) -> PointModel:
@@ -192,13 +237,23 @@ def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
 
 
 def sentence_vectors(
-    sentences: Sequence[Sentence], embedder: Embedder | None = None
+    sentences: Sequence[Sentence],
+    embedder: Embedder | None = None,
+    words: Sequence[Word] = (),
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The meaning of each sentence and of its last clause (the stance), one row each. Cached
+    """The meaning of each sentence and of its last clause (the stance), one row each, without
+    the words in ``skip`` (fillers): the decision was fitted on answers written without them,
+    and "so um first check the class ratio and um" reads as less delivered than it is. Cached
     by text: sentences embedded ahead (while an answer is recorded) are not embedded again
     when it is scored."""
     embedder = embedder or shared_embedder()
-    texts = [s.text for s in sentences]
+    texts = [
+        transcript_text([words[i] for i in s.indices if i not in skip])
+        if skip.intersection(s.indices)
+        else s.text
+        for s in sentences
+    ]
     vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
     return vectors[: len(texts)], vectors[len(texts) :]
 
@@ -311,8 +366,13 @@ def _judge_units(
     if not sentences:
         return []
     model = rubric_model(rubric, embedder)
-    vectors, clauses = sentence_vectors(sentences, embedder)
+    vectors, clauses = sentence_vectors(sentences, embedder, words, skip)
     stances = [decision.stance(v, c) for v, c in zip(vectors, clauses, strict=True)]
+    own = (
+        point_stances(rubric, embedder, decision)
+        if np.isfinite(decision.stance_gate) or decision.stance_relative
+        else np.zeros(len(rubric.points))
+    )
     judged = []
     for n, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
         stance = stances[n]
@@ -327,9 +387,13 @@ def _judge_units(
             (False, 0.0) if window else following(sentences, stances, n),
             window,
         )
+        if decision.stance_relative:
+            rows[:, FEATURES.index("stance")] -= own
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
-        # Saying it is not denying it: a disclaimer, or a point's own "not" phrase, vetoes.
+        # Saying it is not denying it: a disclaimer, a point's own "not" phrase, or a stance
+        # that touches the point without delivering it, vetoes.
         denied = disclaims(sentence.text)
+        undelivered = stance - own < decision.stance_gate
         judged.append(
             (
                 sentence,
@@ -337,10 +401,12 @@ def _judge_units(
                     judge(
                         float(meaning[k]),
                         phrases[k],
-                        not denied and not says_not_phrase(point, words, sentence),
+                        not denied
+                        and not undelivered[k]
+                        and not says_not_phrase(point, words, sentence),
                         decision,
                         plain(rows[k]),
-                        stance,
+                        stance - own[k] if decision.stance_relative else stance,
                     )
                     for k, point in enumerate(rubric.points)
                 ],
