@@ -540,8 +540,8 @@ def cross_validate(
     return totals
 
 
-# The blind writers of rounds 8-18, each a block of dev answers by one writer the shipped
-# weights (fitted in round 7 on cd01-cd30, ch01-ch30 and cr01-cr80) never saw.
+# The blind writers of rounds 8-22, each a block of dev answers by one writer (round 7's weights,
+# fitted on cd01-cd30, ch01-ch30 and cr01-cr80, saw none of them; round 22's saw cr81-cr452).
 WRITERS = (
     (81, 122),
     (123, 152),
@@ -555,6 +555,8 @@ WRITERS = (
     (363, 392),
     (393, 422),
     (423, 452),
+    (453, 472),
+    (473, 492),
 )
 
 

@@ -231,9 +231,10 @@ def warm_up(rubrics: Sequence[Rubric] = ()) -> None:
     """Load the model and the decision, and embed the points of ``rubrics`` ahead of scoring."""
     embedder = shared_embedder()
     embedder.load()
-    load_decision()
+    decision = load_decision()
     for rubric in rubrics:
         rubric_model(rubric, embedder)
+        point_stances(rubric, embedder, decision)
 
 
 def sentence_vectors(
