@@ -52,6 +52,7 @@ from rehearse.language.coverage import (
     rubric_model,
     says_alone,
     sentence_vectors,
+    stance_inputs,
     stance_texts,
     windows,
 )
@@ -64,7 +65,6 @@ from rehearse.language.signals import (
     plain,
     related,
     sentence_features,
-    stance_clause,
 )
 from rehearse.text.words import Word
 
@@ -128,6 +128,7 @@ class Sentences:
     questions: np.ndarray
     sources: np.ndarray
     points: np.ndarray  # the point a labelled sentence covers or touches ("question/point")
+    groups: np.ndarray  # its writer (``writer_group``), -1 for sentences from no answer
 
 
 @dataclass
@@ -241,11 +242,10 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
             for point in rubric(name).points:
                 nots = [t for t in point.not_phrases if len(t.split()) > NOT_PHRASE_WORDS]
                 texts = list(point.examples) + nots
-                vectors = embedder.embed(texts)
-                clauses = embedder.embed([stance_clause(t) for t in texts])
+                inputs = stance_inputs(texts, embedder)
                 for n in range(len(texts)):
                     said.append((-1, -1, len(said)))
-                    pairs.append(np.concatenate([vectors[n], clauses[n]]))
+                    pairs.append(inputs[n])
                     labels.append(1.0 if n < len(point.examples) else 0.0)
                     questions.append(name)
                     origin.append("rubric")
@@ -253,12 +253,10 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
     if STANCE_SETS[0]:
         for f, path in enumerate(sorted(STANCE_DIR.glob("*.json"))):
             items = json.loads(path.read_text(encoding="utf-8"))
-            texts = [item["text"] for item in items]
-            vectors = embedder.embed(texts)
-            clauses = embedder.embed([stance_clause(t) for t in texts])
+            inputs = stance_inputs([item["text"] for item in items], embedder)
             for n, item in enumerate(items):
                 said.append((-2, f, n))
-                pairs.append(np.concatenate([vectors[n], clauses[n]]))
+                pairs.append(inputs[n])
                 labels.append(1.0 if item["kind"] == "covers" else 0.0)
                 questions.append(item["question"])
                 origin.append("stance")
@@ -270,14 +268,13 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
         np.array(questions),
         np.array(origin),
         np.array(topics),
+        np.array([writer_group(answers[a].id) if s >= 0 else -1 for s, a, _ in said]),
     )
     own: dict[str, list[np.ndarray]] = {}
     for name in sorted({a.question for a in answers}):
         own[name] = []
         for point in rubric(name).points:
-            texts = list(stance_texts(point))
-            vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
-            own[name].append(np.hstack([vectors[: len(texts)], vectors[len(texts) :]]))
+            own[name].append(stance_inputs(stance_texts(point), embedder))
     return Rows(
         np.array(xs),
         np.array(ys),
@@ -308,10 +305,11 @@ def fit_stance(sentences: Sentences, use: np.ndarray) -> tuple[np.ndarray, float
 
 
 def cross_fitted(
-    sentences: Sentences, use: np.ndarray, groups: np.ndarray, readout: tuple[np.ndarray, float]
+    sentences: Sentences, use: np.ndarray, readout: tuple[np.ndarray, float]
 ) -> np.ndarray:
     """Every sentence's stance; each writer's among ``use`` from a read-out fitted on ``use``
-    without that writer (``groups``: a writer per sentence, -1 for those never left out)."""
+    without that writer (sentences of group -1 are never left out)."""
+    groups = sentences.groups
     logits = sentences.vectors @ readout[0] + readout[1]
     for group in sorted(set(groups[use]) - {-1}):
         mine = groups == group
@@ -320,10 +318,9 @@ def cross_fitted(
     return logits
 
 
-def own_stance(r: Rows, readout: tuple[np.ndarray, float], answers: Sequence[Answer]) -> np.ndarray:
-    """Each row's point's own stance (``coverage.point_stances``) under ``readout``."""
-    means = own_by_point(r, readout)
-    return np.array([means[answers[a].question][k] for _, a, _, k in r.keys])
+def own_stance(r: Rows, by_point: dict[str, list[float]], answers: Sequence[Answer]) -> np.ndarray:
+    """Each row's point's own stance, from ``own_by_point``."""
+    return np.array([by_point[answers[a].question][k] for _, a, _, k in r.keys])
 
 
 def own_by_point(r: Rows, readout: tuple[np.ndarray, float]) -> dict[str, list[float]]:
@@ -345,11 +342,6 @@ def writer_group(answer_id: str) -> int:
             return n
     last = WRITERS[-1][1]
     return 0 if number < last else len(WRITERS) + 1 + (number - last - 1) // 30
-
-
-def sentence_groups(sentences: Sentences) -> np.ndarray:
-    answers = load_split("dev")
-    return np.array([writer_group(answers[a].id) if s >= 0 else -1 for s, a, _ in sentences.keys])
 
 
 def with_stance(
@@ -450,7 +442,7 @@ def fit_decision(
             for s, a, _, _ in r.keys
         ]
     )
-    x, readout, own = r.x, None, np.zeros(len(r.keys))
+    x, readout, own, typical = r.x, None, np.zeros(len(r.keys)), 0.0
     if stance:
         kept = np.array([k[0] < 0 or k[1] not in out for k in r.sentences.keys], dtype=bool)
         use = (
@@ -459,12 +451,12 @@ def fit_decision(
             & kept
         )
         readout = fit_stance(r.sentences, use)
-        own = own_stance(r, readout, answers)
+        by_point = own_by_point(r, readout)
+        own = own_stance(r, by_point, answers)
+        typical = float(np.nanmedian([m for ms in by_point.values() for m in ms]))
         x = with_stance(
             r,
-            cross_fitted(r.sentences, use, sentence_groups(r.sentences), readout)
-            if CROSS_FIT[0]
-            else readout,
+            cross_fitted(r.sentences, use, readout) if CROSS_FIT[0] else readout,
             own if RELATIVE[0] else None,
         )
     weights, bias = fit(x[train], r.y[train])
@@ -490,9 +482,7 @@ def fit_decision(
         WINDOWS,
         gate,
         stance and RELATIVE[0],
-        float(np.nanmedian([m for ms in own_by_point(r, readout).values() for m in ms]))
-        if readout
-        else 0.0,
+        typical,
     )
 
 

@@ -321,9 +321,15 @@ class LiveScoring:
         last one may go on in the next piece, so it waits."""
         from rehearse.language.coverage import sentence_vectors
 
-        # A sentence model that fails to load says so when the report needs it, not here.
+        # A sentence model that fails to load says so when the report needs it, not here. The
+        # fillers found by the words alone are left out as the report leaves them out, so that
+        # the report's sentences are mostly embedded already.
         with contextlib.suppress(RehearseError):
-            sentence_vectors(split_sentences(committed)[:-1])
+            sentence_vectors(
+                split_sentences(committed)[:-1],
+                words=committed,
+                skip=self.figures(committed).filler_indices,
+            )
 
     def finish(self, progress: ProgressCallback | None = None) -> Report:
         """The report, once the recording has stopped: only the audio not yet transcribed is

@@ -168,6 +168,12 @@ class Decision:
             return 0.0
         return float(np.concatenate([sentence, clause]) @ self.stance_weights + self.stance_bias)
 
+    def stances(self, inputs: np.ndarray) -> np.ndarray:
+        """``stance`` of each row of ``stance_inputs``."""
+        if self.stance_weights is None:
+            return np.zeros(len(inputs))
+        return np.asarray(inputs @ self.stance_weights + self.stance_bias)
+
 
 @cache
 def load_decision(path: Path = WEIGHTS_FILE) -> Decision:
@@ -209,16 +215,14 @@ def point_stances(rubric: Rubric, embedder: Embedder, decision: Decision) -> np.
             # bundled points' typical own stance.
             stances.append(decision.own_stance)
             continue
-        vectors = embedder.embed(texts + [stance_clause(t) for t in texts])
-        stances.append(
-            min(
-                [
-                    decision.stance(v, c)
-                    for v, c in zip(vectors[: len(texts)], vectors[len(texts) :], strict=True)
-                ]
-            )
-        )
+        stances.append(decision.stances(stance_inputs(texts, embedder)).min())
     return np.array(stances)
+
+
+def stance_inputs(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
+    """What the stance read-out reads, one row a text: its vector, then its last clause's."""
+    vectors = embedder.embed([*texts, *(stance_clause(t) for t in texts)])
+    return np.hstack([vectors[: len(texts)], vectors[len(texts) :]])
 
 
 def rubric_model(rubric: Rubric, embedder: Embedder) -> PointModel:
@@ -394,7 +398,8 @@ def _judge_units(
         # Saying it is not denying it: a disclaimer, a point's own "not" phrase, or a stance
         # that touches the point without delivering it, vetoes.
         denied = disclaims(sentence.text)
-        undelivered = stance - own < decision.stance_gate
+        below_own = stance - own
+        undelivered = below_own < decision.stance_gate
         judged.append(
             (
                 sentence,
@@ -407,7 +412,7 @@ def _judge_units(
                         and not says_not_phrase(point, words, sentence),
                         decision,
                         plain(rows[k]),
-                        stance - own[k] if decision.stance_relative else stance,
+                        below_own[k] if decision.stance_relative else stance,
                     )
                     for k, point in enumerate(rubric.points)
                 ],
