@@ -131,10 +131,7 @@ def test_a_clean_answer_gets_no_generic_tips():
 def test_a_flat_voice_gets_a_tip_and_the_figures_go_into_the_json():
     flat = Delivery(40.0, 110.0, 0.5, 4.0)
     report = scored("The problem was churn. The label was a cancellation.", delivery=flat)
-    # The flat voice leads; since round 23 the terse second sentence no longer says the label
-    # to the coverage, so the problem runs to two sentences and a structure tip may follow.
-    kinds = [t.kind for t in report.coaching.tips]
-    assert kinds[0] == "monotone" and set(kinds) <= {"monotone", "structure"}
+    assert [t.kind for t in report.coaching.tips] == ["monotone"]
     delivery = report.to_dict()["coaching"]["delivery"]
     assert delivery == {
         "voiced_seconds": 40.0,

@@ -21,10 +21,8 @@ def scored(text: str, question: str = "imbalanced-data", gap: float = 0.0) -> Re
 
 
 BEFORE = scored(
-    # "see if it hurts" says the point (*First confirm the imbalance actually hurts*); since
-    # round 23 the class ratio alone, trailing off on "and um", does not.
-    "so um first check the class ratio and see if it hurts um | like we used class weights um"
-    " and you know oversampling",
+    "so um first check the class ratio and um | like we used class weights um and you know"
+    " oversampling",
     gap=1.5,
 )
 AFTER = scored(

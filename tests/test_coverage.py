@@ -9,7 +9,9 @@ from rehearse.language.coverage import (
     load_decision,
     phrase_score,
     score_coverage,
+    stance_inputs,
 )
+from rehearse.language.meaning import shared_embedder
 from rehearse.language.rubric import find_question, parse_rubric
 from rehearse.language.signals import disclaims
 
@@ -193,10 +195,7 @@ def test_each_point_carries_the_sentence_that_covered_it_and_each_sentence_its_d
     problem, data, _ = coverage.points
     assert problem.match is not None and problem.match.sentence == "The problem was churn."
     assert problem.match.start == words[3].start and problem.match.end == words[6].end
-    # A bare four-word sentence, held to a typical point's stance (this point has no examples):
-    # its phrase is found, and the meaning decision credits it.
-    assert problem.match.phrase == "the problem was" and problem.match.strength > 0
-    assert problem.match.how in {"phrase", "meaning", "both"}
+    assert problem.match.how in {"phrase", "both"} and problem.match.strength > 0
     assert data.match is None
     assert [(s.text, s.point) for s in coverage.sentences] == [
         ("Hello there everyone.", None),
@@ -289,6 +288,21 @@ def test_a_weights_file_from_before_the_stance_read_out_still_loads_and_decides(
         decision=old,
     )
     assert [p.id for p in coverage.points if p.covered] == ["impact"]
+
+
+def test_a_weights_file_whose_read_out_has_a_hidden_layer_loads_and_decides():
+    # Round 23's trial (benchmarks/README.md, "Round 23"): a read-out with 32 tanh units, fitted
+    # by ``coverage_fit --hidden 32``. It reads a hand-off far below a delivery, and decides.
+    hidden = load_decision(Path(__file__).parent / "data" / "coverage-weights-round23-hidden.json")
+    assert hidden.stance_hidden is not None
+    handed_off = "What it did for the business, that's a question for the product manager."
+    delivered = "Once it was live, refunds fell by about a fifth in the first quarter."
+    given, kept = hidden.stances(stance_inputs([delivered, handed_off], shared_embedder()))
+    assert given - kept > 3
+    walkthrough = find_question("project-walkthrough")
+    for text, expected in ((delivered, True), (handed_off, False)):
+        coverage = score_coverage(walkthrough, words_from(text), decision=hidden)
+        assert ("impact" in {p.id for p in coverage.points if p.covered}) is expected
 
 
 # Round 7: the recogniser cuts sentences where the speaker did not.
@@ -388,31 +402,19 @@ def test_disowning_classes_fire_and_their_near_misses_do_not(disowned, done):
 
 
 # Round 22: a sentence whose stance touches the topic without delivering it covers nothing. No
-# disclaimer pattern names these hand-offs; the read-out of the sentence's meaning does. The
-# four were written to test round 22's gate, before either read-out was fitted.
+# disclaimer pattern names these hand-offs; the read-out of the sentence's meaning does.
 
 
 @pytest.mark.parametrize(
     ("question", "point", "handed_off", "delivered"),
     [
-        pytest.param(
+        (
             "deploy-and-monitor",
             "rollback",
             "Rolling back a bad model, that's the platform team's department, they've got their own"
             " runbook for it.",
             "If the new model misbehaves we flip the traffic back to the previous version, which"
             " takes a couple of minutes.",
-            # Gated by round 22's read-out, a hair under its gate; round 23's reads it 2.85
-            # under the point's own, a hair over its gate, and the meaning decision credits it.
-            marks=pytest.mark.xfail(strict=True, reason="a known miss of round 23's gate"),
-        ),
-        (
-            # Credited by round 22's read-out (benchmarks/README.md said so); gated since
-            # round 23's read-out with a hidden layer.
-            "project-walkthrough",
-            "impact",
-            "What it did for the business, that's a question for the product manager.",
-            "Once it was live, refunds fell by about a fifth in the first quarter.",
         ),
         (
             "design-search-ranking",

@@ -158,11 +158,10 @@ class Decision:
     stance_relative: bool = False
     # The own stance of a point without examples: the median of the bundled points'.
     own_stance: float = 0.0
-    # The read-out's hidden layer (weights, biases; tanh), read before ``stance_weights``
-    # (``None``: a linear read-out, as before round 23). A linear read-out over MiniLM's vectors
-    # stalled at a left-out ROC AUC of 0.95 however many sentences it learned from: whether a
-    # sentence delivers or defers hangs on how its parts combine ("we measured it" against
-    # "we measured it, but that's another story"), which one layer of weights cannot mix.
+    # A hidden layer of the read-out (weights, biases; tanh), read before ``stance_weights``;
+    # ``None`` for the shipped, linear read-out. ``coverage_fit --hidden N`` fits one: round 23
+    # tried it and kept the linear one, as it moved plain covers across the gate when the
+    # recogniser changed a word (benchmarks/README.md, "Round 23").
     stance_hidden: tuple[np.ndarray, np.ndarray] | None = None
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
