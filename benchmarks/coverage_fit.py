@@ -50,6 +50,7 @@ from rehearse.language.coverage import (
     WEIGHTS_FILE,
     WINDOW_WORDS,
     Decision,
+    read_stance,
     rubric_model,
     says_alone,
     sentence_vectors,
@@ -305,9 +306,7 @@ class Readout:
     hidden: tuple[np.ndarray, np.ndarray] | None = None
 
     def __call__(self, inputs: np.ndarray) -> np.ndarray:
-        if self.hidden is not None:
-            inputs = np.tanh(inputs @ self.hidden[0] + self.hidden[1])
-        return np.asarray(inputs @ self.weights + self.bias)
+        return read_stance(inputs, self.weights, self.bias, self.hidden)
 
 
 def fit_stance(sentences: Sentences, use: np.ndarray) -> Readout:

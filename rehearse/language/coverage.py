@@ -175,9 +175,20 @@ class Decision:
         """``stance`` of each row of ``stance_inputs``."""
         if self.stance_weights is None:
             return np.zeros(len(inputs))
-        if self.stance_hidden is not None:
-            inputs = np.tanh(inputs @ self.stance_hidden[0] + self.stance_hidden[1])
-        return np.asarray(inputs @ self.stance_weights + self.stance_bias)
+        return read_stance(inputs, self.stance_weights, self.stance_bias, self.stance_hidden)
+
+
+def read_stance(
+    inputs: np.ndarray,
+    weights: np.ndarray,
+    bias: float,
+    hidden: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """A stance read-out's logits for rows of ``stance_inputs``: through its tanh layer if it
+    has one, then its weights and bias (the fitting script reads its read-outs so too)."""
+    if hidden is not None:
+        inputs = np.tanh(inputs @ hidden[0] + hidden[1])
+    return np.asarray(inputs @ weights + bias)
 
 
 @cache
