@@ -44,6 +44,10 @@ def test_asr_slips_still_match(phrase, heard):
         ("precision", "position"),
         ("baseline", "beeline"),
         ("class weights", "glass windows"),
+        # Alike letter by letter, but a word of the phrase is not said at all.
+        ("do differently", "really differently"),
+        ("do differently", "differently"),
+        ("overfitting is bad", "overfitting is when"),
     ],
 )
 def test_unrelated_words_do_not_match(phrase, heard):
@@ -56,6 +60,25 @@ def test_find_phrase_reports_the_tightest_run_and_its_time():
     assert match is not None
     assert match.heard == "oversampling"
     assert match.start == words[3].start
+
+
+def test_find_phrase_needs_every_word_of_the_phrase():
+    assert find_phrase("do differently", words_from("long hauls behave really differently")) is None
+    assert find_phrase("do differently", words_from("I would do it differently")) is not None
+    assert find_phrase("do differently", words_from("what I'd do differently")).heard == (
+        "do differently"
+    )
+    # An article is swapped freely, by speakers and by the recogniser.
+    assert find_phrase("compared to the baseline", words_from("compared to a baseline")) is not None
+
+
+def test_a_short_not_phrase_vetoes_only_when_all_of_it_is_said():
+    definition = (
+        "Overfitting is when the model memorizes the noise in its training set and then fails"
+        " on new data."
+    )
+    assert "definition" in covered("overfitting", definition)
+    assert "definition" not in covered("overfitting", "Overfitting is bad.")
 
 
 def test_find_phrase_joins_split_words():

@@ -46,6 +46,8 @@ def _skeleton(squashed: str) -> str:
 
 def phrase_score(phrase: str, heard: str) -> float:
     """How well ``heard`` (recognised words) says ``phrase``, 0-100; 0 when it does not."""
+    if not _words_agree(phrase.split(), heard.split()):
+        return 0.0
     return _squashed_score(_squash(phrase), _squash(heard))
 
 
@@ -64,6 +66,39 @@ def _squashed_score(want: str, got: str) -> float:
         if skeleton >= SKELETON_THRESHOLD:
             return min(spelling, skeleton)
     return 0.0
+
+
+# Words a speaker or the recogniser swaps for one another without changing what is said.
+_INTERCHANGEABLE = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "our", "my", "your"}
+)
+# Two words less alike than this are different words, not one word misheard.
+WORD_FLOOR = 40.0
+
+
+def _words_agree(phrase: Sequence[str], heard: Sequence[str]) -> bool:
+    """Whether each word of ``phrase`` is said in ``heard``: "behave really differently" is
+    92 % alike "do differently" letter by letter, yet "do" is not said. Word for word when the
+    counts agree; when the recogniser split or joined words ("PRAUC" for "PR AUC"), each word
+    must be found in the letters heard."""
+    if len(phrase) < 2:
+        return True
+    wanted = [_squash(w) for w in phrase]
+    got = [_squash(w) for w in heard]
+    if len(wanted) == len(got):
+        return all(
+            w == g
+            or (w in _INTERCHANGEABLE and g in _INTERCHANGEABLE)
+            or fuzz.ratio(w, g) >= WORD_FLOOR
+            for w, g in zip(wanted, got, strict=True)
+        )
+    letters = "".join(got)
+    return all(
+        w in letters
+        or w in _INTERCHANGEABLE
+        or (len(w) >= EXACT_BELOW_CHARS and fuzz.partial_ratio(w, letters) >= SPELLING_THRESHOLD)
+        for w in wanted
+    )
 
 
 # Well under the least alike a match can be (the sound-alike path needs 60 % of the spelling).
@@ -101,7 +136,8 @@ def find_phrase(
             j = i + length
             if j > len(words) or any(k in skip for k in range(i, j)):
                 continue
-            score = _squashed_score(want, "".join(squashed[i:j]))
+            said = _words_agree(phrase.split(), tokens[i:j])
+            score = _squashed_score(want, "".join(squashed[i:j])) if said else 0.0
             if score and (best is None or score > best[0]):
                 best = (score, j)
         known[i] = best
