@@ -116,6 +116,14 @@ def could_be_said(phrase: str, words: Sequence[Word]) -> bool:
     return fuzz.partial_ratio(want, heard) >= PREFILTER_SIMILARITY
 
 
+def _run_score(
+    want: str, phrase_words: Sequence[str], squashed: Sequence[str], tokens: Sequence[str]
+) -> float:
+    # The letters first: the words are compared only for a run they let through.
+    score = _squashed_score(want, "".join(squashed))
+    return score if score and _words_agree(phrase_words, tokens) else 0.0
+
+
 def find_phrase(
     phrase: str, words: Sequence[Word], skip: frozenset[int] = frozenset()
 ) -> PhraseMatch | None:
@@ -124,6 +132,7 @@ def find_phrase(
     tokens = [normalise(w.text) for w in words]
     # Squashed once here, not for every run tried: a run's squash is its words' squashes joined.
     want, squashed = _squash(phrase), [_squash(t) for t in tokens]
+    phrase_words = phrase.split()
     known: dict[int, tuple[float, int] | None] = {}
 
     def best_at(i: int) -> tuple[float, int] | None:
@@ -136,8 +145,7 @@ def find_phrase(
             j = i + length
             if j > len(words) or any(k in skip for k in range(i, j)):
                 continue
-            said = _words_agree(phrase.split(), tokens[i:j])
-            score = _squashed_score(want, "".join(squashed[i:j])) if said else 0.0
+            score = _run_score(want, phrase_words, squashed[i:j], tokens[i:j])
             if score and (best is None or score > best[0]):
                 best = (score, j)
         known[i] = best
