@@ -2,8 +2,10 @@
 
 A phrase matches a run of words when their spellings are close (rapidfuzz ratio) or, for ASR
 slips that change vowels ("recoil" for "recall"), when their consonant skeletons agree and the
-spellings are still half alike. Spaces are ignored ("PRAUC" matches "PR AUC"). Short phrases
-("F1", "AUC") must match exactly: at that length any edit is a different word.
+spellings are still half alike. Spaces are ignored ("PRAUC" matches "PR AUC"), but every word of
+the phrase must be said: a word swapped for another is a different phrase, however alike the
+letters ("behave really differently" is not "do differently"). Short phrases ("F1", "AUC") must
+match exactly: at that length any edit is a different word.
 """
 
 from __future__ import annotations
