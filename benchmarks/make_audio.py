@@ -18,7 +18,6 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from shutil import which
 
 if __package__ in (None, ""):  # run as a file: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,6 +25,9 @@ if __package__ in (None, ""):  # run as a file: make the checkout importable
 from benchmarks.corpus import DISCOURSE, HESITATION, Answer, load_answers
 from rehearse.audio.tts import UNSEEN_VOICES, available_voices, marked_up, synthesize_script
 from rehearse.audio.tts import VOICES as SHIPPED_VOICES
+
+# The families' tuned voices, then voices nobody tuned for (a check that figures carry over).
+ALL_VOICES = (*SHIPPED_VOICES, *UNSEEN_VOICES)
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 AUDIO_DIR = OUT_DIR / "audio"
@@ -87,10 +89,6 @@ def _audio(
     return Audio(answer, voice, wav, spans, answer.silences(spans), duration)
 
 
-# The families' tuned voices, then voices nobody tuned for (a check that figures carry over).
-ALL_VOICES = (*SHIPPED_VOICES, *UNSEEN_VOICES)
-
-
 def parse_voices(text: str) -> list[str]:
     voices = [v.strip() for v in text.split(",") if v.strip()]
     unknown = [v for v in voices if v not in ALL_VOICES]
@@ -98,8 +96,7 @@ def parse_voices(text: str) -> list[str]:
         raise SystemExit(
             f"unknown voice(s) {', '.join(unknown)}: choose from {', '.join(ALL_VOICES)}"
         )
-    installed = {*available_voices(), *(v for v, (p, _) in UNSEEN_VOICES.items() if which(p))}
-    missing = [v for v in voices if v not in installed]
+    missing = [v for v in voices if v not in available_voices(unseen=True)]
     if missing:
         raise SystemExit(f"voice(s) not installed: {', '.join(missing)} (run scripts/setup --test)")
     return voices

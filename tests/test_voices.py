@@ -21,7 +21,9 @@ def test_every_voice_family_is_installed():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("voice", tts.VOICES)
+# The voices nobody tuned for too: the benchmarks' check that figures carry over to new voices
+# means nothing if one is not installed by scripts/setup --test or cannot be followed.
+@pytest.mark.parametrize("voice", [*tts.VOICES, *tts.UNSEEN_VOICES])
 def test_each_voice_is_transcribed_close_to_what_it_said(voice, tmp_path):
     from tui_support import shared_transcriber
 
@@ -37,13 +39,9 @@ def test_each_voice_is_transcribed_close_to_what_it_said(voice, tmp_path):
     assert fuzz.ratio(heard, said) >= 75, heard
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("voice", sorted(tts.UNSEEN_VOICES))
-def test_each_voice_nobody_tuned_for_is_spoken_and_understood(voice, tmp_path):
-    # The benchmarks' check that figures carry over to new voices means nothing if a voice
-    # is not installed by scripts/setup --test, or says something the model cannot follow.
-    test_each_voice_is_transcribed_close_to_what_it_said(voice, tmp_path)
-    # "uh" said as a syllable (about 0.13 s on both), not dropped or clipped to a blip.
+@pytest.mark.parametrize("voice", tts.UNSEEN_VOICES)
+def test_each_voice_nobody_tuned_for_says_uh_as_a_syllable(voice):
+    # About 0.13 s on both: not dropped, nor clipped to a blip no recogniser could hear.
     hesitant = tts.speak_samples("So we uh retrained it.", voice)
     plain = tts.speak_samples("So we retrained it.", voice)
     assert (len(hesitant) - len(plain)) / tts.SAMPLE_RATE >= 0.1

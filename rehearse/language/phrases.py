@@ -48,9 +48,7 @@ def _skeleton(squashed: str) -> str:
 
 def phrase_score(phrase: str, heard: str) -> float:
     """How well ``heard`` (recognised words) says ``phrase``, 0-100; 0 when it does not."""
-    if not _words_agree(phrase.split(), heard.split()):
-        return 0.0
-    return _squashed_score(_squash(phrase), _squash(heard))
+    return _run_score(_squash(phrase), _squashed_words(phrase), _squashed_words(heard))
 
 
 def _squashed_score(want: str, got: str) -> float:
@@ -78,15 +76,17 @@ _INTERCHANGEABLE = frozenset(
 WORD_FLOOR = 40.0
 
 
-def _words_agree(phrase: Sequence[str], heard: Sequence[str]) -> bool:
-    """Whether each word of ``phrase`` is said in ``heard``: "behave really differently" is
-    92 % alike "do differently" letter by letter, yet "do" is not said. Word for word when the
-    counts agree; when the recogniser split or joined words ("PRAUC" for "PR AUC"), each word
-    must be found in the letters heard."""
-    if len(phrase) < 2:
+def _squashed_words(text: str) -> list[str]:
+    return [_squash(w) for w in text.split()]
+
+
+def _words_agree(wanted: Sequence[str], got: Sequence[str]) -> bool:
+    """Whether each word of a phrase (``wanted``, squashed) is said in the run ``got``:
+    "behave really differently" is 92 % alike "do differently" letter by letter, yet "do" is
+    not said. Word for word when the counts agree; when the recogniser split or joined words
+    ("PRAUC" for "PR AUC"), each word must be found in the letters heard."""
+    if len(wanted) < 2:
         return True
-    wanted = [_squash(w) for w in phrase]
-    got = [_squash(w) for w in heard]
     if len(wanted) == len(got):
         return all(
             w == g
@@ -118,23 +118,22 @@ def could_be_said(phrase: str, words: Sequence[Word]) -> bool:
     return fuzz.partial_ratio(want, heard) >= PREFILTER_SIMILARITY
 
 
-def _run_score(
-    want: str, phrase_words: Sequence[str], squashed: Sequence[str], tokens: Sequence[str]
-) -> float:
-    # The letters first: the words are compared only for a run they let through.
-    score = _squashed_score(want, "".join(squashed))
-    return score if score and _words_agree(phrase_words, tokens) else 0.0
+def _run_score(want: str, wanted: Sequence[str], got: Sequence[str]) -> float:
+    """How well the run of squashed words ``got`` says the phrase ``want`` (squashed whole)
+    and ``wanted`` (its squashed words). The letters first: the words are compared only for
+    a run they let through."""
+    score = _squashed_score(want, "".join(got))
+    return score if score and _words_agree(wanted, got) else 0.0
 
 
 def find_phrase(
     phrase: str, words: Sequence[Word], skip: frozenset[int] = frozenset()
 ) -> PhraseMatch | None:
     """The earliest run of words that says ``phrase``, ignoring words at indices in ``skip``."""
-    n = len(phrase.split())
     tokens = [normalise(w.text) for w in words]
     # Squashed once here, not for every run tried: a run's squash is its words' squashes joined.
-    want, squashed = _squash(phrase), [_squash(t) for t in tokens]
-    phrase_words = phrase.split()
+    want, squashed, wanted = _squash(phrase), [_squash(t) for t in tokens], _squashed_words(phrase)
+    n = len(wanted)
     known: dict[int, tuple[float, int] | None] = {}
 
     def best_at(i: int) -> tuple[float, int] | None:
@@ -147,7 +146,7 @@ def find_phrase(
             j = i + length
             if j > len(words) or any(k in skip for k in range(i, j)):
                 continue
-            score = _run_score(want, phrase_words, squashed[i:j], tokens[i:j])
+            score = _run_score(want, wanted, squashed[i:j])
             if score and (best is None or score > best[0]):
                 best = (score, j)
         known[i] = best
