@@ -417,6 +417,35 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
             "I've tried it twice, so I don't really bother.",
             "We bother to check every feature's timestamp.",
         ),
+        # Other teams' way or advice heard, set against the speaker's own; without the turn the
+        # speaker may hold it.
+        (
+            "Some teams just retrain every month no matter what, but it felt wasteful for us.",
+            "Some teams retrain every month, and we did too, on the first Monday.",
+        ),
+        (
+            "I've heard you should fit the scaling inside each fold, but I do it on everything.",
+            "I've heard the label definition debated for weeks, and we settled on thirty days.",
+        ),
+        # A denial in a relative clause or a condition describes something else.
+        (
+            "How it was evaluated, I wasn't really part of that.",
+            "I compared customers who didn't get the email with those who did.",
+        ),
+        (
+            "The label, I'm not sure how they defined it.",
+            "I ask the data owners if I'm not sure when a value gets written.",
+        ),
+        # Someone else having no idea is the problem told.
+        (
+            "What it did for the business, honestly no idea.",
+            "Dispatchers had no idea which shipments would arrive late.",
+        ),
+        # Whole words: "never ran" is not "never random".
+        (
+            "We never ran it against the live data.",
+            "I split by date, never random.",
+        ),
     ],
 )
 def test_disowning_classes_fire_and_their_near_misses_do_not(disowned, done):
@@ -473,3 +502,42 @@ def test_a_lesson_said_as_a_wish_still_delivers_the_lesson(lesson):
     # The read-out hears a wish as a near miss; a point is held to its own examples' stance,
     # and a lesson's are wishes too.
     assert "learned" in covered("project-walkthrough", lesson)
+
+
+# Round 25: the disclaimer patterns read whose denial it is. Each of these was vetoed before.
+@pytest.mark.parametrize(
+    ("question", "point", "sentence"),
+    [
+        (
+            "project-walkthrough",
+            "problem",
+            "The problem was that dispatchers had no idea which shipments would arrive late until"
+            " the customer was already on the phone.",
+        ),
+        (
+            "data-leakage",
+            "time-split",
+            "To avoid it, if the data has time in it, I split by date, so training is earlier and"
+            " validation is later, never random.",
+        ),
+    ],
+)
+def test_someone_elses_denial_does_not_veto_the_speakers_point(question, point, sentence):
+    assert point in covered(question, sentence)
+
+
+def test_other_teams_way_set_against_the_speakers_is_not_covered():
+    assert "schedule" not in covered(
+        "drift-and-retraining",
+        "Some teams just retrain every month no matter what, but it felt wasteful for us.",
+    )
+
+
+def test_a_disclaimer_the_recogniser_cut_in_two_still_denies_the_sentence_it_began_in():
+    said_as_one = (
+        "Some teams just retrain every month, no matter what. But it felt wasteful for us."
+    )
+    assert "schedule" not in covered("drift-and-retraining", said_as_one)
+    # The speaker's own way, then a "but" that does not take it back, still covers.
+    own = "We just retrain every month, no matter what. But it is cheap for us."
+    assert "schedule" in covered("drift-and-retraining", own)

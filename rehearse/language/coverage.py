@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from rehearse.language.signals import (
     PointModel,
     continues,
     disclaims,
+    disclaims_across,
     plain,
     point_cues,
     point_model,
@@ -374,11 +375,16 @@ def judge_sentences(
     if not sentences:
         return [], []
     decision = decision or load_decision()
-    singles = _judge_units(rubric, words, sentences, skip, embedder, decision, window=False)
+    # A disclaimer the recogniser cut in two denies the sentence it began in (and the two as one).
+    across = {
+        a.first: continues(b.text) and disclaims_across(a.text, b.text)
+        for a, b in itertools.pairwise(sentences)
+    }
+    singles = _judge_units(rubric, words, sentences, skip, embedder, decision, across, window=False)
     if not decision.windows:
         return singles, []
     return singles, _judge_units(
-        rubric, words, windows(sentences), skip, embedder, decision, window=True
+        rubric, words, windows(sentences), skip, embedder, decision, across, window=True
     )
 
 
@@ -389,6 +395,7 @@ def _judge_units(
     skip: frozenset[int],
     embedder: Embedder,
     decision: Decision,
+    across: Mapping[int, bool],
     window: bool,
 ) -> list[tuple[Sentence, list[Judgement]]]:
     if not sentences:
@@ -420,7 +427,7 @@ def _judge_units(
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, a point's own "not" phrase, or a stance
         # that touches the point without delivering it, vetoes.
-        denied = disclaims(sentence.text)
+        denied = disclaims(sentence.text) or across.get(sentence.first, False)
         below_own = stance - own
         undelivered = below_own < decision.stance_gate
         judged.append(

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -263,13 +263,15 @@ _DISCLAIMERS = re.compile(
     # Not knowing: "I don't know", "not sure", "no idea", "can't really say", "hard to say".
     r"(?:do|did|does)(?:n't| not) (?:really |actually |fully |exactly )?(?:know|remember|recall"
     r"|understand)|not (?:really |totally |entirely )?sure|no idea|(?:can't|cannot|couldn't)"
-    r" (?:really )?(?:say|tell|remember)|hard to (?:say|point|tell)|(?:always|kind of) mix"
+    r" (?:really )?(?:say|tell|remember)|hard to (?:say|point|tell)"
+    r"|(?:always|kind of) mix(?:es|ed)?"
     # Not having done it: "we never set that up", "didn't really do", "we dropped it".
     r"|never (?:really |actually |fully |properly )?(?:got|set|did|built|checked|measured|used"
     r"|tried|looked|tested|evaluated|shipped|deployed|ran|had|made|understood|figured)"
     r"|(?:did|was|were)(?:n't| not) (?:really |actually )?(?:set|do|build|check|measure|own|mine"
-    r"|involved|part|able|get|make|ship|deploy|run)"
-    r"|(?:do|did)(?:n't| not) have (?:a|any|the) (?:number|figure|idea|data)|wouldn't start there"
+    r"|involved|part|able|get|make|ship|deploy|run)\w*"
+    r"|(?:do|did)(?:n't| not) have (?:a|any|the) (?:numbers?|figures?|idea|data)"
+    r"|wouldn't start there"
     r"|nobody (?:checked|knew|looked|measured|tested)|(?:we|so we|they) dropped it"
     r"|got (?:deprioriti[sz]ed|shelved|cancelled|canceled)|ended before|before it went live"
     r"|haven't (?:really )?(?:found|thought|tried|used|done|measured|looked)"
@@ -290,6 +292,12 @@ _DISCLAIMERS = re.compile(
     r"|(?:people|everyone|folks) (?:\w+ ){0,2}?(?:say|says|love|like|talk|mention|reach|worry"
     r"|would|claim|swear|recommend|suggest|think)\b[^.?!]*?(?:\bbut\b|i'm not a fan|\bi don't\b)"
     r"|(?:common|usual|standard) (?:claim|advice|wisdom)\b[^.?!]*?\bbut\b"
+    # Other teams' way, or advice heard or read, set against the speaker's own: "some teams just
+    # retrain every month, but it felt wasteful for us", "I've heard you should ..., but".
+    r"|(?:some|many|most|a lot of|lots of|plenty of|other) (?:teams|companies|shops|places|folks"
+    r"|people)\b[^.?!]*?\b(?:but|though|although)\b"
+    r"|i've (?:heard|read)\b[^.?!]*?\bbut\b"
+    r"|(?:textbook|conventional) (?:answer|advice|move|fix|recommendation|wisdom)\b[^.?!]*?\bbut\b"
     # A wish or plan, then what stopped it: "the plan was to ..., but the launch got pulled in",
     # "we should have done a proper comparison, but". Without the "but" the plan may be the
     # point itself ("we wanted to know which drops would fail").
@@ -321,7 +329,8 @@ _DISCLAIMERS = re.compile(
     r"(?:[a-z]{3,}ed|gone|seen|been|done|given|taken|shown"
     r"|came|gotten|got|made|had|saw|ran|found|went|knew|thought|built|did|heard|kept|brought"
     r"|caught|told)\b(?![^.?!]*\binstead\b)"
-    r")"
+    # Whole words only: "never ran" is not "never random", "didn't do" not "didn't double count".
+    r")\b"
 )
 
 
@@ -410,8 +419,39 @@ def content_stems(text: str) -> frozenset[str]:
     return frozenset(stem(t) for t in tokens(text) if t not in _STOPWORDS and len(t) > 1)
 
 
+# A denial ("didn't", "never", "no idea" in its first two words) inside a relative clause
+# describes someone or something, not what the speaker knows or did ("customers who didn't get
+# the email", "segments that hadn't broken yet", "a check which we hadn't had"); inside a
+# condition it is no claim at all ("I ask the data owners if I'm not sure").
+_DENIAL = re.compile(r"^(?:\S+ )?(?:\S+n't|never|not|no)\b")
+_DESCRIBES = re.compile(r"(?:\b(?:who|that|which)|\b(?:if|unless|whether)(?: \S+)?) $")
+# Someone else having no idea is the problem told, not the speaker's ignorance: "dispatchers had
+# no idea which shipments would arrive late", "the early layers had no idea what a leaf looks like".
+_OTHERS_HAD = re.compile(r"\b(?!(?:i|we|you)\b)[a-z']+ (?:had|has|have) $")
+
+
+def _disclaimer_starts(text: str) -> Iterator[int]:
+    """Where each disclaimer in ``text`` begins."""
+    lowered = text.lower().replace("’", "'")
+    for found in _DISCLAIMERS.finditer(lowered):
+        before = lowered[: found.start()]
+        if _DENIAL.match(found.group(0)) and _DESCRIBES.search(before):
+            continue
+        if found.group(0) == "no idea" and _OTHERS_HAD.search(before):
+            continue
+        yield found.start()
+
+
 def disclaims(text: str) -> bool:
-    return _DISCLAIMERS.search(text.lower().replace("’", "'")) is not None
+    return next(_disclaimer_starts(text), None) is not None
+
+
+def disclaims_across(text: str, following: str) -> bool:
+    """Whether a disclaimer begun in ``text`` runs on into ``following``, the sentence the
+    recogniser cut from it: "Some teams just retrain every month, no matter what. But it felt
+    wasteful for us." is one sentence said, and its "but" is in the second."""
+    head = text.rstrip().rstrip(".?!")
+    return any(start < len(head) for start in _disclaimer_starts(f"{head} {following}"))
 
 
 def related(row: np.ndarray) -> bool:
