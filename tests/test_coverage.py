@@ -13,7 +13,7 @@ from rehearse.language.coverage import (
 )
 from rehearse.language.meaning import shared_embedder
 from rehearse.language.rubric import find_question, parse_rubric
-from rehearse.language.signals import disclaims
+from rehearse.language.signals import disclaims, disclaims_across
 
 
 @pytest.mark.parametrize(
@@ -424,7 +424,7 @@ def test_judging_two_sentences_as_one_still_reports_each_sentence_once():
             "Some teams retrain every month, and we did too, on the first Monday.",
         ),
         (
-            "I've heard you should fit the scaling inside each fold, but I do it on everything.",
+            "I've heard you should fit the scaling inside each fold, but I just do it on all.",
             "I've heard the label definition debated for weeks, and we settled on thirty days.",
         ),
         # A denial in a relative clause or a condition describes something else.
@@ -541,3 +541,31 @@ def test_a_disclaimer_the_recogniser_cut_in_two_still_denies_the_sentence_it_beg
     # The speaker's own way, then a "but" that does not take it back, still covers.
     own = "We just retrain every month, no matter what. But it is cheap for us."
     assert "schedule" in covered("drift-and-retraining", own)
+
+
+# Round 26, from a review of round 25: the speaker's own denials still deny, and a "but" that
+# brings the speaker's own way does not disown what others do.
+@pytest.mark.parametrize(
+    ("sentence", "denies"),
+    [
+        ("Honestly, that wasn't part of my role.", True),
+        ("The honest answer is that I haven't measured the business impact.", True),
+        ("We built a drift monitor that never got deployed.", True),
+        ("I honestly had no idea what the model was doing.", True),
+        ("We'd had no idea what the impact was.", True),
+        ("I'm always mixing up precision and recall.", True),
+        ("We weren't measuring drift at all.", True),
+        ("Many teams retrain on a fixed schedule, but we retrain when the monitor fires.", False),
+        ("A lot of people churned in the first week, but the model caught most of them.", False),
+        ("I've read through the error logs by hand, but the main fix was a dedup step.", False),
+        ("We didn't double count returns, we deduplicated on order id.", False),
+        ("The loss didn't settle until the third epoch.", False),
+    ],
+)
+def test_whose_denial_it_is(sentence, denies):
+    assert disclaims(sentence) is denies
+
+
+def test_a_cut_that_leaves_only_the_subject_behind_is_the_next_sentences_denial():
+    assert not disclaims_across("We had fresh labels and we", "never checked if it helped.")
+    assert disclaims_across("Some teams retrain monthly, no matter what", "But it felt wasteful.")

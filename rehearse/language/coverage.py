@@ -376,15 +376,17 @@ def judge_sentences(
         return [], []
     decision = decision or load_decision()
     # A disclaimer the recogniser cut in two denies the sentence it began in (and the two as one).
-    across = {
+    denied_across = {
         a.first: continues(b.text) and disclaims_across(a.text, b.text)
         for a, b in itertools.pairwise(sentences)
     }
-    singles = _judge_units(rubric, words, sentences, skip, embedder, decision, across, window=False)
+    singles = _judge_units(
+        rubric, words, sentences, skip, embedder, decision, denied_across, window=False
+    )
     if not decision.windows:
         return singles, []
     return singles, _judge_units(
-        rubric, words, windows(sentences), skip, embedder, decision, across, window=True
+        rubric, words, windows(sentences), skip, embedder, decision, denied_across, window=True
     )
 
 
@@ -395,7 +397,7 @@ def _judge_units(
     skip: frozenset[int],
     embedder: Embedder,
     decision: Decision,
-    across: Mapping[int, bool],
+    denied_across: Mapping[int, bool],
     window: bool,
 ) -> list[tuple[Sentence, list[Judgement]]]:
     if not sentences:
@@ -427,7 +429,7 @@ def _judge_units(
         meaning = decision.probability(rows) * np.array([related(row) for row in rows])
         # Saying it is not denying it: a disclaimer, a point's own "not" phrase, or a stance
         # that touches the point without delivering it, vetoes.
-        denied = disclaims(sentence.text) or across.get(sentence.first, False)
+        denied = disclaims(sentence.text) or denied_across.get(sentence.first, False)
         below_own = stance - own
         undelivered = below_own < decision.stance_gate
         judged.append(

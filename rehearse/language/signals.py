@@ -256,6 +256,14 @@ NOT_PHRASE_WORDS = 6
 PHRASE_HEARD = 0.9
 # Below this similarity and with no shared wording, a sentence is about something else.
 MEANING_FLOOR = 0.25
+# The speaker's verdict against what was just set up: "it felt wasteful", "I don't love it",
+# "for us it came too late", "in my experience it rarely helps".
+_VERDICT = (
+    r"(?:honestly |frankly |personally |to be honest )?(?:[^\s.?!]+ ){0,5}?"
+    r"(?:(?:it|that|this)\b|i (?:don't|didn't|never|find|found|think|doubt|usually|mostly|just"
+    r"|rarely|couldn't|can't)|i'm not|i'd rather|i've (?:never|only|seen it|found|always)|for us"
+    r"|in (?:my|our) (?:experience|case|world)|we (?:never|didn't|don't|just))"
+)
 # A sentence that says it did not happen, or that the speaker does not know or does not hold
 # with it: the topic is there, the substance is not.
 _DISCLAIMERS = re.compile(
@@ -264,12 +272,13 @@ _DISCLAIMERS = re.compile(
     r"(?:do|did|does)(?:n't| not) (?:really |actually |fully |exactly )?(?:know|remember|recall"
     r"|understand)|not (?:really |totally |entirely )?sure|no idea|(?:can't|cannot|couldn't)"
     r" (?:really )?(?:say|tell|remember)|hard to (?:say|point|tell)"
-    r"|(?:always|kind of) mix(?:es|ed)?"
+    r"|(?:always|kind of) mix(?:es|ed|ing)?"
     # Not having done it: "we never set that up", "didn't really do", "we dropped it".
     r"|never (?:really |actually |fully |properly )?(?:got|set|did|built|checked|measured|used"
     r"|tried|looked|tested|evaluated|shipped|deployed|ran|had|made|understood|figured)"
-    r"|(?:did|was|were)(?:n't| not) (?:really |actually )?(?:set|do|build|check|measure|own|mine"
-    r"|involved|part|able|get|make|ship|deploy|run)\w*"
+    r"|(?:did|was|were)(?:n't| not) (?:really |actually )?(?:set(?:ting)?|do(?:ing)?"
+    r"|build(?:ing)?|check(?:ing)?|measur(?:e|ing)|own(?:ing)?|mine|involved|part|able"
+    r"|get(?:ting)?|mak(?:e|ing)|ship(?:ping)?|deploy(?:ing)?|run(?:ning)?)"
     r"|(?:do|did)(?:n't| not) have (?:a|any|the) (?:numbers?|figures?|idea|data)"
     r"|wouldn't start there"
     r"|nobody (?:checked|knew|looked|measured|tested)|(?:we|so we|they) dropped it"
@@ -292,12 +301,14 @@ _DISCLAIMERS = re.compile(
     r"|(?:people|everyone|folks) (?:\w+ ){0,2}?(?:say|says|love|like|talk|mention|reach|worry"
     r"|would|claim|swear|recommend|suggest|think)\b[^.?!]*?(?:\bbut\b|i'm not a fan|\bi don't\b)"
     r"|(?:common|usual|standard) (?:claim|advice|wisdom)\b[^.?!]*?\bbut\b"
-    # Other teams' way, or advice heard or read, set against the speaker's own: "some teams just
-    # retrain every month, but it felt wasteful for us", "I've heard you should ..., but".
-    r"|(?:some|many|most|a lot of|lots of|plenty of|other) (?:teams|companies|shops|places|folks"
-    r"|people)\b[^.?!]*?\b(?:but|though|although)\b"
-    r"|i've (?:heard|read)\b[^.?!]*?\bbut\b"
-    r"|(?:textbook|conventional) (?:answer|advice|move|fix|recommendation|wisdom)\b[^.?!]*?\bbut\b"
+    # Other teams' way, or advice heard or read, then the speaker's verdict against it: "some
+    # teams just retrain every month, but it felt wasteful for us", "I've heard you should ...,
+    # but I don't". Without the verdict the "but" may bring the speaker's own way, which covers
+    # ("many teams retrain on a schedule, but we retrain when the monitor fires").
+    r"|(?:(?:some|many|most|a lot of|lots of|plenty of|other) (?:teams|companies|shops|places"
+    r"|folks|people)|i(?:'ve| have)? (?:also )?(?:heard|read) (?:that|you|people|it|the|about"
+    r"|good|of)|(?:textbook|conventional) (?:answer|advice|move|fix|recommendation|wisdom))\b"
+    rf"[^.?!]*?\b(?:but|though|although),? {_VERDICT}"
     # A wish or plan, then what stopped it: "the plan was to ..., but the launch got pulled in",
     # "we should have done a proper comparison, but". Without the "but" the plan may be the
     # point itself ("we wanted to know which drops would fail").
@@ -419,15 +430,20 @@ def content_stems(text: str) -> frozenset[str]:
     return frozenset(stem(t) for t in tokens(text) if t not in _STOPWORDS and len(t) > 1)
 
 
-# A denial ("didn't", "never", "no idea" in its first two words) inside a relative clause
-# describes someone or something, not what the speaker knows or did ("customers who didn't get
-# the email", "segments that hadn't broken yet", "a check which we hadn't had"); inside a
-# condition it is no claim at all ("I ask the data owners if I'm not sure").
-_DENIAL = re.compile(r"^(?:\S+ )?(?:\S+n't|never|not|no)\b")
-_DESCRIBES = re.compile(r"(?:\b(?:who|that|which)|\b(?:if|unless|whether)(?: \S+)?) $")
+# A denial whose subject is a relative pronoun after a noun describes that someone or something,
+# not what the speaker knows or did ("customers who didn't get the email", "segments that hadn't
+# broken yet"); in a condition it is no claim at all ("I ask the data owners if I'm not sure").
+# A thing that never got done is still undone ("a drift monitor that never got deployed"), and
+# "that" opening a clause ("Honestly, that wasn't my part") is the speaker's denial.
+_DENIAL = re.compile(r"^(?:\S+n't|never|not|no)\b")
+_DESCRIBES = re.compile(r"(?:[a-z] (?:who|that|which)|\b(?:if|unless|whether)(?: \S+)?) $")
+_GOT = re.compile(r"\b(?:got|get|been)$")
+_PARTICIPLE = re.compile(r" (?:[a-z]{3,}ed|done|built|made|run|shipped)\b")
 # Someone else having no idea is the problem told, not the speaker's ignorance: "dispatchers had
-# no idea which shipments would arrive late", "the early layers had no idea what a leaf looks like".
-_OTHERS_HAD = re.compile(r"\b(?!(?:i|we|you)\b)[a-z']+ (?:had|has|have) $")
+# no idea which shipments would arrive late", "the app has no idea what happened this morning".
+# The speaker is in the three words before: "I honestly had no idea", "we'd had no idea".
+_HAD = re.compile(r"((?:\S+ ){0,3})(?:had|has|have) $")
+_SPEAKER = frozenset({"i", "we", "i'd", "we'd", "i've", "we've", "i'm"})
 
 
 def _disclaimer_starts(text: str) -> Iterator[int]:
@@ -435,11 +451,18 @@ def _disclaimer_starts(text: str) -> Iterator[int]:
     lowered = text.lower().replace("’", "'")
     for found in _DISCLAIMERS.finditer(lowered):
         before = lowered[: found.start()]
-        if _DENIAL.match(found.group(0)) and _DESCRIBES.search(before):
+        after = lowered[found.end() :]
+        undone = _GOT.search(found.group(0)) and _PARTICIPLE.match(after)
+        if _DENIAL.match(found.group(0)) and _DESCRIBES.search(before) and not undone:
             continue
-        if found.group(0) == "no idea" and _OTHERS_HAD.search(before):
+        if found.group(0) == "no idea" and _others_have(before):
             continue
         yield found.start()
+
+
+def _others_have(before: str) -> bool:
+    had = _HAD.search(before)
+    return had is not None and not _SPEAKER.intersection(had.group(1).split())
 
 
 def disclaims(text: str) -> bool:
@@ -451,7 +474,11 @@ def disclaims_across(text: str, following: str) -> bool:
     recogniser cut from it: "Some teams just retrain every month, no matter what. But it felt
     wasteful for us." is one sentence said, and its "but" is in the second."""
     head = text.rstrip().rstrip(".?!")
-    return any(start < len(head) for start in _disclaimer_starts(f"{head} {following}"))
+    # Begun means two words of it or more: "... and we. Never checked if it helped." is the
+    # second sentence's denial, whose subject the cut left behind.
+    return any(
+        len(head[start:].split()) >= 2 for start in _disclaimer_starts(f"{head} {following}")
+    )
 
 
 def related(row: np.ndarray) -> bool:
