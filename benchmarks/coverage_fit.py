@@ -50,6 +50,7 @@ from rehearse.language.coverage import (
     WEIGHTS_FILE,
     WINDOW_WORDS,
     Decision,
+    disclaimed_across,
     read_stance,
     rubric_model,
     says_alone,
@@ -204,6 +205,7 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
                         (WINDOW_KEY + n, Heard(both, covers, near, one.clean and two.clean))
                     )
             vectors, clauses = sentence_vectors([h.sentence for _, h in units_here], embedder)
+            denied_across = disclaimed_across([h.sentence for h in heard])
             for (n, h), vector, clause in zip(units_here, vectors, clauses, strict=True):
                 window = n >= WINDOW_KEY
                 guess = CLEAN_ONLY and not h.clean
@@ -224,7 +226,7 @@ def rows(split: str, sources: Sequence[str] = ("text",)) -> Rows:
                 topics.append(f"{answer.question}/{touched[0]}" if touched else "")
                 if guess:
                     continue  # its truth is a guess: scored at answer level, not fitted on
-                if disclaims(h.sentence.text):
+                if disclaims(h.sentence.text) or denied_across.get(h.sentence.first, False):
                     continue  # vetoed before the decision: not what the weights are for
                 goes_on = (
                     not window and n + 1 < len(heard) and continues(heard[n + 1].sentence.text)

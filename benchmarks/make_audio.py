@@ -23,11 +23,7 @@ if __package__ in (None, ""):  # run as a file: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import DISCOURSE, HESITATION, Answer, load_answers
-from rehearse.audio.tts import UNSEEN_VOICES, available_voices, marked_up, synthesize_script
-from rehearse.audio.tts import VOICES as SHIPPED_VOICES
-
-# The families' tuned voices, then voices nobody tuned for (a check that figures carry over).
-ALL_VOICES = (*SHIPPED_VOICES, *UNSEEN_VOICES)
+from rehearse.audio.tts import ALL_VOICES, available_voices, marked_up, synthesize_script
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 AUDIO_DIR = OUT_DIR / "audio"

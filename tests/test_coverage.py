@@ -277,6 +277,19 @@ def test_a_mention_without_the_substance_does_not_cover(question, point, sentenc
             "We log the exact features each request was served with and train the next model"
             " on those logs.",
         ),
+        # Round 25: a denial that describes someone or something else vetoes nothing.
+        (
+            "project-walkthrough",
+            "problem",
+            "The problem was that dispatchers had no idea which shipments would arrive late until"
+            " the customer was already on the phone.",
+        ),
+        (
+            "data-leakage",
+            "time-split",
+            "To avoid it, if the data has time in it, I split by date, so training is earlier and"
+            " validation is later, never random.",
+        ),
     ],
 )
 def test_the_same_point_said_with_its_substance_is_covered(question, point, sentence):
@@ -294,6 +307,13 @@ def test_the_same_point_said_with_its_substance_is_covered(question, point, sent
             "resampling",
             "Everybody oversamples the minority class first thing, and honestly I'm not a fan.",
             "I'd oversample the minority class so the model sees enough positives.",
+        ),
+        # Round 25: other teams' way, then the speaker's verdict against it.
+        (
+            "drift-and-retraining",
+            "schedule",
+            "Some teams just retrain every month no matter what, but it felt wasteful for us.",
+            "We just retrain every month, no matter what.",
         ),
     ],
 )
@@ -502,35 +522,6 @@ def test_a_lesson_said_as_a_wish_still_delivers_the_lesson(lesson):
     # The read-out hears a wish as a near miss; a point is held to its own examples' stance,
     # and a lesson's are wishes too.
     assert "learned" in covered("project-walkthrough", lesson)
-
-
-# Round 25: the disclaimer patterns read whose denial it is. Each of these was vetoed before.
-@pytest.mark.parametrize(
-    ("question", "point", "sentence"),
-    [
-        (
-            "project-walkthrough",
-            "problem",
-            "The problem was that dispatchers had no idea which shipments would arrive late until"
-            " the customer was already on the phone.",
-        ),
-        (
-            "data-leakage",
-            "time-split",
-            "To avoid it, if the data has time in it, I split by date, so training is earlier and"
-            " validation is later, never random.",
-        ),
-    ],
-)
-def test_someone_elses_denial_does_not_veto_the_speakers_point(question, point, sentence):
-    assert point in covered(question, sentence)
-
-
-def test_other_teams_way_set_against_the_speakers_is_not_covered():
-    assert "schedule" not in covered(
-        "drift-and-retraining",
-        "Some teams just retrain every month no matter what, but it felt wasteful for us.",
-    )
 
 
 def test_a_disclaimer_the_recogniser_cut_in_two_still_denies_the_sentence_it_began_in():

@@ -23,7 +23,7 @@ def test_every_voice_family_is_installed():
 @pytest.mark.slow
 # The voices nobody tuned for too: the benchmarks' check that figures carry over to new voices
 # means nothing if one is not installed by scripts/setup --test or cannot be followed.
-@pytest.mark.parametrize("voice", [*tts.VOICES, *tts.UNSEEN_VOICES])
+@pytest.mark.parametrize("voice", tts.ALL_VOICES)
 def test_each_voice_is_transcribed_close_to_what_it_said(voice, tmp_path):
     from tui_support import shared_transcriber
 

@@ -58,6 +58,7 @@ _INSTALL = {
 # voices every figure is measured on and the tests go through.
 UNSEEN_VOICES = ("flite-slt", "espeak-f3")
 VOICES = ("piper", *(name for name in _COMMANDS if name not in UNSEEN_VOICES))
+ALL_VOICES = (*VOICES, *UNSEEN_VOICES)
 
 # Flite and Festival say "uh", "er", "ah" as a blip of 30-100 ms, which tiny.en hears as no word
 # or as "that"; a speaker's hesitation lasts 0.2-0.6 s. These voices say them slower with their

@@ -349,6 +349,16 @@ def following(
     return disclaims(sentences[n + 1].text), stances[n + 1]
 
 
+def disclaimed_across(sentences: Sequence[Sentence]) -> dict[int, bool]:
+    """For each sentence (keyed by its first word) whether a disclaimer begun in it runs on into
+    the next, which goes on with it: the recogniser cut in two what was said as one, and the
+    denial holds for the sentence it began in (and for the two judged as one)."""
+    return {
+        a.first: continues(b.text) and disclaims_across(a.text, b.text)
+        for a, b in itertools.pairwise(sentences)
+    }
+
+
 def windows(sentences: Sequence[Sentence]) -> list[Sentence]:
     """Each two consecutive sentences as one, when together they are not too long: the
     recogniser cuts a spoken sentence where the speaker did not ("I started with a logistic
@@ -375,11 +385,7 @@ def judge_sentences(
     if not sentences:
         return [], []
     decision = decision or load_decision()
-    # A disclaimer the recogniser cut in two denies the sentence it began in (and the two as one).
-    denied_across = {
-        a.first: continues(b.text) and disclaims_across(a.text, b.text)
-        for a, b in itertools.pairwise(sentences)
-    }
+    denied_across = disclaimed_across(sentences)
     singles = _judge_units(
         rubric, words, sentences, skip, embedder, decision, denied_across, window=False
     )
